@@ -1,0 +1,346 @@
+//! Args → [`Config`]: paths resolved, period and `as_of` parsed, the TOML config file loaded
+//! and validated. The core sees only `Config`, never clap.
+
+use crate::cli::{AuditArgs, FormatArg};
+use crate::error::ConfigError;
+use crate::ingest::xes::XesMapping;
+use crate::model::{Category, Ts};
+use crate::status::StatusOverrides;
+use crate::time;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The TOML config file (INTERFACE.md "Config file"). Unknown keys are refused so that a
+/// typo does not silently change an audit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// Global status → category overrides.
+    pub statuses: BTreeMap<String, String>,
+    /// Per-team overrides.
+    pub team_statuses: BTreeMap<String, BTreeMap<String, String>>,
+    /// Per-source overrides.
+    pub source_statuses: BTreeMap<String, BTreeMap<String, String>>,
+    /// Ordered workflow per team, for backward moves.
+    pub workflow_order: BTreeMap<String, Vec<String>>,
+    /// Inline roster: person → team.
+    pub people: BTreeMap<String, String>,
+    /// People never part of an assignee sequence.
+    pub exclude_people: Vec<String>,
+    /// XES attribute mapping.
+    pub xes: XesMapping,
+    /// Signal thresholds (METRICS.md §10).
+    pub signals: Signals,
+    /// Verdict thresholds (METRICS.md §10).
+    pub verdict: Verdict,
+    /// Blocker settings (METRICS.md §9).
+    pub blockers: Blockers,
+    /// Monte Carlo forecast settings (METRICS.md §6).
+    pub forecast: Forecast,
+}
+
+/// `[signals]` thresholds.
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Signals {
+    /// Low flow efficiency fires below this.
+    pub flow_efficiency: f64,
+    /// Handoff heavy fires above this many team handoffs per item.
+    pub handoffs_per_item: f64,
+    /// Ping-pong fires above this rate.
+    pub ping_pong_rate: f64,
+    /// Rework fires above this reopen rate.
+    pub reopen_rate: f64,
+    /// Aging fires above this share of WIP at risk.
+    pub aging_share: f64,
+    /// Tool sprawl fires at this many overlapping categories.
+    pub overlapping_categories: u32,
+    /// Tool sprawl fires when a tool's utilisation is below this.
+    pub utilisation: f64,
+    /// Workflow divergence fires below this similarity.
+    pub workflow_similarity: f64,
+    /// A team would benefit from ops support at this many fired signals.
+    pub min_signals: u32,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            flow_efficiency: 0.25,
+            handoffs_per_item: 1.0,
+            ping_pong_rate: 0.10,
+            reopen_rate: 0.10,
+            aging_share: 0.20,
+            overlapping_categories: 1,
+            utilisation: 0.8,
+            workflow_similarity: 0.5,
+            min_signals: 3,
+        }
+    }
+}
+
+/// `[verdict]` thresholds.
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Verdict {
+    /// Fewer teams than this: not needed.
+    pub min_teams: u32,
+    /// Share of teams needing support for a dedicated role.
+    pub dedicated_share: f64,
+    /// Organisation signals for a dedicated role.
+    pub dedicated_org_signals: u32,
+    /// Teams that make a large organisation.
+    pub large_org_teams: u32,
+    /// Share for a large organisation.
+    pub large_org_share: f64,
+    /// Share for a part-time role.
+    pub part_time_share: f64,
+    /// Fragmented categories that make an organisation signal.
+    pub fragmented_categories: u32,
+    /// Share of divergent teams that makes an organisation signal.
+    pub divergent_team_share: f64,
+    /// Team change rate that makes an organisation signal.
+    pub team_change_rate: f64,
+}
+
+impl Default for Verdict {
+    fn default() -> Self {
+        Verdict {
+            min_teams: 4,
+            dedicated_share: 0.5,
+            dedicated_org_signals: 2,
+            large_org_teams: 8,
+            large_org_share: 0.3,
+            part_time_share: 0.25,
+            fragmented_categories: 2,
+            divergent_team_share: 0.3,
+            team_change_rate: 0.3,
+        }
+    }
+}
+
+/// `[blockers]` settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Blockers {
+    /// Open items with no event for this many days are stale.
+    pub stale_days: f64,
+}
+
+impl Default for Blockers {
+    fn default() -> Self {
+        Blockers { stale_days: 14.0 }
+    }
+}
+
+/// `[forecast]` settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Forecast {
+    /// Seed of the Monte Carlo generator.
+    pub seed: u64,
+    /// Trials per forecast.
+    pub trials: u32,
+    /// Days of history sampled.
+    pub history_days: u32,
+    /// Horizons of "how many in N days".
+    pub horizons_days: Vec<u32>,
+}
+
+impl Default for Forecast {
+    fn default() -> Self {
+        Forecast { seed: 42, trials: 10_000, history_days: 84, horizons_days: vec![14, 28] }
+    }
+}
+
+/// Everything an audit needs, resolved and validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Input files and folders.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Half-open period `[from, to)`, when given.
+    pub period: Option<(Ts, Ts)>,
+    /// Explicit `--as-of`.
+    pub as_of: Option<Ts>,
+    /// Report time zone.
+    pub tz: Tz,
+    /// Forced input format.
+    pub format: Option<FormatArg>,
+    /// Tool inventory file.
+    pub tools: Option<PathBuf>,
+    /// Roster file.
+    pub roster: Option<PathBuf>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// No progress display.
+    pub quiet: bool,
+    /// Print the status mapping.
+    pub explain_statuses: bool,
+    /// The parsed config file (defaults when none).
+    pub file: FileConfig,
+    /// Status overrides, validated.
+    pub statuses: StatusOverrides,
+}
+
+fn parse_categories(path: &Path, section: &str, m: &BTreeMap<String, String>) -> Result<BTreeMap<String, Category>, ConfigError> {
+    m.iter()
+        .map(|(k, v)| {
+            Category::parse(v).map(|c| (k.clone(), c)).ok_or_else(|| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: format!(
+                    "[{section}] {k:?} = {v:?}: not a category; use one of backlog, active, waiting, blocked, done, canceled"
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Read and validate a TOML config file.
+pub fn load_file(path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+    parse_file(&text, path)
+}
+
+/// Parse config text (`path` only names it in errors).
+pub fn parse_file(text: &str, path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigError> {
+    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+    let mut o = StatusOverrides { global: parse_categories(path, "statuses", &file.statuses)?, ..Default::default() };
+    for (team, m) in &file.team_statuses {
+        o.per_team.insert(team.clone(), parse_categories(path, &format!("team_statuses.{team:?}"), m)?);
+    }
+    for (src, m) in &file.source_statuses {
+        o.per_source.insert(src.clone(), parse_categories(path, &format!("source_statuses.{src:?}"), m)?);
+    }
+    Ok((file, o))
+}
+
+impl TryFrom<AuditArgs> for Config {
+    type Error = ConfigError;
+
+    fn try_from(a: AuditArgs) -> Result<Self, ConfigError> {
+        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag { flag: "--tz", value: a.tz.clone(), reason })?;
+        let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
+            v.as_ref()
+                .map(|s| {
+                    time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag { flag, value: s.clone(), reason })
+                })
+                .transpose()
+        };
+        let period = if let Some(q) = &a.quarter {
+            Some(time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag { flag: "--quarter", value: q.clone(), reason })?)
+        } else {
+            match (bound("--from", &a.from)?, bound("--to", &a.to)?) {
+                (Some(f), Some(t)) => Some((f, t)),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(ConfigError::BadFlag {
+                        flag: "--from",
+                        value: a.from.clone().unwrap_or_default(),
+                        reason: "needs --to as well (the period is [from, to))".into(),
+                    })
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError::BadFlag {
+                        flag: "--to",
+                        value: a.to.clone().unwrap_or_default(),
+                        reason: "needs --from as well (the period is [from, to))".into(),
+                    })
+                }
+            }
+        };
+        if let Some((f, t)) = period {
+            if f >= t {
+                return Err(ConfigError::BadFlag {
+                    flag: "--from",
+                    value: a.from.clone().unwrap_or_default(),
+                    reason: format!("the period is empty: from {} is not before to {}", time::format_instant(f), time::format_instant(t)),
+                });
+            }
+        }
+        let as_of = bound("--as-of", &a.as_of)?;
+        let (file, statuses) = match &a.config {
+            Some(p) => load_file(p)?,
+            None => (FileConfig::default(), StatusOverrides::default()),
+        };
+        let inputs = if a.inputs.is_empty() { vec![default_sample_dir()] } else { a.inputs };
+        Ok(Config {
+            inputs,
+            out: a.out,
+            period,
+            as_of,
+            tz,
+            format: a.format,
+            tools: a.tools,
+            roster: a.roster,
+            strict: a.strict,
+            quiet: a.quiet,
+            explain_statuses: a.explain_statuses,
+            file,
+            statuses,
+        })
+    }
+}
+
+/// The bundled sample data: `sample-data/` in the working directory, else the crate's own.
+pub fn default_sample_dir() -> PathBuf {
+    let here = PathBuf::from("sample-data");
+    if here.is_dir() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_named_section() {
+        let text = r#"
+exclude_people = ["Value 5"]
+[statuses]
+"In Progress" = "active"
+[team_statuses."Payments"]
+"QA" = "waiting"
+[source_statuses."jira"]
+"Dev Done" = "waiting"
+[workflow_order]
+"Payments" = ["To Do", "In Progress", "Review", "Done"]
+[people]
+"alice@example.com" = "Payments"
+[xes]
+status = ["concept:name", "lifecycle:transition"]
+[signals]
+min_signals = 2
+[verdict]
+min_teams = 3
+[blockers]
+stale_days = 10
+[forecast]
+seed = 7
+"#;
+        let (f, o) = parse_file(text, Path::new("c.toml")).unwrap();
+        assert_eq!(o.global["In Progress"], Category::Active);
+        assert_eq!(o.per_team["Payments"]["QA"], Category::Waiting);
+        assert_eq!(f.exclude_people, vec!["Value 5".to_string()]);
+        assert_eq!(f.signals.min_signals, 2);
+        assert_eq!(f.signals.flow_efficiency, 0.25);
+        assert_eq!(f.verdict.min_teams, 3);
+        assert_eq!(f.forecast.seed, 7);
+        assert_eq!(f.forecast.trials, 10_000);
+        assert_eq!(f.xes.status.as_deref().map(|s| s.len()), Some(2));
+    }
+
+    #[test]
+    fn refuses_bad_category_and_unknown_key() {
+        let e = parse_file("[statuses]\n\"QA\" = \"testing\"\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("\"QA\" = \"testing\"") && e.contains("use one of"), "{e}");
+        let e = parse_file("[signal]\nx = 1\n", Path::new("c.toml")).unwrap_err().to_string();
+        assert!(e.contains("c.toml"), "{e}");
+    }
+}

@@ -1,0 +1,323 @@
+//! Reading inputs: format detection from content, one importer per format, and the merge of
+//! every input into one canonical event frame (METRICS.md §1, INTERFACE.md "Inputs").
+//!
+//! Each importer normalises into the columns of [`crate::model::Col`]; this module adds
+//! `file_idx` and `seq` (the tie order: file order, then order within the file), filters the
+//! events after `as_of`, and sorts by (item, timestamp, file, seq) in polars.
+
+pub mod events_csv;
+pub mod inventory;
+pub mod xes;
+
+use crate::cli::FormatArg;
+use crate::error::IngestError;
+use crate::model::{Col, EventBatch, SourceHints, Ts};
+use crate::warning::Warnings;
+use chrono_tz::Tz;
+use polars::prelude::*;
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A detected input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Generic events CSV.
+    EventsCsv,
+    /// XES log.
+    Xes,
+    /// Tool inventory CSV.
+    Inventory,
+    /// Roster CSV.
+    Roster,
+}
+
+impl Format {
+    /// Name used in reports and `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::EventsCsv => "events_csv",
+            Format::Xes => "xes",
+            Format::Inventory => "inventory",
+            Format::Roster => "roster",
+        }
+    }
+
+    /// Every format with a one-line description (`flowaudit formats`).
+    pub const ALL: &'static [(Format, &'static str)] = &[
+        (Format::EventsCsv, "generic events CSV: item_id, timestamp[, status, assignee, team, actor, source, created] (aliases accepted)"),
+        (Format::Xes, "XES process-mining log (.xes, .xes.gz), IEEE 1849"),
+        (Format::Inventory, "tool inventory CSV: team, tool, category[, seats, active_users, annual_cost]"),
+        (Format::Roster, "roster CSV: person, team[, headcount]"),
+    ];
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::EventsCsv => Format::EventsCsv,
+            FormatArg::Xes => Format::Xes,
+            FormatArg::Inventory => Format::Inventory,
+            FormatArg::Roster => Format::Roster,
+        }
+    }
+}
+
+/// What was read from one file (for the report's data-quality section).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    /// The file.
+    pub path: String,
+    /// The format it was read as.
+    pub format: &'static str,
+    /// Distinct items.
+    pub items: u64,
+    /// Events (or rows for inventory and roster).
+    pub events: u64,
+}
+
+/// Everything read from the inputs.
+pub struct Loaded {
+    /// Every event of every input, canonical columns plus `file_idx` and `seq`, unsorted.
+    pub events: LazyFrame,
+    /// Latest event instant over all inputs (None when no events).
+    pub max_ts: Option<Ts>,
+    /// Earliest event instant.
+    pub min_ts: Option<Ts>,
+    /// What each file was read as.
+    pub inputs: Vec<InputSummary>,
+    /// Source hints (current statuses, source categories, composite statuses).
+    pub hints: SourceHints,
+    /// Tool inventory rows.
+    pub tools: Vec<inventory::ToolRow>,
+    /// Roster rows.
+    pub roster: Vec<inventory::RosterRow>,
+    /// Warnings counted while reading.
+    pub warnings: Warnings,
+}
+
+/// Expand inputs: files as given, folders to every file inside (recursively, sorted), hidden
+/// files skipped.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let mut out = Vec::new();
+    for p in inputs {
+        let meta = std::fs::metadata(p).map_err(|source| IngestError::Io { path: p.clone(), source })?;
+        if meta.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut files = Vec::new();
+            while let Some(d) = stack.pop() {
+                let rd = std::fs::read_dir(&d).map_err(|source| IngestError::Io { path: d.clone(), source })?;
+                for e in rd {
+                    let e = e.map_err(|source| IngestError::Io { path: d.clone(), source })?;
+                    let path = e.path();
+                    if e.file_name().to_string_lossy().starts_with('.') {
+                        continue;
+                    }
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else {
+                        files.push(path);
+                    }
+                }
+            }
+            files.sort();
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn csv_header(head: &[u8]) -> Option<Vec<String>> {
+    let text = std::str::from_utf8(head).ok().or_else(|| {
+        // The head may cut a UTF-8 character: retry up to the last full line.
+        let cut = head.iter().rposition(|b| *b == b'\n')?;
+        std::str::from_utf8(&head[..cut]).ok()
+    })?;
+    let first = text.trim_start_matches('\u{feff}').lines().next()?;
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(first.as_bytes());
+    let rec = r.records().next()?.ok()?;
+    (rec.len() >= 2).then(|| rec.iter().map(str::to_string).collect())
+}
+
+/// Detect a file's format from its first bytes (content first, extension only to confirm
+/// gzip-compressed XES). `None` when unknown.
+pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
+    if xes::looks_like_xes(head, path) {
+        return Some(Format::Xes);
+    }
+    let header = csv_header(head)?;
+    if events_csv::looks_like_events(&header) {
+        Some(Format::EventsCsv)
+    } else if inventory::looks_like_inventory(&header) {
+        Some(Format::Inventory)
+    } else if inventory::looks_like_roster(&header) {
+        Some(Format::Roster)
+    } else {
+        None
+    }
+}
+
+fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
+    let f = std::fs::File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    let mut buf = Vec::with_capacity(8192);
+    f.take(8192).read_to_end(&mut buf).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    Ok(buf)
+}
+
+fn batch_frame(b: EventBatch) -> PolarsResult<DataFrame> {
+    let h = b.len();
+    DataFrame::new(
+        h,
+        vec![
+            Column::new(Col::ItemId.name().into(), b.item_id),
+            Column::new(Col::Timestamp.name().into(), b.timestamp),
+            Column::new(Col::Status.name().into(), b.status),
+            Column::new(Col::Assignee.name().into(), b.assignee),
+            Column::new(Col::Team.name().into(), b.team),
+            Column::new(Col::Actor.name().into(), b.actor),
+            Column::new(Col::Source.name().into(), b.source),
+            Column::new(Col::Created.name().into(), b.created),
+        ],
+    )
+}
+
+fn ts_bounds(df: &DataFrame) -> PolarsResult<(Option<Ts>, Option<Ts>)> {
+    let s = df.column(Col::Timestamp.name())?.as_materialized_series().i64()?.clone();
+    Ok((s.min(), s.max()))
+}
+
+/// Options for loading.
+pub struct LoadOptions<'a> {
+    /// Forced format, if any.
+    pub format: Option<Format>,
+    /// Report time zone.
+    pub tz: Tz,
+    /// XES attribute mapping.
+    pub xes: &'a xes::XesMapping,
+    /// Explicit tool inventory file.
+    pub tools: Option<&'a Path>,
+    /// Explicit roster file.
+    pub roster: Option<&'a Path>,
+}
+
+/// Read every input into one (lazy, unsorted) event frame plus inventory and roster.
+pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestError> {
+    let files = expand_inputs(inputs)?;
+    let explicit_dir = |p: &PathBuf| inputs.iter().any(|i| i == p);
+    let mut frames: Vec<LazyFrame> = Vec::new();
+    let mut out = Loaded {
+        events: LazyFrame::default(),
+        max_ts: None,
+        min_ts: None,
+        inputs: Vec::new(),
+        hints: SourceHints::default(),
+        tools: Vec::new(),
+        roster: Vec::new(),
+        warnings: Warnings::default(),
+    };
+    let mut typed: Vec<(PathBuf, Format)> = Vec::new();
+    for f in &files {
+        let fmt = match opts.format {
+            Some(fmt) if explicit_dir(f) => fmt,
+            _ => match detect(f, &read_head(f)?) {
+                Some(fmt) => fmt,
+                None if explicit_dir(f) => {
+                    return Err(IngestError::UnknownFormat {
+                        path: f.clone(),
+                        reason: "the content matches no supported format".into(),
+                    })
+                }
+                // Inside a folder, files of no supported format (a README, a config) are skipped.
+                None => continue,
+            },
+        };
+        typed.push((f.clone(), fmt));
+    }
+    if let Some(t) = opts.tools {
+        typed.push((t.to_path_buf(), Format::Inventory));
+    }
+    if let Some(r) = opts.roster {
+        typed.push((r.to_path_buf(), Format::Roster));
+    }
+    let mut file_idx: u32 = 0;
+    for (path, fmt) in typed {
+        let pl = |e: PolarsError| IngestError::Malformed { path: path.clone(), record: "frame".into(), reason: e.to_string() };
+        let (df, items) = match fmt {
+            Format::Inventory => {
+                let rows = inventory::read_inventory(&path)?;
+                out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: 0, events: rows.len() as u64 });
+                out.tools.extend(rows);
+                continue;
+            }
+            Format::Roster => {
+                let rows = inventory::read_roster(&path)?;
+                out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: 0, events: rows.len() as u64 });
+                out.roster.extend(rows);
+                continue;
+            }
+            Format::EventsCsv => {
+                let r = events_csv::read(&path, opts.tz)?;
+                out.warnings.merge(r.warnings);
+                (r.frame, r.items)
+            }
+            Format::Xes => {
+                let r = xes::read_xes(&path, opts.xes, opts.tz)?;
+                out.warnings.merge(r.warnings);
+                out.hints.merge(r.hints);
+                let items = r.traces;
+                (batch_frame(r.batch).map_err(pl)?, items)
+            }
+        };
+        if df.height() == 0 {
+            return Err(IngestError::Empty { path: path.clone(), reason: "the file has no event rows".into() });
+        }
+        let (lo, hi) = ts_bounds(&df).map_err(pl)?;
+        out.min_ts = match (out.min_ts, lo) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        out.max_ts = match (out.max_ts, hi) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: items as u64, events: df.height() as u64 });
+        let lf = df
+            .lazy()
+            .with_row_index(Col::Seq.name(), None)
+            .with_column(lit(file_idx).alias(Col::FileIdx.name()));
+        frames.push(lf);
+        file_idx += 1;
+    }
+    if frames.is_empty() {
+        let path = inputs.first().cloned().unwrap_or_default();
+        return Err(IngestError::Empty { path, reason: "no events file among the inputs (only inventory/roster, or nothing readable)".into() });
+    }
+    out.events = concat(frames, UnionArgs::default()).map_err(|e| IngestError::Malformed {
+        path: inputs.first().cloned().unwrap_or_default(),
+        record: "merge".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(out)
+}
+
+/// Keep the events at or before `as_of` and sort them by (item, timestamp, file, seq).
+/// Returns the frame and the number of events dropped for being after `as_of`.
+pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(DataFrame, u64)> {
+    let df = events
+        .with_column(Col::Timestamp.expr().gt(lit(as_of)).alias("__after"))
+        .collect()?;
+    let after = df.column("__after")?.as_materialized_series().bool()?.sum().unwrap_or(0) as u64;
+    let sorted = df
+        .lazy()
+        .filter(col("__after").not())
+        .drop(cols(["__after"]))
+        .sort(
+            [Col::ItemId.name(), Col::Timestamp.name(), Col::FileIdx.name(), Col::Seq.name()],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    Ok((sorted, after))
+}

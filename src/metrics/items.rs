@@ -1,0 +1,248 @@
+//! The per-item pass: the sorted event frame → one [`ItemRecord`] per item.
+//!
+//! polars does the scan, the merge of inputs and the stable sort by (item, timestamp, file,
+//! position); this pass then walks each item's events once. An item's metrics are a
+//! sequential state machine over its events (status in force, team in force, transitions),
+//! which polars would need a dozen window passes to express; one pass here is simpler to
+//! check against METRICS.md and faster. Items are independent, so they run in parallel with
+//! rayon, and results are collected in item order (deterministic).
+
+use super::lifecycle::{self, Outcome};
+use super::{backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens, time_in_status};
+use crate::model::{Category, Col, Ts};
+use crate::status::Rule;
+use crate::timeline::{EventRef, Timeline, TimelineContext};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+/// Time an item spent in one status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusSpan {
+    /// Status name.
+    pub status: String,
+    /// Category used.
+    pub category: Category,
+    /// Rule that chose the category.
+    pub rule: Rule,
+    /// Team in force when the status first began.
+    pub team: Option<String>,
+    /// Total time in microseconds (cut at the item's end).
+    pub micros: Ts,
+}
+
+/// Everything the report needs about one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRecord {
+    /// Item id.
+    pub item_id: String,
+    /// Team at `finished`, or at `as_of` when not terminal.
+    pub team: Option<String>,
+    /// Created.
+    pub created: Ts,
+    /// Started.
+    pub started: Option<Ts>,
+    /// Finished.
+    pub finished: Option<Ts>,
+    /// Outcome.
+    pub outcome: Outcome,
+    /// Lead time (days).
+    pub lead_time_days: Option<f64>,
+    /// Cycle time (days).
+    pub cycle_time_days: Option<f64>,
+    /// Case duration (days).
+    pub case_duration_days: f64,
+    /// Active days.
+    pub active_days: Option<f64>,
+    /// Waiting days.
+    pub waiting_days: Option<f64>,
+    /// Blocked days.
+    pub blocked_days: Option<f64>,
+    /// Flow efficiency.
+    pub flow_efficiency: Option<f64>,
+    /// Events up to `as_of`.
+    pub events: u32,
+    /// Assignee handoffs.
+    pub handoffs: u32,
+    /// Team handoffs.
+    pub team_handoffs: u32,
+    /// Ping-pongs.
+    pub ping_pongs: u32,
+    /// Reopens.
+    pub reopens: u32,
+    /// Backward moves.
+    pub backward_moves: u32,
+    /// Has an event in the period (in scope).
+    pub in_period: bool,
+    /// Ever entered a terminal category.
+    pub ever_terminal: bool,
+    /// First event.
+    pub first_event: Ts,
+    /// Last event.
+    pub last_event: Ts,
+    /// Done but never started.
+    pub done_without_start: bool,
+    /// Explicit creation time was after the first event.
+    pub created_after_first_event: bool,
+    /// Has at least one status.
+    pub has_status: bool,
+    /// Time per status.
+    pub status_time: Vec<StatusSpan>,
+    /// Category in force from each instant on (first at `created`), up to the item's end;
+    /// for day-by-day counts.
+    pub category_changes: Vec<(Ts, Category)>,
+    /// Team sequence with the instant each team took over.
+    pub team_seq: Vec<(Ts, String)>,
+    /// Assignee sequence.
+    pub assignee_seq: Vec<String>,
+    /// First reopen or backward move.
+    pub first_rework: Option<Ts>,
+}
+
+impl ItemRecord {
+    /// Is this item in scope (has an event in the period)?
+    pub fn in_scope(&self) -> bool {
+        self.in_period
+    }
+
+    /// Is `finished` inside `[from, to)` (always, without a period) for a done item?
+    pub fn done_in(&self, period: Option<(Ts, Ts)>) -> bool {
+        self.outcome == Outcome::Done
+            && match (self.finished, period) {
+                (Some(_), None) => true,
+                (Some(f), Some((a, b))) => f >= a && f < b,
+                _ => false,
+            }
+    }
+
+    /// Listed in items.csv: in scope, or open at `as_of`.
+    pub fn listed(&self) -> bool {
+        self.in_period || self.outcome == Outcome::Open
+    }
+
+    /// Team name or "" when none.
+    pub fn team_name(&self) -> &str {
+        self.team.as_deref().unwrap_or("")
+    }
+}
+
+/// Compute one item's record from its timeline.
+pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
+    let started = lifecycle::started(t);
+    let finished = lifecycle::finished(t);
+    let outcome = lifecycle::outcome(t);
+    let end = lifecycle::end(t);
+    let team = match finished {
+        Some(f) => t.team_at(f),
+        None => t.team_at(t.as_of),
+    };
+    let committed = time_in_status::committed_days(t);
+    let status_time = time_in_status::status_time(t)
+        .into_iter()
+        .map(|(i, micros)| StatusSpan {
+            status: i.status.to_string(),
+            category: i.category,
+            rule: i.rule,
+            team: i.team.map(str::to_string),
+            micros,
+        })
+        .collect();
+    let category_changes = {
+        let mut v: Vec<(Ts, Category)> = Vec::new();
+        for i in &t.intervals {
+            if i.start > end && !v.is_empty() {
+                break;
+            }
+            if v.last().map(|x| x.1) != Some(i.category) {
+                v.push((i.start.min(end), i.category));
+            }
+        }
+        v
+    };
+    let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
+    let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    ItemRecord {
+        item_id: t.item_id.to_string(),
+        team: team.map(str::to_string),
+        created: t.created,
+        started,
+        finished,
+        outcome,
+        lead_time_days: lead_time::lead_time_days(t),
+        cycle_time_days: cycle_time::cycle_time_days(t),
+        case_duration_days: case_duration::case_duration_days(t),
+        active_days: committed.map(|c| c.0),
+        waiting_days: committed.map(|c| c.1),
+        blocked_days: committed.map(|c| c.2),
+        flow_efficiency: flow_efficiency::flow_efficiency(t),
+        events: t.events,
+        handoffs: handoffs::handoffs(t),
+        team_handoffs: handoffs::team_handoffs(t),
+        ping_pongs: handoffs::ping_pongs(t),
+        reopens: reopens::reopens(t),
+        backward_moves: bm.len() as u32,
+        in_period: t.in_period,
+        ever_terminal: reopens::ever_terminal(t),
+        first_event: t.first_event,
+        last_event: t.last_event,
+        done_without_start: cycle_time::done_without_start(t),
+        created_after_first_event: t.created_after_first_event,
+        has_status: !t.intervals.is_empty(),
+        status_time,
+        category_changes,
+        team_seq: t.team_seq.iter().map(|(ts, s)| (*ts, s.to_string())).collect(),
+        assignee_seq: t.assignee_seq.iter().map(|(_, s)| s.to_string()).collect(),
+        first_rework,
+    }
+}
+
+fn str_col<'a>(df: &'a DataFrame, c: Col) -> PolarsResult<Vec<Option<&'a str>>> {
+    Ok(df.column(c.name())?.as_materialized_series().str()?.into_iter().collect())
+}
+
+fn i64_col(df: &DataFrame, c: Col) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(df.column(c.name())?.as_materialized_series().i64()?.into_iter().collect())
+}
+
+/// Run the per-item metrics over an event frame sorted by (item, timestamp, file, seq)
+/// whose events are all at or before `ctx.as_of`. Records come back in item order.
+pub fn compute(df: &DataFrame, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
+    let ids = str_col(df, Col::ItemId)?;
+    let ts = i64_col(df, Col::Timestamp)?;
+    let status = str_col(df, Col::Status)?;
+    let assignee = str_col(df, Col::Assignee)?;
+    let team = str_col(df, Col::Team)?;
+    let source = str_col(df, Col::Source)?;
+    let created = i64_col(df, Col::Created)?;
+    let events: Vec<EventRef> = (0..ids.len())
+        .map(|i| EventRef {
+            ts: ts[i].unwrap_or(0),
+            status: status[i],
+            assignee: assignee[i],
+            team: team[i],
+            source: source[i],
+            created: created[i],
+        })
+        .collect();
+    // Item boundaries.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=ids.len() {
+        if i == ids.len() || ids[i] != ids[start] {
+            ranges.push((start, i));
+            start = i;
+        }
+    }
+    if ids.is_empty() {
+        ranges.clear();
+    }
+    Ok(ranges
+        .par_iter()
+        .map(|&(a, b)| {
+            let t = Timeline::build(ids[a].unwrap_or(""), &events[a..b], ctx);
+            record(&t, ctx)
+        })
+        .collect())
+}

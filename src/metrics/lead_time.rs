@@ -1,0 +1,32 @@
+//! Lead time (METRICS.md §3): `finished − created` in days, for items whose outcome is
+//! `done`; null otherwise.
+
+use super::lifecycle::{finished, outcome, Outcome};
+use crate::model::days;
+use crate::timeline::Timeline;
+
+/// Lead time in days, for done items.
+pub fn lead_time_days(t: &Timeline) -> Option<f64> {
+    if outcome(t) != Outcome::Done {
+        return None;
+    }
+    finished(t).map(|f| days(f - t.created))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::testing::*;
+
+    #[test]
+    fn done_items_only() {
+        let c = ctx(30.0);
+        let mut e = [st(1.0, "To Do"), st(2.0, "In Progress"), st(5.5, "Done")];
+        e[0].created = Some(day(0.0));
+        assert_eq!(lead_time_days(&Timeline::build("X", &e, &c)), Some(5.5));
+        let e = [st(1.0, "To Do"), st(2.0, "Canceled")];
+        assert_eq!(lead_time_days(&Timeline::build("X", &e, &c)), None);
+        let e = [st(1.0, "In Progress")];
+        assert_eq!(lead_time_days(&Timeline::build("X", &e, &c)), None);
+    }
+}

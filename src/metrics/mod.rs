@@ -1,0 +1,19 @@
+//! Metrics (METRICS.md §3–§6): one metric per file, each a pure function with its exact
+//! definition in the file's doc comment and its tests beside it.
+//!
+//! [`items::compute`] runs the per-item metrics over the sorted event frame and returns
+//! one [`items::ItemRecord`] per item; the aggregate metrics (percentiles, throughput, flow
+//! efficiency, rates) work on those records.
+
+pub mod backward_moves;
+pub mod case_duration;
+pub mod cycle_time;
+pub mod flow_efficiency;
+pub mod handoffs;
+pub mod items;
+pub mod lead_time;
+pub mod lifecycle;
+pub mod percentiles;
+pub mod reopens;
+pub mod throughput;
+pub mod time_in_status;

@@ -1,0 +1,193 @@
+//! `report.html`: the whole audit as one self-contained page (inline CSS and SVG, no script,
+//! nothing fetched), readable on a phone and printed. Every text from the data is escaped;
+//! chart SVG comes from [`crate::chart`], which escapes its own text.
+
+use super::text::{html as esc, num};
+use super::{Cell, Renderer, Report, Table};
+use std::fmt::Write;
+
+/// The methods section: the definitions in plain words (Markdown).
+pub const METHODS_MD: &str = "\
+- **Lead time**: from an item's creation to its finish, in days (done items finished in the period).
+- **Cycle time**: from the first time an item entered an active, waiting or blocked status to its finish (done items; items done without ever being started have none).
+- **Finish**: the last move into a done or canceled status; moving from Resolved to Closed does not change it.
+- **Flow efficiency**: time actively worked ÷ cycle time, summed over done items (time-weighted).
+- **Throughput**: done items per ISO week (Monday to Sunday in the report time zone).
+- **Team handoff**: a change of the team holding an item; **ping-pong**: a team getting an item back after another team (A → B → A).
+- **Reopen**: a move from a done or canceled status back to an open one.
+- **Percentiles**: linear interpolation between closest ranks (as numpy).
+- **Status categories**: each status is backlog, active, waiting, blocked, done or canceled, by the config, the source's own category, or the default name patterns (see the status mapping in the data-quality section).
+
+The full definitions are in docs/METRICS.md of the flowaudit repository; the same input always gives the same report.
+";
+
+const CSS: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fff;line-height:1.45}
+main{max-width:1000px;margin:0 auto;padding:1rem 1.25rem 3rem}
+h1{font-size:1.8rem;margin:.5rem 0}h2{font-size:1.35rem;margin-top:2.2rem;border-bottom:2px solid #e3e3e3;padding-bottom:.2rem}
+h3{font-size:1.1rem;margin-bottom:.3rem}
+.meta{color:#555}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:.75rem;margin:1rem 0}
+.card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem}.card b{display:block;font-size:1.35rem}
+.card span{color:#555;font-size:.85rem}
+figure{margin:1rem 0}figure svg{width:100%;height:auto;display:block}
+figcaption{color:#333;font-size:.95rem;margin-top:.3rem}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .55rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
+nav ul{columns:2;padding-left:1.2rem}
+.note{color:#555;font-size:.9rem}
+@media print{main{max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}}
+";
+
+fn opt(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_else(|| "–".into())
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into())
+}
+
+fn html_table(o: &mut String, t: &Table, limit: usize) {
+    o.push_str("<div class=\"scroll\"><table><thead><tr>");
+    for h in &t.header {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for row in t.rows.iter().take(limit) {
+        o.push_str("<tr>");
+        for c in row {
+            match c {
+                Cell::Text(s) => {
+                    let _ = write!(o, "<td>{}</td>", esc(s));
+                }
+                Cell::Int(i) => {
+                    let _ = write!(o, "<td class=\"n\">{i}</td>");
+                }
+                Cell::Float(f) => {
+                    let _ = write!(o, "<td class=\"n\">{}</td>", num(*f));
+                }
+                Cell::Empty => o.push_str("<td></td>"),
+            }
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</tbody></table></div>");
+    if t.rows.len() > limit {
+        let _ = write!(o, "<p class=\"note\">{} more rows in <code>tables/{}.csv</code>.</p>", t.rows.len() - limit, t.name);
+    }
+}
+
+/// Minimal Markdown for the methods list: `- **term**: text` lines and paragraphs.
+fn methods_html(md: &str) -> String {
+    let mut o = String::from("<ul>");
+    let mut tail = String::new();
+    for line in md.lines() {
+        if let Some(item) = line.strip_prefix("- ") {
+            let item = esc(item);
+            let mut parts = item.splitn(3, "**");
+            let (pre, term, rest) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let _ = write!(o, "<li>{pre}<b>{term}</b>{}</li>", rest.replace("**", ""));
+        } else if !line.trim().is_empty() {
+            let _ = write!(tail, "<p class=\"note\">{}</p>", esc(line).replace("**", ""));
+        }
+    }
+    o.push_str("</ul>");
+    o + &tail
+}
+
+/// Renders `report.html`.
+pub struct Html;
+
+impl Renderer for Html {
+    fn render(&self, r: &Report) -> anyhow::Result<Vec<u8>> {
+        let s = &r.summary;
+        let mut o = String::with_capacity(256 * 1024);
+        o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        o.push_str("<title>Flow audit</title><style>");
+        o.push_str(CSS);
+        o.push_str("</style></head><body><main>\n<h1>Flow audit</h1>");
+        let period = match (&s.period.from, &s.period.to) {
+            (Some(f), Some(t)) => format!("Period {} to {} (end exclusive), as of {}.", esc(f), esc(t), esc(&s.period.as_of)),
+            _ => format!("All history up to {}.", esc(&s.period.as_of)),
+        };
+        let _ = write!(
+            o,
+            "<p class=\"meta\">{period} {} items in scope, {} events, {} teams. flowaudit {}.</p>",
+            s.counts.items,
+            s.counts.events,
+            s.counts.teams,
+            esc(&s.tool_version)
+        );
+        o.push_str("<nav><h2>Contents</h2><ul><li><a href=\"#headline\">Headline figures</a></li><li><a href=\"#flow\">Flow</a></li><li><a href=\"#teams\">Teams</a></li><li><a href=\"#handoffs\">Handoffs</a></li><li><a href=\"#status-time\">Time in status</a></li><li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
+        o.push_str("<h2 id=\"headline\">Headline figures</h2><div class=\"cards\">");
+        let cards = [
+            (format!("{}", s.counts.done), "items done"),
+            (opt(s.lead_time_days.p50), "median lead time (days)"),
+            (opt(s.cycle_time_days.p50), "median cycle time (days)"),
+            (opt(s.cycle_time_days.p85), "85th percentile cycle time (days)"),
+            (pct(s.flow_efficiency), "flow efficiency"),
+            (opt(s.throughput_per_week.mean), "done per week (mean)"),
+            (pct(s.handoffs.team_change_rate), "items that changed team"),
+            (pct(s.reopen_rate), "reopen rate"),
+        ];
+        for (v, label) in cards {
+            let _ = write!(o, "<div class=\"card\"><b>{}</b><span>{}</span></div>", esc(&v), label);
+        }
+        o.push_str("</div>");
+        o.push_str("<h2 id=\"flow\">Flow</h2>");
+        for c in &r.charts {
+            let _ = write!(o, "<figure id=\"chart-{}\"><h3>{}</h3>", c.name, esc(&c.title));
+            o.push_str(&c.svg);
+            let cap = r.takeaway(&c.name).unwrap_or(&c.alt);
+            let _ = write!(o, "<figcaption>{}</figcaption></figure>", esc(cap));
+        }
+        o.push_str("<h2 id=\"teams\">Teams</h2>");
+        if let Some(t) = r.table("teams") {
+            html_table(&mut o, t, 100);
+        }
+        o.push_str("<h2 id=\"handoffs\">Handoffs between teams</h2>");
+        if let Some(t) = r.table("handoff_matrix") {
+            let mut sorted = t.clone();
+            sorted.rows.sort_by(|a, b| match (&b[2], &a[2]) {
+                (Cell::Int(x), Cell::Int(y)) => x.cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            });
+            if sorted.rows.is_empty() {
+                o.push_str("<p>No item moved between teams.</p>");
+            } else {
+                html_table(&mut o, &sorted, 15);
+            }
+        }
+        o.push_str("<h2 id=\"status-time\">Time in status</h2><p class=\"note\">Item-days per status over the items done in the period and the items open at the audit instant.</p>");
+        if let Some(t) = r.table("status_time") {
+            let mut all = t.clone();
+            all.rows.retain(|row| row.first() == Some(&Cell::Text("*".into())));
+            html_table(&mut o, &all, 60);
+        }
+        o.push_str("<h2 id=\"data-quality\">Data quality</h2>");
+        if s.warnings.is_empty() {
+            o.push_str("<p>No data-quality warnings.</p>");
+        } else {
+            o.push_str("<div class=\"scroll\"><table><thead><tr><th>warning</th><th>count</th><th>what happened and what to do</th></tr></thead><tbody>");
+            for w in &s.warnings {
+                let _ = write!(o, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>", esc(&w.kind.id()), w.count, esc(&w.message));
+            }
+            o.push_str("</tbody></table></div>");
+        }
+        o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th></tr></thead><tbody>");
+        for i in &s.inputs {
+            let _ = write!(o, "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(&i.path), i.format, i.items, i.events);
+        }
+        o.push_str("</tbody></table></div><h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
+        if let Some(t) = r.table("status_map") {
+            html_table(&mut o, t, 80);
+        }
+        o.push_str("<h2 id=\"methods\">Methods</h2>");
+        o.push_str(&methods_html(METHODS_MD));
+        o.push_str("</main></body></html>\n");
+        Ok(o.into_bytes())
+    }
+}

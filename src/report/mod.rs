@@ -1,0 +1,259 @@
+//! The report model and its renderers (hyperfine's Exporter pattern): [`Report`] holds every
+//! figure, table and chart of an audit; each renderer is a pure function from `&Report` to
+//! bytes; only `app` writes files.
+
+pub mod build;
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::chart::Chart;
+use crate::ingest::InputSummary;
+use crate::metrics::items::ItemRecord;
+use crate::metrics::percentiles::Stats;
+use crate::status::StatusMapRow;
+use crate::warning::WarningEntry;
+use serde::Serialize;
+
+/// `summary.json` schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Round a float to 6 decimals (INTERFACE.md: floats are written with at most 6).
+pub fn r6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// Round an optional float.
+pub fn r6o(x: Option<f64>) -> Option<f64> {
+    x.map(r6)
+}
+
+/// Round every figure of a [`Stats`].
+pub fn r6s(s: Stats) -> Stats {
+    Stats { n: s.n, mean: r6o(s.mean), p50: r6o(s.p50), p85: r6o(s.p85), p95: r6o(s.p95) }
+}
+
+/// The audit period (RFC 3339 UTC).
+#[derive(Debug, Clone, Serialize)]
+pub struct Period {
+    /// Start (inclusive), null without a period.
+    pub from: Option<String>,
+    /// End (exclusive), null without a period.
+    pub to: Option<String>,
+    /// The audit instant.
+    pub as_of: String,
+}
+
+/// Item counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    /// Items in scope.
+    pub items: u64,
+    /// Events of the items in scope (up to `as_of`).
+    pub events: u64,
+    /// Teams of the audit.
+    pub teams: u64,
+    /// Items in scope done.
+    pub done: u64,
+    /// Items in scope canceled.
+    pub canceled: u64,
+    /// Items in scope open.
+    pub open: u64,
+}
+
+/// Weekly throughput summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThroughputSummary {
+    /// Mean done items per week.
+    pub mean: Option<f64>,
+    /// Median done items per week.
+    pub p50: Option<f64>,
+}
+
+/// Handoff summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandoffSummary {
+    /// Mean team handoffs per item in scope.
+    pub per_item: Option<f64>,
+    /// Σ team handoffs.
+    pub team_handoffs_total: u64,
+    /// Items with ≥ 1 team handoff ÷ items.
+    pub team_change_rate: Option<f64>,
+    /// Items with ≥ 1 ping-pong ÷ items.
+    pub ping_pong_rate: Option<f64>,
+}
+
+/// One team's figures (`summary.json` `teams`, `tables/teams.csv`).
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamSummary {
+    /// Team name.
+    pub team: String,
+    /// Items in scope whose team this is.
+    pub items: u64,
+    /// Of those, done.
+    pub done: u64,
+    /// Lead time stats of its done items in the period.
+    pub lead_time_days: Stats,
+    /// Cycle time stats.
+    pub cycle_time_days: Stats,
+    /// Aggregate flow efficiency.
+    pub flow_efficiency: Option<f64>,
+    /// Mean team handoffs.
+    pub handoffs_per_item: Option<f64>,
+    /// Team change rate.
+    pub team_change_rate: Option<f64>,
+    /// Ping-pong rate.
+    pub ping_pong_rate: Option<f64>,
+    /// Reopen rate.
+    pub reopen_rate: Option<f64>,
+    /// Items in a committed category at `as_of`.
+    pub wip: u64,
+    /// WIP items older than the team's p85 cycle time.
+    pub at_risk: u64,
+    /// Workflow similarity (process consistency; not computed yet).
+    pub workflow_similarity: Option<f64>,
+    /// Fired signals (not computed yet).
+    pub signals: Option<Vec<String>>,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Schema version.
+    pub schema_version: u32,
+    /// flowaudit version.
+    pub tool_version: String,
+    /// What was read.
+    pub inputs: Vec<InputSummary>,
+    /// Period and `as_of`.
+    pub period: Period,
+    /// Counts.
+    pub counts: Counts,
+    /// Lead time stats.
+    pub lead_time_days: Stats,
+    /// Cycle time stats.
+    pub cycle_time_days: Stats,
+    /// Case duration stats (items in scope).
+    pub case_duration_days: Stats,
+    /// Aggregate flow efficiency.
+    pub flow_efficiency: Option<f64>,
+    /// Weekly throughput.
+    pub throughput_per_week: ThroughputSummary,
+    /// Handoffs.
+    pub handoffs: HandoffSummary,
+    /// Reopen rate.
+    pub reopen_rate: Option<f64>,
+    /// Tool sprawl (null until computed).
+    pub tool_sprawl: Option<serde_json::Value>,
+    /// Product-ops recommendation (null until computed).
+    pub recommendation: Option<serde_json::Value>,
+    /// Per-team figures.
+    pub teams: Vec<TeamSummary>,
+    /// Data-quality warnings.
+    pub warnings: Vec<WarningEntry>,
+}
+
+/// A table: a name (file stem under `tables/`), a header and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// File stem.
+    pub name: &'static str,
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text (escaped and formula-neutralised by renderers).
+    Text(String),
+    /// Integer.
+    Int(i64),
+    /// Float (written with at most 6 decimals).
+    Float(f64),
+    /// Empty (null).
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<u64> for Cell {
+    fn from(v: u64) -> Self {
+        Cell::Int(v as i64)
+    }
+}
+impl From<u32> for Cell {
+    fn from(v: u32) -> Self {
+        Cell::Int(v as i64)
+    }
+}
+impl From<f64> for Cell {
+    fn from(v: f64) -> Self {
+        Cell::Float(v)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// A finding written from the data, shown under a chart or in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Takeaway {
+    /// Chart or section name.
+    pub about: String,
+    /// The sentence.
+    pub text: String,
+}
+
+/// The whole audit.
+pub struct Report {
+    /// `summary.json`.
+    pub summary: Summary,
+    /// Per-item records (listed items: in scope plus open at `as_of`), by item id.
+    pub items: Vec<ItemRecord>,
+    /// Every table the report shows.
+    pub tables: Vec<Table>,
+    /// Every chart.
+    pub charts: Vec<Chart>,
+    /// The status mapping used.
+    pub status_map: Vec<StatusMapRow>,
+    /// One-line takeaways, by chart name.
+    pub takeaways: Vec<Takeaway>,
+}
+
+impl Report {
+    /// A table by name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The takeaway for a chart or section.
+    pub fn takeaway(&self, about: &str) -> Option<&str> {
+        self.takeaways.iter().find(|t| t.about == about).map(|t| t.text.as_str())
+    }
+}
+
+/// A renderer turns a report into the bytes of one output file.
+pub trait Renderer {
+    /// Render.
+    fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>>;
+}

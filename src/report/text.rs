@@ -1,0 +1,81 @@
+//! Untrusted text stays text: escaping for HTML and Markdown, neutralising spreadsheet
+//! formulas in CSV, and the one number format used by every renderer.
+
+/// Escape text for HTML element content and attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape text for a Markdown table cell or paragraph: HTML-significant characters are
+/// entity-escaped (GitHub renders inline HTML), Markdown punctuation is backslash-escaped,
+/// and line breaks become spaces.
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' | '*' | '_' | '`' | '[' | ']' | '\\' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Neutralise a text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab or carriage return first) by prefixing a single quote.
+pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{s}")),
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// Format a float with at most 6 decimals, no trailing zeros, no `-0`.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.6}", super::r6(x));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_neutralises() {
+        assert_eq!(html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(html("</svg><img src=x onerror='a'>"), "&lt;/svg&gt;&lt;img src=x onerror=&#39;a&#39;&gt;");
+        assert_eq!(markdown("a|b <b>"), "a\\|b &lt;b&gt;");
+        assert_eq!(csv_safe("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_safe("@x"), "'@x");
+        assert_eq!(csv_safe("In Progress"), "In Progress");
+        assert_eq!(num(1.5), "1.5");
+        assert_eq!(num(2.0), "2");
+        assert_eq!(num(0.1234567), "0.123457");
+        assert_eq!(num(-0.0000001), "0");
+    }
+}

@@ -1,0 +1,281 @@
+//! The only module that parses dates or touches time zones.
+//!
+//! Never reads the wall clock: every instant comes from the data or the command line.
+//! Instants are [`Ts`] (UTC microseconds).
+
+use crate::model::Ts;
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How an instant was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offset {
+    /// The text carried a UTC offset (`Z`, `+hh:mm`, `+hhmm`, `+hh`).
+    Explicit,
+    /// No offset: read in the report time zone (a data-quality warning).
+    Local,
+    /// No offset and the local time falls in a DST gap: moved forward by the gap.
+    LocalGap,
+}
+
+/// Parse an ISO 8601 / RFC 3339 instant: `YYYY-MM-DD[(T| )hh:mm[:ss[.f{0,9}]]][Z|±hh[:mm]|±hhmm]`.
+/// A time without an offset is read in `tz`. Returns the instant and how it was read.
+pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let err = || {
+        format!("not an ISO 8601 instant (expected e.g. 2024-03-01T09:30:00Z or 2024-03-01T09:30:00+01:00)")
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(err());
+    }
+    let year = digits(&b[0..4]).ok_or_else(err)? as i32;
+    let month = digits(&b[5..7]).ok_or_else(err)?;
+    let day = digits(&b[8..10]).ok_or_else(err)?;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| format!("{t:?} is not a calendar date"))?;
+    let mut i = 10;
+    let (mut hh, mut mm, mut ss, mut nanos) = (0u32, 0u32, 0u32, 0u32);
+    if i < b.len() && (b[i] == b'T' || b[i] == b't' || b[i] == b' ') {
+        i += 1;
+        if b.len() < i + 5 || b[i + 2] != b':' {
+            return Err(err());
+        }
+        hh = digits(&b[i..i + 2]).ok_or_else(err)?;
+        mm = digits(&b[i + 3..i + 5]).ok_or_else(err)?;
+        i += 5;
+        if i < b.len() && b[i] == b':' {
+            if b.len() < i + 3 {
+                return Err(err());
+            }
+            ss = digits(&b[i + 1..i + 3]).ok_or_else(err)?;
+            i += 3;
+            if i < b.len() && (b[i] == b'.' || b[i] == b',') {
+                i += 1;
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let frac = &b[start..i];
+                if frac.is_empty() || frac.len() > 9 {
+                    return Err(format!("{t:?}: a fraction of a second needs 1 to 9 digits"));
+                }
+                let mut n = digits(frac).ok_or_else(err)?;
+                for _ in frac.len()..9 {
+                    n *= 10;
+                }
+                nanos = n;
+            }
+        }
+    }
+    // A leap second (ss = 60) is read as the last instant of that minute.
+    let time = NaiveTime::from_hms_nano_opt(hh, mm, ss.min(59), nanos).ok_or_else(|| format!("{t:?} is not a time of day"))?;
+    let naive = NaiveDateTime::new(date, time);
+    let rest = &t[i..];
+    if rest.is_empty() {
+        return local_to_utc(naive, tz);
+    }
+    let offset_secs = parse_offset(rest).ok_or_else(err)?;
+    let utc = naive - Duration::seconds(offset_secs as i64);
+    Ok((utc.and_utc().timestamp_micros(), Offset::Explicit))
+}
+
+fn parse_offset(rest: &str) -> Option<i32> {
+    let r = rest.trim_start();
+    if r == "Z" || r == "z" {
+        return Some(0);
+    }
+    let b = r.as_bytes();
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let d = &b[1..];
+    let (h, m) = match d.len() {
+        2 => (digits(d)?, 0),
+        4 => (digits(&d[0..2])?, digits(&d[2..4])?),
+        5 if d[2] == b':' => (digits(&d[0..2])?, digits(&d[3..5])?),
+        _ => return None,
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    Some(sign * (h as i32 * 3600 + m as i32 * 60))
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    let mut n: u32 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add((c - b'0') as u32)?;
+    }
+    Some(n)
+}
+
+/// Read a local wall-clock time in `tz`. Ambiguous times (DST fall-back) take the earlier
+/// instant; times in a DST gap are moved forward by the gap (as most calendars do).
+pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(dt) => Ok((dt.with_timezone(&Utc).timestamp_micros(), Offset::Local)),
+        LocalResult::Ambiguous(a, _) => Ok((a.with_timezone(&Utc).timestamp_micros(), Offset::Local)),
+        LocalResult::None => {
+            // In a gap: read it with the offset in force just before the gap.
+            let before = naive - Duration::hours(3);
+            let off = match tz.from_local_datetime(&before) {
+                LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.offset().fix().local_minus_utc(),
+                LocalResult::None => return Err(format!("{naive} does not exist in time zone {tz}")),
+            };
+            let utc = naive - Duration::seconds(off as i64);
+            Ok((utc.and_utc().timestamp_micros(), Offset::LocalGap))
+        }
+    }
+}
+
+use chrono::Offset as _;
+
+/// Format an instant as RFC 3339 UTC (`2024-03-01T09:30:00Z`, fraction only when non-zero).
+pub fn format_instant(ts: Ts) -> String {
+    match DateTime::<Utc>::from_timestamp_micros(ts) {
+        Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        None => String::new(),
+    }
+}
+
+/// Parse a time-zone name (`UTC`, `Europe/Paris`).
+pub fn parse_tz(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| format!("unknown time zone {name:?}; use an IANA name such as UTC or Europe/Paris"))
+}
+
+/// The local calendar date of an instant in `tz`.
+pub fn local_date(ts: Ts, tz: Tz) -> NaiveDate {
+    let dt = DateTime::<Utc>::from_timestamp_micros(ts).expect("invariant: instants are in chrono's range");
+    dt.with_timezone(&tz).date_naive()
+}
+
+/// The instant at which local date `d` begins (00:00, or the first instant after a gap) in `tz`.
+pub fn start_of_day(d: NaiveDate, tz: Tz) -> Ts {
+    let naive = d.and_hms_opt(0, 0, 0).expect("invariant: midnight exists");
+    match local_to_utc(naive, tz) {
+        Ok((ts, _)) => ts,
+        Err(_) => naive.and_utc().timestamp_micros(),
+    }
+}
+
+/// The Monday of the ISO week containing `d`.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
+/// Parse `--from`/`--to`: a date (`2024-07-01`, local midnight in `tz`) or an instant.
+pub fn parse_bound(s: &str, tz: Tz) -> Result<Ts, String> {
+    parse_instant(s, tz).map(|(ts, _)| ts)
+}
+
+/// Parse a quarter `YYYYQn` into the half-open period `[start, end)` in `tz`.
+pub fn parse_quarter(s: &str, tz: Tz) -> Result<(Ts, Ts), String> {
+    let t = s.trim().to_ascii_uppercase();
+    let bad = || format!("{s:?} is not a quarter; write it as 2024Q3");
+    let (y, q) = t.split_once('Q').ok_or_else(bad)?;
+    let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
+    let q: u32 = q.parse().map_err(|_| bad())?;
+    if !(1..=4).contains(&q) {
+        return Err(bad());
+    }
+    let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).ok_or_else(bad)?;
+    let end = if q == 4 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, q * 3 + 1, 1)
+    }
+    .ok_or_else(bad)?;
+    Ok((start_of_day(start, tz), start_of_day(end, tz)))
+}
+
+/// Format a date as `YYYY-MM-DD`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Interpret a Unix time in seconds (e.g. a Trello ObjectId prefix) as an instant.
+pub fn from_unix_seconds(secs: i64) -> Ts {
+    secs * 1_000_000
+}
+
+/// Utc `DateTime` for an instant (for chart axes).
+pub fn to_datetime(ts: Ts) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp_micros(ts).expect("invariant: instants are in chrono's range")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Ts {
+        parse_instant(s, Tz::UTC).unwrap().0
+    }
+
+    #[test]
+    fn offsets_in_every_form_give_the_same_instant() {
+        let z = p("2024-03-01T10:00:00Z");
+        assert_eq!(p("2024-03-01T11:00:00+01:00"), z);
+        assert_eq!(p("2024-03-01T11:00:00+0100"), z);
+        assert_eq!(p("2024-03-01T11:00:00+01"), z);
+        assert_eq!(p("2024-03-01T05:00:00.000-0500"), z);
+        assert_eq!(p("2024-03-01 10:00:00Z"), z);
+        assert_eq!(z, 1_709_287_200_000_000);
+    }
+
+    #[test]
+    fn fractions_of_zero_to_nine_digits() {
+        let base = p("2024-03-01T10:00:00Z");
+        assert_eq!(p("2024-03-01T10:00:00.5Z"), base + 500_000);
+        assert_eq!(p("2024-03-01T10:00:00.123456789Z"), base + 123_456);
+        assert_eq!(p("2017-09-04T02:08:16.6Z") % 1_000_000, 600_000);
+        assert!(parse_instant("2024-03-01T10:00:00.1234567890Z", Tz::UTC).is_err());
+    }
+
+    #[test]
+    fn no_offset_is_local_and_flagged() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let (ts, o) = parse_instant("2024-01-15T10:00:00", paris).unwrap();
+        assert_eq!(o, Offset::Local);
+        assert_eq!(ts, p("2024-01-15T09:00:00Z"));
+        // Date only: local midnight.
+        let (ts, _) = parse_instant("2024-07-01", paris).unwrap();
+        assert_eq!(ts, p("2024-06-30T22:00:00Z"));
+    }
+
+    #[test]
+    fn dst_gap_moves_forward() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        // 02:30 does not exist on 2024-03-31 in Paris; read with +01:00 → 01:30Z (= 03:30 CEST).
+        let (ts, o) = parse_instant("2024-03-31T02:30:00", paris).unwrap();
+        assert_eq!(o, Offset::LocalGap);
+        assert_eq!(ts, p("2024-03-31T01:30:00Z"));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for s in ["", "yesterday", "2024-13-01", "2024-02-30T00:00:00Z", "2024-03-01T10:00:00+25:00", "2024-03-01T1"] {
+            assert!(parse_instant(s, Tz::UTC).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn quarters() {
+        let (a, b) = parse_quarter("2024Q3", Tz::UTC).unwrap();
+        assert_eq!(format_instant(a), "2024-07-01T00:00:00Z");
+        assert_eq!(format_instant(b), "2024-10-01T00:00:00Z");
+        let (_, b) = parse_quarter("2024q4", Tz::UTC).unwrap();
+        assert_eq!(format_instant(b), "2025-01-01T00:00:00Z");
+        assert!(parse_quarter("2024Q5", Tz::UTC).is_err());
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        assert_eq!(format_instant(p("2024-03-01T10:00:00.250Z")), "2024-03-01T10:00:00.250Z");
+        assert_eq!(week_start(NaiveDate::from_ymd_opt(2024, 3, 3).unwrap()), NaiveDate::from_ymd_opt(2024, 2, 26).unwrap());
+    }
+}

@@ -1,0 +1,290 @@
+//! Per-item timelines (METRICS.md §1): from one item's time-ordered events to its status
+//! intervals (with categories), its assignee and team sequences, and its created/first/last
+//! instants. Every item metric in `metrics/` is a pure function of a [`Timeline`].
+//!
+//! Invariants: events arrive sorted by timestamp with ties in input order, all at or before
+//! `as_of`; an event's absent field leaves that state unchanged; `unassigned` ends the
+//! current assignee or team; a status repeated adds no interval; the first status is in
+//! force from `created`.
+
+use crate::model::{is_unassigned, Category, Ts};
+use crate::status::{Categorizer, Rule};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One event of an item, borrowed from the event frame.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventRef<'a> {
+    /// Instant.
+    pub ts: Ts,
+    /// Status set, if any.
+    pub status: Option<&'a str>,
+    /// Assignee set, if any.
+    pub assignee: Option<&'a str>,
+    /// Team set, if any.
+    pub team: Option<&'a str>,
+    /// Source system.
+    pub source: Option<&'a str>,
+    /// Explicit creation instant.
+    pub created: Option<Ts>,
+}
+
+/// A status interval `[start, next start)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval<'a> {
+    /// When the status began (`created` for the first).
+    pub start: Ts,
+    /// The status.
+    pub status: &'a str,
+    /// Its category for the team in force when it began.
+    pub category: Category,
+    /// The rule that chose the category.
+    pub rule: Rule,
+    /// Team in force when it began.
+    pub team: Option<&'a str>,
+}
+
+/// Everything the timeline builder needs besides the events.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineContext {
+    /// Status categories.
+    pub categorizer: Categorizer,
+    /// Person → team (roster file and `[people]`).
+    pub roster: HashMap<String, String>,
+    /// People never part of an assignee sequence (and never used to derive a team).
+    pub exclude_people: BTreeSet<String>,
+    /// Current status by item id, for items with no status event.
+    pub current_status: BTreeMap<String, String>,
+    /// Ordered workflow per team (for backward moves).
+    pub workflow_order: BTreeMap<String, Vec<String>>,
+    /// The audit instant.
+    pub as_of: Ts,
+    /// The period `[from, to)`, if any.
+    pub period: Option<(Ts, Ts)>,
+}
+
+/// One item's timeline up to `as_of`.
+#[derive(Debug, Clone)]
+pub struct Timeline<'a> {
+    /// Item id.
+    pub item_id: &'a str,
+    /// Created (explicit, unless later than the first event).
+    pub created: Ts,
+    /// True when the explicit creation time was later than the first event.
+    pub created_after_first_event: bool,
+    /// First event instant.
+    pub first_event: Ts,
+    /// Last event instant.
+    pub last_event: Ts,
+    /// Number of events.
+    pub events: u32,
+    /// Status intervals, in time order (empty when the item never has a status).
+    pub intervals: Vec<Interval<'a>>,
+    /// Assignee sequence (nulls, `unassigned` and excluded people dropped, repeats
+    /// collapsed), with the instant each holder took over.
+    pub assignee_seq: Vec<(Ts, &'a str)>,
+    /// Team sequence, likewise.
+    pub team_seq: Vec<(Ts, &'a str)>,
+    /// Team in force after each event: (instant, team), for "team at instant" queries.
+    team_states: Vec<(Ts, Option<&'a str>)>,
+    /// The audit instant.
+    pub as_of: Ts,
+    /// Has at least one event in the period (always true without a period).
+    pub in_period: bool,
+}
+
+impl<'a> Timeline<'a> {
+    /// Build an item's timeline from its sorted events. `events` must be non-empty.
+    pub fn build(item_id: &'a str, events: &[EventRef<'a>], ctx: &'a TimelineContext) -> Timeline<'a> {
+        debug_assert!(!events.is_empty());
+        let first_event = events.first().map_or(0, |e| e.ts);
+        let last_event = events.last().map_or(0, |e| e.ts);
+        let explicit = events.iter().find_map(|e| e.created);
+        let (created, created_after_first_event) = match explicit {
+            Some(c) if c > first_event => (first_event, true),
+            Some(c) => (c, false),
+            None => (first_event, false),
+        };
+        let mut status: Option<&'a str> = None;
+        let mut assignee: Option<&'a str> = None;
+        let mut team: Option<&'a str> = None;
+        let mut intervals: Vec<Interval<'a>> = Vec::new();
+        let mut assignee_seq: Vec<(Ts, &'a str)> = Vec::new();
+        let mut team_seq: Vec<(Ts, &'a str)> = Vec::new();
+        let mut team_states = Vec::with_capacity(events.len());
+        let in_period = match ctx.period {
+            None => true,
+            Some((f, t)) => events.iter().any(|e| e.ts >= f && e.ts < t),
+        };
+        for e in events {
+            let mut team_set = false;
+            if let Some(a) = e.assignee {
+                if is_unassigned(a) {
+                    assignee = None;
+                } else if ctx.exclude_people.contains(a) {
+                    // Closers and bots are not holders: the item stays with its holder.
+                } else {
+                    assignee = Some(a);
+                    if assignee_seq.last().map(|x| x.1) != Some(a) {
+                        assignee_seq.push((e.ts, a));
+                    }
+                    if e.team.is_none() {
+                        if let Some(t) = ctx.roster.get(a) {
+                            team = Some(t.as_str());
+                            team_set = true;
+                        }
+                    }
+                }
+            }
+            if let Some(t) = e.team {
+                team = if is_unassigned(t) { None } else { Some(t) };
+                team_set = true;
+            }
+            if team_set {
+                if let Some(t) = team {
+                    if team_seq.last().map(|x| x.1) != Some(t) {
+                        team_seq.push((e.ts, t));
+                    }
+                }
+            }
+            team_states.push((e.ts, team));
+            if let Some(s) = e.status {
+                if status != Some(s) {
+                    let start = if intervals.is_empty() { created } else { e.ts };
+                    let (category, rule) = ctx.categorizer.categorize(s, team, e.source);
+                    intervals.push(Interval { start, status: s, category, rule, team });
+                    status = Some(s);
+                }
+            }
+        }
+        let _ = assignee;
+        if intervals.is_empty() {
+            if let Some(s) = ctx.current_status.get(item_id) {
+                let source = events.iter().find_map(|e| e.source);
+                let t0 = team_states.first().and_then(|x| x.1);
+                let (category, rule) = ctx.categorizer.categorize(s, t0, source);
+                intervals.push(Interval { start: created, status: s.as_str(), category, rule, team: t0 });
+            }
+        }
+        Timeline {
+            item_id,
+            created,
+            created_after_first_event,
+            first_event,
+            last_event,
+            events: events.len() as u32,
+            intervals,
+            assignee_seq,
+            team_seq,
+            team_states,
+            as_of: ctx.as_of,
+            in_period,
+        }
+    }
+
+    /// The team in force at instant `t` (after every event at or before `t`).
+    pub fn team_at(&self, t: Ts) -> Option<&'a str> {
+        let idx = self.team_states.partition_point(|(ts, _)| *ts <= t);
+        if idx == 0 {
+            // Before the first event: the first event's team (the item's first state).
+            self.team_states.first().and_then(|x| x.1)
+        } else {
+            self.team_states[idx - 1].1
+        }
+    }
+
+    /// Category of the last status as of `as_of` (None when the item has no status).
+    pub fn last_category(&self) -> Option<Category> {
+        self.intervals.last().map(|i| i.category)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers to build timelines from tiny literal event lists in metric tests.
+    use super::*;
+
+    /// Day `d` (may be fractional) as an instant: 2024-01-01 + d days.
+    pub fn day(d: f64) -> Ts {
+        1_704_067_200_000_000 + (d * 86_400_000_000.0) as i64
+    }
+
+    /// A status event on day `d`.
+    pub fn st(d: f64, s: &'static str) -> EventRef<'static> {
+        EventRef { ts: day(d), status: Some(s), ..Default::default() }
+    }
+
+    /// An event on day `d` setting status (optional), assignee and team (optional).
+    pub fn ev(d: f64, s: Option<&'static str>, a: Option<&'static str>, t: Option<&'static str>) -> EventRef<'static> {
+        EventRef { ts: day(d), status: s, assignee: a, team: t, ..Default::default() }
+    }
+
+    /// A context with default categories and `as_of` on day `as_of`.
+    pub fn ctx(as_of: f64) -> TimelineContext {
+        TimelineContext { as_of: day(as_of), ..Default::default() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn repeated_status_adds_no_interval_and_first_status_from_created() {
+        let c = ctx(10.0);
+        let mut events = vec![st(1.0, "To Do"), st(2.0, "To Do"), st(3.0, "In Progress")];
+        events[0].created = Some(day(0.5));
+        let t = Timeline::build("A-1", &events, &c);
+        assert_eq!(t.intervals.len(), 2);
+        assert_eq!(t.intervals[0].start, day(0.5));
+        assert_eq!(t.intervals[1].category, Category::Active);
+        assert_eq!(t.events, 3);
+    }
+
+    #[test]
+    fn created_after_first_event_loses() {
+        let c = ctx(10.0);
+        let mut events = vec![st(1.0, "To Do")];
+        events[0].created = Some(day(2.0));
+        let t = Timeline::build("A-1", &events, &c);
+        assert_eq!(t.created, day(1.0));
+        assert!(t.created_after_first_event);
+    }
+
+    #[test]
+    fn sequences_drop_unassigned_and_collapse_and_roster_gives_team() {
+        let mut c = ctx(10.0);
+        c.roster.insert("bob".into(), "Platform".into());
+        let events = vec![
+            ev(0.0, Some("To Do"), Some("ann"), Some("Payments")),
+            ev(1.0, None, Some("Unassigned"), None),
+            ev(2.0, None, Some("ann"), None),
+            ev(3.0, None, Some("bob"), None),
+            ev(4.0, None, None, Some("unassigned")),
+            ev(5.0, None, None, Some("Platform")),
+        ];
+        let t = Timeline::build("A-1", &events, &c);
+        let a: Vec<&str> = t.assignee_seq.iter().map(|x| x.1).collect();
+        let tm: Vec<&str> = t.team_seq.iter().map(|x| x.1).collect();
+        assert_eq!(a, ["ann", "bob"]);
+        assert_eq!(tm, ["Payments", "Platform"]);
+        assert_eq!(t.team_at(day(3.5)), Some("Platform"));
+        assert_eq!(t.team_at(day(4.5)), None);
+        assert_eq!(t.team_at(day(0.5)), Some("Payments"));
+    }
+
+    #[test]
+    fn per_team_category_uses_team_in_force_at_interval_start() {
+        let mut o = crate::status::StatusOverrides::default();
+        o.per_team.entry("Payments".into()).or_default().insert("QA".into(), Category::Waiting);
+        let c = TimelineContext {
+            categorizer: Categorizer::new(o, Default::default(), Default::default()),
+            as_of: day(10.0),
+            ..Default::default()
+        };
+        let events = vec![ev(0.0, Some("QA"), None, Some("Payments")), ev(1.0, Some("QA2"), None, Some("Search")), ev(2.0, Some("QA"), None, None)];
+        let t = Timeline::build("A-1", &events, &c);
+        assert_eq!(t.intervals[0].category, Category::Waiting);
+        assert_eq!(t.intervals[2].category, Category::Active);
+    }
+}
