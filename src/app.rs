@@ -28,7 +28,10 @@ pub struct AuditOutcome {
 pub fn audit(cfg: &Config) -> Result<AuditOutcome> {
     let report = compute(cfg)?;
     write_report(&report, &cfg.out)?;
-    Ok(AuditOutcome { report, out: cfg.out.clone() })
+    Ok(AuditOutcome {
+        report,
+        out: cfg.out.clone(),
+    })
 }
 
 /// Run an audit and return the report model without writing anything.
@@ -51,12 +54,23 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
     let (df, after) = ingest::prepare(loaded.events, as_of).context("sorting the events")?;
     let mut warnings = loaded.warnings;
     warnings.add(WarningKind::EventAfterAsOf, after, || {
-        format!("{after} event(s) after the audit instant {} were ignored", crate::time::format_instant(as_of))
+        format!(
+            "{after} event(s) after the audit instant {} were ignored",
+            crate::time::format_instant(as_of)
+        )
     });
-    let mut roster: HashMap<String, String> = loaded.roster.iter().map(|r| (r.person.clone(), r.team.clone())).collect();
+    let mut roster: HashMap<String, String> = loaded
+        .roster
+        .iter()
+        .map(|r| (r.person.clone(), r.team.clone()))
+        .collect();
     roster.extend(cfg.file.people.clone());
     let ctx = TimelineContext {
-        categorizer: Categorizer::new(cfg.statuses.clone(), loaded.hints.composite_statuses, loaded.hints.source_categories),
+        categorizer: Categorizer::new(
+            cfg.statuses.clone(),
+            loaded.hints.composite_statuses,
+            loaded.hints.source_categories,
+        ),
         roster,
         exclude_people: cfg.file.exclude_people.iter().cloned().collect(),
         current_status: loaded.hints.current_status,
@@ -77,7 +91,12 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {
-            bail!("--strict: data-quality warning {} ({} occurrences): {}", w.kind.id(), w.count, w.message);
+            bail!(
+                "--strict: data-quality warning {} ({} occurrences): {}",
+                w.kind.id(),
+                w.count,
+                w.message
+            );
         }
     }
     Ok(report)
@@ -89,14 +108,26 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         (PathBuf::from("summary.json"), report::json::Json.render(r)?),
         (PathBuf::from("items.csv"), report::csv::Items.render(r)?),
         (PathBuf::from("report.html"), report::html::Html.render(r)?),
-        (PathBuf::from("report.md"), report::markdown::Markdown.render(r)?),
+        (
+            PathBuf::from("report.md"),
+            report::markdown::Markdown.render(r)?,
+        ),
     ];
     for t in &r.tables {
-        files.push((Path::new("tables").join(format!("{}.csv", t.name)), report::csv::table(t)?));
+        files.push((
+            Path::new("tables").join(format!("{}.csv", t.name)),
+            report::csv::table(t)?,
+        ));
     }
     for c in &r.charts {
-        files.push((Path::new("charts").join(format!("{}.svg", c.name)), c.svg.clone().into_bytes()));
-        files.push((Path::new("charts").join(format!("{}.png", c.name)), c.png.clone()));
+        files.push((
+            Path::new("charts").join(format!("{}.svg", c.name)),
+            c.svg.clone().into_bytes(),
+        ));
+        files.push((
+            Path::new("charts").join(format!("{}.png", c.name)),
+            c.png.clone(),
+        ));
     }
     Ok(files)
 }
@@ -110,18 +141,27 @@ pub fn write_report(r: &report::Report, out: &Path) -> Result<()> {
 /// Write files into a fresh temporary folder beside `out` and move it into place. The
 /// previous folder is moved aside first and removed only after the new one is in place.
 pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "reports".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "reports".into());
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating the output's parent folder {}", parent.display()))?;
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("creating the output's parent folder {}", parent.display()))?;
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| -> Result<()> {
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}: is the output folder writable?", tmp.display()))?;
+        std::fs::create_dir_all(&tmp).with_context(|| {
+            format!(
+                "cannot create {}: is the output folder writable?",
+                tmp.display()
+            )
+        })?;
         for (rel, bytes) in files {
             let p = tmp.join(rel);
             if let Some(d) = p.parent() {
@@ -130,7 +170,8 @@ pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
             std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
         }
         if out.exists() {
-            std::fs::rename(out, &old).with_context(|| format!("moving the previous report {} aside", out.display()))?;
+            std::fs::rename(out, &old)
+                .with_context(|| format!("moving the previous report {} aside", out.display()))?;
         }
         if let Err(e) = std::fs::rename(&tmp, out) {
             let _ = std::fs::rename(&old, out);
@@ -146,12 +187,18 @@ pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
 }
 
 /// `flowaudit generate`: write events.csv, tools.csv and roster.csv into `out`.
-pub fn generate(opts: &crate::generate::GenerateOptions, out: &Path) -> Result<crate::generate::GenerateSummary> {
+pub fn generate(
+    opts: &crate::generate::GenerateOptions,
+    out: &Path,
+) -> Result<crate::generate::GenerateSummary> {
     use std::io::{BufWriter, Write};
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let open = |name: &str| -> Result<BufWriter<std::fs::File>> {
         let p = out.join(name);
-        Ok(BufWriter::with_capacity(1 << 20, std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?))
+        Ok(BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?,
+        ))
     };
     let mut w = open("events.csv")?;
     let summary = crate::generate::write_events(opts, &mut w).context("writing events.csv")?;
@@ -169,7 +216,14 @@ pub fn generate(opts: &crate::generate::GenerateOptions, out: &Path) -> Result<c
 pub fn explain_statuses(r: &report::Report) -> String {
     let mut s = String::from("status\tteam\tcategory\trule\titems\n");
     for row in &r.status_map {
-        s.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", row.status, row.team, row.category.name(), row.rule.id(), row.items));
+        s.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            row.status,
+            row.team,
+            row.category.name(),
+            row.rule.id(),
+            row.items
+        ));
     }
     s
 }

@@ -586,7 +586,11 @@ impl Figure for Scatter {
             .draw()?;
 
         let dot = POINT.mix(0.6).filled();
-        chart.draw_series(self.points.iter().map(|&(x, y)| Circle::new((x, y), 3, dot)))?;
+        chart.draw_series(
+            self.points
+                .iter()
+                .map(|&(x, y)| Circle::new((x, y), 3, dot)),
+        )?;
 
         let mut labels = Vec::with_capacity(self.marks.len());
         for &(pct, v) in &self.marks {
@@ -773,8 +777,7 @@ impl Figure for Bars {
 
 fn bars_alt(bars: &[Bar]) -> String {
     let Some(first) = bars.first() else {
-        return "Bar chart of time in status: there is no time in any status to show."
-            .to_string();
+        return "Bar chart of time in status: there is no time in any status to show.".to_string();
     };
     let n = bars.len();
     let total: f64 = bars.iter().map(|b| b.days).sum();
@@ -824,7 +827,11 @@ mod tests {
         vec![
             bar("To Do", Category::Backlog, 120.0),
             bar("In Progress", Category::Active, 310.5),
-            bar("Waiting for review by the architecture board", Category::Waiting, 42.0),
+            bar(
+                "Waiting for review by the architecture board",
+                Category::Waiting,
+                42.0,
+            ),
             bar("Blocked", Category::Blocked, 12.25),
             bar("Done", Category::Done, 0.0),
         ]
@@ -852,7 +859,12 @@ mod tests {
         ] {
             assert!(c.svg.contains(needle), "SVG lacks {needle:?}");
         }
-        assert!(c.alt.contains("20 finished items from 2024-03-01 to 2024-03-20"), "{}", c.alt);
+        assert!(
+            c.alt
+                .contains("20 finished items from 2024-03-01 to 2024-03-20"),
+            "{}",
+            c.alt
+        );
     }
 
     #[test]
@@ -868,7 +880,13 @@ mod tests {
     fn time_in_status_svg_and_png() {
         let c = time_in_status(&sample_bars()).unwrap();
         assert!(c.svg.starts_with("<svg"));
-        for needle in ["Time in status", "Item-days", "Status", "In Progress", "waiting"] {
+        for needle in [
+            "Time in status",
+            "Item-days",
+            "Status",
+            "In Progress",
+            "waiting",
+        ] {
             assert!(c.svg.contains(needle), "SVG lacks {needle:?}");
         }
         // Shortened to 27 characters + "…"; the full name is not drawn.
@@ -891,7 +909,10 @@ mod tests {
             .collect();
         let c = time_in_status(&bars).unwrap();
         let img = decode(&c.png);
-        assert_eq!((img.width(), img.height()), (900, BARS_OVERHEAD + 40 * BAR_SLOT_PX));
+        assert_eq!(
+            (img.width(), img.height()),
+            (900, BARS_OVERHEAD + 40 * BAR_SLOT_PX)
+        );
         assert!(c.svg.contains("Status 39"));
     }
 
@@ -922,20 +943,36 @@ mod tests {
     fn non_finite_and_negative_values_are_dropped() {
         let mut noisy = sample_points();
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0] {
-            noisy.push(ScatterPoint { finished: MAR_1_2024, cycle_days: bad });
+            noisy.push(ScatterPoint {
+                finished: MAR_1_2024,
+                cycle_days: bad,
+            });
         }
-        noisy.push(ScatterPoint { finished: i64::MAX, cycle_days: 1.0 });
+        noisy.push(ScatterPoint {
+            finished: i64::MAX,
+            cycle_days: 1.0,
+        });
         let clean = cycle_time_scatter(&sample_points(), 3.2, 7.5, 9.9).unwrap();
         assert_eq!(cycle_time_scatter(&noisy, 3.2, 7.5, 9.9).unwrap(), clean);
 
         let mut bars = sample_bars();
-        bars.push(StatusBar { status: "Bad".into(), category: Category::Active, item_days: f64::NAN });
-        assert_eq!(time_in_status(&bars).unwrap(), time_in_status(&sample_bars()).unwrap());
+        bars.push(StatusBar {
+            status: "Bad".into(),
+            category: Category::Active,
+            item_days: f64::NAN,
+        });
+        assert_eq!(
+            time_in_status(&bars).unwrap(),
+            time_in_status(&sample_bars()).unwrap()
+        );
     }
 
     #[test]
     fn a_single_point_gets_a_week_wide_axis() {
-        let one = [ScatterPoint { finished: MAR_1_2024, cycle_days: 0.0 }];
+        let one = [ScatterPoint {
+            finished: MAR_1_2024,
+            cycle_days: 0.0,
+        }];
         let c = cycle_time_scatter(&one, 0.0, 0.0, 0.0).unwrap();
         assert!(c.svg.contains("50% ≤ 0.0 d"));
         assert!(c.alt.contains("1 finished item from"), "{}", c.alt);
@@ -953,7 +990,10 @@ mod tests {
             }
         }
         assert_eq!(team_colour(TEAM_PALETTE.len()), team_colour(0));
-        assert_eq!(category_colour(Category::Active), RGBColor(0x00, 0x72, 0xB2));
+        assert_eq!(
+            category_colour(Category::Active),
+            RGBColor(0x00, 0x72, 0xB2)
+        );
     }
 
     #[test]
@@ -961,14 +1001,31 @@ mod tests {
         let mar_1 = MAR_1_2024 / US_PER_DAY;
         assert_eq!(fmt_ts(mar_1 * US_PER_DAY), "2024-03-01");
         // A week: every other day.
-        assert_eq!(date_ticks(mar_1, mar_1 + 7, 6), vec![mar_1 + 1, mar_1 + 3, mar_1 + 5, mar_1 + 7]);
+        assert_eq!(
+            date_ticks(mar_1, mar_1 + 7, 6),
+            vec![mar_1 + 1, mar_1 + 3, mar_1 + 5, mar_1 + 7]
+        );
         // Three weeks: Mondays (2024-03-04 was a Monday).
-        assert_eq!(date_ticks(mar_1, mar_1 + 21, 6), vec![mar_1 + 3, mar_1 + 10, mar_1 + 17]);
+        assert_eq!(
+            date_ticks(mar_1, mar_1 + 21, 6),
+            vec![mar_1 + 3, mar_1 + 10, mar_1 + 17]
+        );
         // A year from 2024-01-01: quarter starts.
         let jan_1 = mar_1 - 60;
-        let ticks: Vec<String> =
-            date_ticks(jan_1, jan_1 + 366, 6).into_iter().map(|d| fmt_ts(d * US_PER_DAY)).collect();
-        assert_eq!(ticks, ["2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01", "2025-01-01"]);
+        let ticks: Vec<String> = date_ticks(jan_1, jan_1 + 366, 6)
+            .into_iter()
+            .map(|d| fmt_ts(d * US_PER_DAY))
+            .collect();
+        assert_eq!(
+            ticks,
+            [
+                "2024-01-01",
+                "2024-04-01",
+                "2024-07-01",
+                "2024-10-01",
+                "2025-01-01"
+            ]
+        );
         // Centuries stay within the limit.
         assert!(date_ticks(0, 40_000, 6).len() <= 6);
     }

@@ -23,10 +23,14 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit one or more exports and write the report folder.
-    #[command(after_help = "Examples:\n  flowaudit audit\n      Audit the bundled sample-data/ and write reports/.\n  flowaudit audit jira/ github/ --tools tools.csv --roster roster.csv --out audit-q3 --quarter 2024Q3\n      Merge several exports into one audit of the third quarter of 2024.\n  flowaudit audit log.xes.gz --as-of 2013-06-01T00:00:00Z --explain-statuses\n      Audit a process-mining log and print the status mapping that was used.\n\nExit status: 0 success, 1 the input could not be audited (the message names the file,\nthe record, the field and the value), 2 usage error.")]
+    #[command(
+        after_help = "Examples:\n  flowaudit audit\n      Audit the bundled sample-data/ and write reports/.\n  flowaudit audit jira/ github/ --tools tools.csv --roster roster.csv --out audit-q3 --quarter 2024Q3\n      Merge several exports into one audit of the third quarter of 2024.\n  flowaudit audit log.xes.gz --as-of 2013-06-01T00:00:00Z --explain-statuses\n      Audit a process-mining log and print the status mapping that was used.\n\nExit status: 0 success, 1 the input could not be audited (the message names the file,\nthe record, the field and the value), 2 usage error."
+    )]
     Audit(AuditArgs),
     /// Write a seeded synthetic organisation (events, tool inventory, roster).
-    #[command(after_help = "Examples:\n  flowaudit generate --out sample-data\n  flowaudit generate --events 1000000 --seed 7 --out /tmp/big")]
+    #[command(
+        after_help = "Examples:\n  flowaudit generate --out sample-data\n  flowaudit generate --events 1000000 --seed 7 --out /tmp/big"
+    )]
     Generate(GenerateArgs),
     /// List the input formats flowaudit reads.
     Formats,

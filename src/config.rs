@@ -151,7 +151,12 @@ pub struct Forecast {
 
 impl Default for Forecast {
     fn default() -> Self {
-        Forecast { seed: 42, trials: 10_000, history_days: 84, horizons_days: vec![14, 28] }
+        Forecast {
+            seed: 42,
+            trials: 10_000,
+            history_days: 84,
+            horizons_days: vec![14, 28],
+        }
     }
 }
 
@@ -186,7 +191,11 @@ pub struct Config {
     pub statuses: StatusOverrides,
 }
 
-fn parse_categories(path: &Path, section: &str, m: &BTreeMap<String, String>) -> Result<BTreeMap<String, Category>, ConfigError> {
+fn parse_categories(
+    path: &Path,
+    section: &str,
+    m: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Category>, ConfigError> {
     m.iter()
         .map(|(k, v)| {
             Category::parse(v).map(|c| (k.clone(), c)).ok_or_else(|| ConfigError::Invalid {
@@ -201,19 +210,34 @@ fn parse_categories(path: &Path, section: &str, m: &BTreeMap<String, String>) ->
 
 /// Read and validate a TOML config file.
 pub fn load_file(path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse_file(&text, path)
 }
 
 /// Parse config text (`path` only names it in errors).
 pub fn parse_file(text: &str, path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigError> {
-    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
-    let mut o = StatusOverrides { global: parse_categories(path, "statuses", &file.statuses)?, ..Default::default() };
+    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut o = StatusOverrides {
+        global: parse_categories(path, "statuses", &file.statuses)?,
+        ..Default::default()
+    };
     for (team, m) in &file.team_statuses {
-        o.per_team.insert(team.clone(), parse_categories(path, &format!("team_statuses.{team:?}"), m)?);
+        o.per_team.insert(
+            team.clone(),
+            parse_categories(path, &format!("team_statuses.{team:?}"), m)?,
+        );
     }
     for (src, m) in &file.source_statuses {
-        o.per_source.insert(src.clone(), parse_categories(path, &format!("source_statuses.{src:?}"), m)?);
+        o.per_source.insert(
+            src.clone(),
+            parse_categories(path, &format!("source_statuses.{src:?}"), m)?,
+        );
     }
     Ok((file, o))
 }
@@ -222,16 +246,30 @@ impl TryFrom<AuditArgs> for Config {
     type Error = ConfigError;
 
     fn try_from(a: AuditArgs) -> Result<Self, ConfigError> {
-        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag { flag: "--tz", value: a.tz.clone(), reason })?;
+        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
+            flag: "--tz",
+            value: a.tz.clone(),
+            reason,
+        })?;
         let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
             v.as_ref()
                 .map(|s| {
-                    time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag { flag, value: s.clone(), reason })
+                    time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag {
+                        flag,
+                        value: s.clone(),
+                        reason,
+                    })
                 })
                 .transpose()
         };
         let period = if let Some(q) = &a.quarter {
-            Some(time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag { flag: "--quarter", value: q.clone(), reason })?)
+            Some(
+                time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag {
+                    flag: "--quarter",
+                    value: q.clone(),
+                    reason,
+                })?,
+            )
         } else {
             match (bound("--from", &a.from)?, bound("--to", &a.to)?) {
                 (Some(f), Some(t)) => Some((f, t)),
@@ -257,7 +295,11 @@ impl TryFrom<AuditArgs> for Config {
                 return Err(ConfigError::BadFlag {
                     flag: "--from",
                     value: a.from.clone().unwrap_or_default(),
-                    reason: format!("the period is empty: from {} is not before to {}", time::format_instant(f), time::format_instant(t)),
+                    reason: format!(
+                        "the period is empty: from {} is not before to {}",
+                        time::format_instant(f),
+                        time::format_instant(t)
+                    ),
                 });
             }
         }
@@ -266,7 +308,11 @@ impl TryFrom<AuditArgs> for Config {
             Some(p) => load_file(p)?,
             None => (FileConfig::default(), StatusOverrides::default()),
         };
-        let inputs = if a.inputs.is_empty() { vec![default_sample_dir()] } else { a.inputs };
+        let inputs = if a.inputs.is_empty() {
+            vec![default_sample_dir()]
+        } else {
+            a.inputs
+        };
         Ok(Config {
             inputs,
             out: a.out,
@@ -338,9 +384,16 @@ seed = 7
 
     #[test]
     fn refuses_bad_category_and_unknown_key() {
-        let e = parse_file("[statuses]\n\"QA\" = \"testing\"\n", Path::new("c.toml")).unwrap_err().to_string();
-        assert!(e.contains("\"QA\" = \"testing\"") && e.contains("use one of"), "{e}");
-        let e = parse_file("[signal]\nx = 1\n", Path::new("c.toml")).unwrap_err().to_string();
+        let e = parse_file("[statuses]\n\"QA\" = \"testing\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"QA\" = \"testing\"") && e.contains("use one of"),
+            "{e}"
+        );
+        let e = parse_file("[signal]\nx = 1\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("c.toml"), "{e}");
     }
 }

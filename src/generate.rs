@@ -1,24 +1,20 @@
 //! `flowaudit generate`: a seeded synthetic organisation (events CSV, tool inventory CSV,
-//! roster CSV). The bundled `sample-data/` and the benchmark inputs come from here.
+//! roster CSV), from which the bundled `sample-data/` and the benchmark inputs are made.
 //!
 //! Invariants:
-//! - Output is a pure function of [`GenerateOptions`]: same options, same bytes, on any machine
-//!   and with any dependency version. The generator carries its own PRNG (SplitMix64 seeding
-//!   xoshiro256**) and its own `ln`/`exp`, built from IEEE basic arithmetic only (`+ - * /`,
-//!   `sqrt`), so no platform libm can change a digit. Each item draws from its own stream
-//!   (seed, item index), so the shape of one item never depends on another's.
-//! - Events are streamed item by item: memory is O(teams + one item's events), whatever
-//!   `items` is (the benchmarks write 10^7 events).
-//! - Items are written in creation order (creation instants never decrease); within an item
-//!   timestamps strictly increase (whole seconds, UTC).
-//! - The first event of an item sets its status and team; later events set a field only when
-//!   it changes (an empty cell means "unchanged", `unassigned` means "nobody").
+//! - Output is a pure function of [`GenerateOptions`], on any machine and with any dependency
+//!   version: the module carries its own PRNG (SplitMix64 seeding xoshiro256**) and its own
+//!   `ln`/`exp` built from IEEE basic arithmetic, so no platform libm can change a digit. Each
+//!   item draws from its own stream (seed, item index).
+//! - Events are streamed item by item: memory is O(teams + one item's events).
+//! - Items are written in creation order; within an item timestamps strictly increase (whole
+//!   seconds, UTC). No event is at or after `start + days`: items in flight there stay open.
+//! - An item's first event sets its status and team; later events set a field only when it
+//!   changes (an empty cell means unchanged, `unassigned` means nobody).
 //! - Every status an event sets belongs to the workflow of the team holding the item after
-//!   that event, and every workflow status falls in its intended category under the default
-//!   name patterns of METRICS.md §2 (queues → waiting, work → active, …).
-//! - No event is at or after `start + days`: items still in flight there stay open, so the
-//!   last event is the natural `as_of`.
-//! - No generated field contains a comma, a quote or a line break, so rows need no quoting.
+//!   that event, and falls in its intended category under the default name patterns of
+//!   METRICS.md §2 (queues → waiting, work and review → active, …).
+//! - No generated field contains a comma, a quote or a line break: rows need no quoting.
 
 use crate::model::Ts;
 use crate::time::format_instant;
@@ -28,14 +24,15 @@ use std::ops::Range;
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 const MAX_WAIT_DAYS: f64 = 400.0;
+/// Mean events per item at 10 teams, ×10, measured on this generator: sizes `for_events`.
+const EVENTS_PER_ITEM_X10: usize = 73;
 
-// Independent random streams, so that e.g. changing the inventory never changes the events.
+// Independent random streams: changing the inventory never changes the events.
 const STREAM_ORG: u64 = 1;
 const STREAM_INVENTORY: u64 = 2;
 const STREAM_ITEMS: u64 = 3;
 
 // The shape of an item's life, in one place. Per item unless said otherwise.
-const P_MISROUTE: f64 = 0.04; // created in the wrong team, moved before work starts
 const P_CANCEL: f64 = 0.05;
 const P_STALL: f64 = 0.12; // sits in the backlog for months
 const P_SLOW_STEP: f64 = 0.08; // one step takes ~8x longer (aging work in progress)
@@ -67,15 +64,27 @@ pub struct GenerateOptions {
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        GenerateOptions { seed: 42, teams: 6, items: 600, start: 1_704_067_200_000_000, days: 182 }
+        GenerateOptions {
+            seed: 42,
+            teams: 6,
+            items: 600,
+            start: 1_704_067_200_000_000,
+            days: 182,
+        }
     }
 }
 
 impl GenerateOptions {
-    /// Options for about `n_events` events (benchmarks): 10 teams, about 8 events per item,
-    /// so `n_events / 8` items (at least 1), over the default window.
+    /// Options for about `n_events` events (benchmarks): 10 teams, where this generator writes
+    /// about 7.3 events per item, so `n_events / 7.3` items (at least 1), default window.
     pub fn for_events(n_events: usize, seed: u64) -> Self {
-        GenerateOptions { seed, teams: 10, items: (n_events / 8).max(1), ..GenerateOptions::default() }
+        let items = (n_events.saturating_mul(10) / EVENTS_PER_ITEM_X10).max(1);
+        GenerateOptions {
+            seed,
+            teams: 10,
+            items,
+            ..GenerateOptions::default()
+        }
     }
 }
 
@@ -92,17 +101,15 @@ pub struct GenerateSummary {
 
 /// Stream the events CSV (`item_id,timestamp,status,assignee,team,actor,source`) to `w`,
 /// item by item in creation order. Item ids are the team key and a per-team number
-/// (`PAY-123`). Pass a `BufWriter`: every row is a separate small write. The caller flushes.
+/// (`PAY-123`). Pass a `BufWriter`: every row is a small write. The caller flushes.
 pub fn write_events<W: Write>(opts: &GenerateOptions, w: &mut W) -> io::Result<GenerateSummary> {
     let org = Org::new(opts.seed, opts.teams);
     let start = opts.start.div_euclid(1_000_000) + i64::from(opts.start.rem_euclid(1_000_000) != 0);
     let days = i64::from(opts.days.max(1));
-    let end = start + days * DAY;
     let schedule = Schedule::new(start, days);
     w.write_all(b"item_id,timestamp,status,assignee,team,actor,source\n")?;
-    let mut numbers = vec![0u64; org.teams.len()];
-    let mut buf: Vec<Ev> = Vec::with_capacity(64);
-    let mut events = 0;
+    let (mut numbers, mut buf, mut events) =
+        (vec![0u64; org.teams.len()], Vec::with_capacity(64), 0);
     for i in 0..opts.items {
         let mut rng = Rng::new(opts.seed, STREAM_ITEMS, i as u64);
         let created = schedule.instant(i, opts.items, &mut rng);
@@ -111,12 +118,17 @@ pub fn write_events<W: Write>(opts: &GenerateOptions, w: &mut W) -> io::Result<G
         let id = format!("{}-{}", org.teams[home].key, numbers[home]);
         buf.clear();
         simulate(&org, &mut rng, home, created, &mut buf);
-        for ev in buf.iter().take_while(|e| e.t < end) {
+        for ev in buf.iter().take_while(|e| e.t < start + days * DAY) {
             write_event(w, &org, &id, ev)?;
             events += 1;
         }
     }
-    Ok(GenerateSummary { items: opts.items, events, teams: org.teams.iter().map(|t| t.name.clone()).collect() })
+    let teams = org.teams.iter().map(|t| t.name.clone()).collect();
+    Ok(GenerateSummary {
+        items: opts.items,
+        events,
+        teams,
+    })
 }
 
 /// Write the tool inventory CSV (`team,tool,category,seats,active_users,annual_cost`): 4 to 7
@@ -126,9 +138,18 @@ pub fn write_inventory<W: Write>(opts: &GenerateOptions, w: &mut W) -> io::Resul
     let org = Org::new(opts.seed, opts.teams);
     w.write_all(b"team,tool,category,seats,active_users,annual_cost\n")?;
     for (team, rows) in org.teams.iter().zip(inventory(&org, opts.seed)) {
-        for r in rows {
-            let cost = r.seats * r.tool.price;
-            writeln!(w, "{},{},{},{},{},{}", team.name, r.tool.name, r.tool.category, r.seats, r.active, cost)?;
+        for Row {
+            tool,
+            seats,
+            active,
+        } in rows
+        {
+            let cost = seats * tool.price;
+            writeln!(
+                w,
+                "{},{},{},{seats},{active},{cost}",
+                team.name, tool.name, tool.category
+            )?;
         }
     }
     Ok(())
@@ -159,9 +180,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 }
 
 /// xoshiro256** seeded through SplitMix64 from (seed, stream, index).
-struct Rng {
-    s: [u64; 4],
-}
+struct Rng([u64; 4]);
 
 impl Rng {
     fn new(seed: u64, stream: u64, index: u64) -> Rng {
@@ -169,19 +188,25 @@ impl Rng {
         let mut sm = splitmix64(&mut sm)
             ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03)
             ^ index.wrapping_mul(0x8CB9_2BA7_2F3D_8DD7);
-        // SplitMix64 outputs of four consecutive states are never all zero.
-        Rng { s: [splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm), splitmix64(&mut sm)] }
+        // Four consecutive SplitMix64 outputs are never all zero (xoshiro's one bad state).
+        Rng([
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+            splitmix64(&mut sm),
+        ])
     }
 
     fn next_u64(&mut self) -> u64 {
-        let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = self.s[1] << 17;
-        self.s[2] ^= self.s[0];
-        self.s[3] ^= self.s[1];
-        self.s[1] ^= self.s[2];
-        self.s[0] ^= self.s[3];
-        self.s[2] ^= t;
-        self.s[3] = self.s[3].rotate_left(45);
+        let s = &mut self.0;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
         result
     }
 
@@ -189,43 +214,35 @@ impl Rng {
     fn f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
-
     fn chance(&mut self, p: f64) -> bool {
         self.f64() < p
     }
-
     /// Uniform in `0..n` (multiply-shift; bias below n / 2^64). `n` must be > 0.
     fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
-
     /// Uniform in `lo..=hi`.
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.below((hi - lo + 1) as usize) as u64
     }
 
-    /// Index drawn with probability proportional to weight; `cum` holds running sums.
+    /// Index drawn with probability proportional to weight; `cum` holds the running sums.
     fn weighted(&mut self, cum: &[u64]) -> usize {
-        let total = *cum.last().expect("invariant: at least one weight");
+        let total = *cum.last().expect("invariant: at least one team");
         let x = ((u128::from(self.next_u64()) * u128::from(total)) >> 64) as u64;
         cum.partition_point(|&c| c <= x)
     }
 
-    /// Standard normal (Marsaglia's polar method: needs only `ln` and `sqrt`).
-    fn normal(&mut self) -> f64 {
+    /// Log-normal with the given median and shape; the normal deviate comes from Marsaglia's
+    /// polar method, which needs only `ln` and `sqrt` (correctly rounded by IEEE 754).
+    fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
         loop {
-            let u = 2.0 * self.f64() - 1.0;
-            let v = 2.0 * self.f64() - 1.0;
+            let (u, v) = (2.0 * self.f64() - 1.0, 2.0 * self.f64() - 1.0);
             let s = u * u + v * v;
             if s > 0.0 && s < 1.0 {
-                return u * (-2.0 * ln(s) / s).sqrt();
+                return median * exp(sigma * u * (-2.0 * ln(s) / s).sqrt());
             }
         }
-    }
-
-    /// Log-normal duration in days with the given median and shape.
-    fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
-        median * exp(sigma * self.normal())
     }
 }
 
@@ -240,16 +257,15 @@ fn ln(x: f64) -> f64 {
         e += 1;
     }
     let s = (m - 1.0) / (m + 1.0);
-    let s2 = s * s;
     let (mut term, mut sum) = (s, 0.0);
     for k in 0..12 {
         sum += term / (2 * k + 1) as f64;
-        term *= s2;
+        term *= s * s;
     }
     2.0 * sum + e as f64 * std::f64::consts::LN_2
 }
 
-/// e^x from basic arithmetic: x = k·ln 2 + r, |r| ≤ 0.35, Taylor series of e^r, times 2^k.
+/// e^x from basic arithmetic: x = k·ln 2 + r with |r| ≤ 0.35, Taylor series of e^r, times 2^k.
 fn exp(x: f64) -> f64 {
     let x = x.clamp(-700.0, 700.0);
     let k = (x / std::f64::consts::LN_2 + if x >= 0.0 { 0.5 } else { -0.5 }) as i64;
@@ -263,16 +279,16 @@ fn exp(x: f64) -> f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calendar: weekday working hours, computed on UTC seconds (1970-01-01 was a Thursday).
+// Calendar: weekday working hours on UTC seconds (1970-01-01 was a Thursday).
 
+/// 0 = Monday.
 fn weekday(t: i64) -> i64 {
-    (t.div_euclid(DAY) + 3).rem_euclid(7) // 0 = Monday
+    (t.div_euclid(DAY) + 3).rem_euclid(7)
 }
 
 /// How likely an item is created in the hour starting at `t`.
 fn creation_weight(t: i64) -> f64 {
-    let hour = t.rem_euclid(DAY) / HOUR;
-    match (weekday(t) < 5, hour) {
+    match (weekday(t) < 5, t.rem_euclid(DAY) / HOUR) {
         (true, 9..=16) => 1.0,
         (true, 7..=8 | 17..=19) => 0.3,
         (true, _) => 0.02,
@@ -281,19 +297,16 @@ fn creation_weight(t: i64) -> f64 {
     }
 }
 
-/// Move `t` forward into weekday working hours (08:00–19:00 UTC) when it falls outside.
+/// Move `t` forward into weekday working hours (08:00–17:00 UTC) when it falls outside
+/// 08:00–19:00 or on a weekend.
 fn working_time(t: i64, rng: &mut Rng) -> i64 {
-    let day = t.div_euclid(DAY);
-    let sod = t.rem_euclid(DAY);
-    let wd = weekday(t);
-    let target = if wd >= 5 {
-        day + 7 - wd
-    } else if sod < 8 * HOUR {
-        day
-    } else if sod >= 19 * HOUR {
-        if wd == 4 { day + 3 } else { day + 1 }
-    } else {
-        return t;
+    let (day, sod, wd) = (t.div_euclid(DAY), t.rem_euclid(DAY), weekday(t));
+    let target = match wd {
+        5 | 6 => day + 7 - wd,
+        _ if sod < 8 * HOUR => day,
+        _ if sod < 19 * HOUR => return t,
+        4 => day + 3,
+        _ => day + 1,
     };
     target * DAY + 8 * HOUR + rng.range(0, 9 * HOUR as u64) as i64
 }
@@ -307,21 +320,20 @@ struct Schedule {
 
 impl Schedule {
     fn new(start: i64, days: i64) -> Schedule {
-        let hours = days * 24;
-        let mut cum = Vec::with_capacity(hours as usize + 1);
-        let mut acc = 0.0;
-        cum.push(acc);
-        for h in 0..hours {
-            acc += creation_weight(start + h * HOUR);
-            cum.push(acc);
+        let mut cum = vec![0.0];
+        for h in 0..days * 24 {
+            cum.push(cum[cum.len() - 1] + creation_weight(start + h * HOUR));
         }
         Schedule { start, cum }
     }
 
     fn instant(&self, i: usize, n: usize, rng: &mut Rng) -> i64 {
-        let total = self.cum[self.cum.len() - 1];
-        let u = (i as f64 + rng.f64()) / n as f64 * total;
-        let h = self.cum.partition_point(|&c| c <= u).saturating_sub(1).min(self.cum.len() - 2);
+        let u = (i as f64 + rng.f64()) / n as f64 * self.cum[self.cum.len() - 1];
+        let h = self
+            .cum
+            .partition_point(|&c| c <= u)
+            .saturating_sub(1)
+            .min(self.cum.len() - 2);
         let frac = ((u - self.cum[h]) / (self.cum[h + 1] - self.cum[h])).clamp(0.0, 1.0);
         self.start + h as i64 * HOUR + ((frac * HOUR as f64) as i64).min(HOUR - 1)
     }
@@ -330,13 +342,12 @@ impl Schedule {
 // ---------------------------------------------------------------------------------------------
 // The organisation: teams, people, workflows.
 
+/// A committed step: `Active` someone works on it; `Review` active, entered and left through
+/// the code host (pull request opened, merged); `Queue` waiting between steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// Someone works on it (METRICS.md §2 `active`).
     Active,
-    /// Active, but moved in and out of it by the code host (pull request opened / merged).
     Review,
-    /// A queue between steps (`waiting`).
     Queue,
 }
 
@@ -346,31 +357,46 @@ struct Step {
 }
 
 const fn act(name: &'static str) -> Step {
-    Step { name, kind: Kind::Active }
+    Step {
+        name,
+        kind: Kind::Active,
+    }
 }
 const fn rev(name: &'static str) -> Step {
-    Step { name, kind: Kind::Review }
+    Step {
+        name,
+        kind: Kind::Review,
+    }
 }
 const fn queue(name: &'static str) -> Step {
-    Step { name, kind: Kind::Queue }
+    Step {
+        name,
+        kind: Kind::Queue,
+    }
 }
 
 /// A team's workflow: backlog statuses, committed steps in order, delivery statuses (a second
-/// one is a later "Closed"), and the side statuses.
+/// one is a later "Closed"), the side statuses, and where a reopened item goes (`None`: back
+/// to the first step).
 struct Workflow {
     entry: &'static [&'static str],
     steps: &'static [Step],
     done: &'static [&'static str],
     blocked: &'static str,
     canceled: &'static str,
-    /// Where a reopened item goes; `None`: straight back to the first step.
     reopened: Option<&'static str>,
 }
 
 impl Workflow {
     fn statuses(&'static self) -> impl Iterator<Item = &'static str> {
         let steps = self.steps.iter().map(|s| s.name);
-        self.entry.iter().copied().chain(steps).chain(self.done.iter().copied()).chain([self.blocked, self.canceled]).chain(self.reopened)
+        let ends = self
+            .done
+            .iter()
+            .copied()
+            .chain([self.blocked, self.canceled])
+            .chain(self.reopened);
+        self.entry.iter().copied().chain(steps).chain(ends)
     }
 
     fn has(&'static self, status: &str) -> bool {
@@ -378,42 +404,69 @@ impl Workflow {
     }
 }
 
-/// Workflow of team `i` is `WORKFLOWS[i % 14]`. The first six (the default organisation) share
-/// the core To Do → In Progress → In Review → Done with extra queues, test steps or a
-/// Resolved → Closed ending, and Growth speaks its own vocabulary; the rest widen the
-/// vocabulary to about 40 statuses at 10 teams.
+const fn wf(
+    entry: &'static [&'static str],
+    steps: &'static [Step],
+    done: &'static [&'static str],
+    blocked: &'static str,
+    canceled: &'static str,
+    reopened: Option<&'static str>,
+) -> Workflow {
+    Workflow {
+        entry,
+        steps,
+        done,
+        blocked,
+        canceled,
+        reopened,
+    }
+}
+
+/// Team `i` follows `WORKFLOWS[i % 14]`. The first six (the default organisation) share the
+/// core To Do → In Progress → In Review → Done, with extra queues, a test step or a
+/// Resolved → Closed ending, and Growth speaks its own Kanban vocabulary; the next four widen
+/// the vocabulary to 40 statuses at 10 teams.
+#[rustfmt::skip]
 static WORKFLOWS: [Workflow; 14] = [
-    // 0 Payments: queues before review and QA.
-    Workflow { entry: &["To Do"], steps: &[act("In Progress"), queue("Ready for Review"), rev("In Review"), queue("Awaiting QA"), act("QA")], done: &["Done"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 1 Checkout: the core.
-    Workflow { entry: &["To Do"], steps: &[act("In Progress"), rev("In Review")], done: &["Done"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 2 Search: a test step.
-    Workflow { entry: &["To Do"], steps: &[act("In Progress"), rev("In Review"), act("Testing")], done: &["Done"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 3 Platform: a deploy queue.
-    Workflow { entry: &["To Do"], steps: &[act("In Progress"), rev("In Review"), queue("Ready for Deploy")], done: &["Done"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 4 Mobile: QA, then Resolved → Closed.
-    Workflow { entry: &["To Do"], steps: &[act("In Progress"), rev("In Review"), act("QA")], done: &["Resolved", "Closed"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 5 Growth: a Kanban vocabulary of its own.
-    Workflow { entry: &["Backlog"], steps: &[act("Doing")], done: &["Closed"], blocked: "On Hold", canceled: "Canceled", reopened: None },
-    // 6 Identity
-    Workflow { entry: &["Open"], steps: &[act("In Development"), rev("Code Review"), queue("Ready for QA"), act("In Test")], done: &["Released"], blocked: "Impeded", canceled: "Rejected", reopened: None },
-    // 7 Data: Jira's default Scrum columns plus analysis.
-    Workflow { entry: &["Backlog", "Selected for Development"], steps: &[act("Analysis"), act("In Progress"), rev("In Review")], done: &["Done"], blocked: "Blocked", canceled: "Won't Do", reopened: None },
-    // 8 Billing: a long, queue-heavy pipeline.
-    Workflow { entry: &["New", "Triage"], steps: &[act("Implementing"), queue("Waiting for Review"), rev("Code Review"), queue("Ready to Test"), act("Testing"), queue("Pending Release")], done: &["Deployed"], blocked: "Flagged", canceled: "Duplicate", reopened: None },
-    // 9 Onboarding
-    Workflow { entry: &["To Do"], steps: &[act("Doing"), queue("To Review"), rev("In Review")], done: &["Shipped"], blocked: "Stuck", canceled: "Not Planned", reopened: None },
-    // 10 Notifications
-    Workflow { entry: &["Icebox", "To Do"], steps: &[act("Working"), rev("In Review"), queue("Awaiting Deploy")], done: &["Complete"], blocked: "On Hold", canceled: "Abandoned", reopened: None },
-    // 11 Reporting
-    Workflow { entry: &["Proposed", "Planned"], steps: &[act("In Analysis"), act("In Progress"), rev("In Review"), queue("Ready for Release")], done: &["Released"], blocked: "Blocked", canceled: "Cancelled", reopened: None },
-    // 12 Infra
-    Workflow { entry: &["Todo"], steps: &[act("In Progress"), queue("Pending Approval")], done: &["Deployed"], blocked: "Blocked", canceled: "Won't Fix", reopened: None },
-    // 13 Support: a service desk that reopens into "Reopened".
-    Workflow { entry: &["Open"], steps: &[act("In Progress"), queue("Waiting for Customer")], done: &["Resolved", "Closed"], blocked: "On Hold", canceled: "Duplicate", reopened: Some("Reopened") },
+    // Payments: queues before review and before QA.
+    wf(&["To Do"], &[act("In Progress"), queue("Ready for Review"), rev("In Review"), queue("Awaiting QA"), act("QA")],
+        &["Done"], "Blocked", "Won't Do", None),
+    // Checkout: the core.
+    wf(&["To Do"], &[act("In Progress"), rev("In Review")], &["Done"], "Blocked", "Won't Do", None),
+    // Search: a test step.
+    wf(&["To Do"], &[act("In Progress"), rev("In Review"), act("Testing")], &["Done"], "Blocked", "Won't Do", None),
+    // Platform: a deploy queue.
+    wf(&["To Do"], &[act("In Progress"), rev("In Review"), queue("Ready for Deploy")], &["Done"], "Blocked", "Won't Do", None),
+    // Mobile: QA, then Resolved → Closed.
+    wf(&["To Do"], &[act("In Progress"), rev("In Review"), act("QA")], &["Resolved", "Closed"], "Blocked", "Won't Do", None),
+    // Growth: a Kanban vocabulary of its own.
+    wf(&["Backlog"], &[act("Doing")], &["Closed"], "On Hold", "Canceled", None),
+    // Identity
+    wf(&["Open"], &[act("In Development"), rev("Code Review"), queue("Ready for QA"), act("In Test")],
+        &["Released"], "Impeded", "Rejected", None),
+    // Data: Jira's Scrum columns plus analysis.
+    wf(&["Backlog", "Selected for Development"], &[act("Analysis"), act("In Progress"), rev("In Review")],
+        &["Done"], "Blocked", "Won't Do", None),
+    // Billing: a long, queue-heavy pipeline.
+    wf(&["New", "Triage"], &[act("Implementing"), queue("Waiting for Review"), rev("Code Review"), queue("Ready to Test"),
+        act("Testing"), queue("Pending Release")], &["Deployed"], "Flagged", "Duplicate", None),
+    // Onboarding
+    wf(&["To Do"], &[act("Doing"), queue("To Review"), rev("In Review")], &["Shipped"], "Stuck", "Not Planned", None),
+    // Notifications
+    wf(&["Icebox", "To Do"], &[act("Working"), rev("In Review"), queue("Awaiting Deploy")],
+        &["Complete"], "On Hold", "Abandoned", None),
+    // Reporting
+    wf(&["Proposed", "Planned"], &[act("In Analysis"), act("In Progress"), rev("In Review"), queue("Ready for Release")],
+        &["Released"], "Blocked", "Cancelled", None),
+    // Infra
+    wf(&["Todo"], &[act("In Progress"), queue("Pending Approval")], &["Deployed"], "Blocked", "Won't Fix", None),
+    // Support: a service desk that reopens into "Reopened".
+    wf(&["Open"], &[act("In Progress"), queue("Waiting for Customer")], &["Resolved", "Closed"], "On Hold", "Duplicate",
+        Some("Reopened")),
 ];
 
 /// Team names and keys; team 20 + k reuses entry k with " 2" (" 3", …) appended.
+#[rustfmt::skip]
 const TEAM_NAMES: [(&str, &str); 20] = [
     ("Payments", "PAY"), ("Checkout", "CHK"), ("Search", "SRCH"), ("Platform", "PLAT"), ("Mobile", "MOB"),
     ("Growth", "GRW"), ("Identity", "IDN"), ("Data", "DATA"), ("Billing", "BILL"), ("Onboarding", "ONB"),
@@ -421,11 +474,13 @@ const TEAM_NAMES: [(&str, &str); 20] = [
     ("Pricing", "PRC"), ("Messaging", "MSG"), ("Security", "SEC"), ("Analytics", "ANL"), ("Partners", "PTN"),
 ];
 
+#[rustfmt::skip]
 const FIRST: [&str; 32] = [
     "alice", "bruno", "chloe", "david", "elena", "farid", "grace", "hugo", "ines", "jonas", "keiko", "liam", "maya",
     "noah", "olga", "pedro", "quinn", "rosa", "samir", "tara", "umar", "vera", "wei", "xenia", "yusuf", "zoe", "amara",
     "ben", "carla", "dmitri", "emma", "felix",
 ];
+#[rustfmt::skip]
 const LAST: [&str; 32] = [
     "adams", "baker", "costa", "dubois", "evans", "fischer", "garcia", "hansen", "ito", "jensen", "kowalski", "lopez",
     "martin", "nakamura", "okafor", "petrov", "rossi", "schmidt", "tanaka", "ulrich", "varga", "weber", "xu", "yilmaz",
@@ -444,15 +499,14 @@ fn person_name(p: usize, offset: usize) -> String {
     }
 }
 
+/// `members` index `Org::people`, `template` indexes `WORKFLOWS`; `handoff_weight` weighs the
+/// team as the receiving side of a handoff (Platform is everyone's dependency).
 struct Team {
     name: String,
     key: String,
-    /// Indices into `Org::people`.
     members: Range<usize>,
-    /// Index into `WORKFLOWS`.
     template: usize,
     wf: &'static Workflow,
-    /// Weight as the receiving side of a handoff (Platform is everyone's dependency).
     handoff_weight: u64,
 }
 
@@ -476,16 +530,33 @@ impl Org {
                 0 => (base.to_string(), key.to_string()),
                 r => (format!("{base} {}", r + 1), format!("{key}{}", r + 1)),
             };
-            let size = rng.range(3, 8) as usize;
-            let first = people.len();
+            let (first, size) = (people.len(), rng.range(3, 8) as usize);
             people.extend((first..first + size).map(|p| person_name(p, offset)));
             team_weights.push(team_weights.last().copied().unwrap_or(0) + size as u64);
-            let template = i % WORKFLOWS.len();
-            let handoff_weight = if base == "Platform" { 3 } else { 1 };
-            teams.push(Team { name, key, members: first..people.len(), template, wf: &WORKFLOWS[template], handoff_weight });
+            let (template, handoff_weight) =
+                (i % WORKFLOWS.len(), if base == "Platform" { 3 } else { 1 });
+            let members = first..people.len();
+            teams.push(Team {
+                name,
+                key,
+                members,
+                template,
+                wf: &WORKFLOWS[template],
+                handoff_weight,
+            });
         }
-        let covers = WORKFLOWS.iter().map(|a| WORKFLOWS.iter().map(|b| a.statuses().all(|s| b.has(s))).collect()).collect();
-        Org { teams, people, team_weights, covers }
+        let covers = WORKFLOWS.iter().map(|a| {
+            WORKFLOWS
+                .iter()
+                .map(|b| a.statuses().all(|s| b.has(s)))
+                .collect()
+        });
+        Org {
+            teams,
+            people,
+            team_weights,
+            covers: covers.collect(),
+        }
     }
 
     fn member(&self, rng: &mut Rng, team: usize) -> u32 {
@@ -503,15 +574,25 @@ impl Org {
         (if p >= not as usize { p + 1 } else { p }) as u32
     }
 
-    /// A team other than `exclude` for which `ok` holds, by handoff weight.
-    fn pick_team(&self, rng: &mut Rng, exclude: usize, ok: impl Fn(&Team) -> bool) -> Option<usize> {
-        let eligible = |i: usize, t: &Team| i != exclude && ok(t);
-        let total: u64 = self.teams.iter().enumerate().filter(|&(i, t)| eligible(i, t)).map(|(_, t)| t.handoff_weight).sum();
+    /// A team other than `exclude` for which `ok` holds, drawn by handoff weight.
+    fn pick_team(
+        &self,
+        rng: &mut Rng,
+        exclude: usize,
+        ok: impl Fn(&Team) -> bool,
+    ) -> Option<usize> {
+        let eligible = || {
+            self.teams
+                .iter()
+                .enumerate()
+                .filter(|&(i, t)| i != exclude && ok(t))
+        };
+        let total: u64 = eligible().map(|(_, t)| t.handoff_weight).sum();
         if total == 0 {
             return None;
         }
         let mut x = rng.below(total as usize) as u64;
-        for (i, t) in self.teams.iter().enumerate().filter(|&(i, t)| eligible(i, t)) {
+        for (i, t) in eligible() {
             if x < t.handoff_weight {
                 return Some(i);
             }
@@ -536,7 +617,7 @@ enum Source {
     Github,
 }
 
-/// One event row, times in UTC seconds; `None` fields are written as empty cells.
+/// One event row, times in UTC seconds, people and teams by index; `None` is an empty cell.
 struct Ev {
     t: i64,
     status: Option<&'static str>,
@@ -553,15 +634,28 @@ fn write_event<W: Write>(w: &mut W, org: &Org, id: &str, ev: &Ev) -> io::Result<
         None => "",
     };
     let team = ev.team.map_or("", |t| org.teams[t].name.as_str());
-    let source = match ev.source {
-        Source::Jira => "jira",
-        Source::Github => "github",
+    let source = if ev.source == Source::Github {
+        "github"
+    } else {
+        "jira"
     };
-    let (when, status, actor) = (format_instant(ev.t * 1_000_000), ev.status.unwrap_or(""), &org.people[ev.actor as usize]);
-    writeln!(w, "{id},{when},{status},{assignee},{team},{actor},{source}")
+    let (when, status) = (format_instant(ev.t * 1_000_000), ev.status.unwrap_or(""));
+    writeln!(
+        w,
+        "{id},{when},{status},{assignee},{team},{},{source}",
+        org.people[ev.actor as usize]
+    )
 }
 
-/// Interruptions planned for the first pass through the steps (each happens at most once).
+/// The wait before an event: exact days, or log-normal days (median, shape).
+#[derive(Clone, Copy)]
+enum Wait {
+    Days(f64),
+    Around(f64, f64),
+}
+use Wait::{Around, Days};
+
+/// Interruptions planned for the first pass through the steps: the step where each happens.
 #[derive(Default)]
 struct Plan {
     cancel_at: Option<usize>,
@@ -571,46 +665,98 @@ struct Plan {
     backward: bool,
 }
 
+/// True (once) when `slot` is planned for step `i`.
+fn due(slot: &mut Option<usize>, i: usize) -> bool {
+    slot.take_if(|s| *s == i).is_some()
+}
+
+/// One item being simulated: its clock, team and assignee now; `wf` is the workflow it follows
+/// (its creating team's, kept after a one-way handoff); `owner` is who it returns to after a
+/// bounce and who stands in as actor while it is unassigned.
 struct Sim<'a> {
     org: &'a Org,
     rng: &'a mut Rng,
     buf: &'a mut Vec<Ev>,
-    /// The workflow the item follows (its team's, after a misroute the new team's).
     wf: &'static Workflow,
     t: i64,
     team: usize,
     assignee: Option<u32>,
-    /// Who the item returns to after a bounce; stands in as actor while unassigned.
     owner: u32,
 }
 
 /// Fill `buf` with the whole life of one item created at `created` in team `home`; the
 /// caller drops what falls after the window.
 fn simulate(org: &Org, rng: &mut Rng, home: usize, created: i64, buf: &mut Vec<Ev>) {
-    let reporter = if rng.chance(0.8) { org.member(rng, home) } else { rng.below(org.people.len()) as u32 };
+    let reporter = if rng.chance(0.8) {
+        org.member(rng, home)
+    } else {
+        rng.below(org.people.len()) as u32
+    };
     let wf = org.teams[home].wf;
-    buf.push(Ev { t: created, status: Some(wf.entry[0]), assignee: None, team: Some(home), actor: reporter, source: Source::Jira });
-    let mut sim = Sim { org, rng, buf, wf, t: created, team: home, assignee: None, owner: reporter };
-    sim.life(reporter);
+    let (status, team) = (Some(wf.entry[0]), Some(home));
+    buf.push(Ev {
+        t: created,
+        status,
+        assignee: None,
+        team,
+        actor: reporter,
+        source: Source::Jira,
+    });
+    Sim {
+        org,
+        rng,
+        buf,
+        wf,
+        t: created,
+        team: home,
+        assignee: None,
+        owner: reporter,
+    }
+    .life(reporter);
 }
 
 impl Sim<'_> {
-    fn emit(&mut self, days: f64, status: Option<&'static str>, assignee: Option<Who>, team: Option<usize>, actor: u32, source: Source) {
-        let dt = (days * DAY as f64).clamp(1.0, MAX_WAIT_DAYS * DAY as f64) as i64;
-        let mut t = self.t + dt;
+    fn emit(
+        &mut self,
+        wait: Wait,
+        status: Option<&'static str>,
+        assignee: Option<Who>,
+        team: Option<usize>,
+        actor: u32,
+        source: Source,
+    ) {
+        let days = match wait {
+            Days(d) => d,
+            Around(median, sigma) => self.rng.lognormal(median, sigma),
+        };
+        let mut t = self.t + (days * DAY as f64).clamp(1.0, MAX_WAIT_DAYS * DAY as f64) as i64;
         if self.rng.chance(P_WORKING_HOURS) {
             t = working_time(t, self.rng);
         }
-        self.t = t;
         match assignee {
             Some(Who::Person(p)) => self.assignee = Some(p),
             Some(Who::Nobody) => self.assignee = None,
             None => {}
         }
-        if let Some(b) = team {
-            self.team = b;
-        }
-        self.buf.push(Ev { t, status, assignee, team, actor, source });
+        (self.t, self.team) = (t, team.unwrap_or(self.team));
+        self.buf.push(Ev {
+            t,
+            status,
+            assignee,
+            team,
+            actor,
+            source,
+        });
+    }
+
+    /// A status change in Jira.
+    fn set(&mut self, wait: Wait, status: &'static str, actor: u32) {
+        self.emit(wait, Some(status), None, None, actor, Source::Jira);
+    }
+
+    /// An assignment (and a team change when `team` is set) in Jira.
+    fn assign(&mut self, wait: Wait, to: u32, team: Option<usize>, actor: u32) {
+        self.emit(wait, None, Some(Who::Person(to)), team, actor, Source::Jira);
     }
 
     fn actor(&self) -> u32 {
@@ -618,185 +764,221 @@ impl Sim<'_> {
     }
 
     fn reviewer(&mut self) -> u32 {
-        let a = self.actor();
-        self.org.other_member(self.rng, self.team, a)
+        self.org
+            .other_member(self.rng, self.team, self.assignee.unwrap_or(self.owner))
     }
 
-    fn step_days(&mut self, kind: Kind) -> f64 {
-        match kind {
-            Kind::Active => self.rng.lognormal(1.5, 0.8),
-            Kind::Review => self.rng.lognormal(0.5, 0.9),
-            Kind::Queue => self.rng.lognormal(3.0, 1.0),
-        }
+    /// Take a random share of `left` (days) for an interruption.
+    fn split(&mut self, left: &mut f64) -> f64 {
+        let part = *left * self.rng.f64();
+        *left -= part;
+        part
     }
 
+    /// Backlog (a stalled item waits months), start, the steps, then a possible reopen and
+    /// the closing of a Resolved → Closed workflow. A canceled item stops where it is canceled.
     fn life(&mut self, reporter: u32) {
-        use Source::Jira;
-        if self.rng.chance(P_MISROUTE) {
-            let first = self.wf.entry[0];
-            if let Some(b) = self.org.pick_team(self.rng, self.team, |t| t.wf.entry[0] == first) {
-                let d = self.rng.lognormal(0.4, 1.0);
-                self.emit(d, None, None, Some(b), reporter, Jira);
-                self.wf = self.org.teams[b].wf;
-            }
-        }
         let wf = self.wf;
         let fate = self.rng.f64();
-        let (cancel, stall) = (fate < P_CANCEL, (P_CANCEL..P_CANCEL + P_STALL).contains(&fate));
+        let (cancel, stall) = (
+            fate < P_CANCEL,
+            (P_CANCEL..P_CANCEL + P_STALL).contains(&fate),
+        );
         let mut rest = self.rng.lognormal(if stall { 90.0 } else { 2.5 }, 1.2);
         for &status in &wf.entry[1..] {
-            let part = rest * 0.6;
-            rest -= part;
-            self.emit(part, Some(status), None, None, reporter, Jira);
+            self.set(Days(rest * 0.6), status, reporter);
+            rest *= 0.4;
         }
         if cancel && self.rng.chance(0.6) {
-            self.emit(rest, Some(wf.canceled), None, None, reporter, Jira);
-            return;
+            return self.set(Days(rest), wf.canceled, reporter);
         }
         let owner = self.org.member(self.rng, self.team);
         self.owner = owner;
         if self.rng.chance(0.7) {
-            self.emit(rest, None, Some(Who::Person(owner)), None, reporter, Jira);
-            let d = self.rng.lognormal(0.2, 1.0);
-            self.emit(d, Some(wf.steps[0].name), None, None, owner, Jira);
+            self.assign(Days(rest), owner, None, reporter);
+            self.set(Around(0.2, 1.0), wf.steps[0].name, owner);
         } else {
-            self.emit(rest, Some(wf.steps[0].name), Some(Who::Person(owner)), None, owner, Jira);
+            self.emit(
+                Days(rest),
+                Some(wf.steps[0].name),
+                Some(Who::Person(owner)),
+                None,
+                owner,
+                Source::Jira,
+            );
         }
-        let n = wf.steps.len();
-        let mut plan = Plan::default();
-        if cancel {
-            plan.cancel_at = Some(self.rng.below(n));
-        }
-        if self.rng.chance(P_SLOW_STEP) {
-            plan.slow_at = Some(self.rng.below(n));
-        }
-        if self.rng.chance(P_REASSIGN) {
-            plan.reassign_at = Some(self.rng.below(n));
-        }
-        if self.rng.chance(P_TEAM_HANDOFF) {
-            plan.handoff_at = Some(self.rng.below(n));
-        }
-        plan.backward = self.rng.chance(P_BACKWARD);
-        if !self.run_steps(&mut plan, 1.0) {
+        let mut at = |p: f64| {
+            if self.rng.chance(p) {
+                Some(self.rng.below(wf.steps.len()))
+            } else {
+                None
+            }
+        };
+        let (cancel_at, slow_at) = (at(if cancel { 1.0 } else { 0.0 }), at(P_SLOW_STEP));
+        let (reassign_at, handoff_at) = (at(P_REASSIGN), at(P_TEAM_HANDOFF));
+        let backward = self.rng.chance(P_BACKWARD);
+        if !self.run_steps(
+            &mut Plan {
+                cancel_at,
+                slow_at,
+                reassign_at,
+                handoff_at,
+                backward,
+            },
+            1.0,
+        ) {
             return;
         }
         if self.rng.chance(P_REOPEN) {
-            let d = self.rng.lognormal(3.0, 1.0);
-            self.emit(d, Some(wf.reopened.unwrap_or(wf.steps[0].name)), None, None, reporter, Jira);
+            self.set(
+                Around(3.0, 1.0),
+                wf.reopened.unwrap_or(wf.steps[0].name),
+                reporter,
+            );
             if wf.reopened.is_some() {
-                let (d, a) = (self.rng.lognormal(0.5, 1.0), self.actor());
-                self.emit(d, Some(wf.steps[0].name), None, None, a, Jira);
+                let a = self.actor();
+                self.set(Around(0.5, 1.0), wf.steps[0].name, a);
             }
             self.run_steps(&mut Plan::default(), 0.5);
         }
         if let Some(&closed) = wf.done.get(1) {
-            let d = self.rng.lognormal(1.5, 1.0);
-            self.emit(d, Some(closed), None, None, reporter, Jira);
+            self.set(Around(1.5, 1.0), closed, reporter);
         }
     }
 
     /// Walk the committed steps from the first (whose status is already set) to the first
     /// delivery status. Returns false when the item was canceled on the way.
     fn run_steps(&mut self, plan: &mut Plan, scale: f64) -> bool {
-        use Source::{Github, Jira};
         let (wf, steps) = (self.wf, self.wf.steps);
         let (mut i, mut reworks) = (0, 0);
         loop {
             let step = &steps[i];
-            let mut left = self.step_days(step.kind) * scale;
-            if plan.slow_at == Some(i) {
-                plan.slow_at = None;
+            let mut left = scale
+                * match step.kind {
+                    Kind::Active => self.rng.lognormal(1.5, 0.8),
+                    Kind::Review => self.rng.lognormal(0.5, 0.9),
+                    Kind::Queue => self.rng.lognormal(3.0, 1.0),
+                };
+            if due(&mut plan.slow_at, i) {
                 left *= self.rng.lognormal(8.0, 0.5);
             }
             if step.kind != Kind::Queue && self.rng.chance(P_BLOCK) {
-                let part = left * self.rng.f64();
-                left -= part;
-                let who = self.actor();
-                self.emit(part, Some(wf.blocked), None, None, who, Jira);
-                let d = self.rng.lognormal(3.0, 0.9);
-                self.emit(d, Some(step.name), None, None, who, Jira);
+                let (part, who) = (self.split(&mut left), self.actor());
+                self.set(Days(part), wf.blocked, who);
+                self.set(Around(3.0, 0.9), step.name, who);
             }
-            if i == 0 && plan.backward {
-                plan.backward = false;
-                let part = left * self.rng.f64();
-                left -= part;
-                let (who, unassign) = (self.actor(), self.rng.chance(0.5));
-                let backlog = wf.entry[wf.entry.len() - 1];
-                self.emit(part, Some(backlog), unassign.then_some(Who::Nobody), None, who, Jira);
-                let d = self.rng.lognormal(4.0, 1.0);
-                if unassign {
-                    let p = if self.rng.chance(0.6) { who } else { self.org.other_member(self.rng, self.team, who) };
-                    self.owner = p;
-                    self.emit(d, Some(step.name), Some(Who::Person(p)), None, p, Jira);
+            if i == 0 && std::mem::take(&mut plan.backward) {
+                // Unassigned back to the backlog; picked up again later, often by someone else.
+                let (part, who, backlog) = (
+                    self.split(&mut left),
+                    self.actor(),
+                    wf.entry[wf.entry.len() - 1],
+                );
+                self.emit(
+                    Days(part),
+                    Some(backlog),
+                    Some(Who::Nobody),
+                    None,
+                    who,
+                    Source::Jira,
+                );
+                let p = if self.rng.chance(0.5) {
+                    who
                 } else {
-                    self.emit(d, Some(step.name), None, None, who, Jira);
-                }
+                    self.org.other_member(self.rng, self.team, who)
+                };
+                self.owner = p;
+                self.emit(
+                    Around(4.0, 1.0),
+                    Some(step.name),
+                    Some(Who::Person(p)),
+                    None,
+                    p,
+                    Source::Jira,
+                );
             }
-            if plan.reassign_at == Some(i) {
-                plan.reassign_at = None;
-                let part = left * self.rng.f64();
-                left -= part;
-                let cur = self.actor();
-                let new = self.org.other_member(self.rng, self.team, cur);
+            if due(&mut plan.reassign_at, i) {
+                let (part, current) = (self.split(&mut left), self.actor());
+                let new = self.org.other_member(self.rng, self.team, current);
                 self.owner = new;
-                let by = if self.rng.chance(0.5) { cur } else { new };
-                self.emit(part, None, Some(Who::Person(new)), None, by, Jira);
+                let by = if self.rng.chance(0.5) { current } else { new };
+                self.assign(Days(part), new, None, by);
             }
-            if plan.handoff_at == Some(i) {
-                plan.handoff_at = None;
-                let part = left * 0.5 * self.rng.f64();
-                left -= part;
+            if due(&mut plan.handoff_at, i) {
+                let part = self.split(&mut left);
                 self.team_handoff(step.name, part);
             }
             if plan.cancel_at == Some(i) {
-                let (d, who) = (left * self.rng.f64(), self.actor());
-                self.emit(d, Some(wf.canceled), None, None, who, Jira);
+                let (part, who) = (self.split(&mut left), self.actor());
+                self.set(Days(part), wf.canceled, who);
                 return false;
             }
             if step.kind == Kind::Review && reworks < 2 && self.rng.chance(P_REWORK) {
                 reworks += 1;
-                let back = steps[..i].iter().rposition(|s| s.kind == Kind::Active).unwrap_or(0);
+                let back = steps[..i]
+                    .iter()
+                    .rposition(|s| s.kind == Kind::Active)
+                    .unwrap_or(0);
                 let reviewer = self.reviewer();
-                self.emit(left, Some(steps[back].name), None, None, reviewer, Github);
+                self.emit(
+                    Days(left),
+                    Some(steps[back].name),
+                    None,
+                    None,
+                    reviewer,
+                    Source::Github,
+                );
                 i = back;
                 continue;
             }
-            let actor = if step.kind == Kind::Review { self.reviewer() } else { self.actor() };
+            let actor = if step.kind == Kind::Review {
+                self.reviewer()
+            } else {
+                self.actor()
+            };
             let next = steps.get(i + 1);
-            let from_code_host = (step.kind == Kind::Review && self.rng.chance(0.7))
+            let by_code_host = (step.kind == Kind::Review && self.rng.chance(0.7))
                 || (next.is_some_and(|s| s.kind == Kind::Review) && self.rng.chance(0.6));
-            let source = if from_code_host { Github } else { Jira };
-            let status = next.map_or(wf.done[0], |s| s.name);
-            self.emit(left, Some(status), None, None, actor, source);
-            match next {
-                Some(_) => i += 1,
-                None => return true,
+            let source = if by_code_host {
+                Source::Github
+            } else {
+                Source::Jira
+            };
+            self.emit(
+                Days(left),
+                Some(next.map_or(wf.done[0], |s| s.name)),
+                None,
+                None,
+                actor,
+                source,
+            );
+            if next.is_none() {
+                return true;
             }
+            i += 1;
         }
     }
 
-    /// Hand the item to another team that knows `status`: one way when that team's workflow
-    /// covers the item's whole workflow, else a ping-pong back to the current team.
+    /// Hand the item to another team: one way when that team's workflow covers the item's
+    /// whole workflow, else to a team that knows `status`, and back (a ping-pong).
     fn team_handoff(&mut self, status: &'static str, lead: f64) {
-        use Source::Jira;
         let (org, from, prev) = (self.org, self.team, self.actor());
         let template = org.teams[from].template;
         if self.rng.chance(P_ONE_WAY) {
             if let Some(b) = org.pick_team(self.rng, from, |t| org.covers[template][t.template]) {
-                let p = org.member(self.rng, b);
-                self.owner = p;
-                self.emit(lead, None, Some(Who::Person(p)), Some(b), prev, Jira);
-                return;
+                self.owner = org.member(self.rng, b);
+                return self.assign(Days(lead), self.owner, Some(b), prev);
             }
         }
-        let Some(b) = org.pick_team(self.rng, from, |t| t.wf.has(status)) else { return };
+        let Some(b) = org.pick_team(self.rng, from, |t| t.wf.has(status)) else {
+            return;
+        };
         let p = org.member(self.rng, b);
-        let bounces = if self.rng.chance(P_SECOND_BOUNCE) { 2 } else { 1 };
-        for k in 0..bounces {
-            let there = if k == 0 { lead } else { self.rng.lognormal(0.8, 0.8) };
-            self.emit(there, None, Some(Who::Person(p)), Some(b), prev, Jira);
-            let back = self.rng.lognormal(1.5, 0.9);
-            self.emit(back, None, Some(Who::Person(prev)), Some(from), p, Jira);
+        self.assign(Days(lead), p, Some(b), prev);
+        self.assign(Around(1.5, 0.9), prev, Some(from), p);
+        if self.rng.chance(P_SECOND_BOUNCE) {
+            self.assign(Around(0.8, 0.8), p, Some(b), prev);
+            self.assign(Around(1.5, 0.9), prev, Some(from), p);
         }
     }
 }
@@ -804,16 +986,20 @@ impl Sim<'_> {
 // ---------------------------------------------------------------------------------------------
 // Tool inventory.
 
+/// A tool with an illustrative list price per seat per year, USD.
 #[derive(Debug, Clone, Copy)]
 struct Tool {
     name: &'static str,
     category: &'static str,
-    /// Illustrative list price per seat per year, USD.
     price: u64,
 }
 
 const fn tool(name: &'static str, category: &'static str, price: u64) -> Tool {
-    Tool { name, category, price }
+    Tool {
+        name,
+        category,
+        price,
+    }
 }
 
 const JIRA: Tool = tool("Jira", "issue tracking", 97);
@@ -839,27 +1025,34 @@ struct Row {
 }
 
 /// Rows per team, in team order. Growth trials Linear beside Jira (few active users); two
-/// teams add a second docs or CI tool; one more licence somewhere is under-used.
+/// teams add a second docs or CI tool; one more licence somewhere is under-used; every other
+/// licence is at least 80 % used.
 fn inventory(org: &Org, seed: u64) -> Vec<Vec<Row>> {
     let mut rng = Rng::new(seed, STREAM_INVENTORY, 0);
     let n = org.teams.len();
     let a = rng.below(n);
-    let b = if n > 1 { (a + 1 + rng.below(n - 1)) % n } else { a };
+    let b = if n > 1 {
+        (a + 1 + rng.below(n - 1)) % n
+    } else {
+        a
+    };
     let mut all: Vec<Vec<Row>> = Vec::with_capacity(n);
     for (i, team) in org.teams.iter().enumerate() {
         let (growth, platform) = (team.template == 5, team.template == 3);
-        let mut tools = vec![JIRA];
-        if growth {
-            tools.push(LINEAR);
-        }
-        tools.extend([GITHUB, SLACK, if growth { NOTION } else { CONFLUENCE }]);
+        let mut tools = if growth {
+            vec![JIRA, LINEAR, GITHUB, SLACK, NOTION]
+        } else {
+            vec![JIRA, GITHUB, SLACK, CONFLUENCE]
+        };
         let ci = if platform { JENKINS } else { GITHUB_ACTIONS };
-        if i == a || i == b {
-            if rng.chance(0.5) {
-                tools.push(if growth { GOOGLE_DOCS } else { [NOTION, GOOGLE_DOCS][rng.below(2)] });
+        if (i == a || i == b) && rng.chance(0.5) {
+            tools.push(if growth {
+                GOOGLE_DOCS
             } else {
-                tools.extend([ci, CIRCLECI]);
-            }
+                [NOTION, GOOGLE_DOCS][rng.below(2)]
+            });
+        } else if i == a || i == b {
+            tools.extend([ci, CIRCLECI]);
         }
         if !tools.iter().any(|t| t.category == "ci") && rng.chance(0.9) {
             tools.push(ci);
@@ -871,27 +1064,45 @@ fn inventory(org: &Org, seed: u64) -> Vec<Vec<Row>> {
             tools.push(if platform { GRAFANA } else { DATADOG });
         }
         if rng.chance(0.35) {
-            tools.push(if team.template == 11 { AHA } else { PRODUCTBOARD });
+            tools.push(if team.template == 11 {
+                AHA
+            } else {
+                PRODUCTBOARD
+            });
         }
         tools.truncate(7);
         let hc = team.members.len() as u64;
         let rows = tools.into_iter().map(|tool| {
-            let seats = if tool.category == "design" { 1 + hc / 3 } else { hc + rng.range(0, hc / 4) };
-            let active = if tool.name == "Linear" { seats / 3 } else { rng.range((4 * seats).div_ceil(5), seats) };
-            Row { tool, seats, active }
+            let seats = if tool.category == "design" {
+                1 + hc / 3
+            } else {
+                hc + rng.range(0, hc / 4)
+            };
+            let active = if tool.name == "Linear" {
+                seats / 3
+            } else {
+                rng.range((4 * seats).div_ceil(5), seats)
+            };
+            Row {
+                tool,
+                seats,
+                active,
+            }
         });
         all.push(rows.collect());
     }
-    let spare: Vec<(usize, usize)> = all
-        .iter()
-        .enumerate()
-        .flat_map(|(i, rows)| rows.iter().enumerate().map(move |(j, r)| (i, j, r.tool.category)))
-        .filter(|&(_, _, c)| !matches!(c, "issue tracking" | "source control" | "chat"))
-        .map(|(i, j, _)| (i, j))
+    let core = |r: &Row| {
+        matches!(
+            r.tool.category,
+            "issue tracking" | "source control" | "chat"
+        )
+    };
+    let spare: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (0..all[i].len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| !core(&all[i][j]))
         .collect();
     let (i, j) = spare[rng.below(spare.len())];
-    let row = &mut all[i][j];
-    row.active = row.seats * rng.range(30, 65) / 100;
+    all[i][j].active = all[i][j].seats * rng.range(30, 65) / 100;
     all
 }
 
@@ -907,13 +1118,20 @@ mod tests {
     }
 
     fn small(seed: u64) -> GenerateOptions {
-        GenerateOptions { seed, items: 300, ..GenerateOptions::default() }
+        GenerateOptions {
+            seed,
+            items: 300,
+            ..GenerateOptions::default()
+        }
     }
 
     /// Rows split into cells, grouped by item in file order.
     fn items(csv: &str) -> Vec<(String, Vec<Vec<String>>)> {
         let mut lines = csv.lines();
-        assert_eq!(lines.next(), Some("item_id,timestamp,status,assignee,team,actor,source"));
+        assert_eq!(
+            lines.next(),
+            Some("item_id,timestamp,status,assignee,team,actor,source")
+        );
         let mut out: Vec<(String, Vec<Vec<String>>)> = Vec::new();
         for line in lines {
             let cells: Vec<String> = line.split(',').map(str::to_string).collect();
@@ -927,7 +1145,10 @@ mod tests {
     }
 
     fn terminal_names() -> BTreeSet<&'static str> {
-        WORKFLOWS.iter().flat_map(|w| w.done.iter().copied().chain([w.canceled])).collect()
+        WORKFLOWS
+            .iter()
+            .flat_map(|w| w.done.iter().copied().chain([w.canceled]))
+            .collect()
     }
 
     #[test]
@@ -959,24 +1180,41 @@ mod tests {
             assert!(w[0].1[0][1] <= w[1].1[0][1], "items out of creation order");
         }
         for (id, rows) in &items {
-            assert!(rows.windows(2).all(|w| w[0][1] < w[1][1]), "{id}: timestamps not increasing");
-            assert!(rows.iter().all(|r| r[1].len() == 20 && r[1] < "2024-07-01T00:00:00Z".to_string()));
-            assert!(!rows[0][2].is_empty() && !rows[0][4].is_empty(), "{id}: first event sets status and team");
+            assert!(
+                rows.windows(2).all(|w| w[0][1] < w[1][1]),
+                "{id}: timestamps not increasing"
+            );
+            assert!(rows
+                .iter()
+                .all(|r| r[1].len() == 20 && r[1] < "2024-07-01T00:00:00Z".to_string()));
+            assert!(
+                !rows[0][2].is_empty() && !rows[0][4].is_empty(),
+                "{id}: first event sets status and team"
+            );
         }
     }
 
     #[test]
     fn statuses_belong_to_the_workflow_of_the_team_in_force() {
-        let opts = GenerateOptions { teams: 16, items: 3000, ..GenerateOptions::default() };
+        let opts = GenerateOptions {
+            teams: 16,
+            items: 3000,
+            ..GenerateOptions::default()
+        };
         let org = Org::new(opts.seed, opts.teams);
-        let wf: BTreeMap<&str, &'static Workflow> = org.teams.iter().map(|t| (t.name.as_str(), t.wf)).collect();
+        let wf: BTreeMap<&str, &'static Workflow> =
+            org.teams.iter().map(|t| (t.name.as_str(), t.wf)).collect();
         for (id, rows) in items(&events(&opts).0) {
             let mut team = "";
             for r in rows {
                 if !r[4].is_empty() {
                     team = wf.get_key_value(r[4].as_str()).expect("known team").0;
                 }
-                assert!(r[2].is_empty() || wf[team].has(&r[2]), "{id}: {} is not a {team} status", r[2]);
+                assert!(
+                    r[2].is_empty() || wf[team].has(&r[2]),
+                    "{id}: {} is not a {team} status",
+                    r[2]
+                );
                 assert!(r[6] == "jira" || r[6] == "github");
             }
         }
@@ -985,22 +1223,45 @@ mod tests {
     #[test]
     fn open_reopened_canceled_and_handed_off_items_exist() {
         let terminal = terminal_names();
-        let done: BTreeSet<&str> = WORKFLOWS.iter().flat_map(|w| w.done.iter().copied()).collect();
+        let done: BTreeSet<&str> = WORKFLOWS
+            .iter()
+            .flat_map(|w| w.done.iter().copied())
+            .collect();
         let (csv, _) = events(&GenerateOptions::default());
         let items = items(&csv);
         let (mut open, mut reopened, mut canceled, mut ping_pong) = (0, 0, 0, 0);
         for (_, rows) in &items {
-            let statuses: Vec<&str> = rows.iter().map(|r| r[2].as_str()).filter(|s| !s.is_empty()).collect();
+            let statuses: Vec<&str> = rows
+                .iter()
+                .map(|r| r[2].as_str())
+                .filter(|s| !s.is_empty())
+                .collect();
             let last = *statuses.last().unwrap();
             open += usize::from(!terminal.contains(last));
             canceled += usize::from(terminal.contains(last) && !done.contains(last));
-            reopened += usize::from(statuses.windows(2).any(|w| done.contains(w[0]) && !terminal.contains(w[1])));
-            let teams: Vec<&str> = rows.iter().map(|r| r[4].as_str()).filter(|s| !s.is_empty()).collect();
+            reopened += usize::from(
+                statuses
+                    .windows(2)
+                    .any(|w| done.contains(w[0]) && !terminal.contains(w[1])),
+            );
+            let teams: Vec<&str> = rows
+                .iter()
+                .map(|r| r[4].as_str())
+                .filter(|s| !s.is_empty())
+                .collect();
             ping_pong += usize::from(teams.windows(3).any(|w| w[0] == w[2] && w[0] != w[1]));
         }
         let n = items.len() as f64;
-        assert!((0.12..0.30).contains(&(open as f64 / n)), "open share {}", open as f64 / n);
-        assert!((0.04..0.13).contains(&(reopened as f64 / n)), "reopened share {}", reopened as f64 / n);
+        assert!(
+            (0.12..0.30).contains(&(open as f64 / n)),
+            "open share {}",
+            open as f64 / n
+        );
+        assert!(
+            (0.04..0.13).contains(&(reopened as f64 / n)),
+            "reopened share {}",
+            reopened as f64 / n
+        );
         assert!(canceled > 0 && ping_pong > 0);
     }
 
@@ -1008,7 +1269,7 @@ mod tests {
     fn for_events_hits_the_requested_size() {
         let mut sink = io::sink();
         let s = write_events(&GenerateOptions::for_events(80_000, 1), &mut sink).unwrap();
-        assert_eq!(s.items, 10_000);
+        assert_eq!(s.items, GenerateOptions::for_events(80_000, 1).items);
         assert!((68_000..=92_000).contains(&s.events), "{} events", s.events);
         assert_eq!(s.teams.len(), 10);
         let distinct: BTreeSet<&str> = WORKFLOWS[..10].iter().flat_map(|w| w.statuses()).collect();
@@ -1017,30 +1278,46 @@ mod tests {
 
     /// METRICS.md §2 default patterns, in order (whole words of the normalised name).
     fn category(status: &str) -> &'static str {
+        #[rustfmt::skip]
         const ROWS: [(&str, &[&str]); 6] = [
-            ("canceled", &["canceled", "cancelled", "won't do", "won't fix", "rejected", "duplicate", "abandoned", "not planned"]),
+            ("canceled", &["canceled", "cancelled", "won't do", "won't fix", "rejected", "duplicate", "abandoned",
+                "not planned"]),
             ("done", &["done", "closed", "resolved", "complete", "released", "shipped", "deployed"]),
             ("blocked", &["blocked", "impeded", "on hold", "stuck", "flagged"]),
-            ("waiting", &["waiting", "wait", "awaiting", "pending", "queued", "ready for", "to review", "to test", "in queue"]),
-            ("backlog", &["to do", "todo", "open", "new", "backlog", "triage", "selected for development", "icebox", "reopened", "proposed", "planned"]),
-            ("active", &["in progress", "doing", "development", "implementing", "in review", "code review", "testing", "in test", "qa", "analysis", "working"]),
+            ("waiting", &["waiting", "wait", "awaiting", "pending", "queued", "ready for", "to review", "to test"]),
+            ("backlog", &["to do", "todo", "open", "new", "backlog", "triage", "selected for development", "icebox",
+                "reopened", "proposed", "planned"]),
+            ("active", &["in progress", "doing", "development", "implementing", "in review", "code review", "testing",
+                "in test", "qa", "analysis", "working"]),
         ];
         let name = format!(" {} ", status.to_lowercase());
-        ROWS.iter().find(|(_, pats)| pats.iter().any(|p| name.contains(&format!(" {p} ")))).map_or("fallback", |r| r.0)
+        ROWS.iter()
+            .find(|(_, pats)| pats.iter().any(|p| name.contains(&format!(" {p} "))))
+            .map_or("fallback", |r| r.0)
     }
 
     #[test]
     fn workflow_statuses_fall_in_their_intended_category() {
         for wf in &WORKFLOWS {
-            wf.entry.iter().for_each(|s| assert_eq!(category(s), "backlog", "{s}"));
+            wf.entry
+                .iter()
+                .for_each(|s| assert_eq!(category(s), "backlog", "{s}"));
             for s in wf.steps {
-                let want = if s.kind == Kind::Queue { "waiting" } else { "active" };
+                let want = if s.kind == Kind::Queue {
+                    "waiting"
+                } else {
+                    "active"
+                };
                 assert_eq!(category(s.name), want, "{}", s.name);
             }
-            wf.done.iter().for_each(|s| assert_eq!(category(s), "done", "{s}"));
+            wf.done
+                .iter()
+                .for_each(|s| assert_eq!(category(s), "done", "{s}"));
             assert_eq!(category(wf.blocked), "blocked");
             assert_eq!(category(wf.canceled), "canceled");
-            wf.reopened.iter().for_each(|s| assert_eq!(category(s), "backlog"));
+            wf.reopened
+                .iter()
+                .for_each(|s| assert_eq!(category(s), "backlog"));
         }
     }
 
@@ -1050,12 +1327,15 @@ mod tests {
         let (mut inv, mut roster) = (Vec::new(), Vec::new());
         write_inventory(&opts, &mut inv).unwrap();
         write_roster(&opts, &mut roster).unwrap();
-        let (inv, roster) = (String::from_utf8(inv).unwrap(), String::from_utf8(roster).unwrap());
+        let (inv, roster) = (
+            String::from_utf8(inv).unwrap(),
+            String::from_utf8(roster).unwrap(),
+        );
         let mut per_team: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let (mut under, mut categories) = (0, BTreeMap::<&str, BTreeSet<&str>>::new());
         for line in inv.lines().skip(1) {
             let c: Vec<&str> = line.split(',').collect();
-            let (seats, active, cost): (u64, u64, u64) = (c[3].parse().unwrap(), c[4].parse().unwrap(), c[5].parse().unwrap());
+            let [seats, active, cost]: [u64; 3] = [3, 4, 5].map(|k| c[k].parse().unwrap());
             assert!(active <= seats && cost > 0, "{line}");
             under += usize::from((active as f64) < 0.8 * seats as f64);
             per_team.entry(c[0]).or_default().push(c[1]);
@@ -1063,7 +1343,10 @@ mod tests {
         }
         assert!((1..=2).contains(&under), "{under} under-used tools");
         assert!(per_team.values().all(|t| (4..=7).contains(&t.len())));
-        assert!(categories.values().filter(|t| t.len() >= 2).count() >= 2, "no fragmentation");
+        assert!(
+            categories.values().filter(|t| t.len() >= 2).count() >= 2,
+            "no fragmentation"
+        );
         let mut heads: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         let mut people = BTreeSet::new();
         for line in roster.lines().skip(1) {
@@ -1072,8 +1355,13 @@ mod tests {
             let e = heads.entry(c[1]).or_insert((0, c[2].parse().unwrap()));
             e.0 += 1;
         }
-        assert!(heads.values().all(|&(n, hc)| n == hc && (3..=8).contains(&n)));
-        assert_eq!(heads.keys().collect::<Vec<_>>(), per_team.keys().collect::<Vec<_>>());
+        assert!(heads
+            .values()
+            .all(|&(n, hc)| n == hc && (3..=8).contains(&n)));
+        assert_eq!(
+            heads.keys().collect::<Vec<_>>(),
+            per_team.keys().collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -1082,15 +1370,27 @@ mod tests {
         let names: BTreeSet<&str> = org.teams.iter().map(|t| t.name.as_str()).collect();
         let keys: BTreeSet<&str> = org.teams.iter().map(|t| t.key.as_str()).collect();
         let people: BTreeSet<&String> = org.people.iter().collect();
-        assert_eq!((names.len(), keys.len(), people.len()), (45, 45, org.people.len()));
+        assert_eq!(
+            (names.len(), keys.len(), people.len()),
+            (45, 45, org.people.len())
+        );
         assert_eq!(org.teams[20].name, "Payments 2");
-        assert_eq!((person_name(5, 0) == person_name(5 + 1024, 0), person_name(1024, 0).contains('2')), (false, true));
+        assert_eq!(
+            (
+                person_name(5, 0) == person_name(5 + 1024, 0),
+                person_name(1024, 0).contains('2')
+            ),
+            (false, true)
+        );
     }
 
     #[test]
     fn own_math_is_accurate() {
         for x in [1e-12, 0.001, 0.5, 1.0, 1.5, 2.0, 10.0, 12345.678] {
-            assert!((ln(x) - x.ln()).abs() < 1e-12 * x.ln().abs().max(1.0), "ln {x}");
+            assert!(
+                (ln(x) - x.ln()).abs() < 1e-12 * x.ln().abs().max(1.0),
+                "ln {x}"
+            );
         }
         for x in [-20.0, -1.0, 0.0, 0.3, 1.0, 5.0, 30.0] {
             assert!((exp(x) / x.exp() - 1.0).abs() < 1e-13, "exp {x}");

@@ -14,16 +14,34 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
             if !cfg.quiet {
                 let s = &outcome.report.summary;
-                eprintln!("flowaudit: wrote {} ({} items, {} events, {} teams, {} warnings)", outcome.out.display(), s.counts.items, s.counts.events, s.counts.teams, s.warnings.len());
+                eprintln!(
+                    "flowaudit: wrote {} ({} items, {} events, {} teams, {} warnings)",
+                    outcome.out.display(),
+                    s.counts.items,
+                    s.counts.events,
+                    s.counts.teams,
+                    s.warnings.len()
+                );
             }
         }
         Command::Generate(g) => {
             let opts = match g.events {
                 Some(n) => GenerateOptions::for_events(n, g.seed),
-                None => GenerateOptions { seed: g.seed, items: g.items, teams: g.teams, ..GenerateOptions::default() },
+                None => GenerateOptions {
+                    seed: g.seed,
+                    items: g.items,
+                    teams: g.teams,
+                    ..GenerateOptions::default()
+                },
             };
             let s = app::generate(&opts, &g.out)?;
-            eprintln!("flowaudit: wrote {} ({} items, {} events, {} teams)", g.out.display(), s.items, s.events, s.teams.len());
+            eprintln!(
+                "flowaudit: wrote {} ({} items, {} events, {} teams)",
+                g.out.display(),
+                s.items,
+                s.events,
+                s.teams.len()
+            );
         }
         Command::Formats => {
             for (f, about) in Format::ALL {

@@ -120,7 +120,10 @@ impl Category {
 
     /// `active`, `waiting` or `blocked`.
     pub fn is_committed(self) -> bool {
-        matches!(self, Category::Active | Category::Waiting | Category::Blocked)
+        matches!(
+            self,
+            Category::Active | Category::Waiting | Category::Blocked
+        )
     }
 
     /// Lower-case name as used in configs and outputs.

@@ -47,34 +47,92 @@ pub const PATTERNS: &[(Category, &[&str])] = &[
     (
         Category::Canceled,
         &[
-            "canceled", "cancelled", "won't do", "wont do", "won't fix", "wont fix", "rejected", "duplicate",
-            "invalid", "abandoned", "withdrawn", "not planned", "removed",
+            "canceled",
+            "cancelled",
+            "won't do",
+            "wont do",
+            "won't fix",
+            "wont fix",
+            "rejected",
+            "duplicate",
+            "invalid",
+            "abandoned",
+            "withdrawn",
+            "not planned",
+            "removed",
         ],
     ),
     (
         Category::Done,
         &[
-            "done", "closed", "resolved", "complete", "completed", "released", "shipped", "deployed", "merged", "fixed",
+            "done",
+            "closed",
+            "resolved",
+            "complete",
+            "completed",
+            "released",
+            "shipped",
+            "deployed",
+            "merged",
+            "fixed",
             "finished",
         ],
     ),
-    (Category::Blocked, &["blocked", "impeded", "on hold", "stuck", "flagged"]),
+    (
+        Category::Blocked,
+        &["blocked", "impeded", "on hold", "stuck", "flagged"],
+    ),
     (
         Category::Waiting,
-        &["waiting", "wait", "awaiting", "pending", "queued", "ready for", "to review", "to test", "in queue", "parked"],
+        &[
+            "waiting",
+            "wait",
+            "awaiting",
+            "pending",
+            "queued",
+            "ready for",
+            "to review",
+            "to test",
+            "in queue",
+            "parked",
+        ],
     ),
     (
         Category::Backlog,
         &[
-            "to do", "todo", "open", "new", "backlog", "triage", "selected for development", "icebox", "reopened", "proposed",
+            "to do",
+            "todo",
+            "open",
+            "new",
+            "backlog",
+            "triage",
+            "selected for development",
+            "icebox",
+            "reopened",
+            "proposed",
             "planned",
         ],
     ),
     (
         Category::Active,
         &[
-            "in progress", "active", "doing", "development", "in dev", "implementing", "in review", "reviewing",
-            "code review", "testing", "in test", "qa", "analysis", "design", "working", "assigned", "in call",
+            "in progress",
+            "active",
+            "doing",
+            "development",
+            "in dev",
+            "implementing",
+            "in review",
+            "reviewing",
+            "code review",
+            "testing",
+            "in test",
+            "qa",
+            "analysis",
+            "design",
+            "working",
+            "assigned",
+            "in call",
         ],
     ),
 ];
@@ -112,8 +170,14 @@ pub fn matches_words(name: &str, pattern: &str) -> bool {
     while let Some(pos) = name[from..].find(pattern) {
         let start = from + pos;
         let end = start + pattern.len();
-        let before_ok = name[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = name[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        let before_ok = name[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = name[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
         if before_ok && after_ok {
             return true;
         }
@@ -179,30 +243,57 @@ impl Categorizer {
         composite: BTreeSet<String>,
         source_categories: BTreeMap<(String, String), SourceCategory>,
     ) -> Self {
-        let lower = |m: BTreeMap<String, Category>| m.into_iter().map(|(k, v)| (key(&k), v)).collect();
+        let lower =
+            |m: BTreeMap<String, Category>| m.into_iter().map(|(k, v)| (key(&k), v)).collect();
         let overrides = StatusOverrides {
             global: lower(overrides.global),
-            per_team: overrides.per_team.into_iter().map(|(t, m)| (t, lower(m))).collect(),
-            per_source: overrides.per_source.into_iter().map(|(s, m)| (s, lower(m))).collect(),
+            per_team: overrides
+                .per_team
+                .into_iter()
+                .map(|(t, m)| (t, lower(m)))
+                .collect(),
+            per_source: overrides
+                .per_source
+                .into_iter()
+                .map(|(s, m)| (s, lower(m)))
+                .collect(),
         };
-        Categorizer { overrides, composite, source_categories }
+        Categorizer {
+            overrides,
+            composite,
+            source_categories,
+        }
     }
 
     /// The category of `status` for an interval that began with `team` in force, set by an
     /// event from `source`, and the rule that decided it.
-    pub fn categorize(&self, status: &str, team: Option<&str>, source: Option<&str>) -> (Category, Rule) {
+    pub fn categorize(
+        &self,
+        status: &str,
+        team: Option<&str>,
+        source: Option<&str>,
+    ) -> (Category, Rule) {
         let k = key(status);
-        if let Some(c) = team.and_then(|t| self.overrides.per_team.get(t)).and_then(|m| m.get(&k)) {
+        if let Some(c) = team
+            .and_then(|t| self.overrides.per_team.get(t))
+            .and_then(|m| m.get(&k))
+        {
             return (*c, Rule::TeamConfig);
         }
-        if let Some(c) = source.and_then(|s| self.overrides.per_source.get(s)).and_then(|m| m.get(&k)) {
+        if let Some(c) = source
+            .and_then(|s| self.overrides.per_source.get(s))
+            .and_then(|m| m.get(&k))
+        {
             return (*c, Rule::SourceConfig);
         }
         if let Some(c) = self.overrides.global.get(&k) {
             return (*c, Rule::GlobalConfig);
         }
         let composite = self.composite.contains(status);
-        if let Some(sc) = source.and_then(|s| self.source_categories.get(&(s.to_string(), status.to_string()))) {
+        if let Some(sc) = source.and_then(|s| {
+            self.source_categories
+                .get(&(s.to_string(), status.to_string()))
+        }) {
             let c = match sc {
                 SourceCategory::Backlog => Category::Backlog,
                 SourceCategory::Done => Category::Done,
@@ -296,20 +387,56 @@ mod tests {
     fn precedence_team_beats_source_beats_global_beats_source_category() {
         let mut o = StatusOverrides::default();
         o.global.insert("QA".into(), Waiting);
-        o.per_source.entry("jira".into()).or_default().insert("qa".into(), Blocked);
-        o.per_team.entry("Payments".into()).or_default().insert("Qa".into(), Done);
+        o.per_source
+            .entry("jira".into())
+            .or_default()
+            .insert("qa".into(), Blocked);
+        o.per_team
+            .entry("Payments".into())
+            .or_default()
+            .insert("Qa".into(), Done);
         let mut sc = BTreeMap::new();
-        sc.insert(("jira".to_string(), "Dev Done".to_string()), SourceCategory::Committed);
-        sc.insert(("jira".to_string(), "Test".to_string()), SourceCategory::Committed);
+        sc.insert(
+            ("jira".to_string(), "Dev Done".to_string()),
+            SourceCategory::Committed,
+        );
+        sc.insert(
+            ("jira".to_string(), "Test".to_string()),
+            SourceCategory::Committed,
+        );
         let c = Categorizer::new(o, BTreeSet::new(), sc);
-        assert_eq!(c.categorize("QA", Some("Payments"), Some("jira")), (Done, Rule::TeamConfig));
-        assert_eq!(c.categorize("QA", Some("Search"), Some("jira")), (Blocked, Rule::SourceConfig));
-        assert_eq!(c.categorize("QA", Some("Search"), Some("csv")), (Waiting, Rule::GlobalConfig));
+        assert_eq!(
+            c.categorize("QA", Some("Payments"), Some("jira")),
+            (Done, Rule::TeamConfig)
+        );
+        assert_eq!(
+            c.categorize("QA", Some("Search"), Some("jira")),
+            (Blocked, Rule::SourceConfig)
+        );
+        assert_eq!(
+            c.categorize("QA", Some("Search"), Some("csv")),
+            (Waiting, Rule::GlobalConfig)
+        );
         // Jira committed + done-like name: a queue inside the workflow.
-        assert_eq!(c.categorize("Dev Done", None, Some("jira")), (Waiting, Rule::SourceCategory));
-        assert_eq!(c.categorize("Test", None, Some("jira")), (Active, Rule::SourceCategory));
-        assert_eq!(c.categorize("Dev Done", None, Some("csv")), (Done, Rule::Pattern));
-        assert_eq!(c.categorize("Triage pile", None, None), (Backlog, Rule::Pattern));
-        assert_eq!(c.categorize("Resolve ticket", None, None), (Backlog, Rule::Fallback));
+        assert_eq!(
+            c.categorize("Dev Done", None, Some("jira")),
+            (Waiting, Rule::SourceCategory)
+        );
+        assert_eq!(
+            c.categorize("Test", None, Some("jira")),
+            (Active, Rule::SourceCategory)
+        );
+        assert_eq!(
+            c.categorize("Dev Done", None, Some("csv")),
+            (Done, Rule::Pattern)
+        );
+        assert_eq!(
+            c.categorize("Triage pile", None, None),
+            (Backlog, Rule::Pattern)
+        );
+        assert_eq!(
+            c.categorize("Resolve ticket", None, None),
+            (Backlog, Rule::Fallback)
+        );
     }
 }

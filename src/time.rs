@@ -4,7 +4,9 @@
 //! Instants are [`Ts`] (UTC microseconds).
 
 use crate::model::Ts;
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// How an instant was read.
@@ -32,7 +34,8 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
     let year = digits(&b[0..4]).ok_or_else(err)? as i32;
     let month = digits(&b[5..7]).ok_or_else(err)?;
     let day = digits(&b[8..10]).ok_or_else(err)?;
-    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| format!("{t:?} is not a calendar date"))?;
+    let date = NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| format!("{t:?} is not a calendar date"))?;
     let mut i = 10;
     let (mut hh, mut mm, mut ss, mut nanos) = (0u32, 0u32, 0u32, 0u32);
     if i < b.len() && (b[i] == b'T' || b[i] == b't' || b[i] == b' ') {
@@ -68,7 +71,8 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
         }
     }
     // A leap second (ss = 60) is read as the last instant of that minute.
-    let time = NaiveTime::from_hms_nano_opt(hh, mm, ss.min(59), nanos).ok_or_else(|| format!("{t:?} is not a time of day"))?;
+    let time = NaiveTime::from_hms_nano_opt(hh, mm, ss.min(59), nanos)
+        .ok_or_else(|| format!("{t:?} is not a time of day"))?;
     let naive = NaiveDateTime::new(date, time);
     let rest = &t[i..];
     if rest.is_empty() {
@@ -119,13 +123,19 @@ fn digits(b: &[u8]) -> Option<u32> {
 pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String> {
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) => Ok((dt.with_timezone(&Utc).timestamp_micros(), Offset::Local)),
-        LocalResult::Ambiguous(a, _) => Ok((a.with_timezone(&Utc).timestamp_micros(), Offset::Local)),
+        LocalResult::Ambiguous(a, _) => {
+            Ok((a.with_timezone(&Utc).timestamp_micros(), Offset::Local))
+        }
         LocalResult::None => {
             // In a gap: read it with the offset in force just before the gap.
             let before = naive - Duration::hours(3);
             let off = match tz.from_local_datetime(&before) {
-                LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.offset().fix().local_minus_utc(),
-                LocalResult::None => return Err(format!("{naive} does not exist in time zone {tz}")),
+                LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => {
+                    dt.offset().fix().local_minus_utc()
+                }
+                LocalResult::None => {
+                    return Err(format!("{naive} does not exist in time zone {tz}"))
+                }
             };
             let utc = naive - Duration::seconds(off as i64);
             Ok((utc.and_utc().timestamp_micros(), Offset::LocalGap))
@@ -145,12 +155,15 @@ pub fn format_instant(ts: Ts) -> String {
 
 /// Parse a time-zone name (`UTC`, `Europe/Paris`).
 pub fn parse_tz(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| format!("unknown time zone {name:?}; use an IANA name such as UTC or Europe/Paris"))
+    name.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone {name:?}; use an IANA name such as UTC or Europe/Paris")
+    })
 }
 
 /// The local calendar date of an instant in `tz`.
 pub fn local_date(ts: Ts, tz: Tz) -> NaiveDate {
-    let dt = DateTime::<Utc>::from_timestamp_micros(ts).expect("invariant: instants are in chrono's range");
+    let dt = DateTime::<Utc>::from_timestamp_micros(ts)
+        .expect("invariant: instants are in chrono's range");
     dt.with_timezone(&tz).date_naive()
 }
 
@@ -258,7 +271,14 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "yesterday", "2024-13-01", "2024-02-30T00:00:00Z", "2024-03-01T10:00:00+25:00", "2024-03-01T1"] {
+        for s in [
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2024-02-30T00:00:00Z",
+            "2024-03-01T10:00:00+25:00",
+            "2024-03-01T1",
+        ] {
             assert!(parse_instant(s, Tz::UTC).is_err(), "{s}");
         }
     }
@@ -275,7 +295,13 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        assert_eq!(format_instant(p("2024-03-01T10:00:00.250Z")), "2024-03-01T10:00:00.250Z");
-        assert_eq!(week_start(NaiveDate::from_ymd_opt(2024, 3, 3).unwrap()), NaiveDate::from_ymd_opt(2024, 2, 26).unwrap());
+        assert_eq!(
+            format_instant(p("2024-03-01T10:00:00.250Z")),
+            "2024-03-01T10:00:00.250Z"
+        );
+        assert_eq!(
+            week_start(NaiveDate::from_ymd_opt(2024, 3, 3).unwrap()),
+            NaiveDate::from_ymd_opt(2024, 2, 26).unwrap()
+        );
     }
 }

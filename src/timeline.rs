@@ -94,7 +94,11 @@ pub struct Timeline<'a> {
 
 impl<'a> Timeline<'a> {
     /// Build an item's timeline from its sorted events. `events` must be non-empty.
-    pub fn build(item_id: &'a str, events: &[EventRef<'a>], ctx: &'a TimelineContext) -> Timeline<'a> {
+    pub fn build(
+        item_id: &'a str,
+        events: &[EventRef<'a>],
+        ctx: &'a TimelineContext,
+    ) -> Timeline<'a> {
         debug_assert!(!events.is_empty());
         let first_event = events.first().map_or(0, |e| e.ts);
         let last_event = events.last().map_or(0, |e| e.ts);
@@ -151,7 +155,13 @@ impl<'a> Timeline<'a> {
                 if status != Some(s) {
                     let start = if intervals.is_empty() { created } else { e.ts };
                     let (category, rule) = ctx.categorizer.categorize(s, team, e.source);
-                    intervals.push(Interval { start, status: s, category, rule, team });
+                    intervals.push(Interval {
+                        start,
+                        status: s,
+                        category,
+                        rule,
+                        team,
+                    });
                     status = Some(s);
                 }
             }
@@ -162,7 +172,13 @@ impl<'a> Timeline<'a> {
                 let source = events.iter().find_map(|e| e.source);
                 let t0 = team_states.first().and_then(|x| x.1);
                 let (category, rule) = ctx.categorizer.categorize(s, t0, source);
-                intervals.push(Interval { start: created, status: s.as_str(), category, rule, team: t0 });
+                intervals.push(Interval {
+                    start: created,
+                    status: s.as_str(),
+                    category,
+                    rule,
+                    team: t0,
+                });
             }
         }
         Timeline {
@@ -210,17 +226,35 @@ pub(crate) mod testing {
 
     /// A status event on day `d`.
     pub fn st(d: f64, s: &'static str) -> EventRef<'static> {
-        EventRef { ts: day(d), status: Some(s), ..Default::default() }
+        EventRef {
+            ts: day(d),
+            status: Some(s),
+            ..Default::default()
+        }
     }
 
     /// An event on day `d` setting status (optional), assignee and team (optional).
-    pub fn ev(d: f64, s: Option<&'static str>, a: Option<&'static str>, t: Option<&'static str>) -> EventRef<'static> {
-        EventRef { ts: day(d), status: s, assignee: a, team: t, ..Default::default() }
+    pub fn ev(
+        d: f64,
+        s: Option<&'static str>,
+        a: Option<&'static str>,
+        t: Option<&'static str>,
+    ) -> EventRef<'static> {
+        EventRef {
+            ts: day(d),
+            status: s,
+            assignee: a,
+            team: t,
+            ..Default::default()
+        }
     }
 
     /// A context with default categories and `as_of` on day `as_of`.
     pub fn ctx(as_of: f64) -> TimelineContext {
-        TimelineContext { as_of: day(as_of), ..Default::default() }
+        TimelineContext {
+            as_of: day(as_of),
+            ..Default::default()
+        }
     }
 }
 
@@ -276,13 +310,20 @@ mod tests {
     #[test]
     fn per_team_category_uses_team_in_force_at_interval_start() {
         let mut o = crate::status::StatusOverrides::default();
-        o.per_team.entry("Payments".into()).or_default().insert("QA".into(), Category::Waiting);
+        o.per_team
+            .entry("Payments".into())
+            .or_default()
+            .insert("QA".into(), Category::Waiting);
         let c = TimelineContext {
             categorizer: Categorizer::new(o, Default::default(), Default::default()),
             as_of: day(10.0),
             ..Default::default()
         };
-        let events = vec![ev(0.0, Some("QA"), None, Some("Payments")), ev(1.0, Some("QA2"), None, Some("Search")), ev(2.0, Some("QA"), None, None)];
+        let events = vec![
+            ev(0.0, Some("QA"), None, Some("Payments")),
+            ev(1.0, Some("QA2"), None, Some("Search")),
+            ev(2.0, Some("QA"), None, None),
+        ];
         let t = Timeline::build("A-1", &events, &c);
         assert_eq!(t.intervals[0].category, Category::Waiting);
         assert_eq!(t.intervals[2].category, Category::Active);

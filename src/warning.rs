@@ -71,7 +71,11 @@ impl Warnings {
         self.entries
             .entry(kind)
             .and_modify(|e| e.count += n)
-            .or_insert_with(|| WarningEntry { kind, count: n, message: message() });
+            .or_insert_with(|| WarningEntry {
+                kind,
+                count: n,
+                message: message(),
+            });
     }
 
     /// Merge another set (its messages lose to ours for kinds we already have).

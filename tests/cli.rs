@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn flowaudit() -> Command {
@@ -18,7 +20,11 @@ fn run_audit(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let mut cmd = flowaudit();
-    cmd.arg("audit").args(args).arg("--out").arg(&out).arg("--quiet");
+    cmd.arg("audit")
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet");
     cmd.assert().success();
     (dir, out)
 }
@@ -31,7 +37,11 @@ fn read_items(out: &Path) -> BTreeMap<String, Row> {
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            let row: Row = header.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
+            let row: Row = header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect();
             (row["item_id"].clone(), row)
         })
         .collect()
@@ -47,7 +57,11 @@ fn f(v: &Value) -> f64 {
 
 #[test]
 fn items_csv_header_is_the_interface_order() {
-    let (_d, out) = run_audit(&[fixture("pinned_events.csv").to_str().unwrap(), "--as-of", "2024-01-10T00:00:00Z"]);
+    let (_d, out) = run_audit(&[
+        fixture("pinned_events.csv").to_str().unwrap(),
+        "--as-of",
+        "2024-01-10T00:00:00Z",
+    ]);
     let text = std::fs::read_to_string(out.join("items.csv")).unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
@@ -57,7 +71,11 @@ fn items_csv_header_is_the_interface_order() {
 
 #[test]
 fn pinned_items_give_the_hand_derived_numbers() {
-    let (_d, out) = run_audit(&[fixture("pinned_events.csv").to_str().unwrap(), "--as-of", "2024-01-10T00:00:00Z"]);
+    let (_d, out) = run_audit(&[
+        fixture("pinned_events.csv").to_str().unwrap(),
+        "--as-of",
+        "2024-01-10T00:00:00Z",
+    ]);
     let items = read_items(&out);
     let get = |id: &str, col: &str| items[id][col].clone();
     // reopen; finished at the last Done; team at finish is Beta.
@@ -75,7 +93,9 @@ fn pinned_items_give_the_hand_derived_numbers() {
     assert_eq!(get("C-2", "started"), "2024-01-03T12:00:00Z");
     assert_eq!(get("C-2", "lead_time_days"), "4");
     assert_eq!(get("C-2", "cycle_time_days"), "1.5");
-    assert_eq!(get("C-2", "case_duration_days"), "19");
+    // The Closed event (01-20) is after as_of: ignored.
+    assert_eq!(get("C-2", "case_duration_days"), "4");
+    assert_eq!(get("C-2", "events"), "3");
     assert_eq!(get("C-2", "flow_efficiency"), "1");
     // D-3: done without start: no cycle time, no committed days.
     assert_eq!(get("D-3", "lead_time_days"), "4");
@@ -108,7 +128,11 @@ fn pinned_items_give_the_hand_derived_numbers() {
 
 #[test]
 fn pinned_summary_gives_the_hand_derived_numbers() {
-    let (_d, out) = run_audit(&[fixture("pinned_events.csv").to_str().unwrap(), "--as-of", "2024-01-10T00:00:00Z"]);
+    let (_d, out) = run_audit(&[
+        fixture("pinned_events.csv").to_str().unwrap(),
+        "--as-of",
+        "2024-01-10T00:00:00Z",
+    ]);
     let s = summary(&out);
     assert_eq!(s["schema_version"], 1);
     assert_eq!(s["period"]["as_of"], "2024-01-10T00:00:00Z");
@@ -116,7 +140,7 @@ fn pinned_summary_gives_the_hand_derived_numbers() {
     assert_eq!(s["counts"]["done"], 5);
     assert_eq!(s["counts"]["open"], 2);
     assert_eq!(s["counts"]["teams"], 2);
-    assert_eq!(s["counts"]["events"], 25);
+    assert_eq!(s["counts"]["events"], 24, "26 rows, 2 after as_of");
     // Lead times [3, 4, 4, 6, 7]; cycle times [1.5, 3, 5, 6].
     assert_eq!(f(&s["lead_time_days"]["mean"]), 4.8);
     assert_eq!(f(&s["lead_time_days"]["p50"]), 4.0);
@@ -133,19 +157,40 @@ fn pinned_summary_gives_the_hand_derived_numbers() {
     assert_eq!(f(&s["handoffs"]["team_change_rate"]), 0.285714);
     assert_eq!(f(&s["handoffs"]["ping_pong_rate"]), 0.142857);
     assert_eq!(f(&s["reopen_rate"]), 0.2);
-    let warnings: BTreeMap<String, u64> =
-        s["warnings"].as_array().unwrap().iter().map(|w| (w["kind"].as_str().unwrap().to_string(), w["count"].as_u64().unwrap())).collect();
-    assert_eq!(warnings.get("event_after_as_of"), Some(&1));
+    let warnings: BTreeMap<String, u64> = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["kind"].as_str().unwrap().to_string(),
+                w["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings.get("event_after_as_of"), Some(&2));
     assert_eq!(warnings.get("done_without_start"), Some(&1));
     let matrix = std::fs::read_to_string(out.join("tables/handoff_matrix.csv")).unwrap();
-    assert_eq!(matrix, "from_team,to_team,count\nAlpha,Beta,2\nBeta,Alpha,1\n");
+    assert_eq!(
+        matrix,
+        "from_team,to_team,count\nAlpha,Beta,2\nBeta,Alpha,1\n"
+    );
     let tp = std::fs::read_to_string(out.join("tables/throughput.csv")).unwrap();
-    assert!(tp.starts_with("week_start,team,done\n2024-01-01,*,4\n2024-01-08,*,1\n"), "{tp}");
+    assert!(
+        tp.starts_with("week_start,team,done\n2024-01-01,*,4\n2024-01-08,*,1\n"),
+        "{tp}"
+    );
 }
 
 #[test]
 fn period_scopes_items_and_durations() {
-    let (_d, out) = run_audit(&[fixture("pinned_events.csv").to_str().unwrap(), "--from", "2024-01-05", "--to", "2024-01-08"]);
+    let (_d, out) = run_audit(&[
+        fixture("pinned_events.csv").to_str().unwrap(),
+        "--from",
+        "2024-01-05",
+        "--to",
+        "2024-01-08",
+    ]);
     let s = summary(&out);
     assert_eq!(s["period"]["from"], "2024-01-05T00:00:00Z");
     assert_eq!(s["period"]["as_of"], "2024-01-08T00:00:00Z");
@@ -161,12 +206,28 @@ fn period_scopes_items_and_durations() {
 
 #[test]
 fn same_input_gives_the_same_bytes() {
-    let args = [fixture("pinned_events.csv").to_str().unwrap().to_string(), "--as-of".into(), "2024-01-10T00:00:00Z".into()];
+    let args = [
+        fixture("pinned_events.csv").to_str().unwrap().to_string(),
+        "--as-of".into(),
+        "2024-01-10T00:00:00Z".into(),
+    ];
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let (_d1, o1) = run_audit(&a);
     let (_d2, o2) = run_audit(&a);
-    for f in ["summary.json", "items.csv", "report.html", "report.md", "tables/status_time.csv", "charts/cycle_time_scatter.svg", "charts/cycle_time_scatter.png"] {
-        assert_eq!(std::fs::read(o1.join(f)).unwrap(), std::fs::read(o2.join(f)).unwrap(), "{f} differs");
+    for f in [
+        "summary.json",
+        "items.csv",
+        "report.html",
+        "report.md",
+        "tables/status_time.csv",
+        "charts/cycle_time_scatter.svg",
+        "charts/cycle_time_scatter.png",
+    ] {
+        assert_eq!(
+            std::fs::read(o1.join(f)).unwrap(),
+            std::fs::read(o2.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
@@ -175,9 +236,17 @@ fn missing_column_is_exit_1_with_file_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.csv");
     std::fs::write(&p, "item_id,when\nA,2024-01-01T00:00:00Z\n").unwrap();
-    let out = flowaudit().args(["audit", "--format", "events-csv", "--quiet", "--out"]).arg(dir.path().join("o")).arg(&p).assert().code(1);
+    let out = flowaudit()
+        .args(["audit", "--format", "events-csv", "--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .arg(&p)
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("bad.csv") && err.contains("timestamp"), "{err}");
+    assert!(
+        err.contains("bad.csv") && err.contains("timestamp"),
+        "{err}"
+    );
     assert!(!dir.path().join("o").exists(), "no report on failure");
 }
 
@@ -185,20 +254,41 @@ fn missing_column_is_exit_1_with_file_and_column() {
 fn bad_timestamp_names_file_line_field_and_value() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("events.csv");
-    std::fs::write(&p, "item_id,timestamp,status\nA,2024-01-01T00:00:00Z,To Do\nA,yesterday,Done\n").unwrap();
-    let out = flowaudit().args(["audit", "--quiet", "--out"]).arg(dir.path().join("o")).arg(&p).assert().code(1);
+    std::fs::write(
+        &p,
+        "item_id,timestamp,status\nA,2024-01-01T00:00:00Z,To Do\nA,yesterday,Done\n",
+    )
+    .unwrap();
+    let out = flowaudit()
+        .args(["audit", "--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .arg(&p)
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("events.csv") && err.contains("line 3") && err.contains("timestamp") && err.contains("yesterday"), "{err}");
+    assert!(
+        err.contains("events.csv")
+            && err.contains("line 3")
+            && err.contains("timestamp")
+            && err.contains("yesterday"),
+        "{err}"
+    );
 }
 
 #[test]
 fn truncated_xes_gz_is_exit_1_naming_the_file() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/xes/bpic2013_open_problems.xes.gz");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/xes/bpic2013_open_problems.xes.gz");
     let bytes = std::fs::read(src).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cut.xes.gz");
     std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
-    let out = flowaudit().args(["audit", "--quiet", "--out"]).arg(dir.path().join("o")).arg(&p).assert().code(1);
+    let out = flowaudit()
+        .args(["audit", "--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .arg(&p)
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("cut.xes.gz"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -208,7 +298,14 @@ fn truncated_xes_gz_is_exit_1_naming_the_file() {
 fn strict_turns_warnings_into_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = flowaudit()
-        .args(["audit", "--strict", "--quiet", "--as-of", "2024-01-10T00:00:00Z", "--out"])
+        .args([
+            "audit",
+            "--strict",
+            "--quiet",
+            "--as-of",
+            "2024-01-10T00:00:00Z",
+            "--out",
+        ])
         .arg(dir.path().join("o"))
         .arg(fixture("pinned_events.csv"))
         .assert()
@@ -223,7 +320,10 @@ fn help_has_examples_and_formats_lists_formats() {
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("Examples:"));
     let out = flowaudit().arg("formats").assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(text.contains("events_csv") && text.contains("xes"), "{text}");
+    assert!(
+        text.contains("events_csv") && text.contains("xes"),
+        "{text}"
+    );
 }
 
 #[test]

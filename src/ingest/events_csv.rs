@@ -17,10 +17,39 @@ use std::path::Path;
 
 /// Canonical columns, whether required, and their accepted aliases (already normalised).
 pub const COLUMNS: &[(Col, bool, &[&str])] = &[
-    (Col::ItemId, true, &["itemid", "caseid", "case:concept:name", "caseconcept:name", "issue", "key"]),
-    (Col::Timestamp, true, &["timestamp", "time:timestamp", "completetimestamp", "time", "ts"]),
-    (Col::Status, false, &["status", "activity", "concept:name", "state", "activityid"]),
-    (Col::Assignee, false, &["assignee", "resource", "org:resource"]),
+    (
+        Col::ItemId,
+        true,
+        &[
+            "itemid",
+            "caseid",
+            "case:concept:name",
+            "caseconcept:name",
+            "issue",
+            "key",
+        ],
+    ),
+    (
+        Col::Timestamp,
+        true,
+        &[
+            "timestamp",
+            "time:timestamp",
+            "completetimestamp",
+            "time",
+            "ts",
+        ],
+    ),
+    (
+        Col::Status,
+        false,
+        &["status", "activity", "concept:name", "state", "activityid"],
+    ),
+    (
+        Col::Assignee,
+        false,
+        &["assignee", "resource", "org:resource"],
+    ),
     (Col::Team, false, &["team", "group", "org:group"]),
     (Col::Actor, false, &["actor", "author", "user"]),
     (Col::Source, false, &["source", "tool", "system"]),
@@ -42,7 +71,9 @@ pub fn map_header(header: &[String]) -> Vec<(Col, Option<usize>)> {
     COLUMNS
         .iter()
         .map(|(c, _, aliases)| {
-            let pos = aliases.iter().find_map(|a| norm.iter().position(|h| h == a));
+            let pos = aliases
+                .iter()
+                .find_map(|a| norm.iter().position(|h| h == a));
             (*c, pos)
         })
         .collect()
@@ -51,7 +82,10 @@ pub fn map_header(header: &[String]) -> Vec<(Col, Option<usize>)> {
 /// Does this header look like an events CSV (has an item id and a timestamp column)?
 pub fn looks_like_events(header: &[String]) -> bool {
     let m = map_header(header);
-    m.iter().filter(|(c, p)| matches!(c, Col::ItemId | Col::Timestamp) && p.is_some()).count() == 2
+    m.iter()
+        .filter(|(c, p)| matches!(c, Col::ItemId | Col::Timestamp) && p.is_some())
+        .count()
+        == 2
 }
 
 /// An events CSV read into the canonical frame (without `file_idx`/`seq`).
@@ -75,7 +109,7 @@ fn parse_ts_column(
     let mut out = Vec::with_capacity(values.len());
     let (mut local, mut gap) = (0u64, 0u64);
     let mut first_local: Option<String> = None;
-    for (i, v) in values.into_iter().enumerate() {
+    for (i, v) in values.iter().enumerate() {
         match v.map(str::trim).filter(|s| !s.is_empty()) {
             None if required => {
                 return Err(IngestError::BadValue {
@@ -121,7 +155,10 @@ fn parse_ts_column(
         )
     });
     warnings.add(WarningKind::TimestampInDstGap, gap, || {
-        format!("{}: {gap} local time(s) in `{field}` fall in a DST gap of {tz} and were moved forward", path.display())
+        format!(
+            "{}: {gap} local time(s) in `{field}` fall in a DST gap of {tz} and were moved forward",
+            path.display()
+        )
     });
     Ok(out)
 }
@@ -131,7 +168,9 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
     let malformed = |e: PolarsError| IngestError::Malformed {
         path: path.to_path_buf(),
         record: "CSV".into(),
-        reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV with one header row"),
+        reason: format!(
+            "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
+        ),
     };
     let pl_path = PlRefPath::try_from_path(path).map_err(malformed)?;
     let mut lf = LazyCsvReader::new(pl_path)
@@ -156,57 +195,110 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
     let exprs: Vec<Expr> = mapping
         .iter()
         .map(|(c, pos)| match pos {
-            Some(p) => col(header[*p].as_str()).cast(DataType::String).alias(c.name()),
+            Some(p) => col(header[*p].as_str())
+                .cast(DataType::String)
+                .alias(c.name()),
             None => lit(NULL).cast(DataType::String).alias(c.name()),
         })
         .collect();
     let df = lf.select(exprs).collect().map_err(malformed)?;
     let mut warnings = Warnings::default();
     let text = |c: Col| -> Result<StringChunked, IngestError> {
-        Ok(df.column(c.name()).map_err(malformed)?.as_materialized_series().str().map_err(malformed)?.clone())
+        Ok(df
+            .column(c.name())
+            .map_err(malformed)?
+            .as_materialized_series()
+            .str()
+            .map_err(malformed)?
+            .clone())
     };
     let ids = text(Col::ItemId)?;
-    let keep: BooleanChunked = ids.into_iter().map(|v| Some(v.is_some_and(|s| !s.trim().is_empty()))).collect();
-    let dropped = keep.into_iter().filter(|k| *k == Some(false)).count() as u64;
+    let keep: BooleanChunked = ids
+        .iter()
+        .map(|v| Some(v.is_some_and(|s| !s.trim().is_empty())))
+        .collect();
+    let dropped = keep.iter().filter(|k| *k == Some(false)).count() as u64;
     warnings.add(WarningKind::RowWithoutItemId, dropped, || {
-        format!("{}: {dropped} row(s) have an empty item id and were skipped", path.display())
+        format!(
+            "{}: {dropped} row(s) have an empty item id and were skipped",
+            path.display()
+        )
     });
-    let df = if dropped > 0 { df.filter(&keep).map_err(malformed)? } else { df };
-    let text = |c: Col| -> Result<StringChunked, IngestError> {
-        Ok(df.column(c.name()).map_err(malformed)?.as_materialized_series().str().map_err(malformed)?.clone())
+    let df = if dropped > 0 {
+        df.filter(&keep).map_err(malformed)?
+    } else {
+        df
     };
-    let ts_name = mapping.iter().find(|(c, _)| *c == Col::Timestamp).and_then(|(_, p)| *p).map(|p| header[p].clone()).unwrap_or_default();
-    let ts = parse_ts_column(path, &ts_name, &text(Col::Timestamp)?, tz, true, &mut warnings)?;
-    let created_name = mapping.iter().find(|(c, _)| *c == Col::Created).and_then(|(_, p)| *p).map(|p| header[p].clone());
+    let text = |c: Col| -> Result<StringChunked, IngestError> {
+        Ok(df
+            .column(c.name())
+            .map_err(malformed)?
+            .as_materialized_series()
+            .str()
+            .map_err(malformed)?
+            .clone())
+    };
+    let ts_name = mapping
+        .iter()
+        .find(|(c, _)| *c == Col::Timestamp)
+        .and_then(|(_, p)| *p)
+        .map(|p| header[p].clone())
+        .unwrap_or_default();
+    let ts = parse_ts_column(
+        path,
+        &ts_name,
+        &text(Col::Timestamp)?,
+        tz,
+        true,
+        &mut warnings,
+    )?;
+    let created_name = mapping
+        .iter()
+        .find(|(c, _)| *c == Col::Created)
+        .and_then(|(_, p)| *p)
+        .map(|p| header[p].clone());
     let created = match &created_name {
         Some(n) => parse_ts_column(path, n, &text(Col::Created)?, tz, false, &mut warnings)?,
         None => vec![None; df.height()],
     };
     // When the input provides no assignee on any event, the actor stands in (METRICS.md §1).
     let assignee = text(Col::Assignee)?;
-    let assignee = if assignee.null_count() == assignee.len() { text(Col::Actor)? } else { assignee };
+    let assignee = if assignee.null_count() == assignee.len() {
+        text(Col::Actor)?
+    } else {
+        assignee
+    };
     let source = text(Col::Source)?;
-    let source: StringChunked = source.into_iter().map(|s| Some(s.unwrap_or("csv"))).collect();
+    let source: StringChunked = source.iter().map(|s| Some(s.unwrap_or("csv"))).collect();
     let items = {
         let ids = text(Col::ItemId)?;
-        let mut v: Vec<&str> = ids.into_iter().flatten().collect();
+        let mut v: Vec<&str> = ids.iter().flatten().collect();
         v.sort_unstable();
         v.dedup();
         v.len()
     };
     let h = df.height();
     let columns = vec![
-        text(Col::ItemId)?.with_name(Col::ItemId.name().into()).into_column(),
+        text(Col::ItemId)?
+            .with_name(Col::ItemId.name().into())
+            .into_column(),
         Int64Chunked::from_iter_options(Col::Timestamp.name().into(), ts.into_iter()).into_column(),
         text(Col::Status)?.into_column(),
-        assignee.with_name(Col::Assignee.name().into()).into_column(),
+        assignee
+            .with_name(Col::Assignee.name().into())
+            .into_column(),
         text(Col::Team)?.into_column(),
         text(Col::Actor)?.into_column(),
         source.with_name(Col::Source.name().into()).into_column(),
-        Int64Chunked::from_iter_options(Col::Created.name().into(), created.into_iter()).into_column(),
+        Int64Chunked::from_iter_options(Col::Created.name().into(), created.into_iter())
+            .into_column(),
     ];
     let frame = DataFrame::new(h, columns).map_err(malformed)?;
-    Ok(EventsCsv { frame, items, warnings })
+    Ok(EventsCsv {
+        frame,
+        items,
+        warnings,
+    })
 }
 
 #[cfg(test)]
@@ -215,7 +307,16 @@ mod tests {
 
     #[test]
     fn header_aliases_ignore_case_spaces_underscores_hyphens() {
-        let h: Vec<String> = ["Case ID", "Activity", "Complete_Timestamp", "org:group", "Resource"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = [
+            "Case ID",
+            "Activity",
+            "Complete_Timestamp",
+            "org:group",
+            "Resource",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let m = map_header(&h);
         assert_eq!(m[0], (Col::ItemId, Some(0)));
         assert_eq!(m[1], (Col::Timestamp, Some(2)));
@@ -223,9 +324,15 @@ mod tests {
         assert_eq!(m[3], (Col::Assignee, Some(4)));
         assert_eq!(m[4], (Col::Team, Some(3)));
         assert!(looks_like_events(&h));
-        let h: Vec<String> = ["\u{feff}item_id", "TS"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = ["\u{feff}item_id", "TS"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(looks_like_events(&h));
-        let h: Vec<String> = ["team", "tool", "category"].iter().map(|s| s.to_string()).collect();
+        let h: Vec<String> = ["team", "tool", "category"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(!looks_like_events(&h));
     }
 }

@@ -56,14 +56,21 @@ struct Table {
 }
 
 fn read_table(path: &Path) -> Result<Table, IngestError> {
-    let mut r = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| IngestError::Malformed {
-        path: path.to_path_buf(),
-        record: "line 1".into(),
-        reason: format!("{e}"),
-    })?;
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "line 1".into(),
+            reason: format!("{e}"),
+        })?;
     let header: Vec<String> = r
         .headers()
-        .map_err(|e| IngestError::Malformed { path: path.to_path_buf(), record: "line 1".into(), reason: e.to_string() })?
+        .map_err(|e| IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "line 1".into(),
+            reason: e.to_string(),
+        })?
         .iter()
         .map(|h| normalise_header(h))
         .collect();
@@ -71,7 +78,9 @@ fn read_table(path: &Path) -> Result<Table, IngestError> {
     for rec in r.records() {
         let rec = rec.map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
-            record: e.position().map_or("a record".into(), |p| format!("line {}", p.line())),
+            record: e
+                .position()
+                .map_or("a record".into(), |p| format!("line {}", p.line())),
             reason: format!("{e}; re-export the file as UTF-8 CSV"),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
@@ -89,26 +98,42 @@ fn number(path: &Path, line: u64, name: &str, v: Option<&str>) -> Result<Option<
     match v {
         None => Ok(None),
         Some(s) => {
-            let cleaned: String = s.chars().filter(|c| !matches!(c, ',' | '$' | '€' | '£' | ' ')).collect();
-            cleaned.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).map(Some).ok_or_else(|| IngestError::BadValue {
-                path: path.to_path_buf(),
-                record: format!("line {line}"),
-                field: name.to_string(),
-                value: shown(s),
-                reason: "not a non-negative number; write it as e.g. 12 or 1200.50".into(),
-            })
+            let cleaned: String = s
+                .chars()
+                .filter(|c| !matches!(c, ',' | '$' | '€' | '£' | ' '))
+                .collect();
+            cleaned
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map(Some)
+                .ok_or_else(|| IngestError::BadValue {
+                    path: path.to_path_buf(),
+                    record: format!("line {line}"),
+                    field: name.to_string(),
+                    value: shown(s),
+                    reason: "not a non-negative number; write it as e.g. 12 or 1200.50".into(),
+                })
         }
     }
 }
 
-fn required(path: &Path, t: &Table, line: u64, rec: &csv::StringRecord, name: &str) -> Result<String, IngestError> {
-    field(t, rec, name).map(str::to_string).ok_or_else(|| IngestError::BadValue {
-        path: path.to_path_buf(),
-        record: format!("line {line}"),
-        field: name.to_string(),
-        value: String::new(),
-        reason: format!("`{name}` is required on every row; fill it in or remove the row"),
-    })
+fn required(
+    path: &Path,
+    t: &Table,
+    line: u64,
+    rec: &csv::StringRecord,
+    name: &str,
+) -> Result<String, IngestError> {
+    field(t, rec, name)
+        .map(str::to_string)
+        .ok_or_else(|| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: format!("line {line}"),
+            field: name.to_string(),
+            value: String::new(),
+            reason: format!("`{name}` is required on every row; fill it in or remove the row"),
+        })
 }
 
 /// Read a tool inventory.

@@ -102,14 +102,23 @@ pub struct Loaded {
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let mut out = Vec::new();
     for p in inputs {
-        let meta = std::fs::metadata(p).map_err(|source| IngestError::Io { path: p.clone(), source })?;
+        let meta = std::fs::metadata(p).map_err(|source| IngestError::Io {
+            path: p.clone(),
+            source,
+        })?;
         if meta.is_dir() {
             let mut stack = vec![p.clone()];
             let mut files = Vec::new();
             while let Some(d) = stack.pop() {
-                let rd = std::fs::read_dir(&d).map_err(|source| IngestError::Io { path: d.clone(), source })?;
+                let rd = std::fs::read_dir(&d).map_err(|source| IngestError::Io {
+                    path: d.clone(),
+                    source,
+                })?;
                 for e in rd {
-                    let e = e.map_err(|source| IngestError::Io { path: d.clone(), source })?;
+                    let e = e.map_err(|source| IngestError::Io {
+                        path: d.clone(),
+                        source,
+                    })?;
                     let path = e.path();
                     if e.file_name().to_string_lossy().starts_with('.') {
                         continue;
@@ -137,7 +146,9 @@ fn csv_header(head: &[u8]) -> Option<Vec<String>> {
         std::str::from_utf8(&head[..cut]).ok()
     })?;
     let first = text.trim_start_matches('\u{feff}').lines().next()?;
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(first.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(first.as_bytes());
     let rec = r.records().next()?.ok()?;
     (rec.len() >= 2).then(|| rec.iter().map(str::to_string).collect())
 }
@@ -161,9 +172,17 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
 }
 
 fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
-    let f = std::fs::File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    let f = std::fs::File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut buf = Vec::with_capacity(8192);
-    f.take(8192).read_to_end(&mut buf).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    f.take(8192)
+        .read_to_end(&mut buf)
+        .map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(buf)
 }
 
@@ -185,7 +204,11 @@ fn batch_frame(b: EventBatch) -> PolarsResult<DataFrame> {
 }
 
 fn ts_bounds(df: &DataFrame) -> PolarsResult<(Option<Ts>, Option<Ts>)> {
-    let s = df.column(Col::Timestamp.name())?.as_materialized_series().i64()?.clone();
+    let s = df
+        .column(Col::Timestamp.name())?
+        .as_materialized_series()
+        .i64()?
+        .clone();
     Ok((s.min(), s.max()))
 }
 
@@ -244,17 +267,31 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     }
     let mut file_idx: u32 = 0;
     for (path, fmt) in typed {
-        let pl = |e: PolarsError| IngestError::Malformed { path: path.clone(), record: "frame".into(), reason: e.to_string() };
+        let pl = |e: PolarsError| IngestError::Malformed {
+            path: path.clone(),
+            record: "frame".into(),
+            reason: e.to_string(),
+        };
         let (df, items) = match fmt {
             Format::Inventory => {
                 let rows = inventory::read_inventory(&path)?;
-                out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: 0, events: rows.len() as u64 });
+                out.inputs.push(InputSummary {
+                    path: path.display().to_string(),
+                    format: fmt.name(),
+                    items: 0,
+                    events: rows.len() as u64,
+                });
                 out.tools.extend(rows);
                 continue;
             }
             Format::Roster => {
                 let rows = inventory::read_roster(&path)?;
-                out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: 0, events: rows.len() as u64 });
+                out.inputs.push(InputSummary {
+                    path: path.display().to_string(),
+                    format: fmt.name(),
+                    items: 0,
+                    events: rows.len() as u64,
+                });
                 out.roster.extend(rows);
                 continue;
             }
@@ -272,7 +309,10 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             }
         };
         if df.height() == 0 {
-            return Err(IngestError::Empty { path: path.clone(), reason: "the file has no event rows".into() });
+            return Err(IngestError::Empty {
+                path: path.clone(),
+                reason: "the file has no event rows".into(),
+            });
         }
         let (lo, hi) = ts_bounds(&df).map_err(pl)?;
         out.min_ts = match (out.min_ts, lo) {
@@ -283,7 +323,12 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        out.inputs.push(InputSummary { path: path.display().to_string(), format: fmt.name(), items: items as u64, events: df.height() as u64 });
+        out.inputs.push(InputSummary {
+            path: path.display().to_string(),
+            format: fmt.name(),
+            items: items as u64,
+            events: df.height() as u64,
+        });
         let lf = df
             .lazy()
             .with_row_index(Col::Seq.name(), None)
@@ -293,7 +338,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     }
     if frames.is_empty() {
         let path = inputs.first().cloned().unwrap_or_default();
-        return Err(IngestError::Empty { path, reason: "no events file among the inputs (only inventory/roster, or nothing readable)".into() });
+        return Err(IngestError::Empty {
+            path,
+            reason: "no events file among the inputs (only inventory/roster, or nothing readable)"
+                .into(),
+        });
     }
     out.events = concat(frames, UnionArgs::default()).map_err(|e| IngestError::Malformed {
         path: inputs.first().cloned().unwrap_or_default(),
@@ -309,13 +358,23 @@ pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(DataFrame, u64)> {
     let df = events
         .with_column(Col::Timestamp.expr().gt(lit(as_of)).alias("__after"))
         .collect()?;
-    let after = df.column("__after")?.as_materialized_series().bool()?.sum().unwrap_or(0) as u64;
+    let after = df
+        .column("__after")?
+        .as_materialized_series()
+        .bool()?
+        .sum()
+        .unwrap_or(0) as u64;
     let sorted = df
         .lazy()
         .filter(col("__after").not())
         .drop(cols(["__after"]))
         .sort(
-            [Col::ItemId.name(), Col::Timestamp.name(), Col::FileIdx.name(), Col::Seq.name()],
+            [
+                Col::ItemId.name(),
+                Col::Timestamp.name(),
+                Col::FileIdx.name(),
+                Col::Seq.name(),
+            ],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .collect()?;

@@ -53,7 +53,11 @@ pub struct XesMapping {
 
 impl Default for XesMapping {
     fn default() -> Self {
-        XesMapping { status: None, assignee: "org:resource".to_string(), team: "org:group".to_string() }
+        XesMapping {
+            status: None,
+            assignee: "org:resource".to_string(),
+            team: "org:group".to_string(),
+        }
     }
 }
 
@@ -80,22 +84,49 @@ const READ_BUFFER: usize = 64 * 1024;
 
 /// The standard XES lifecycle model (compared case-insensitively).
 const STANDARD_LIFECYCLE: [&str; 12] = [
-    "schedule", "assign", "reassign", "start", "suspend", "resume", "complete", "autoskip",
-    "manualskip", "withdraw", "ate_abort", "pi_abort",
+    "schedule",
+    "assign",
+    "reassign",
+    "start",
+    "suspend",
+    "resume",
+    "complete",
+    "autoskip",
+    "manualskip",
+    "withdraw",
+    "ate_abort",
+    "pi_abort",
 ];
 
 /// Element names of typed XES attributes.
-const ATTRIBUTE_ELEMENTS: [&[u8]; 8] = [b"string", b"date", b"int", b"float", b"boolean", b"id", b"list", b"container"];
+const ATTRIBUTE_ELEMENTS: [&[u8]; 8] = [
+    b"string",
+    b"date",
+    b"int",
+    b"float",
+    b"boolean",
+    b"id",
+    b"list",
+    b"container",
+];
 
 /// Read an XES file (`.xes` or `.xes.gz`; gzip is detected from the content).
 pub fn read_xes(path: &Path, mapping: &XesMapping, tz: Tz) -> Result<XesRead, IngestError> {
-    let file = std::fs::File::open(path).map_err(|source| IngestError::Io { path: path.to_path_buf(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     read_xes_from(file, path, mapping, tz)
 }
 
 /// Same as [`read_xes`], from any reader (already decompressed or not: gzip is detected by
 /// its magic bytes `1f 8b`). `path` is only used in messages.
-pub fn read_xes_from<R: Read>(mut reader: R, path: &Path, mapping: &XesMapping, tz: Tz) -> Result<XesRead, IngestError> {
+pub fn read_xes_from<R: Read>(
+    mut reader: R,
+    path: &Path,
+    mapping: &XesMapping,
+    tz: Tz,
+) -> Result<XesRead, IngestError> {
     let mut magic = [0u8; 2];
     let mut got = 0;
     while got < magic.len() {
@@ -103,15 +134,32 @@ pub fn read_xes_from<R: Read>(mut reader: R, path: &Path, mapping: &XesMapping, 
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(source) => return Err(IngestError::Io { path: path.to_path_buf(), source }),
+            Err(source) => {
+                return Err(IngestError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         }
     }
     let head: &[u8] = &magic[..got];
     let src = Read::chain(head, reader);
     if head == &GZIP_MAGIC[..] {
-        parse(BufReader::with_capacity(READ_BUFFER, MultiGzDecoder::new(src)), path, mapping, tz, true)
+        parse(
+            BufReader::with_capacity(READ_BUFFER, MultiGzDecoder::new(src)),
+            path,
+            mapping,
+            tz,
+            true,
+        )
     } else {
-        parse(BufReader::with_capacity(READ_BUFFER, src), path, mapping, tz, false)
+        parse(
+            BufReader::with_capacity(READ_BUFFER, src),
+            path,
+            mapping,
+            tz,
+            false,
+        )
     }
 }
 
@@ -120,32 +168,49 @@ pub fn read_xes_from<R: Read>(mut reader: R, path: &Path, mapping: &XesMapping, 
 /// an OCEL 2.0 XML log; also true when the bytes start with gzip magic and the file name ends
 /// with `.xes.gz`. When `head` ends before the root element, the extension decides.
 pub fn looks_like_xes(head: &[u8], path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if head.starts_with(&GZIP_MAGIC) {
         return name.ends_with(".xes.gz");
     }
     let by_extension = name.ends_with(".xes") || name.ends_with(".xes.gz");
     let s = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let Some(s) = skip_prolog(s) else { return by_extension };
+    let Some(s) = skip_prolog(s) else {
+        return by_extension;
+    };
     if s.len() < 4 && b"<log".starts_with(s) {
         return by_extension; // `head` ends before the root element's name
     }
-    let Some(rest) = s.strip_prefix(b"<log") else { return false };
+    let Some(rest) = s.strip_prefix(b"<log") else {
+        return false;
+    };
     match rest.first() {
         None => return by_extension,
         Some(&c) if c.is_ascii_whitespace() || c == b'>' || c == b'/' => {}
         Some(_) => return false,
     }
     // OCEL 2.0 XML also has a `<log>` root: look at its first child.
-    let Some(gt) = rest.iter().position(|&c| c == b'>') else { return true };
-    let Some(child) = skip_prolog(&rest[gt + 1..]) else { return true };
-    !["<object-types", "<objects", "<event-types", "<events"].iter().any(|t| child.starts_with(t.as_bytes()))
+    let Some(gt) = rest.iter().position(|&c| c == b'>') else {
+        return true;
+    };
+    let Some(child) = skip_prolog(&rest[gt + 1..]) else {
+        return true;
+    };
+    !["<object-types", "<objects", "<event-types", "<events"]
+        .iter()
+        .any(|t| child.starts_with(t.as_bytes()))
 }
 
 /// Skip whitespace, `<?…?>`, `<!--…-->` and `<!DOCTYPE …>`; `None` when `s` ends inside them.
 fn skip_prolog(mut s: &[u8]) -> Option<&[u8]> {
     loop {
-        let start = s.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(s.len());
+        let start = s
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(s.len());
         s = &s[start..];
         let end = if let Some(rest) = s.strip_prefix(b"<?") {
             find(rest, b"?>")? + 4
@@ -213,7 +278,14 @@ impl Keys {
         let assignee = intern(m.assignee.as_str());
         let team = intern(m.team.as_str());
         let inherit = names.iter().map(|n| n != NAME).collect();
-        Keys { names, inherit, status, assignee, team, auto_lifecycle }
+        Keys {
+            names,
+            inherit,
+            status,
+            assignee,
+            team,
+            auto_lifecycle,
+        }
     }
 
     fn find(&self, key: &str) -> Option<usize> {
@@ -266,7 +338,13 @@ struct Parser<'a> {
     warnings: Warnings,
 }
 
-fn parse<B: BufRead>(src: B, path: &Path, mapping: &XesMapping, tz: Tz, gz: bool) -> Result<XesRead, IngestError> {
+fn parse<B: BufRead>(
+    src: B,
+    path: &Path,
+    mapping: &XesMapping,
+    tz: Tz,
+    gz: bool,
+) -> Result<XesRead, IngestError> {
     let mut reader = Reader::from_reader(src);
     reader.config_mut().trim_text(true);
     let mut p = Parser::new(path, mapping, tz, gz);
@@ -338,7 +416,10 @@ impl<'a> Parser<'a> {
             0 if name != b"log" => {
                 return Err(IngestError::Empty {
                     path: self.path.to_path_buf(),
-                    reason: format!("the root element is <{}>, not <log>: this is not an XES event log", String::from_utf8_lossy(name)),
+                    reason: format!(
+                        "the root element is <{}>, not <log>: this is not an XES event log",
+                        String::from_utf8_lossy(name)
+                    ),
                 })
             }
             0 => self.saw_log = true,
@@ -376,7 +457,12 @@ impl<'a> Parser<'a> {
     }
 
     /// A typed attribute element directly under the current trace or event.
-    fn attribute(&mut self, e: &BytesStart<'_>, on_event: bool, pos: u64) -> Result<(), IngestError> {
+    fn attribute(
+        &mut self,
+        e: &BytesStart<'_>,
+        on_event: bool,
+        pos: u64,
+    ) -> Result<(), IngestError> {
         let mut key = None;
         let mut value = None;
         for a in e.attributes() {
@@ -430,8 +516,12 @@ impl<'a> Parser<'a> {
     fn end_event(&mut self) {
         self.in_event = false;
         let time = std::mem::replace(&mut self.ev_time, Time::Missing);
-        self.pending.push(Pending { n: self.event_n, time });
-        self.pending_vals.extend(self.ev_vals.iter_mut().map(Option::take));
+        self.pending.push(Pending {
+            n: self.event_n,
+            time,
+        });
+        self.pending_vals
+            .extend(self.ev_vals.iter_mut().map(Option::take));
     }
 
     /// `</trace>`: the item id is known now; resolve the buffered events.
@@ -502,21 +592,39 @@ impl<'a> Parser<'a> {
             });
         }
         if !self.saw_log {
-            return Err(IngestError::Empty { path, reason: "no <log> root element: this is not an XES event log".to_string() });
+            return Err(IngestError::Empty {
+                path,
+                reason: "no <log> root element: this is not an XES event log".to_string(),
+            });
         }
         if self.traces == 0 {
-            return Err(IngestError::Empty { path, reason: "the XES <log> holds no <trace>".to_string() });
+            return Err(IngestError::Empty {
+                path,
+                reason: "the XES <log> holds no <trace>".to_string(),
+            });
         }
         if self.out_ts.is_empty() {
             let reason = format!("{} traces but no event with a {TIMESTAMP}", self.traces);
             return Err(IngestError::Empty { path, reason });
         }
-        let Parser { keys, traces, out_ids, out_ts, mut out_vals, warnings, .. } = self;
+        let Parser {
+            keys,
+            traces,
+            out_ids,
+            out_ts,
+            mut out_vals,
+            warnings,
+            ..
+        } = self;
         // Invariant: at least the assignee and team keys exist, so k >= 1.
         let k = keys.names.len();
         let status_idx: Vec<usize> = match keys.auto_lifecycle {
             Some(lc) => {
-                let non_standard = out_vals.chunks(k).any(|row| row[lc].as_deref().is_some_and(|v| !is_standard_lifecycle(v)));
+                let non_standard = out_vals.chunks(k).any(|row| {
+                    row[lc]
+                        .as_deref()
+                        .is_some_and(|v| !is_standard_lifecycle(v))
+                });
                 if non_standard {
                     keys.status.clone()
                 } else {
@@ -534,7 +642,11 @@ impl<'a> Parser<'a> {
                     hints.composite_statuses.insert(s.clone());
                 }
             }
-            let team = if keys.team == keys.assignee { row[keys.team].clone() } else { row[keys.team].take() };
+            let team = if keys.team == keys.assignee {
+                row[keys.team].clone()
+            } else {
+                row[keys.team].take()
+            };
             let assignee = row[keys.assignee].take();
             batch.push(BatchEvent {
                 item_id,
@@ -548,12 +660,22 @@ impl<'a> Parser<'a> {
             });
         }
         let status_keys = status_idx.iter().map(|&i| keys.names[i].clone()).collect();
-        Ok(XesRead { batch, hints, traces, warnings, status_keys })
+        Ok(XesRead {
+            batch,
+            hints,
+            traces,
+            warnings,
+            status_keys,
+        })
     }
 
     /// Where the reader is, for messages.
     fn at(&self, pos: u64) -> String {
-        let byte = if self.gz { format!("byte {pos} of the decompressed XML") } else { format!("byte {pos}") };
+        let byte = if self.gz {
+            format!("byte {pos} of the decompressed XML")
+        } else {
+            format!("byte {pos}")
+        };
         if self.in_trace {
             format!("{byte} (in trace {})", self.traces)
         } else {
@@ -659,7 +781,14 @@ mod tests {
         let b = &r.batch;
         assert_eq!(b.len(), 3);
         assert_eq!(b.item_id, ["T-1", "T-1", "T-2"]);
-        assert_eq!(b.timestamp, [1_709_287_200_000_000, 1_709_290_800_000_000, utc("2024-03-02T00:00:00Z") + 500_000]);
+        assert_eq!(
+            b.timestamp,
+            [
+                1_709_287_200_000_000,
+                1_709_290_800_000_000,
+                utc("2024-03-02T00:00:00Z") + 500_000
+            ]
+        );
         assert_eq!(b.status, [s("Open"), s("Done"), s("Open")]);
         assert_eq!(b.assignee, [s("ann"), None, s("bob")]);
         assert_eq!(b.team, [s("Payments"), None, None]);
@@ -695,10 +824,25 @@ mod tests {
             ev("Accepted", "2024-03-01T11:00:00Z", &lc("In Progress")),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.status, [s("Queued"), s("Completed - complete"), s("Accepted - In Progress")]);
+        assert_eq!(
+            r.batch.status,
+            [
+                s("Queued"),
+                s("Completed - complete"),
+                s("Accepted - In Progress")
+            ]
+        );
         assert_eq!(r.status_keys, ["concept:name", "lifecycle:transition"]);
-        let composite: Vec<&str> = r.hints.composite_statuses.iter().map(String::as_str).collect();
-        assert_eq!(composite, ["Accepted - In Progress", "Completed - complete"]);
+        let composite: Vec<&str> = r
+            .hints
+            .composite_statuses
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            composite,
+            ["Accepted - In Progress", "Completed - complete"]
+        );
     }
 
     #[test]
@@ -743,8 +887,16 @@ mod tests {
     fn duplicate_keys_first_wins_and_unnamed_traces_are_numbered() {
         let x = log(&format!(
             "<trace><string key=\"concept:name\" value=\"one\"/>{}</trace><trace>{}</trace>",
-            ev("a", "2024-03-01T10:00:00Z", r#"<string key="org:resource" value="First"/><string key="org:resource" value="Second"/>"#),
-            ev("b", "2024-03-01T11:00:00Z", r#"<date key="time:timestamp" value="2030-01-01T00:00:00Z"/>"#),
+            ev(
+                "a",
+                "2024-03-01T10:00:00Z",
+                r#"<string key="org:resource" value="First"/><string key="org:resource" value="Second"/>"#
+            ),
+            ev(
+                "b",
+                "2024-03-01T11:00:00Z",
+                r#"<date key="time:timestamp" value="2030-01-01T00:00:00Z"/>"#
+            ),
         ));
         let r = read(&x).unwrap();
         assert_eq!(r.batch.assignee, [s("First"), None]);
@@ -777,7 +929,14 @@ mod tests {
             ev("c", "2024-01-15T10:00:00+01:00", ""),
         ));
         let r = read_with(&x, &XesMapping::default(), paris).unwrap();
-        assert_eq!(r.batch.timestamp, [utc("2024-01-15T09:00:00Z"), utc("2024-03-31T01:30:00Z"), utc("2024-01-15T09:00:00Z")]);
+        assert_eq!(
+            r.batch.timestamp,
+            [
+                utc("2024-01-15T09:00:00Z"),
+                utc("2024-03-31T01:30:00Z"),
+                utc("2024-01-15T09:00:00Z")
+            ]
+        );
         assert_eq!(r.warnings.count(WarningKind::TimestampWithoutOffset), 1);
         assert_eq!(r.warnings.count(WarningKind::TimestampInDstGap), 1);
     }
@@ -790,11 +949,20 @@ mod tests {
             ev("b", "yesterday", ""),
         ));
         match read(&x) {
-            Err(IngestError::BadValue { record, field, value, reason, .. }) => {
+            Err(IngestError::BadValue {
+                record,
+                field,
+                value,
+                reason,
+                ..
+            }) => {
                 assert_eq!(record, "trace \"T-9\" event 2");
                 assert_eq!(field, "time:timestamp");
                 assert_eq!(value, "yesterday");
-                assert!(reason.ends_with("fix the value or remove the event"), "{reason}");
+                assert!(
+                    reason.ends_with("fix the value or remove the event"),
+                    "{reason}"
+                );
             }
             other => panic!("expected BadValue, got {other:?}"),
         }
@@ -810,8 +978,14 @@ mod tests {
         assert_eq!(r.batch.item_id, ["R&D é"]);
         assert_eq!(r.batch.status, [s("a <b>")]);
 
-        let undefined = log(&format!("<trace>{}</trace>", ev("a&nbsp;b", "2024-03-01T10:00:00Z", "")));
-        assert!(matches!(read(&undefined), Err(IngestError::Malformed { .. })));
+        let undefined = log(&format!(
+            "<trace>{}</trace>",
+            ev("a&nbsp;b", "2024-03-01T10:00:00Z", "")
+        ));
+        assert!(matches!(
+            read(&undefined),
+            Err(IngestError::Malformed { .. })
+        ));
 
         // DTD entities are never expanded (no entity-expansion bombs): an error, not a blow-up.
         let dtd = format!(
@@ -824,11 +998,19 @@ mod tests {
     #[test]
     fn malformed_or_truncated_xml_is_malformed() {
         let mismatched = log("<trace><event></trace>");
-        assert!(matches!(read(&mismatched), Err(IngestError::Malformed { .. })));
-        let full = log(&format!("<trace><string key=\"concept:name\" value=\"c\"/>{}</trace>", ev("a", "2024-03-01T10:00:00Z", "")));
+        assert!(matches!(
+            read(&mismatched),
+            Err(IngestError::Malformed { .. })
+        ));
+        let full = log(&format!(
+            "<trace><string key=\"concept:name\" value=\"c\"/>{}</trace>",
+            ev("a", "2024-03-01T10:00:00Z", "")
+        ));
         for cut in [full.len() / 2, full.len() - 8] {
             match read(&full[..cut]) {
-                Err(e @ IngestError::Malformed { .. }) => assert!(e.to_string().contains("re-export"), "{e}"),
+                Err(e @ IngestError::Malformed { .. }) => {
+                    assert!(e.to_string().contains("re-export"), "{e}")
+                }
                 other => panic!("cut at {cut}: expected Malformed, got {other:?}"),
             }
         }
@@ -843,24 +1025,37 @@ mod tests {
     #[test]
     fn gzip_is_detected_and_a_truncated_stream_is_malformed() {
         let traces: String = (0..300)
-            .map(|i| format!("<trace><string key=\"concept:name\" value=\"case {i}\"/>{}</trace>\n", ev(&format!("step {i}"), "2024-03-01T10:00:00Z", "")))
+            .map(|i| {
+                format!(
+                    "<trace><string key=\"concept:name\" value=\"case {i}\"/>{}</trace>\n",
+                    ev(&format!("step {i}"), "2024-03-01T10:00:00Z", "")
+                )
+            })
             .collect();
         let gz = gzip(log(&traces).as_bytes());
         let path = Path::new("t.xes.gz");
         let r = read_xes_from(&gz[..], path, &XesMapping::default(), Tz::UTC).unwrap();
         assert_eq!((r.traces, r.batch.len()), (300, 300));
         match read_xes_from(&gz[..gz.len() / 2], path, &XesMapping::default(), Tz::UTC) {
-            Err(e @ IngestError::Malformed { .. }) => assert!(e.to_string().contains("truncated"), "{e}"),
+            Err(e @ IngestError::Malformed { .. }) => {
+                assert!(e.to_string().contains("truncated"), "{e}")
+            }
             other => panic!("expected Malformed, got {other:?}"),
         }
     }
 
     #[test]
     fn no_log_or_no_traces_is_empty() {
-        for x in ["", "<?xml version=\"1.0\"?><log/>", "<log><string key=\"a\" value=\"b\"/></log>", "<html><body/></html>"] {
+        for x in [
+            "",
+            "<?xml version=\"1.0\"?><log/>",
+            "<log><string key=\"a\" value=\"b\"/></log>",
+            "<html><body/></html>",
+        ] {
             assert!(matches!(read(x), Err(IngestError::Empty { .. })), "{x:?}");
         }
-        let no_times = log("<trace><event><string key=\"concept:name\" value=\"a\"/></event></trace>");
+        let no_times =
+            log("<trace><event><string key=\"concept:name\" value=\"a\"/></event></trace>");
         assert!(matches!(read(&no_times), Err(IngestError::Empty { .. })));
     }
 
@@ -873,7 +1068,11 @@ mod tests {
         };
         let x = log(&format!(
             "<trace><string key=\"concept:name\" value=\"c\"/>{}{}</trace>",
-            ev("Fix", "2024-03-01T10:00:00Z", r#"<string key="org:role" value="dev"/><string key="Resource" value="Pete"/>"#),
+            ev(
+                "Fix",
+                "2024-03-01T10:00:00Z",
+                r#"<string key="org:role" value="dev"/><string key="Resource" value="Pete"/>"#
+            ),
             ev("Fix", "2024-03-01T11:00:00Z", ""),
         ));
         let r = read_with(&x, &mapping, Tz::UTC).unwrap();
@@ -881,20 +1080,54 @@ mod tests {
         assert_eq!(r.batch.assignee, [s("Pete"), None]);
         assert_eq!(r.batch.team, [s("dev"), None]);
         assert_eq!(r.status_keys, ["concept:name", "org:role"]);
-        assert_eq!(r.hints.composite_statuses.iter().collect::<Vec<_>>(), ["Fix - dev"]);
+        assert_eq!(
+            r.hints.composite_statuses.iter().collect::<Vec<_>>(),
+            ["Fix - dev"]
+        );
 
-        let same = XesMapping { status: None, assignee: "org:resource".into(), team: "org:resource".into() };
-        let x = log(&format!("<trace>{}</trace>", ev("a", "2024-03-01T10:00:00Z", r#"<string key="org:resource" value="ann"/>"#)));
+        let same = XesMapping {
+            status: None,
+            assignee: "org:resource".into(),
+            team: "org:resource".into(),
+        };
+        let x = log(&format!(
+            "<trace>{}</trace>",
+            ev(
+                "a",
+                "2024-03-01T10:00:00Z",
+                r#"<string key="org:resource" value="ann"/>"#
+            )
+        ));
         let r = read_with(&x, &same, Tz::UTC).unwrap();
-        assert_eq!((r.batch.assignee[0].clone(), r.batch.team[0].clone()), (s("ann"), s("ann")));
+        assert_eq!(
+            (r.batch.assignee[0].clone(), r.batch.team[0].clone()),
+            (s("ann"), s("ann"))
+        );
     }
 
     #[test]
     fn mapping_from_toml() {
-        assert_eq!(toml::from_str::<XesMapping>("").unwrap(), XesMapping::default());
-        let m: XesMapping = toml::from_str("status = [\"concept:name\", \"lifecycle:transition\"]\nteam = \"group\"").unwrap();
-        assert_eq!(m.status.as_deref(), Some(&["concept:name".to_string(), "lifecycle:transition".to_string()][..]));
-        assert_eq!((m.assignee.as_str(), m.team.as_str()), ("org:resource", "group"));
+        assert_eq!(
+            toml::from_str::<XesMapping>("").unwrap(),
+            XesMapping::default()
+        );
+        let m: XesMapping = toml::from_str(
+            "status = [\"concept:name\", \"lifecycle:transition\"]\nteam = \"group\"",
+        )
+        .unwrap();
+        assert_eq!(
+            m.status.as_deref(),
+            Some(
+                &[
+                    "concept:name".to_string(),
+                    "lifecycle:transition".to_string()
+                ][..]
+            )
+        );
+        assert_eq!(
+            (m.assignee.as_str(), m.team.as_str()),
+            ("org:resource", "group")
+        );
         assert!(toml::from_str::<XesMapping>("colour = \"red\"").is_err());
     }
 
@@ -902,21 +1135,43 @@ mod tests {
     fn sniffing() {
         let p = Path::new("export.bin");
         assert!(looks_like_xes(b"<log xes.version=\"1.0\">", p));
-        assert!(looks_like_xes(b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- OpenXES -->\n<!-- more -->\n<log>\n<trace>", p));
-        assert!(looks_like_xes(b"<!DOCTYPE log [<!ENTITY a \"b\">]><log/>", p));
-        assert!(!looks_like_xes(b"<?xml version='1.0'?>\n<log>\n  <object-types>", p));
+        assert!(looks_like_xes(
+            b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- OpenXES -->\n<!-- more -->\n<log>\n<trace>",
+            p
+        ));
+        assert!(looks_like_xes(
+            b"<!DOCTYPE log [<!ENTITY a \"b\">]><log/>",
+            p
+        ));
+        assert!(!looks_like_xes(
+            b"<?xml version='1.0'?>\n<log>\n  <object-types>",
+            p
+        ));
         assert!(!looks_like_xes(b"<?xml version='1.0'?><logbook/>", p));
         assert!(!looks_like_xes(b"{\"issues\": []}", p));
         assert!(!looks_like_xes(b"item_id,timestamp\n", Path::new("x.xes")));
-        assert!(looks_like_xes(&[0x1f, 0x8b, 8, 0], Path::new("dir/Helpdesk.XES.gz")));
-        assert!(!looks_like_xes(&[0x1f, 0x8b, 8, 0], Path::new("events.csv.gz")));
+        assert!(looks_like_xes(
+            &[0x1f, 0x8b, 8, 0],
+            Path::new("dir/Helpdesk.XES.gz")
+        ));
+        assert!(!looks_like_xes(
+            &[0x1f, 0x8b, 8, 0],
+            Path::new("events.csv.gz")
+        ));
         // The head ends inside the prolog: the extension decides.
-        assert!(looks_like_xes(b"<?xml version='1.0'?><!-- a long comm", Path::new("a.xes")));
+        assert!(looks_like_xes(
+            b"<?xml version='1.0'?><!-- a long comm",
+            Path::new("a.xes")
+        ));
         assert!(!looks_like_xes(b"<?xml version='1.0'?><!-- a long comm", p));
     }
 
     fn real(name: &str) -> XesRead {
-        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets/xes")).join(name);
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/datasets/xes"
+        ))
+        .join(name);
         read_xes(&path, &XesMapping::default(), Tz::UTC).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -930,7 +1185,10 @@ mod tests {
     #[test]
     fn real_helpdesk() {
         let r = real("helpdesk.xes.gz");
-        assert_eq!((r.traces, r.batch.len(), distinct(&r.batch.item_id)), (4_580, 21_348, 4_580));
+        assert_eq!(
+            (r.traces, r.batch.len(), distinct(&r.batch.item_id)),
+            (4_580, 21_348, 4_580)
+        );
         assert_eq!(r.batch.item_id[0], "Case 1");
         assert_eq!(r.batch.timestamp[0], 1_349_794_217_000_000); // 2012-10-09T14:50:17+00:00
         assert_eq!(r.batch.status[0], s("Assign seriousness"));
@@ -950,12 +1208,41 @@ mod tests {
         assert_eq!(r.batch.item_id[0], "1-147898401");
         assert_eq!(r.batch.timestamp[0], 1_162_890_036_000_000); // 2006-11-07T10:00:36+01:00
         assert_eq!(r.batch.status[0], s("Accepted - In Progress"));
-        assert_eq!((r.batch.assignee[0].clone(), r.batch.team[0].clone()), (s("Tomas"), s("Org line A2")));
-        let statuses: BTreeSet<&str> = r.batch.status.iter().flatten().map(String::as_str).collect();
-        let expected = ["Accepted - Assigned", "Accepted - In Progress", "Accepted - Wait", "Completed - Closed", "Queued - Awaiting Assignment"];
+        assert_eq!(
+            (r.batch.assignee[0].clone(), r.batch.team[0].clone()),
+            (s("Tomas"), s("Org line A2"))
+        );
+        let statuses: BTreeSet<&str> = r
+            .batch
+            .status
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let expected = [
+            "Accepted - Assigned",
+            "Accepted - In Progress",
+            "Accepted - Wait",
+            "Completed - Closed",
+            "Queued - Awaiting Assignment",
+        ];
         assert_eq!(statuses.into_iter().collect::<Vec<_>>(), expected);
-        assert_eq!(r.hints.composite_statuses.iter().map(String::as_str).collect::<Vec<_>>(), expected);
-        assert_eq!(r.batch.status.iter().filter(|v| v.as_deref() == Some("Accepted - In Progress")).count(), 1_154);
+        assert_eq!(
+            r.hints
+                .composite_statuses
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            expected
+        );
+        assert_eq!(
+            r.batch
+                .status
+                .iter()
+                .filter(|v| v.as_deref() == Some("Accepted - In Progress"))
+                .count(),
+            1_154
+        );
     }
 
     #[test]
@@ -975,7 +1262,10 @@ mod tests {
         assert_eq!((r.traces, r.batch.len()), (6, 42));
         assert_eq!(r.batch.item_id[0], "3");
         assert_eq!(r.batch.timestamp[0], 1_293_715_920_000_000); // 2010-12-30T14:32:00.000+01:00
-        assert_eq!((r.batch.status[0].clone(), r.batch.assignee[0].clone()), (s("register request"), s("Pete")));
+        assert_eq!(
+            (r.batch.status[0].clone(), r.batch.assignee[0].clone()),
+            (s("register request"), s("Pete"))
+        );
         assert_eq!(r.batch.item_id.last().map(String::as_str), Some("4"));
     }
 
@@ -985,7 +1275,10 @@ mod tests {
         assert_eq!((r.traces, r.batch.len()), (100, 390));
         assert_eq!(r.status_keys, ["concept:name"]);
         assert_eq!(r.batch.item_id[0], "N77802");
-        assert_eq!(r.batch.timestamp[..2], [1_111_532_400_000_000, 1_121_983_200_000_000]); // +01:00, then +02:00
+        assert_eq!(
+            r.batch.timestamp[..2],
+            [1_111_532_400_000_000, 1_121_983_200_000_000]
+        ); // +01:00, then +02:00
         assert_eq!(r.batch.status[..2], [s("Create Fine"), s("Send Fine")]);
         assert_eq!(r.batch.assignee[..2], [s("537"), None]);
     }

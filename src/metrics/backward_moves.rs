@@ -13,7 +13,10 @@ fn position(order: &[String], status: &str) -> Option<usize> {
 }
 
 /// Instants of the backward moves.
-pub fn backward_move_instants(t: &Timeline, workflow_order: &BTreeMap<String, Vec<String>>) -> Vec<Ts> {
+pub fn backward_move_instants(
+    t: &Timeline,
+    workflow_order: &BTreeMap<String, Vec<String>>,
+) -> Vec<Ts> {
     let mut out = Vec::new();
     for w in t.intervals.windows(2) {
         let (a, b) = (&w[0], &w[1]);
@@ -47,20 +50,39 @@ mod tests {
     fn committed_to_backlog_and_declared_order() {
         let c = ctx(30.0);
         let none = BTreeMap::new();
-        let e = [st(0.0, "To Do"), st(1.0, "In Progress"), st(2.0, "To Do"), st(3.0, "In Progress"), st(4.0, "Done"), st(5.0, "To Do")];
+        let e = [
+            st(0.0, "To Do"),
+            st(1.0, "In Progress"),
+            st(2.0, "To Do"),
+            st(3.0, "In Progress"),
+            st(4.0, "Done"),
+            st(5.0, "To Do"),
+        ];
         let t = Timeline::build("X", &e, &c);
-        assert_eq!(backward_moves(&t, &none), 1, "the reopen Done → To Do is not a backward move");
+        assert_eq!(
+            backward_moves(&t, &none),
+            1,
+            "the reopen Done → To Do is not a backward move"
+        );
         let mut order = BTreeMap::new();
-        order.insert("Payments".to_string(), vec!["To Do".into(), "In Progress".into(), "Review".into(), "Done".into()]);
+        order.insert(
+            "Payments".to_string(),
+            vec![
+                "To Do".into(),
+                "In Progress".into(),
+                "In Review".into(),
+                "Done".into(),
+            ],
+        );
         let e = [
             ev(0.0, Some("To Do"), None, Some("Payments")),
             ev(1.0, Some("In Progress"), None, None),
-            ev(2.0, Some("Review"), None, None),
+            ev(2.0, Some("In Review"), None, None),
             ev(3.0, Some("In Progress"), None, None),
             ev(4.0, Some("To Do"), None, None),
         ];
         let t = Timeline::build("Y", &e, &c);
-        // Review → In Progress (order), In Progress → To Do (both rules, counted once).
+        // In Review → In Progress (order), In Progress → To Do (both rules, counted once).
         assert_eq!(backward_moves(&t, &order), 2);
         assert_eq!(backward_moves(&t, &none), 1);
     }

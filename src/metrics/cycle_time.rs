@@ -32,7 +32,13 @@ mod tests {
     fn first_start_counts_even_after_backlog_move() {
         let c = ctx(30.0);
         // Start, back to backlog, start again, done: cycle time from the first start.
-        let e = [st(0.0, "To Do"), st(1.0, "In Progress"), st(2.0, "To Do"), st(4.0, "In Progress"), st(6.0, "Done")];
+        let e = [
+            st(0.0, "To Do"),
+            st(1.0, "In Progress"),
+            st(2.0, "To Do"),
+            st(4.0, "In Progress"),
+            st(6.0, "Done"),
+        ];
         assert_eq!(cycle_time_days(&Timeline::build("X", &e, &c)), Some(5.0));
     }
 
@@ -48,7 +54,12 @@ mod tests {
     #[test]
     fn waiting_counts_as_started() {
         let c = ctx(30.0);
-        let e = [st(0.0, "Backlog"), st(2.0, "Ready for Dev"), st(3.0, "In Progress"), st(5.0, "Closed")];
+        let e = [
+            st(0.0, "Backlog"),
+            st(2.0, "Ready for Dev"),
+            st(3.0, "In Progress"),
+            st(5.0, "Closed"),
+        ];
         assert_eq!(cycle_time_days(&Timeline::build("X", &e, &c)), Some(3.0));
     }
 }

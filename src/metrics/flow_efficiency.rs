@@ -40,7 +40,14 @@ mod tests {
     #[test]
     fn queues_and_backlog_after_start_are_not_active() {
         let c = ctx(30.0);
-        let e = [st(0.0, "To Do"), st(1.0, "In Progress"), st(2.0, "Ready for Review"), st(4.0, "To Do"), st(5.0, "In Review"), st(6.0, "Done")];
+        let e = [
+            st(0.0, "To Do"),
+            st(1.0, "In Progress"),
+            st(2.0, "Ready for Review"),
+            st(4.0, "To Do"),
+            st(5.0, "In Review"),
+            st(6.0, "Done"),
+        ];
         // cycle 5 days; active = 1 (In Progress) + 1 (In Review) = 2.
         assert_eq!(flow_efficiency(&Timeline::build("X", &e, &c)), Some(0.4));
     }
@@ -51,7 +58,10 @@ mod tests {
         let e = [st(0.0, "In Progress"), st(0.0, "Done")];
         assert_eq!(flow_efficiency(&Timeline::build("X", &e, &c)), None);
         // (1 of 2) and (9 of 10): mean of ratios would be 0.7; time-weighted is 10/12.
-        assert_eq!(aggregate([(1.0, 2.0), (9.0, 10.0), (0.0, 0.0)]), Some(10.0 / 12.0));
+        assert_eq!(
+            aggregate([(1.0, 2.0), (9.0, 10.0), (0.0, 0.0)]),
+            Some(10.0 / 12.0)
+        );
         assert_eq!(aggregate([]), None);
     }
 }

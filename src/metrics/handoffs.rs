@@ -35,7 +35,8 @@ pub type PairCounts = BTreeMap<(String, String), u64>;
 /// Add an item's consecutive pairs of a sequence to `acc`.
 pub fn add_pairs(acc: &mut PairCounts, seq: &[(i64, &str)]) {
     for w in seq.windows(2) {
-        *acc.entry((w[0].1.to_string(), w[1].1.to_string())).or_insert(0) += 1;
+        *acc.entry((w[0].1.to_string(), w[1].1.to_string()))
+            .or_insert(0) += 1;
     }
 }
 
@@ -57,7 +58,13 @@ pub fn rates(items: impl IntoIterator<Item = (u32, u32)>) -> Option<(f64, f64, f
         changed += (th >= 1) as u64;
         pp += (p >= 1) as u64;
     }
-    (n > 0).then(|| (total as f64 / n as f64, changed as f64 / n as f64, pp as f64 / n as f64))
+    (n > 0).then(|| {
+        (
+            total as f64 / n as f64,
+            changed as f64 / n as f64,
+            pp as f64 / n as f64,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -78,7 +85,11 @@ mod tests {
             ev(5.0, Some("Done"), Some("closer-bot"), None),
         ];
         let t = Timeline::build("X", &e, &c);
-        assert_eq!(handoffs(&t), 3, "ann → bob → ann → cat; the bot is excluded");
+        assert_eq!(
+            handoffs(&t),
+            3,
+            "ann → bob → ann → cat; the bot is excluded"
+        );
         assert_eq!(team_handoffs(&t), 3);
         assert_eq!(ping_pongs(&t), 2, "A B A B has two A→B→A-shaped positions");
         let mut m = PairCounts::new();
@@ -91,10 +102,16 @@ mod tests {
     #[test]
     fn same_team_reassignment_is_a_handoff_but_not_a_team_handoff() {
         let c = ctx(30.0);
-        let e = [ev(0.0, Some("To Do"), Some("ann"), Some("A")), ev(1.0, None, Some("bob"), Some("A"))];
+        let e = [
+            ev(0.0, Some("To Do"), Some("ann"), Some("A")),
+            ev(1.0, None, Some("bob"), Some("A")),
+        ];
         let t = Timeline::build("X", &e, &c);
         assert_eq!((handoffs(&t), team_handoffs(&t), ping_pongs(&t)), (1, 0, 0));
-        assert_eq!(rates([(0, 0), (2, 1), (1, 0), (1, 0)]), Some((1.0, 0.75, 0.25)));
+        assert_eq!(
+            rates([(0, 0), (2, 1), (1, 0), (1, 0)]),
+            Some((1.0, 0.75, 0.25))
+        );
         assert_eq!(rates([]), None);
     }
 }

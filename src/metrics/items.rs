@@ -8,7 +8,10 @@
 //! rayon, and results are collected in item order (deterministic).
 
 use super::lifecycle::{self, Outcome};
-use super::{backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens, time_in_status};
+use super::{
+    backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens,
+    time_in_status,
+};
 use crate::model::{Category, Col, Ts};
 use crate::status::Rule;
 use crate::timeline::{EventRef, Timeline, TimelineContext};
@@ -192,18 +195,32 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
         has_status: !t.intervals.is_empty(),
         status_time,
         category_changes,
-        team_seq: t.team_seq.iter().map(|(ts, s)| (*ts, s.to_string())).collect(),
+        team_seq: t
+            .team_seq
+            .iter()
+            .map(|(ts, s)| (*ts, s.to_string()))
+            .collect(),
         assignee_seq: t.assignee_seq.iter().map(|(_, s)| s.to_string()).collect(),
         first_rework,
     }
 }
 
 fn str_col<'a>(df: &'a DataFrame, c: Col) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(df.column(c.name())?.as_materialized_series().str()?.into_iter().collect())
+    Ok(df
+        .column(c.name())?
+        .as_materialized_series()
+        .str()?
+        .iter()
+        .collect())
 }
 
 fn i64_col(df: &DataFrame, c: Col) -> PolarsResult<Vec<Option<i64>>> {
-    Ok(df.column(c.name())?.as_materialized_series().i64()?.into_iter().collect())
+    Ok(df
+        .column(c.name())?
+        .as_materialized_series()
+        .i64()?
+        .iter()
+        .collect())
 }
 
 /// Run the per-item metrics over an event frame sorted by (item, timestamp, file, seq)

@@ -39,7 +39,10 @@ impl Outcome {
 
 /// First instant in a committed category.
 pub fn started(t: &Timeline) -> Option<Ts> {
-    t.intervals.iter().find(|i| i.category.is_committed()).map(|i| i.start)
+    t.intervals
+        .iter()
+        .find(|i| i.category.is_committed())
+        .map(|i| i.start)
 }
 
 /// Last transition into a terminal category, when the item ends terminal.
@@ -48,7 +51,11 @@ pub fn finished(t: &Timeline) -> Option<Ts> {
     if !last.category.is_terminal() {
         return None;
     }
-    let mut f = if t.intervals[0].category.is_terminal() { Some(t.created) } else { None };
+    let mut f = if t.intervals[0].category.is_terminal() {
+        Some(t.created)
+    } else {
+        None
+    };
     for w in t.intervals.windows(2) {
         if !w[0].category.is_terminal() && w[1].category.is_terminal() {
             f = Some(w[1].start);
@@ -81,7 +88,12 @@ mod tests {
     #[test]
     fn resolved_then_closed_does_not_move_finished() {
         let c = ctx(30.0);
-        let e = [st(0.0, "To Do"), st(1.0, "In Progress"), st(4.0, "Resolved"), st(9.0, "Closed")];
+        let e = [
+            st(0.0, "To Do"),
+            st(1.0, "In Progress"),
+            st(4.0, "Resolved"),
+            st(9.0, "Closed"),
+        ];
         let t = Timeline::build("X", &e, &c);
         assert_eq!(started(&t), Some(day(1.0)));
         assert_eq!(finished(&t), Some(day(4.0)));
@@ -91,7 +103,13 @@ mod tests {
     #[test]
     fn reopen_moves_finished_to_last_close() {
         let c = ctx(30.0);
-        let e = [st(0.0, "In Progress"), st(2.0, "Done"), st(3.0, "Reopened"), st(4.0, "In Progress"), st(6.0, "Done")];
+        let e = [
+            st(0.0, "In Progress"),
+            st(2.0, "Done"),
+            st(3.0, "Reopened"),
+            st(4.0, "In Progress"),
+            st(6.0, "Done"),
+        ];
         let t = Timeline::build("X", &e, &c);
         assert_eq!(started(&t), Some(day(0.0)));
         assert_eq!(finished(&t), Some(day(6.0)));
@@ -105,7 +123,11 @@ mod tests {
         let t = Timeline::build("X", &e, &c);
         assert_eq!(finished(&t), Some(day(0.5)));
         assert_eq!(started(&t), None);
-        let e = [st(1.0, "In Progress"), st(2.0, "Done"), st(3.0, "In Progress")];
+        let e = [
+            st(1.0, "In Progress"),
+            st(2.0, "Done"),
+            st(3.0, "In Progress"),
+        ];
         let t = Timeline::build("Y", &e, &c);
         assert_eq!(finished(&t), None);
         assert_eq!(outcome(&t), Outcome::Open);

@@ -7,12 +7,18 @@ use crate::timeline::Timeline;
 
 /// Number of reopens.
 pub fn reopens(t: &Timeline) -> u32 {
-    t.intervals.windows(2).filter(|w| w[0].category.is_terminal() && !w[1].category.is_terminal()).count() as u32
+    t.intervals
+        .windows(2)
+        .filter(|w| w[0].category.is_terminal() && !w[1].category.is_terminal())
+        .count() as u32
 }
 
 /// Instant of the first reopen.
 pub fn first_reopen(t: &Timeline) -> Option<Ts> {
-    t.intervals.windows(2).find(|w| w[0].category.is_terminal() && !w[1].category.is_terminal()).map(|w| w[1].start)
+    t.intervals
+        .windows(2)
+        .find(|w| w[0].category.is_terminal() && !w[1].category.is_terminal())
+        .map(|w| w[1].start)
 }
 
 /// Did the item ever enter a terminal category?
@@ -42,12 +48,22 @@ mod tests {
     #[test]
     fn counts_terminal_to_open_only() {
         let c = ctx(30.0);
-        let e = [st(0.0, "In Progress"), st(1.0, "Done"), st(2.0, "Closed"), st(3.0, "Reopened"), st(4.0, "Done"), st(5.0, "In Progress")];
+        let e = [
+            st(0.0, "In Progress"),
+            st(1.0, "Done"),
+            st(2.0, "Closed"),
+            st(3.0, "Reopened"),
+            st(4.0, "Done"),
+            st(5.0, "In Progress"),
+        ];
         let t = Timeline::build("X", &e, &c);
         assert_eq!(reopens(&t), 2);
         assert_eq!(first_reopen(&t), Some(day(3.0)));
         assert!(ever_terminal(&t));
-        assert_eq!(reopen_rate([(2, true), (0, true), (0, false), (1, true)]), Some(2.0 / 3.0));
+        assert_eq!(
+            reopen_rate([(2, true), (0, true), (0, false), (1, true)]),
+            Some(2.0 / 3.0)
+        );
         assert_eq!(reopen_rate([(0, false)]), None);
     }
 }

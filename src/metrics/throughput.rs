@@ -23,7 +23,11 @@ pub fn week_grid(from: Ts, to: Ts, tz: Tz) -> Vec<NaiveDate> {
 }
 
 /// Done counts per week of the grid from the `finished` instants.
-pub fn weekly_counts(grid: &[NaiveDate], finished: impl IntoIterator<Item = Ts>, tz: Tz) -> Vec<u64> {
+pub fn weekly_counts(
+    grid: &[NaiveDate],
+    finished: impl IntoIterator<Item = Ts>,
+    tz: Tz,
+) -> Vec<u64> {
     let index: BTreeMap<NaiveDate, usize> = grid.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     let mut out = vec![0u64; grid.len()];
     for f in finished {
@@ -45,10 +49,22 @@ mod tests {
 
     #[test]
     fn weeks_are_zero_filled_and_cut_in_the_report_zone() {
-        let grid = week_grid(p("2024-03-06T00:00:00Z"), p("2024-03-25T12:00:00Z"), Tz::UTC);
+        let grid = week_grid(
+            p("2024-03-06T00:00:00Z"),
+            p("2024-03-25T12:00:00Z"),
+            Tz::UTC,
+        );
         assert_eq!(grid.len(), 4);
         assert_eq!(grid[0].to_string(), "2024-03-04");
-        let counts = weekly_counts(&grid, [p("2024-03-06T10:00:00Z"), p("2024-03-07T10:00:00Z"), p("2024-03-25T00:00:00Z")], Tz::UTC);
+        let counts = weekly_counts(
+            &grid,
+            [
+                p("2024-03-06T10:00:00Z"),
+                p("2024-03-07T10:00:00Z"),
+                p("2024-03-25T00:00:00Z"),
+            ],
+            Tz::UTC,
+        );
         assert_eq!(counts, vec![2, 0, 0, 1]);
         // Sunday 23:30 UTC is already Monday in Paris.
         let paris: Tz = "Europe/Paris".parse().unwrap();
@@ -61,6 +77,9 @@ mod tests {
         let paris: Tz = "Europe/Paris".parse().unwrap();
         let grid = week_grid(p("2024-03-20T00:00:00Z"), p("2024-04-10T00:00:00Z"), paris);
         let names: Vec<String> = grid.iter().map(|d| d.to_string()).collect();
-        assert_eq!(names, ["2024-03-18", "2024-03-25", "2024-04-01", "2024-04-08"]);
+        assert_eq!(
+            names,
+            ["2024-03-18", "2024-03-25", "2024-04-01", "2024-04-08"]
+        );
     }
 }

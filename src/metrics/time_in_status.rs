@@ -22,7 +22,11 @@ pub fn interval_durations(t: &Timeline) -> Vec<Ts> {
     (0..n)
         .map(|k| {
             let s = t.intervals[k].start;
-            let e = if k + 1 < n { t.intervals[k + 1].start } else { stop };
+            let e = if k + 1 < n {
+                t.intervals[k + 1].start
+            } else {
+                stop
+            };
             (e.min(stop) - s).max(0)
         })
         .collect()
@@ -41,7 +45,10 @@ pub fn category_time(t: &Timeline) -> [Ts; 6] {
 pub fn status_time<'a, 'b>(t: &'b Timeline<'a>) -> Vec<(&'b Interval<'a>, Ts)> {
     let mut out: Vec<(&'b Interval<'a>, Ts)> = Vec::new();
     for (i, d) in t.intervals.iter().zip(interval_durations(t)) {
-        match out.iter_mut().find(|(x, _)| x.status == i.status && x.category == i.category) {
+        match out
+            .iter_mut()
+            .find(|(x, _)| x.status == i.status && x.category == i.category)
+        {
             Some((_, acc)) => *acc += d,
             None => out.push((i, d)),
         }
@@ -53,7 +60,11 @@ pub fn status_time<'a, 'b>(t: &'b Timeline<'a>) -> Vec<(&'b Interval<'a>, Ts)> {
 pub fn committed_days(t: &Timeline) -> Option<(f64, f64, f64)> {
     started(t)?;
     let c = category_time(t);
-    Some((days(c[Category::Active.index()]), days(c[Category::Waiting.index()]), days(c[Category::Blocked.index()])))
+    Some((
+        days(c[Category::Active.index()]),
+        days(c[Category::Waiting.index()]),
+        days(c[Category::Blocked.index()]),
+    ))
 }
 
 #[cfg(test)]
@@ -64,22 +75,42 @@ mod tests {
     #[test]
     fn terminal_item_sums_to_finished_minus_created() {
         let c = ctx(30.0);
-        let e = [st(0.0, "To Do"), st(1.0, "In Progress"), st(3.0, "Blocked"), st(4.0, "In Progress"), st(5.0, "Resolved"), st(9.0, "Closed")];
+        let e = [
+            st(0.0, "To Do"),
+            st(1.0, "In Progress"),
+            st(3.0, "Blocked"),
+            st(4.0, "In Progress"),
+            st(5.0, "Resolved"),
+            st(9.0, "Closed"),
+        ];
         let t = Timeline::build("X", &e, &c);
         let ct = category_time(&t);
         assert_eq!(ct.iter().sum::<i64>(), day(5.0) - day(0.0));
         assert_eq!(days(ct[Category::Active.index()]), 3.0);
         assert_eq!(days(ct[Category::Blocked.index()]), 1.0);
-        assert_eq!(ct[Category::Done.index()], 0, "time after finished is not counted");
+        assert_eq!(
+            ct[Category::Done.index()],
+            0,
+            "time after finished is not counted"
+        );
         assert_eq!(committed_days(&t), Some((3.0, 0.0, 1.0)));
         let st_ = status_time(&t);
-        assert_eq!(st_.iter().find(|(i, _)| i.status == "In Progress").map(|x| days(x.1)), Some(3.0));
+        assert_eq!(
+            st_.iter()
+                .find(|(i, _)| i.status == "In Progress")
+                .map(|x| days(x.1)),
+            Some(3.0)
+        );
     }
 
     #[test]
     fn open_item_runs_to_as_of_and_reopen_time_counts() {
         let c = ctx(10.0);
-        let e = [st(0.0, "In Progress"), st(2.0, "Done"), st(5.0, "In Progress")];
+        let e = [
+            st(0.0, "In Progress"),
+            st(2.0, "Done"),
+            st(5.0, "In Progress"),
+        ];
         let t = Timeline::build("X", &e, &c);
         let ct = category_time(&t);
         assert_eq!(days(ct[Category::Done.index()]), 3.0);

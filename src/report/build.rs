@@ -58,10 +58,22 @@ struct Group<'a> {
     wip: Vec<&'a ItemRecord>,
 }
 
-fn group_figures(g: &Group) -> (Stats, Stats, Option<f64>, Option<(f64, f64, f64)>, Option<f64>) {
+fn group_figures(
+    g: &Group,
+) -> (
+    Stats,
+    Stats,
+    Option<f64>,
+    Option<(f64, f64, f64)>,
+    Option<f64>,
+) {
     let lead = stats(g.done.iter().filter_map(|r| r.lead_time_days));
     let cycle = stats(g.done.iter().filter_map(|r| r.cycle_time_days));
-    let fe = flow_efficiency::aggregate(g.done.iter().filter_map(|r| Some((r.active_days?, r.cycle_time_days?))));
+    let fe = flow_efficiency::aggregate(
+        g.done
+            .iter()
+            .filter_map(|r| Some((r.active_days?, r.cycle_time_days?))),
+    );
     let rates = handoffs::rates(g.in_scope.iter().map(|r| (r.team_handoffs, r.ping_pongs)));
     let reopen = reopens::reopen_rate(g.in_scope.iter().map(|r| (r.reopens, r.ever_terminal)));
     (lead, cycle, fe, rates, reopen)
@@ -70,20 +82,32 @@ fn group_figures(g: &Group) -> (Stats, Stats, Option<f64>, Option<(f64, f64, f64
 fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
     match p85 {
         None => 0,
-        Some(p) => wip.iter().filter(|r| r.started.is_some_and(|s| days(as_of - s) > p)).count() as u64,
+        Some(p) => wip
+            .iter()
+            .filter(|r| r.started.is_some_and(|s| days(as_of - s) > p))
+            .count() as u64,
     }
 }
 
 /// Build the report.
 pub fn build(input: BuildInput) -> anyhow::Result<Report> {
-    let BuildInput { records, inputs, period, as_of, tz, tools, mut warnings } = input;
+    let BuildInput {
+        records,
+        inputs,
+        period,
+        as_of,
+        tz,
+        tools,
+        mut warnings,
+    } = input;
     let all = Group {
         in_scope: records.iter().filter(|r| r.in_scope()).collect(),
         done: records.iter().filter(|r| r.done_in(period)).collect(),
         wip: records.iter().filter(|r| in_wip(r)).collect(),
     };
     // Teams of the audit: teams of the items in scope plus the teams of the inventory.
-    let mut team_names: BTreeSet<String> = all.in_scope.iter().filter_map(|r| r.team.clone()).collect();
+    let mut team_names: BTreeSet<String> =
+        all.in_scope.iter().filter_map(|r| r.team.clone()).collect();
     team_names.extend(tools.iter().map(|t| t.team.clone()));
     let (lead, cycle, fe, rates, reopen_rate) = group_figures(&all);
 
@@ -119,12 +143,20 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         let p85 = if c.n >= 10 { c.p85 } else { overall_p85 };
         if !g.in_scope.is_empty() || !g.done.is_empty() {
             let wk = throughput::weekly_counts(&grid, g.done.iter().filter_map(|r| r.finished), tz);
-            throughput_rows.extend(grid.iter().zip(&wk).map(|(w, n)| vec![format_date(*w).into(), team.as_str().into(), (*n).into()]));
+            throughput_rows.extend(
+                grid.iter()
+                    .zip(&wk)
+                    .map(|(w, n)| vec![format_date(*w).into(), team.as_str().into(), (*n).into()]),
+            );
         }
         teams.push(TeamSummary {
             team: team.clone(),
             items: g.in_scope.len() as u64,
-            done: g.in_scope.iter().filter(|r| r.outcome == Outcome::Done).count() as u64,
+            done: g
+                .in_scope
+                .iter()
+                .filter(|r| r.outcome == Outcome::Done)
+                .count() as u64,
             lead_time_days: r6s(l),
             cycle_time_days: r6s(c),
             flow_efficiency: r6o(f),
@@ -145,7 +177,10 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         let ex: Vec<&str> = all.in_scope.iter().filter(|r| r.done_without_start).take(3).map(|r| r.item_id.as_str()).collect();
         format!("{n_dws} done item(s) were never in a committed status, so they have no cycle time (e.g. {}); map a status to active/waiting in [statuses] if they were started", ex.join(", "))
     });
-    let n_caf = records.iter().filter(|r| r.created_after_first_event).count() as u64;
+    let n_caf = records
+        .iter()
+        .filter(|r| r.created_after_first_event)
+        .count() as u64;
     warnings.add(WarningKind::CreatedAfterFirstEvent, n_caf, || {
         format!("{n_caf} item(s) have a creation time later than their first event; the first event was used as created")
     });
@@ -159,14 +194,27 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     for r in &records {
         let mut seen = BTreeSet::new();
         for s in &r.status_time {
-            let k = (s.status.clone(), s.team.clone().unwrap_or_default(), s.category, s.rule);
+            let k = (
+                s.status.clone(),
+                s.team.clone().unwrap_or_default(),
+                s.category,
+                s.rule,
+            );
             if seen.insert(k.clone()) {
                 *map.entry(k).or_insert(0) += 1;
             }
         }
     }
-    let status_map: Vec<StatusMapRow> =
-        map.into_iter().map(|((status, team, category, rule), items)| StatusMapRow { status, team, category, rule, items }).collect();
+    let status_map: Vec<StatusMapRow> = map
+        .into_iter()
+        .map(|((status, team, category, rule), items)| StatusMapRow {
+            status,
+            team,
+            category,
+            rule,
+            items,
+        })
+        .collect();
     let mut fallback: BTreeMap<&str, u64> = BTreeMap::new();
     for row in status_map.iter().filter(|r| r.rule == Rule::Fallback) {
         *fallback.entry(row.status.as_str()).or_insert(0) += row.items;
@@ -182,7 +230,10 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
 
     // Time in status: done items in the period plus open items at as_of.
-    let population: Vec<&ItemRecord> = records.iter().filter(|r| r.done_in(period) || r.outcome == Outcome::Open).collect();
+    let population: Vec<&ItemRecord> = records
+        .iter()
+        .filter(|r| r.done_in(period) || r.outcome == Outcome::Open)
+        .collect();
     let mut st: BTreeMap<(String, String, Category), (u64, i64)> = BTreeMap::new();
     for r in &population {
         for s in &r.status_time {
@@ -190,7 +241,9 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 if team.is_empty() {
                     continue;
                 }
-                let e = st.entry((team.to_string(), s.status.clone(), s.category)).or_insert((0, 0));
+                let e = st
+                    .entry((team.to_string(), s.status.clone(), s.category))
+                    .or_insert((0, 0));
                 e.0 += 1;
                 e.1 += s.micros;
             }
@@ -198,14 +251,31 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     }
     let status_time_rows: Vec<Vec<Cell>> = st
         .iter()
-        .map(|((team, status, cat), (n, us))| vec![team.as_str().into(), status.as_str().into(), cat.name().into(), (*n).into(), r6(days(*us)).into()])
+        .map(|((team, status, cat), (n, us))| {
+            vec![
+                team.as_str().into(),
+                status.as_str().into(),
+                cat.name().into(),
+                (*n).into(),
+                r6(days(*us)).into(),
+            ]
+        })
         .collect();
     let mut bars: Vec<StatusBar> = st
         .iter()
         .filter(|((team, _, _), _)| team == "*")
-        .map(|((_, status, cat), (_, us))| StatusBar { status: status.clone(), category: *cat, item_days: days(*us) })
+        .map(|((_, status, cat), (_, us))| StatusBar {
+            status: status.clone(),
+            category: *cat,
+            item_days: days(*us),
+        })
         .collect();
-    bars.sort_by(|a, b| a.category.cmp(&b.category).then(b.item_days.total_cmp(&a.item_days)).then(a.status.cmp(&b.status)));
+    bars.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then(b.item_days.total_cmp(&a.item_days))
+            .then(a.status.cmp(&b.status))
+    });
     bars.retain(|b| !b.category.is_terminal());
 
     // Handoff matrix and handover pairs (items in scope).
@@ -220,14 +290,31 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         }
     }
     let pair_rows = |m: &PairCounts| -> Vec<Vec<Cell>> {
-        m.iter().map(|((a, b), n)| vec![a.as_str().into(), b.as_str().into(), (*n).into()]).collect()
+        m.iter()
+            .map(|((a, b), n)| vec![a.as_str().into(), b.as_str().into(), (*n).into()])
+            .collect()
     };
 
     // Charts (rendered in parallel: plotters work is independent per chart).
-    let points: Vec<ScatterPoint> =
-        all.done.iter().filter_map(|r| Some(ScatterPoint { finished: r.finished?, cycle_days: r.cycle_time_days? })).collect();
+    let points: Vec<ScatterPoint> = all
+        .done
+        .iter()
+        .filter_map(|r| {
+            Some(ScatterPoint {
+                finished: r.finished?,
+                cycle_days: r.cycle_time_days?,
+            })
+        })
+        .collect();
     let jobs: Vec<Box<dyn Fn() -> Result<chart::Chart, chart::ChartError> + Send + Sync>> = vec![
-        Box::new(|| chart::cycle_time_scatter(&points, cycle.p50.unwrap_or(0.0), cycle.p85.unwrap_or(0.0), cycle.p95.unwrap_or(0.0))),
+        Box::new(|| {
+            chart::cycle_time_scatter(
+                &points,
+                cycle.p50.unwrap_or(0.0),
+                cycle.p85.unwrap_or(0.0),
+                cycle.p95.unwrap_or(0.0),
+            )
+        }),
         Box::new(|| chart::time_in_status(&bars)),
     ];
     let charts: Vec<chart::Chart> = jobs.par_iter().map(|j| j()).collect::<Result<_, _>>()?;
@@ -245,7 +332,11 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             ),
         });
     }
-    if let Some(top) = bars.iter().filter(|b| b.category == Category::Waiting).max_by(|a, b| a.item_days.total_cmp(&b.item_days)) {
+    if let Some(top) = bars
+        .iter()
+        .filter(|b| b.category == Category::Waiting)
+        .max_by(|a, b| a.item_days.total_cmp(&b.item_days))
+    {
         let total: f64 = bars.iter().map(|b| b.item_days).sum();
         takeaways.push(Takeaway {
             about: "time_in_status".into(),
@@ -256,26 +347,57 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 fmt1(100.0 * top.item_days / total.max(f64::MIN_POSITIVE))
             ),
         });
-    } else if let Some(top) = bars.iter().max_by(|a, b| a.item_days.total_cmp(&b.item_days)) {
+    } else if let Some(top) = bars
+        .iter()
+        .max_by(|a, b| a.item_days.total_cmp(&b.item_days))
+    {
         takeaways.push(Takeaway {
             about: "time_in_status".into(),
-            text: format!("Most time was spent in \u{201c}{}\u{201d}: {} item-days.", top.status, fmt1(top.item_days)),
+            text: format!(
+                "Most time was spent in \u{201c}{}\u{201d}: {} item-days.",
+                top.status,
+                fmt1(top.item_days)
+            ),
         });
     }
 
     let tables = vec![
-        Table { name: "status_time", header: vec!["team", "status", "category", "items", "item_days"], rows: status_time_rows },
+        Table {
+            name: "status_time",
+            header: vec!["team", "status", "category", "items", "item_days"],
+            rows: status_time_rows,
+        },
         Table {
             name: "status_map",
             header: vec!["status", "team", "category", "rule", "items"],
             rows: status_map
                 .iter()
-                .map(|r| vec![r.status.as_str().into(), r.team.as_str().into(), r.category.name().into(), r.rule.id().into(), r.items.into()])
+                .map(|r| {
+                    vec![
+                        r.status.as_str().into(),
+                        r.team.as_str().into(),
+                        r.category.name().into(),
+                        r.rule.id().into(),
+                        r.items.into(),
+                    ]
+                })
                 .collect(),
         },
-        Table { name: "throughput", header: vec!["week_start", "team", "done"], rows: throughput_rows },
-        Table { name: "handoff_matrix", header: vec!["from_team", "to_team", "count"], rows: pair_rows(&matrix) },
-        Table { name: "handover_pairs", header: vec!["from", "to", "count"], rows: pair_rows(&pairs) },
+        Table {
+            name: "throughput",
+            header: vec!["week_start", "team", "done"],
+            rows: throughput_rows,
+        },
+        Table {
+            name: "handoff_matrix",
+            header: vec!["from_team", "to_team", "count"],
+            rows: pair_rows(&matrix),
+        },
+        Table {
+            name: "handover_pairs",
+            header: vec!["from", "to", "count"],
+            rows: pair_rows(&pairs),
+        },
         teams_table(&teams),
     ];
 
@@ -283,20 +405,39 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs,
-        period: Period { from: period.map(|p| format_instant(p.0)), to: period.map(|p| format_instant(p.1)), as_of: format_instant(as_of) },
+        period: Period {
+            from: period.map(|p| format_instant(p.0)),
+            to: period.map(|p| format_instant(p.1)),
+            as_of: format_instant(as_of),
+        },
         counts: Counts {
             items: all.in_scope.len() as u64,
             events: all.in_scope.iter().map(|r| r.events as u64).sum(),
             teams: team_names.len() as u64,
-            done: all.in_scope.iter().filter(|r| r.outcome == Outcome::Done).count() as u64,
-            canceled: all.in_scope.iter().filter(|r| r.outcome == Outcome::Canceled).count() as u64,
-            open: all.in_scope.iter().filter(|r| r.outcome == Outcome::Open).count() as u64,
+            done: all
+                .in_scope
+                .iter()
+                .filter(|r| r.outcome == Outcome::Done)
+                .count() as u64,
+            canceled: all
+                .in_scope
+                .iter()
+                .filter(|r| r.outcome == Outcome::Canceled)
+                .count() as u64,
+            open: all
+                .in_scope
+                .iter()
+                .filter(|r| r.outcome == Outcome::Open)
+                .count() as u64,
         },
         lead_time_days: r6s(lead),
         cycle_time_days: r6s(cycle),
         case_duration_days: r6s(stats(all.in_scope.iter().map(|r| r.case_duration_days))),
         flow_efficiency: r6o(fe),
-        throughput_per_week: ThroughputSummary { mean: r6o(tp.mean), p50: r6o(tp.p50) },
+        throughput_per_week: ThroughputSummary {
+            mean: r6o(tp.mean),
+            p50: r6o(tp.p50),
+        },
         handoffs: HandoffSummary {
             per_item: r6o(rates.map(|x| x.0)),
             team_handoffs_total: all.in_scope.iter().map(|r| r.team_handoffs as u64).sum(),
@@ -311,15 +452,36 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     };
     let _ = percentiles::percentile_sorted;
     let items: Vec<ItemRecord> = records.into_iter().filter(|r| r.listed()).collect();
-    Ok(Report { summary, items, tables, charts, status_map, takeaways })
+    Ok(Report {
+        summary,
+        items,
+        tables,
+        charts,
+        status_map,
+        takeaways,
+    })
 }
 
 fn teams_table(teams: &[TeamSummary]) -> Table {
     Table {
         name: "teams",
         header: vec![
-            "team", "items", "done", "lead_time_p50", "lead_time_p85", "cycle_time_n", "cycle_time_p50", "cycle_time_p85", "cycle_time_p95",
-            "flow_efficiency", "handoffs_per_item", "team_change_rate", "ping_pong_rate", "reopen_rate", "wip", "at_risk",
+            "team",
+            "items",
+            "done",
+            "lead_time_p50",
+            "lead_time_p85",
+            "cycle_time_n",
+            "cycle_time_p50",
+            "cycle_time_p85",
+            "cycle_time_p95",
+            "flow_efficiency",
+            "handoffs_per_item",
+            "team_change_rate",
+            "ping_pong_rate",
+            "reopen_rate",
+            "wip",
+            "at_risk",
         ],
         rows: teams
             .iter()

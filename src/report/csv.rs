@@ -8,8 +8,24 @@ use crate::time::format_instant;
 
 /// `items.csv` columns, in order.
 pub const ITEM_COLUMNS: [&str; 19] = [
-    "item_id", "team", "created", "started", "finished", "outcome", "lead_time_days", "cycle_time_days", "case_duration_days",
-    "active_days", "waiting_days", "blocked_days", "flow_efficiency", "events", "handoffs", "team_handoffs", "ping_pongs", "reopens",
+    "item_id",
+    "team",
+    "created",
+    "started",
+    "finished",
+    "outcome",
+    "lead_time_days",
+    "cycle_time_days",
+    "case_duration_days",
+    "active_days",
+    "waiting_days",
+    "blocked_days",
+    "flow_efficiency",
+    "events",
+    "handoffs",
+    "team_handoffs",
+    "ping_pongs",
+    "reopens",
     "backward_moves",
 ];
 
@@ -24,7 +40,9 @@ fn cell_text(c: &Cell) -> String {
 
 /// Render a table as CSV.
 pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(&t.header)?;
     for row in &t.rows {
         w.write_record(row.iter().map(cell_text))?;
@@ -39,7 +57,9 @@ impl Renderer for Items {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
         let opt_ts = |t: Option<i64>| t.map(format_instant).unwrap_or_default();
         let opt_f = |x: Option<f64>| x.map(num).unwrap_or_default();
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         w.write_record(ITEM_COLUMNS)?;
         for r in &report.items {
             w.write_record([

@@ -46,7 +46,8 @@ fn opt(x: Option<f64>) -> String {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into())
+    x.map(|v| format!("{:.0}%", v * 100.0))
+        .unwrap_or_else(|| "–".into())
 }
 
 fn html_table(o: &mut String, t: &Table, limit: usize) {
@@ -75,7 +76,12 @@ fn html_table(o: &mut String, t: &Table, limit: usize) {
     }
     o.push_str("</tbody></table></div>");
     if t.rows.len() > limit {
-        let _ = write!(o, "<p class=\"note\">{} more rows in <code>tables/{}.csv</code>.</p>", t.rows.len() - limit, t.name);
+        let _ = write!(
+            o,
+            "<p class=\"note\">{} more rows in <code>tables/{}.csv</code>.</p>",
+            t.rows.len() - limit,
+            t.name
+        );
     }
 }
 
@@ -87,10 +93,18 @@ fn methods_html(md: &str) -> String {
         if let Some(item) = line.strip_prefix("- ") {
             let item = esc(item);
             let mut parts = item.splitn(3, "**");
-            let (pre, term, rest) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let (pre, term, rest) = (
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+                parts.next().unwrap_or(""),
+            );
             let _ = write!(o, "<li>{pre}<b>{term}</b>{}</li>", rest.replace("**", ""));
         } else if !line.trim().is_empty() {
-            let _ = write!(tail, "<p class=\"note\">{}</p>", esc(line).replace("**", ""));
+            let _ = write!(
+                tail,
+                "<p class=\"note\">{}</p>",
+                esc(line).replace("**", "")
+            );
         }
     }
     o.push_str("</ul>");
@@ -110,7 +124,12 @@ impl Renderer for Html {
         o.push_str(CSS);
         o.push_str("</style></head><body><main>\n<h1>Flow audit</h1>");
         let period = match (&s.period.from, &s.period.to) {
-            (Some(f), Some(t)) => format!("Period {} to {} (end exclusive), as of {}.", esc(f), esc(t), esc(&s.period.as_of)),
+            (Some(f), Some(t)) => format!(
+                "Period {} to {} (end exclusive), as of {}.",
+                esc(f),
+                esc(t),
+                esc(&s.period.as_of)
+            ),
             _ => format!("All history up to {}.", esc(&s.period.as_of)),
         };
         let _ = write!(
@@ -127,19 +146,32 @@ impl Renderer for Html {
             (format!("{}", s.counts.done), "items done"),
             (opt(s.lead_time_days.p50), "median lead time (days)"),
             (opt(s.cycle_time_days.p50), "median cycle time (days)"),
-            (opt(s.cycle_time_days.p85), "85th percentile cycle time (days)"),
+            (
+                opt(s.cycle_time_days.p85),
+                "85th percentile cycle time (days)",
+            ),
             (pct(s.flow_efficiency), "flow efficiency"),
             (opt(s.throughput_per_week.mean), "done per week (mean)"),
             (pct(s.handoffs.team_change_rate), "items that changed team"),
             (pct(s.reopen_rate), "reopen rate"),
         ];
         for (v, label) in cards {
-            let _ = write!(o, "<div class=\"card\"><b>{}</b><span>{}</span></div>", esc(&v), label);
+            let _ = write!(
+                o,
+                "<div class=\"card\"><b>{}</b><span>{}</span></div>",
+                esc(&v),
+                label
+            );
         }
         o.push_str("</div>");
         o.push_str("<h2 id=\"flow\">Flow</h2>");
         for c in &r.charts {
-            let _ = write!(o, "<figure id=\"chart-{}\"><h3>{}</h3>", c.name, esc(&c.title));
+            let _ = write!(
+                o,
+                "<figure id=\"chart-{}\"><h3>{}</h3>",
+                c.name,
+                esc(&c.title)
+            );
             o.push_str(&c.svg);
             let cap = r.takeaway(&c.name).unwrap_or(&c.alt);
             let _ = write!(o, "<figcaption>{}</figcaption></figure>", esc(cap));
@@ -164,7 +196,8 @@ impl Renderer for Html {
         o.push_str("<h2 id=\"status-time\">Time in status</h2><p class=\"note\">Item-days per status over the items done in the period and the items open at the audit instant.</p>");
         if let Some(t) = r.table("status_time") {
             let mut all = t.clone();
-            all.rows.retain(|row| row.first() == Some(&Cell::Text("*".into())));
+            all.rows
+                .retain(|row| row.first() == Some(&Cell::Text("*".into())));
             html_table(&mut o, &all, 60);
         }
         o.push_str("<h2 id=\"data-quality\">Data quality</h2>");
@@ -173,13 +206,26 @@ impl Renderer for Html {
         } else {
             o.push_str("<div class=\"scroll\"><table><thead><tr><th>warning</th><th>count</th><th>what happened and what to do</th></tr></thead><tbody>");
             for w in &s.warnings {
-                let _ = write!(o, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>", esc(&w.kind.id()), w.count, esc(&w.message));
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    esc(&w.kind.id()),
+                    w.count,
+                    esc(&w.message)
+                );
             }
             o.push_str("</tbody></table></div>");
         }
         o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th></tr></thead><tbody>");
         for i in &s.inputs {
-            let _ = write!(o, "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(&i.path), i.format, i.items, i.events);
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&i.path),
+                i.format,
+                i.items,
+                i.events
+            );
         }
         o.push_str("</tbody></table></div><h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
         if let Some(t) = r.table("status_map") {

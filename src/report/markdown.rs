@@ -13,12 +13,17 @@ fn opt(x: Option<f64>) -> String {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into())
+    x.map(|v| format!("{:.0}%", v * 100.0))
+        .unwrap_or_else(|| "–".into())
 }
 
 fn md_table(out: &mut String, t: &Table, limit: usize) {
     let _ = writeln!(out, "| {} |", t.header.join(" | "));
-    let _ = writeln!(out, "|{}|", t.header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        t.header.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    );
     for row in t.rows.iter().take(limit) {
         let cells: Vec<String> = row
             .iter()
@@ -32,7 +37,12 @@ fn md_table(out: &mut String, t: &Table, limit: usize) {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     if t.rows.len() > limit {
-        let _ = writeln!(out, "\n*{} more rows in `tables/{}.csv`.*", t.rows.len() - limit, t.name);
+        let _ = writeln!(
+            out,
+            "\n*{} more rows in `tables/{}.csv`.*",
+            t.rows.len() - limit,
+            t.name
+        );
     }
     out.push('\n');
 }
@@ -43,18 +53,53 @@ impl Renderer for Markdown {
         let mut o = String::new();
         let _ = writeln!(o, "# Flow audit\n");
         let period = match (&s.period.from, &s.period.to) {
-            (Some(f), Some(t)) => format!("Period {f} to {t} (end exclusive), as of {}.", s.period.as_of),
+            (Some(f), Some(t)) => format!(
+                "Period {f} to {t} (end exclusive), as of {}.",
+                s.period.as_of
+            ),
             _ => format!("All history up to {}.", s.period.as_of),
         };
-        let _ = writeln!(o, "{period} {} items in scope, {} events, {} teams.\n", s.counts.items, s.counts.events, s.counts.teams);
+        let _ = writeln!(
+            o,
+            "{period} {} items in scope, {} events, {} teams.\n",
+            s.counts.items, s.counts.events, s.counts.teams
+        );
         let _ = writeln!(o, "## Headline figures\n");
         let _ = writeln!(o, "| figure | value |\n|---|---|");
         let rows = [
-            ("Items done / canceled / open", format!("{} / {} / {}", s.counts.done, s.counts.canceled, s.counts.open)),
-            ("Lead time p50 / p85 (days)", format!("{} / {}", opt(s.lead_time_days.p50), opt(s.lead_time_days.p85))),
-            ("Cycle time p50 / p85 / p95 (days)", format!("{} / {} / {}", opt(s.cycle_time_days.p50), opt(s.cycle_time_days.p85), opt(s.cycle_time_days.p95))),
+            (
+                "Items done / canceled / open",
+                format!(
+                    "{} / {} / {}",
+                    s.counts.done, s.counts.canceled, s.counts.open
+                ),
+            ),
+            (
+                "Lead time p50 / p85 (days)",
+                format!(
+                    "{} / {}",
+                    opt(s.lead_time_days.p50),
+                    opt(s.lead_time_days.p85)
+                ),
+            ),
+            (
+                "Cycle time p50 / p85 / p95 (days)",
+                format!(
+                    "{} / {} / {}",
+                    opt(s.cycle_time_days.p50),
+                    opt(s.cycle_time_days.p85),
+                    opt(s.cycle_time_days.p95)
+                ),
+            ),
             ("Flow efficiency", pct(s.flow_efficiency)),
-            ("Throughput per week (mean / median)", format!("{} / {}", opt(s.throughput_per_week.mean), opt(s.throughput_per_week.p50))),
+            (
+                "Throughput per week (mean / median)",
+                format!(
+                    "{} / {}",
+                    opt(s.throughput_per_week.mean),
+                    opt(s.throughput_per_week.p50)
+                ),
+            ),
             ("Team handoffs per item", opt(s.handoffs.per_item)),
             ("Team change rate", pct(s.handoffs.team_change_rate)),
             ("Ping-pong rate", pct(s.handoffs.ping_pong_rate)),
@@ -92,7 +137,8 @@ impl Renderer for Markdown {
         let _ = writeln!(o, "## Time in status\n");
         if let Some(t) = r.table("status_time") {
             let mut all = t.clone();
-            all.rows.retain(|row| row.first() == Some(&Cell::Text("*".into())));
+            all.rows
+                .retain(|row| row.first() == Some(&Cell::Text("*".into())));
             md_table(&mut o, &all, 40);
         }
         let _ = writeln!(o, "## Data quality\n");
@@ -105,9 +151,19 @@ impl Renderer for Markdown {
             }
             o.push('\n');
         }
-        let _ = writeln!(o, "Inputs read:\n\n| file | format | items | events/rows |\n|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "Inputs read:\n\n| file | format | items | events/rows |\n|---|---|---|---|"
+        );
         for i in &s.inputs {
-            let _ = writeln!(o, "| {} | {} | {} | {} |", esc(&i.path), i.format, i.items, i.events);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                esc(&i.path),
+                i.format,
+                i.items,
+                i.events
+            );
         }
         o.push('\n');
         let _ = writeln!(o, "Status mapping used (how each status was categorised; fix it in the config's `[statuses]`):\n");

@@ -37,7 +37,13 @@ pub fn r6o(x: Option<f64>) -> Option<f64> {
 
 /// Round every figure of a [`Stats`].
 pub fn r6s(s: Stats) -> Stats {
-    Stats { n: s.n, mean: r6o(s.mean), p50: r6o(s.p50), p85: r6o(s.p85), p95: r6o(s.p95) }
+    Stats {
+        n: s.n,
+        mean: r6o(s.mean),
+        p50: r6o(s.p50),
+        p85: r6o(s.p85),
+        p95: r6o(s.p95),
+    }
 }
 
 /// The audit period (RFC 3339 UTC).
@@ -248,7 +254,10 @@ impl Report {
 
     /// The takeaway for a chart or section.
     pub fn takeaway(&self, about: &str) -> Option<&str> {
-        self.takeaways.iter().find(|t| t.about == about).map(|t| t.text.as_str())
+        self.takeaways
+            .iter()
+            .find(|t| t.about == about)
+            .map(|t| t.text.as_str())
     }
 }
 

@@ -67,8 +67,14 @@ mod tests {
 
     #[test]
     fn escapes_and_neutralises() {
-        assert_eq!(html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
-        assert_eq!(html("</svg><img src=x onerror='a'>"), "&lt;/svg&gt;&lt;img src=x onerror=&#39;a&#39;&gt;");
+        assert_eq!(
+            html("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            html("</svg><img src=x onerror='a'>"),
+            "&lt;/svg&gt;&lt;img src=x onerror=&#39;a&#39;&gt;"
+        );
         assert_eq!(markdown("a|b <b>"), "a\\|b &lt;b&gt;");
         assert_eq!(csv_safe("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(csv_safe("@x"), "'@x");
