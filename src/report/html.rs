@@ -2,7 +2,7 @@
 //! nothing fetched), readable on a phone and printed. Every text from the data is escaped;
 //! chart SVG comes from [`crate::chart`], which escapes its own text.
 
-use super::text::{html as esc, num};
+use super::text::{html as esc, human};
 use super::{Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
@@ -42,7 +42,7 @@ nav ul{columns:2;padding-left:1.2rem}
 ";
 
 fn opt(x: Option<f64>) -> String {
-    x.map(num).unwrap_or_else(|| "–".into())
+    x.map(human).unwrap_or_else(|| "–".into())
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -67,7 +67,7 @@ fn html_table(o: &mut String, t: &Table, limit: usize) {
                     let _ = write!(o, "<td class=\"n\">{i}</td>");
                 }
                 Cell::Float(f) => {
-                    let _ = write!(o, "<td class=\"n\">{}</td>", num(*f));
+                    let _ = write!(o, "<td class=\"n\">{}</td>", human(*f));
                 }
                 Cell::Empty => o.push_str("<td></td>"),
             }

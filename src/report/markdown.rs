@@ -1,7 +1,7 @@
 //! `report.md`: the same findings as the HTML page in GitHub-flavoured Markdown, with the
 //! PNG charts linked from `charts/`. Every text from the data is escaped.
 
-use super::text::{markdown as esc, num};
+use super::text::{human, markdown as esc};
 use super::{Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub struct Markdown;
 
 fn opt(x: Option<f64>) -> String {
-    x.map(num).unwrap_or_else(|| "–".into())
+    x.map(human).unwrap_or_else(|| "–".into())
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -30,7 +30,7 @@ fn md_table(out: &mut String, t: &Table, limit: usize) {
             .map(|c| match c {
                 Cell::Text(s) => esc(s),
                 Cell::Int(i) => i.to_string(),
-                Cell::Float(f) => num(*f),
+                Cell::Float(f) => human(*f),
                 Cell::Empty => String::new(),
             })
             .collect();

@@ -61,6 +61,32 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// Format a float for people: two decimals at most (one above 10, none above 1000),
+/// trailing zeros dropped. Used by the Markdown and HTML renderers; CSV and JSON keep 6.
+pub fn human(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let d = if x.abs() >= 1000.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{x:.d$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +109,9 @@ mod tests {
         assert_eq!(num(2.0), "2");
         assert_eq!(num(0.1234567), "0.123457");
         assert_eq!(num(-0.0000001), "0");
+        assert_eq!(human(15.014433), "15");
+        assert_eq!(human(8.676435), "8.68");
+        assert_eq!(human(0.787267), "0.79");
+        assert_eq!(human(1234.56), "1235");
     }
 }
