@@ -44,6 +44,7 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
             xes: &cfg.file.xes,
             tools: cfg.tools.as_deref(),
             roster: cfg.roster.as_deref(),
+            import: &cfg.file.import,
         },
     )?;
     let as_of = cfg

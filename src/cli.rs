@@ -114,4 +114,16 @@ pub enum FormatArg {
     Inventory,
     /// Roster CSV.
     Roster,
+    /// Jira REST JSON.
+    JiraJson,
+    /// Jira CSV export.
+    JiraCsv,
+    /// GitHub REST JSON.
+    Github,
+    /// Linear CSV export.
+    Linear,
+    /// Azure DevOps work-item updates/revisions JSON.
+    AzureDevops,
+    /// Trello board JSON.
+    Trello,
 }

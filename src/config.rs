@@ -31,6 +31,8 @@ pub struct FileConfig {
     pub exclude_people: Vec<String>,
     /// XES attribute mapping.
     pub xes: XesMapping,
+    /// Options of the export importers (Jira team field, GitHub status labels, …).
+    pub import: crate::ingest::imported::ImportOptions,
     /// Signal thresholds (METRICS.md §10).
     pub signals: Signals,
     /// Verdict thresholds (METRICS.md §10).

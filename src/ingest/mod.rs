@@ -5,8 +5,15 @@
 //! `file_idx` and `seq` (the tie order: file order, then order within the file), filters the
 //! events after `as_of`, and sorts by (item, timestamp, file, seq) in polars.
 
+pub mod azure_devops;
 pub mod events_csv;
+pub mod github;
+pub mod imported;
 pub mod inventory;
+pub mod jira_csv;
+pub mod jira_json;
+pub mod linear;
+pub mod trello;
 pub mod xes;
 
 use crate::cli::FormatArg;
@@ -31,6 +38,18 @@ pub enum Format {
     Inventory,
     /// Roster CSV.
     Roster,
+    /// Jira REST JSON (search, agile, changelog pages, arrays of issues).
+    JiraJson,
+    /// Jira CSV export.
+    JiraCsv,
+    /// GitHub REST JSON (issues, pulls, events, timelines).
+    Github,
+    /// Linear CSV export.
+    Linear,
+    /// Azure DevOps work-item updates/revisions JSON.
+    AzureDevops,
+    /// Trello board JSON export.
+    Trello,
 }
 
 impl Format {
@@ -41,6 +60,12 @@ impl Format {
             Format::Xes => "xes",
             Format::Inventory => "inventory",
             Format::Roster => "roster",
+            Format::JiraJson => "jira_json",
+            Format::JiraCsv => "jira_csv",
+            Format::Github => "github",
+            Format::Linear => "linear",
+            Format::AzureDevops => "azure_devops",
+            Format::Trello => "trello",
         }
     }
 
@@ -50,6 +75,12 @@ impl Format {
         (Format::Xes, "XES process-mining log (.xes, .xes.gz), IEEE 1849"),
         (Format::Inventory, "tool inventory CSV: team, tool, category[, seats, active_users, annual_cost]"),
         (Format::Roster, "roster CSV: person, team[, headcount]"),
+        (Format::JiraJson, "Jira REST JSON: search/agile responses with expand=changelog, changelog pages, arrays of issues"),
+        (Format::JiraCsv, "Jira CSV export (\"Export CSV (all fields)\")"),
+        (Format::Github, "GitHub REST JSON: issues, pull requests, issue events, timelines, gh api --paginate output"),
+        (Format::Linear, "Linear CSV export (30 or 34 columns)"),
+        (Format::AzureDevops, "Azure DevOps work-item updates, revisions and reporting revisions JSON"),
+        (Format::Trello, "Trello board JSON export"),
     ];
 }
 
@@ -60,6 +91,12 @@ impl From<FormatArg> for Format {
             FormatArg::Xes => Format::Xes,
             FormatArg::Inventory => Format::Inventory,
             FormatArg::Roster => Format::Roster,
+            FormatArg::JiraJson => Format::JiraJson,
+            FormatArg::JiraCsv => Format::JiraCsv,
+            FormatArg::Github => Format::Github,
+            FormatArg::Linear => Format::Linear,
+            FormatArg::AzureDevops => Format::AzureDevops,
+            FormatArg::Trello => Format::Trello,
         }
     }
 }
@@ -159,6 +196,17 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     if xes::looks_like_xes(head, path) {
         return Some(Format::Xes);
     }
+    let sniffers: [(fn(&[u8], &Path) -> bool, Format); 6] = [
+        (jira_json::sniff, Format::JiraJson),
+        (github::sniff, Format::Github),
+        (azure_devops::sniff, Format::AzureDevops),
+        (trello::sniff, Format::Trello),
+        (jira_csv::sniff, Format::JiraCsv),
+        (linear::sniff, Format::Linear),
+    ];
+    if let Some((_, f)) = sniffers.iter().find(|(s, _)| s(head, path)) {
+        return Some(*f);
+    }
     let header = csv_header(head)?;
     if events_csv::looks_like_events(&header) {
         Some(Format::EventsCsv)
@@ -224,6 +272,8 @@ pub struct LoadOptions<'a> {
     pub tools: Option<&'a Path>,
     /// Explicit roster file.
     pub roster: Option<&'a Path>,
+    /// Options of the export importers.
+    pub import: &'a imported::ImportOptions,
 }
 
 /// Read every input into one (lazy, unsorted) event frame plus inventory and roster.
@@ -265,8 +315,26 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     if let Some(r) = opts.roster {
         typed.push((r.to_path_buf(), Format::Roster));
     }
-    let mut file_idx: u32 = 0;
+    // Export formats read all their files at once (pages joined, duplicates kept once): the
+    // group takes the place of its first file.
+    let mut grouped: Vec<(PathBuf, Format, Vec<PathBuf>)> = Vec::new();
     for (path, fmt) in typed {
+        let export = !matches!(
+            fmt,
+            Format::EventsCsv | Format::Xes | Format::Inventory | Format::Roster
+        );
+        match grouped.iter_mut().find(|(_, f, _)| export && *f == fmt) {
+            Some(g) => g.2.push(path),
+            None => grouped.push((path.clone(), fmt, vec![path])),
+        }
+    }
+    let ictx = imported::ImportContext {
+        tz: opts.tz,
+        options: opts.import.clone(),
+    };
+    let mut file_idx: u32 = 0;
+    for (path, fmt, group) in grouped {
+        let mut listed = false;
         let pl = |e: PolarsError| IngestError::Malformed {
             path: path.clone(),
             record: "frame".into(),
@@ -307,6 +375,36 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 let items = r.traces;
                 (batch_frame(r.batch).map_err(pl)?, items)
             }
+            Format::JiraJson
+            | Format::JiraCsv
+            | Format::Github
+            | Format::Linear
+            | Format::AzureDevops
+            | Format::Trello => {
+                let read = match fmt {
+                    Format::JiraJson => jira_json::read_many,
+                    Format::JiraCsv => jira_csv::read_many,
+                    Format::Github => github::read_many,
+                    Format::Linear => linear::read_many,
+                    Format::AzureDevops => azure_devops::read_many,
+                    _ => trello::read_many,
+                };
+                let r = read(&group, &ictx)?;
+                out.warnings.merge(r.warnings);
+                out.hints.merge(r.hints);
+                let items = r.items;
+                // Every file of the group is listed; the frame holds them all.
+                for (p, i, e) in &r.files {
+                    out.inputs.push(InputSummary {
+                        path: p.display().to_string(),
+                        format: fmt.name(),
+                        items: *i,
+                        events: *e,
+                    });
+                }
+                listed = true;
+                (batch_frame(r.batch).map_err(pl)?, items)
+            }
         };
         if df.height() == 0 {
             return Err(IngestError::Empty {
@@ -323,12 +421,14 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        out.inputs.push(InputSummary {
-            path: path.display().to_string(),
-            format: fmt.name(),
-            items: items as u64,
-            events: df.height() as u64,
-        });
+        if !listed {
+            out.inputs.push(InputSummary {
+                path: path.display().to_string(),
+                format: fmt.name(),
+                items: items as u64,
+                events: df.height() as u64,
+            });
+        }
         let lf = df
             .lazy()
             .with_row_index(Col::Seq.name(), None)
