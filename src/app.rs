@@ -66,12 +66,16 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
         .map(|r| (r.person.clone(), r.team.clone()))
         .collect();
     roster.extend(cfg.file.people.clone());
+    let mut categorizer = Categorizer::new(
+        cfg.statuses.clone(),
+        loaded.hints.composite_statuses,
+        loaded.hints.source_categories,
+    );
+    let statuses = ingest::distinct_statuses(&df).context("listing the statuses")?;
+    categorizer.prepare(statuses.iter().map(String::as_str));
+    categorizer.prepare(loaded.hints.current_status.values().map(String::as_str));
     let ctx = TimelineContext {
-        categorizer: Categorizer::new(
-            cfg.statuses.clone(),
-            loaded.hints.composite_statuses,
-            loaded.hints.source_categories,
-        ),
+        categorizer,
         roster,
         exclude_people: cfg.file.exclude_people.iter().cloned().collect(),
         current_status: loaded.hints.current_status,
@@ -80,6 +84,19 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
         period: cfg.period,
     };
     let records = items::compute(&df, &ctx).context("computing item metrics")?;
+    // The previous period of equal length, audited as of its own end (METRICS.md §5).
+    let previous = match cfg.period {
+        Some((from, to)) => {
+            let prev_df = ingest::until(&df, from).context("selecting the previous period")?;
+            let pctx = TimelineContext {
+                as_of: from,
+                period: Some((from - (to - from), from)),
+                ..ctx.clone()
+            };
+            Some(items::compute(&prev_df, &pctx).context("computing the previous period")?)
+        }
+        None => None,
+    };
     drop(df);
     let report = report::build::build(BuildInput {
         records,
@@ -89,6 +106,12 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
         tz: cfg.tz,
         tools: &loaded.tools,
         warnings,
+        previous,
+        forecast: &cfg.file.forecast,
+        roster: &loaded.roster,
+        signals: &cfg.file.signals,
+        verdict: &cfg.file.verdict,
+        blockers: &cfg.file.blockers,
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {

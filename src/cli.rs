@@ -101,6 +101,37 @@ pub struct GenerateArgs {
     /// Generate about this many events instead (10 teams, ~8 events per item).
     #[arg(long, conflicts_with_all = ["items", "teams"])]
     pub events: Option<usize>,
+    /// An organisation with planted problems (issue 7); `small`, `middling` and `sprawling`
+    /// fix the number of teams (3, 5, 10), the other planted ones use at least 4.
+    #[arg(long, value_enum, default_value = "realistic")]
+    pub scenario: ScenarioArg,
+}
+
+/// Organisations `flowaudit generate --scenario` writes (see `generate::scenario`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    /// The realistic organisation of sample-data/ (every kind of problem, randomly).
+    Realistic,
+    /// No problem at all: no finding, verdict not_needed.
+    Healthy,
+    /// A long "Ready for QA" queue in the first team.
+    Queues,
+    /// Items bouncing between the first two teams.
+    PingPong,
+    /// One team reopening 40% of its items.
+    Rework,
+    /// Two teams with a workflow vocabulary of their own.
+    Divergent,
+    /// Two fragmented tool categories and one under-used licence.
+    Sprawl,
+    /// A few open items idle for over a month in one team.
+    Stale,
+    /// Three teams, one struggling: verdict not_needed.
+    Small,
+    /// Five teams, two struggling, no organisation signal: verdict part_time.
+    Middling,
+    /// Ten teams, six struggling, fragmented tools, divergent workflows: verdict dedicated.
+    Sprawling,
 }
 
 /// Input formats that can be forced with `--format`.

@@ -26,6 +26,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod rng;
 pub mod status;
 pub mod time;
 pub mod timeline;

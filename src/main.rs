@@ -1,5 +1,5 @@
 //! The `flowaudit` binary: parse arguments, run, map errors to exit codes.
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use flowaudit::cli::{Args, Command};
 use flowaudit::{app, config::Config, generate::GenerateOptions, ingest::Format};
 use std::process::ExitCode;
@@ -25,7 +25,12 @@ fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Command::Generate(g) => {
-            let opts = match g.events {
+            // Scenario and ScenarioArg share their kebab-case names; the scenario may fix the teams.
+            let name = g
+                .scenario
+                .to_possible_value()
+                .expect("invariant: no skipped variant");
+            let base = match g.events {
                 Some(n) => GenerateOptions::for_events(n, g.seed),
                 None => GenerateOptions {
                     seed: g.seed,
@@ -34,13 +39,15 @@ fn run(args: Args) -> anyhow::Result<()> {
                     ..GenerateOptions::default()
                 },
             };
+            let opts = GenerateOptions {
+                scenario: name.get_name().parse()?,
+                ..base
+            };
             let s = app::generate(&opts, &g.out)?;
+            let (out, teams) = (g.out.display(), s.teams.len());
             eprintln!(
-                "flowaudit: wrote {} ({} items, {} events, {} teams)",
-                g.out.display(),
-                s.items,
-                s.events,
-                s.teams.len()
+                "flowaudit: wrote {out} ({} items, {} events, {teams} teams)",
+                s.items, s.events
             );
         }
         Command::Formats => {

@@ -223,11 +223,17 @@ pub struct StatusOverrides {
 }
 
 /// Decides categories, remembering which rule decided each (status, team, source).
+///
+/// Categorising runs once per status event, so the pattern result of every status known in
+/// advance is cached ([`Categorizer::prepare`]) and lookups allocate nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Categorizer {
     overrides: StatusOverrides,
     composite: BTreeSet<String>,
-    source_categories: BTreeMap<(String, String), SourceCategory>,
+    /// source → status → category.
+    source_categories: BTreeMap<String, BTreeMap<String, SourceCategory>>,
+    /// status → pattern category (None = fallback), for the statuses prepared.
+    patterns: std::collections::HashMap<String, Option<Category>>,
 }
 
 /// Lower-case key for case-insensitive status lookups.
@@ -258,11 +264,32 @@ impl Categorizer {
                 .map(|(s, m)| (s, lower(m)))
                 .collect(),
         };
+        let mut by_source: BTreeMap<String, BTreeMap<String, SourceCategory>> = BTreeMap::new();
+        for ((src, status), c) in source_categories {
+            by_source.entry(src).or_default().insert(status, c);
+        }
         Categorizer {
             overrides,
             composite,
-            source_categories,
+            source_categories: by_source,
+            patterns: Default::default(),
         }
+    }
+
+    /// Cache the pattern category of these statuses (the distinct statuses of the data).
+    pub fn prepare<'a>(&mut self, statuses: impl IntoIterator<Item = &'a str>) {
+        for s in statuses {
+            if !self.patterns.contains_key(s) {
+                let c = pattern_category(s, self.composite.contains(s));
+                self.patterns.insert(s.to_string(), c);
+            }
+        }
+    }
+
+    fn has_overrides(&self) -> bool {
+        !(self.overrides.global.is_empty()
+            && self.overrides.per_team.is_empty()
+            && self.overrides.per_source.is_empty())
     }
 
     /// The category of `status` for an interval that began with `team` in force, set by an
@@ -273,27 +300,29 @@ impl Categorizer {
         team: Option<&str>,
         source: Option<&str>,
     ) -> (Category, Rule) {
-        let k = key(status);
-        if let Some(c) = team
-            .and_then(|t| self.overrides.per_team.get(t))
-            .and_then(|m| m.get(&k))
-        {
-            return (*c, Rule::TeamConfig);
-        }
-        if let Some(c) = source
-            .and_then(|s| self.overrides.per_source.get(s))
-            .and_then(|m| m.get(&k))
-        {
-            return (*c, Rule::SourceConfig);
-        }
-        if let Some(c) = self.overrides.global.get(&k) {
-            return (*c, Rule::GlobalConfig);
+        if self.has_overrides() {
+            let k = key(status);
+            if let Some(c) = team
+                .and_then(|t| self.overrides.per_team.get(t))
+                .and_then(|m| m.get(&k))
+            {
+                return (*c, Rule::TeamConfig);
+            }
+            if let Some(c) = source
+                .and_then(|s| self.overrides.per_source.get(s))
+                .and_then(|m| m.get(&k))
+            {
+                return (*c, Rule::SourceConfig);
+            }
+            if let Some(c) = self.overrides.global.get(&k) {
+                return (*c, Rule::GlobalConfig);
+            }
         }
         let composite = self.composite.contains(status);
-        if let Some(sc) = source.and_then(|s| {
-            self.source_categories
-                .get(&(s.to_string(), status.to_string()))
-        }) {
+        if let Some(sc) = source
+            .and_then(|s| self.source_categories.get(s))
+            .and_then(|m| m.get(status))
+        {
             let c = match sc {
                 SourceCategory::Backlog => Category::Backlog,
                 SourceCategory::Done => Category::Done,
@@ -302,7 +331,11 @@ impl Categorizer {
             };
             return (c, Rule::SourceCategory);
         }
-        match pattern_category(status, composite) {
+        let pattern = match self.patterns.get(status) {
+            Some(c) => *c,
+            None => pattern_category(status, composite),
+        };
+        match pattern {
             Some(c) => (c, Rule::Pattern),
             None => (Category::Backlog, Rule::Fallback),
         }

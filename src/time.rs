@@ -305,3 +305,237 @@ mod tests {
         );
     }
 }
+
+/// Parse a Jira CSV export date (FORMATS.md §1b): `dd/MMM/yy h:mm a` (`15/Feb/26 4:37 PM`),
+/// the 24-hour form `30/Jul/18 23:33`, optional seconds, a four-digit year, or a date alone
+/// (`24/Mar/26`, local midnight). Month names are English (3-letter abbreviation or full
+/// name, any case). A two-digit year `yy` is 20yy, or 19yy when `yy >= 70`. The text has no
+/// offset: it is read in `tz` (the exporter's profile zone, `--tz`), so the result is always
+/// [`Offset::Local`] or [`Offset::LocalGap`].
+pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let t = s.trim();
+    let bad = |why: &str| {
+        format!("{why}; expected a Jira CSV date such as 15/Feb/26 4:37 PM or 30/Jul/18 23:33")
+    };
+    let mut words = t.split_whitespace();
+    let date = words.next().ok_or_else(|| bad("empty date"))?;
+    let mut parts = date.split('/');
+    let (Some(d), Some(m), Some(y), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("not day/month/year"));
+    };
+    let day = match d.len() {
+        1 | 2 => digits(d.as_bytes()).ok_or_else(|| bad("bad day"))?,
+        _ => return Err(bad("bad day")),
+    };
+    let ml = m.to_lowercase();
+    let month = MONTHS
+        .iter()
+        .position(|full| {
+            *full == ml || (ml.len() == 3 && full.starts_with(&ml)) || (ml == "sept" && *full == "september")
+        })
+        .ok_or_else(|| {
+            bad(&format!(
+                "unknown month {m:?} (only English month names are read; export with an English Jira profile language)"
+            ))
+        })? as u32
+        + 1;
+    let year = match y.len() {
+        2 => {
+            let yy = digits(y.as_bytes()).ok_or_else(|| bad("bad year"))? as i32;
+            if yy >= 70 {
+                1900 + yy
+            } else {
+                2000 + yy
+            }
+        }
+        4 => digits(y.as_bytes()).ok_or_else(|| bad("bad year"))? as i32,
+        _ => return Err(bad("bad year")),
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| format!("{t:?} is not a calendar date"))?;
+    let (mut hh, mut mm, mut ss) = (0u32, 0u32, 0u32);
+    if let Some(clock) = words.next() {
+        let mut hms = clock.split(':');
+        let h = hms.next().unwrap_or("");
+        let mi = hms.next().ok_or_else(|| bad("bad time of day"))?;
+        let se = hms.next();
+        if hms.next().is_some() || h.is_empty() || h.len() > 2 || mi.len() != 2 {
+            return Err(bad("bad time of day"));
+        }
+        hh = digits(h.as_bytes()).ok_or_else(|| bad("bad hour"))?;
+        mm = digits(mi.as_bytes()).ok_or_else(|| bad("bad minute"))?;
+        if let Some(se) = se {
+            if se.len() != 2 {
+                return Err(bad("bad second"));
+            }
+            ss = digits(se.as_bytes()).ok_or_else(|| bad("bad second"))?;
+        }
+        match words.next().map(|w| w.to_ascii_uppercase()) {
+            None => {}
+            Some(ampm) if ampm == "AM" || ampm == "PM" => {
+                if !(1..=12).contains(&hh) {
+                    return Err(bad("a 12-hour clock hour must be 1 to 12"));
+                }
+                hh %= 12;
+                if ampm == "PM" {
+                    hh += 12;
+                }
+            }
+            Some(_) => return Err(bad("unexpected text after the time")),
+        }
+        if words.next().is_some() {
+            return Err(bad("unexpected text after the time"));
+        }
+    }
+    let time =
+        NaiveTime::from_hms_opt(hh, mm, ss).ok_or_else(|| format!("{t:?} is not a time of day"))?;
+    local_to_utc(NaiveDateTime::new(date, time), tz)
+}
+
+#[cfg(test)]
+mod jira_csv_datetime_tests {
+    use super::*;
+
+    fn utc(s: &str) -> Ts {
+        parse_instant(s, Tz::UTC).unwrap().0
+    }
+
+    #[test]
+    fn twelve_and_twenty_four_hour_forms() {
+        let p = |s| parse_jira_csv_datetime(s, Tz::UTC).unwrap();
+        assert_eq!(
+            p("15/Feb/26 4:37 PM"),
+            (utc("2026-02-15T16:37:00Z"), Offset::Local)
+        );
+        assert_eq!(p("15/Feb/26 12:05 AM").0, utc("2026-02-15T00:05:00Z"));
+        assert_eq!(p("15/Feb/26 12:05 PM").0, utc("2026-02-15T12:05:00Z"));
+        assert_eq!(p("30/Jul/18 23:33").0, utc("2018-07-30T23:33:00Z"));
+        assert_eq!(p("1/dec/2019 07:08:09").0, utc("2019-12-01T07:08:09Z"));
+        assert_eq!(p("24/Mar/26").0, utc("2026-03-24T00:00:00Z"));
+        assert_eq!(p("01/September/99 1:00 am").0, utc("1999-09-01T01:00:00Z"));
+    }
+
+    #[test]
+    fn read_in_the_zone_with_dst() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let (ts, o) = parse_jira_csv_datetime("15/Feb/26 4:37 PM", ny).unwrap();
+        assert_eq!((ts, o), (utc("2026-02-15T21:37:00Z"), Offset::Local));
+        let (ts, _) = parse_jira_csv_datetime("15/Jul/26 4:37 PM", ny).unwrap();
+        assert_eq!(ts, utc("2026-07-15T20:37:00Z"));
+        let (_, o) = parse_jira_csv_datetime("08/Mar/26 2:30 AM", ny).unwrap();
+        assert_eq!(o, Offset::LocalGap);
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for s in [
+            "",
+            "2026-02-15T16:37:00Z",
+            "15/Fév/26 4:37 PM",
+            "31/Feb/26 4:37 PM",
+            "15/Feb/26 13:37 PM",
+            "15/Feb/26 4:37 PM extra",
+            "15/Feb/2026/1",
+            "15/Feb/26 4",
+        ] {
+            assert!(parse_jira_csv_datetime(s, Tz::UTC).is_err(), "{s}");
+        }
+    }
+}
+
+/// Parse a JavaScript `Date.prototype.toString` rendering, as in Linear CSV exports:
+/// `Thu Feb 05 2026 08:46:08 GMT+0000 (GMT)` or `… GMT+0100 (Central European Standard Time)`.
+/// The parenthetical zone name is ignored; the `GMT±hhmm` (or `GMT±hh:mm`) offset decides.
+/// The weekday must be a valid English abbreviation but is not checked against the date.
+pub fn parse_js_date(s: &str) -> Result<Ts, String> {
+    let t = s.trim();
+    let bad = || {
+        format!(
+            "{t:?} is not a JavaScript date (expected e.g. Thu Feb 05 2026 08:46:08 GMT+0000 (GMT))"
+        )
+    };
+    let core = match t.find('(') {
+        Some(i) => t.get(..i).unwrap_or(t).trim_end(),
+        None => t,
+    };
+    let parts: Vec<&str> = core.split_whitespace().collect();
+    let [wd, mon, day, year, hms, zone] = parts.as_slice() else {
+        return Err(bad());
+    };
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    if !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(wd)) {
+        return Err(bad());
+    }
+    let naive =
+        NaiveDateTime::parse_from_str(&format!("{mon} {day} {year} {hms}"), "%b %d %Y %H:%M:%S")
+            .map_err(|_| bad())?;
+    let off = zone
+        .strip_prefix("GMT")
+        .or_else(|| zone.strip_prefix("UTC"))
+        .ok_or_else(bad)?;
+    let secs = if off.is_empty() {
+        0
+    } else {
+        parse_offset(off).ok_or_else(bad)?
+    };
+    Ok((naive - Duration::seconds(secs as i64))
+        .and_utc()
+        .timestamp_micros())
+}
+
+#[cfg(test)]
+mod js_date_tests {
+    use super::*;
+
+    #[test]
+    fn js_dates_with_any_zone_name_and_offset_form() {
+        let z = parse_instant("2026-02-05T08:46:08Z", Tz::UTC).unwrap().0;
+        assert_eq!(
+            parse_js_date("Thu Feb 05 2026 08:46:08 GMT+0000 (GMT)"),
+            Ok(z)
+        );
+        assert_eq!(
+            parse_js_date("Thu Feb 05 2026 08:46:08 GMT+0000 (GMT+00:00)"),
+            Ok(z)
+        );
+        assert_eq!(
+            parse_js_date(" Thu Feb 05 2026 09:46:08 GMT+0100 (Central European Standard Time)"),
+            Ok(z)
+        );
+        assert_eq!(parse_js_date("Thu Feb 05 2026 03:46:08 GMT-05:00"), Ok(z));
+        assert_eq!(parse_js_date("thu feb 05 2026 08:46:08 GMT"), Ok(z));
+        assert_eq!(z, 1_770_281_168_000_000);
+    }
+
+    #[test]
+    fn js_dates_reject_garbage() {
+        for s in [
+            "",
+            "2026-02-05T08:46:08Z",
+            "Thu Feb 05 2026 08:46:08",
+            "Thu Feb 30 2026 08:46:08 GMT+0000 (GMT)",
+            "Xyz Feb 05 2026 08:46:08 GMT+0000",
+            "Thu Feb 05 2026 08:46:08 CET+0000",
+            "Thu Feb 05 2026 08:46:08 GMT+2500 (GMT)",
+            "Thu Feb 05 2026 25:46:08 GMT+0000 (GMT)",
+        ] {
+            assert!(parse_js_date(s).is_err(), "{s}");
+        }
+    }
+}

@@ -84,6 +84,8 @@ pub struct Timeline<'a> {
     pub assignee_seq: Vec<(Ts, &'a str)>,
     /// Team sequence, likewise.
     pub team_seq: Vec<(Ts, &'a str)>,
+    /// Distinct event sources of the item, sorted (tools the item passed through).
+    pub sources: Vec<&'a str>,
     /// Team in force after each event: (instant, team), for "team at instant" queries.
     team_states: Vec<(Ts, Option<&'a str>)>,
     /// The audit instant.
@@ -181,8 +183,12 @@ impl<'a> Timeline<'a> {
                 });
             }
         }
+        let mut sources: Vec<&'a str> = events.iter().filter_map(|e| e.source).collect();
+        sources.sort_unstable();
+        sources.dedup();
         Timeline {
             item_id,
+            sources,
             created,
             created_after_first_event,
             first_event,

@@ -32,6 +32,14 @@ pub enum WarningKind {
     TruncatedChangelog,
     /// Item ids that collided across sources and were prefixed.
     ItemIdCollision,
+    /// Two copies of one Azure DevOps work-item revision that disagree (the first was kept).
+    ConflictingRevision,
+    /// An input file, or part of one, was read but skipped (GitHub events whose issue
+    /// cannot be identified, a GraphQL timeline page, a file with no GitHub objects).
+    InputSkipped,
+    /// A recorded paginated export whose `Link: rel="next"` points to a page that is not in
+    /// the input: the items on the missing pages are not audited.
+    IncompletePagination,
 }
 
 impl WarningKind {

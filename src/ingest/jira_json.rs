@@ -1,15 +1,1294 @@
-//! Importer: jira_json (being written; see issue 5).
+//! Jira REST JSON (FORMATS.md §1a): search responses (offset `startAt/maxResults/total` and
+//! cursor `nextPageToken/isLast` wrappers), the agile sprint/board issue endpoint, single
+//! issues, plain arrays of issues, per-issue changelog pages (`values` = histories) and
+//! `/changelog/bulkfetch` (`issueChangeLogs`). A file may hold several JSON documents back to
+//! back (`--paginate` style); many page files are read together by [`read_many`].
+//!
+//! Responsibility: join every page into one record per issue and turn it into canonical
+//! events (METRICS.md §1), plus the hints Jira gives (status categories, current statuses).
+//!
+//! Decisions:
+//! - **Identity.** An issue is joined across files by its stable `id`; an issue seen twice is
+//!   kept once. Its fields (key, created, current status/assignee/team) come from the
+//!   latest-fetched copy = the greatest `fields.updated` (ties: the copy read last); `item_id`
+//!   is that copy's `key` (the current key). Histories are the union of every copy's and
+//!   every changelog page's, deduplicated by history `id` (by content when there is no id).
+//! - **Changelog pages** carry no issue: a `values` page is joined to its issue by the
+//!   `/issue/{idOrKey}/changelog` in its `self` URL, else by an issue key written in the file
+//!   name (`UT-26_changelog.json`); bulkfetch entries by `issueId`. Keys include former keys
+//!   (history items `Key`, `fromString` = old key). A page whose issue is not among the
+//!   issue files is an error: a changelog alone has no `created` nor current status.
+//! - **Order.** Each issue's histories are sorted by `created` (stable), items kept in listed
+//!   order; one event per state item. Issues are emitted in order of first appearance.
+//! - **Creation event** at `fields.created`, actor = `fields.creator`: status = `fromString`
+//!   of the first status item, else the current `fields.status.name`; likewise the first
+//!   `assignee`/team item's `fromString`, else the current assignee/team.
+//! - **Items**: `status` → status (`toString`); `assignee` → assignee = `toString` (display
+//!   name, what rosters list), else the `to` id when the name is empty, else `unassigned`;
+//!   the team field (`field`/`fieldId` = [`ImportOptions::jira_team_field`], resolved through
+//!   the response's `names` map) → team (`unassigned` when emptied). Every other item
+//!   (`Workflow`, `Key`, `project`, `resolution`, summary edits …) sets no state field and
+//!   yields no event. `resolutiondate` is ignored: status events decide `finished`.
+//! - **Actor** = history `author.displayName` (else name/accountId); no author → None.
+//! - **Team value**: a string, a number, an object's `name`/`value`/`title`/`displayName`,
+//!   or the first usable element of an array.
+//! - **Status categories**: `fields.status.statusCategory.key` (new/indeterminate/done) is
+//!   recorded for the CURRENT status name only; history-only statuses fall back to patterns.
+//! - **Truncation**: fewer distinct histories than the largest `total` seen for the issue
+//!   (embedded changelog or changelog pages) → one [`WarningKind::TruncatedChangelog`] per
+//!   issue. Without any `total` (agile endpoint), 100 or more histories count as possibly
+//!   truncated (the search cap).
+//!
+//! Invariants: never panics on data; every error names the file, the record (`issue "UT-26"
+//! history 3`, `document 2`), the field and the value. Output is deterministic (BTreeMaps,
+//! file order).
+//!
+//! [`ImportOptions::jira_team_field`]: super::imported::ImportOptions::jira_team_field
 
 use super::imported::{ImportContext, Imported};
-use crate::error::IngestError;
+use crate::error::{shown, IngestError};
+use crate::model::{Event, SourceCategory, Ts};
+use crate::time::{parse_instant, Offset};
+use crate::warning::WarningKind;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Does the head of a file look like this format?
-pub fn sniff(_head: &[u8], _path: &Path) -> bool {
-    false
+const SOURCE: &str = "jira";
+/// Histories returned by `expand=changelog` on search when the changelog is capped.
+const SEARCH_HISTORY_CAP: usize = 100;
+
+/// Does the head of a file look like Jira REST JSON? JSON that names Jira-only keys
+/// (`issueChangeLogs`, `changeHistories`), or issues with `fields` and `key` plus a Jira
+/// marker (`issuetype`, `statusCategory`, `changelog`, a `/rest/api/` or `/rest/agile/`
+/// URL), or changelog pages (`values` with a `/changelog` Jira URL, `histories` with
+/// `fromString`).
+pub fn sniff(head: &[u8], _path: &Path) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return false;
+    }
+    let has = |m: &str| t.contains(m);
+    let jira_url = [
+        "/rest/api/2/",
+        "/rest/api/3/",
+        "/rest/api/latest/",
+        "/rest/agile/",
+    ]
+    .iter()
+    .any(|m| has(m));
+    if has("\"issueChangeLogs\"") || has("\"changeHistories\"") {
+        return true;
+    }
+    let issue = has("\"fields\"")
+        && has("\"key\"")
+        && (jira_url || has("\"issuetype\"") || has("\"statusCategory\"") || has("\"changelog\""));
+    let page = has("\"values\"") && has("/changelog") && jira_url;
+    let histories = has("\"histories\"") && has("\"fromString\"");
+    issue || page || histories
 }
 
-/// Read every file of this format.
-pub fn read_many(_paths: &[PathBuf], _ctx: &ImportContext) -> Result<Imported, IngestError> {
-    Ok(Imported::default())
+/// One copy of an issue as read from a response.
+struct Copy {
+    key: String,
+    updated: Option<Ts>,
+    file: usize,
+    issue: Value,
+    /// The response's `names` map (field id → field name), when expanded.
+    names: BTreeMap<String, String>,
+}
+
+/// Everything known about one issue (by stable id).
+struct Acc {
+    latest: Copy,
+    histories: Vec<Value>,
+    seen: BTreeSet<String>,
+    total: Option<u64>,
+    files: BTreeSet<usize>,
+}
+
+impl Acc {
+    fn add_histories(&mut self, hs: &[Value], total: Option<u64>, file: usize) {
+        self.files.insert(file);
+        self.total = self.total.max(total);
+        for h in hs {
+            let id = match h.get("id") {
+                Some(Value::String(s)) => format!("id:{s}"),
+                Some(Value::Number(n)) => format!("id:{n}"),
+                _ => format!("json:{}", serde_json::to_string(h).unwrap_or_default()),
+            };
+            if self.seen.insert(id) {
+                self.histories.push(h.clone());
+            }
+        }
+    }
+}
+
+/// Where a changelog page belongs.
+enum Target {
+    /// The stable issue id (bulkfetch `issueId`).
+    Id(String),
+    /// An id or key from a `self` URL.
+    IdOrKey(String),
+    /// Unknown from the content: look for a key in the file name.
+    FileName,
+}
+
+struct Pending {
+    target: Target,
+    histories: Vec<Value>,
+    total: Option<u64>,
+    file: usize,
+    record: String,
+}
+
+struct State {
+    accs: BTreeMap<String, Acc>,
+    order: Vec<String>,
+    pending: Vec<Pending>,
+    local_ts: u64,
+    tz: chrono_tz::Tz,
+}
+
+/// Read every Jira JSON file at once: pages are joined, duplicates kept once, changelog
+/// pages attached to their issues.
+pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
+    let mut st = State {
+        accs: BTreeMap::new(),
+        order: Vec::new(),
+        pending: Vec::new(),
+        local_ts: 0,
+        tz: ctx.tz,
+    };
+    for (fi, path) in paths.iter().enumerate() {
+        let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut docs = 0usize;
+        for (di, doc) in serde_json::Deserializer::from_slice(&bytes)
+            .into_iter::<Value>()
+            .enumerate()
+        {
+            let doc = doc.map_err(|e| IngestError::Malformed {
+                path: path.clone(),
+                record: format!("line {} column {}", e.line(), e.column()),
+                reason: format!("not valid JSON ({e}); re-download the response"),
+            })?;
+            docs += 1;
+            let record = format!("document {}", di + 1);
+            classify(doc, path, fi, &record, true, &mut st)?;
+        }
+        if docs == 0 {
+            return Err(IngestError::Empty {
+                path: path.clone(),
+                reason: "the file holds no JSON document".into(),
+            });
+        }
+    }
+    attach_pending(paths, &mut st)?;
+    build(paths, ctx, st)
+}
+
+fn classify(
+    doc: Value,
+    path: &Path,
+    fi: usize,
+    record: &str,
+    top: bool,
+    st: &mut State,
+) -> Result<(), IngestError> {
+    let malformed = |reason: String| IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: record.to_string(),
+        reason,
+    };
+    match doc {
+        Value::Array(items) if top => {
+            for (i, v) in items.into_iter().enumerate() {
+                classify(
+                    v,
+                    path,
+                    fi,
+                    &format!("{record} element {}", i + 1),
+                    false,
+                    st,
+                )?;
+            }
+            Ok(())
+        }
+        Value::Object(mut o) => {
+            if let Some(issues) = o.remove("issues") {
+                let names = names_map(o.get("names"));
+                let Value::Array(issues) = issues else {
+                    return Err(malformed("`issues` is not an array".into()));
+                };
+                for (i, issue) in issues.into_iter().enumerate() {
+                    add_issue(
+                        issue,
+                        &names,
+                        path,
+                        fi,
+                        &format!("{record} issue {}", i + 1),
+                        st,
+                    )?;
+                }
+                Ok(())
+            } else if let Some(logs) = o.remove("issueChangeLogs") {
+                let Value::Array(logs) = logs else {
+                    return Err(malformed("`issueChangeLogs` is not an array".into()));
+                };
+                for (i, log) in logs.into_iter().enumerate() {
+                    let rec = format!("{record} issueChangeLogs {}", i + 1);
+                    let id = match log.get("issueId") {
+                        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                        Some(Value::Number(n)) => n.to_string(),
+                        other => {
+                            return Err(IngestError::BadValue {
+                                path: path.to_path_buf(),
+                                record: rec,
+                                field: "issueId".into(),
+                                value: shown(&other.map(Value::to_string).unwrap_or_default()),
+                                reason: "a bulkfetch entry needs the issue id it belongs to".into(),
+                            })
+                        }
+                    };
+                    let histories = array_of(&log, "changeHistories");
+                    st.pending.push(Pending {
+                        target: Target::Id(id),
+                        histories,
+                        total: None,
+                        file: fi,
+                        record: rec,
+                    });
+                }
+                Ok(())
+            } else if let Some(values) = o.get("values") {
+                let Value::Array(values) = values else {
+                    return Err(malformed("`values` is not an array".into()));
+                };
+                let target = o
+                    .get("self")
+                    .and_then(Value::as_str)
+                    .and_then(issue_in_url)
+                    .map_or(Target::FileName, Target::IdOrKey);
+                st.pending.push(Pending {
+                    target,
+                    histories: values.clone(),
+                    total: o.get("total").and_then(Value::as_u64),
+                    file: fi,
+                    record: record.to_string(),
+                });
+                Ok(())
+            } else if o.contains_key("fields") || (o.contains_key("key") && o.contains_key("id")) {
+                add_issue(Value::Object(o), &BTreeMap::new(), path, fi, record, st)
+            } else {
+                Err(malformed(
+                    "not a Jira response: expected `issues` (search, agile), `values` (changelog \
+                     page), `issueChangeLogs` (bulkfetch), an issue with `fields`, or an array \
+                     of issues"
+                        .into(),
+                ))
+            }
+        }
+        _ => Err(malformed(
+            "not a Jira response (expected a JSON object or an array of issues)".into(),
+        )),
+    }
+}
+
+fn names_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    if let Some(Value::Object(o)) = v {
+        for (k, v) in o {
+            if let Some(s) = v.as_str() {
+                m.insert(k.clone(), s.to_string());
+            }
+        }
+    }
+    m
+}
+
+fn array_of(v: &Value, k: &str) -> Vec<Value> {
+    match v.get(k) {
+        Some(Value::Array(a)) => a.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `{idOrKey}` of `…/issue/{idOrKey}/changelog…`.
+fn issue_in_url(url: &str) -> Option<String> {
+    let at = url.find("/issue/")?;
+    let rest = url.get(at + "/issue/".len()..)?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let s = rest.get(..end)?.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// A non-empty string (or number) value.
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn add_issue(
+    issue: Value,
+    names: &BTreeMap<String, String>,
+    path: &Path,
+    fi: usize,
+    record: &str,
+    st: &mut State,
+) -> Result<(), IngestError> {
+    let id = text(issue.get("id"));
+    let key = text(issue.get("key"));
+    let has_fields = matches!(issue.get("fields"), Some(Value::Object(_)));
+    let (Some(id), Some(key), true) = (id.clone(), key.clone(), has_fields) else {
+        let what = key.or(id).unwrap_or_else(|| "?".into());
+        return Err(IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: format!("{record} (issue {what:?})"),
+            reason: "the issue has no `id`, `key` or `fields`: the Cloud /search/jql endpoint \
+                     returns only ids unless fields are requested; re-fetch with \
+                     fields=*all&expand=changelog"
+                .into(),
+        });
+    };
+    let rec = format!("issue {key:?}");
+    let updated = match issue.pointer("/fields/updated").and_then(Value::as_str) {
+        Some(s) => Some(ts(
+            s,
+            path,
+            &rec,
+            "fields.updated",
+            (&mut st.local_ts, st.tz),
+        )?),
+        None => None,
+    };
+    let histories = issue
+        .pointer("/changelog/histories")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let total = issue.pointer("/changelog/total").and_then(Value::as_u64);
+    let copy = Copy {
+        key,
+        updated,
+        file: fi,
+        issue,
+        names: names.clone(),
+    };
+    match st.accs.get_mut(&id) {
+        Some(acc) => {
+            if copy.updated >= acc.latest.updated {
+                acc.latest = copy;
+            }
+            acc.add_histories(&histories, total, fi);
+        }
+        None => {
+            let mut acc = Acc {
+                latest: copy,
+                histories: Vec::new(),
+                seen: BTreeSet::new(),
+                total: None,
+                files: BTreeSet::new(),
+            };
+            acc.add_histories(&histories, total, fi);
+            st.order.push(id.clone());
+            st.accs.insert(id, acc);
+        }
+    }
+    Ok(())
+}
+
+fn ts(
+    s: &str,
+    path: &Path,
+    record: &str,
+    field: &str,
+    (local, tz): (&mut u64, chrono_tz::Tz),
+) -> Result<Ts, IngestError> {
+    match parse_instant(s, tz) {
+        Ok((t, o)) => {
+            if o != Offset::Explicit {
+                *local += 1;
+            }
+            Ok(t)
+        }
+        Err(reason) => Err(IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: record.to_string(),
+            field: field.to_string(),
+            value: shown(s),
+            reason: format!("{reason}; Jira writes e.g. 2015-11-21T07:03:02.000-0500"),
+        }),
+    }
+}
+
+/// Attach changelog pages to their issues (by id, key, former key, or a key in the file name).
+fn attach_pending(paths: &[PathBuf], st: &mut State) -> Result<(), IngestError> {
+    if st.pending.is_empty() {
+        return Ok(());
+    }
+    let mut by_key: BTreeMap<String, String> = BTreeMap::new();
+    for (id, acc) in &st.accs {
+        for h in &acc.histories {
+            for item in h
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if item.get("field").and_then(Value::as_str) == Some("Key") {
+                    if let Some(old) = text(item.get("fromString")) {
+                        by_key.entry(old).or_insert_with(|| id.clone());
+                    }
+                }
+            }
+        }
+    }
+    for (id, acc) in &st.accs {
+        by_key.insert(acc.latest.key.clone(), id.clone());
+    }
+    // Bulkfetch entries (by stable id) first: their `Key` items name former keys that
+    // pages addressed by an old key need.
+    let (by_id, rest): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut st.pending)
+        .into_iter()
+        .partition(|p| matches!(p.target, Target::Id(_)));
+    for p in &by_id {
+        if let Target::Id(id) = &p.target {
+            for h in &p.histories {
+                for item in h
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if item.get("field").and_then(Value::as_str) == Some("Key") {
+                        if let Some(old) = text(item.get("fromString")) {
+                            by_key.entry(old).or_insert_with(|| id.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for p in by_id.into_iter().chain(rest) {
+        let path = paths.get(p.file).cloned().unwrap_or_default();
+        let found = match &p.target {
+            Target::Id(id) => st.accs.contains_key(id).then(|| id.clone()),
+            Target::IdOrKey(s) => by_key
+                .get(s)
+                .cloned()
+                .or_else(|| st.accs.contains_key(s).then(|| s.clone())),
+            Target::FileName => key_in_file_name(&path, &by_key),
+        };
+        let Some(id) = found else {
+            let which = match &p.target {
+                Target::Id(s) | Target::IdOrKey(s) => format!("issue {s:?}"),
+                Target::FileName => {
+                    "an issue named neither in its `self` URL nor in the file name".into()
+                }
+            };
+            return Err(IngestError::Malformed {
+                path,
+                record: p.record,
+                reason: format!(
+                    "changelog page for {which}: no issue file among the inputs holds this issue. \
+                     A changelog page has no created time nor current status: pass the search or \
+                     issue response of the issue too (and keep the page's `self` URL, or name the \
+                     file after the issue key, e.g. UT-26_changelog.json)"
+                ),
+            });
+        };
+        if let Some(acc) = st.accs.get_mut(&id) {
+            acc.add_histories(&p.histories, p.total, p.file);
+        }
+    }
+    Ok(())
+}
+
+/// The issue whose key appears in the file name as a whole token (`UT-26_changelog.json`).
+fn key_in_file_name(path: &Path, by_key: &BTreeMap<String, String>) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let b = stem.as_bytes();
+    let mut best: Option<(&str, &String)> = None;
+    for (key, id) in by_key {
+        let mut from = 0;
+        while let Some(pos) = stem.get(from..).and_then(|s| s.find(key.as_str())) {
+            let start = from + pos;
+            let end = start + key.len();
+            let before_ok =
+                start == 0 || !b.get(start - 1).is_some_and(|c| c.is_ascii_alphanumeric());
+            let after_ok = !b.get(end).is_some_and(|c| c.is_ascii_alphanumeric());
+            if before_ok && after_ok {
+                if best.is_none_or(|(k, _)| key.len() > k.len()) {
+                    best = Some((key.as_str(), id));
+                }
+                break;
+            }
+            from = start + 1;
+        }
+    }
+    best.map(|(_, id)| id.clone())
+}
+
+/// The configured team field: ids to read from `fields`, names to match history items.
+struct TeamField {
+    ids: BTreeSet<String>,
+    names: Vec<String>,
+}
+
+impl TeamField {
+    fn new(configured: Option<&str>, st: &State) -> Option<TeamField> {
+        let c = configured?.trim();
+        if c.is_empty() {
+            return None;
+        }
+        let mut ids = BTreeSet::from([c.to_string()]);
+        let mut names = vec![c.to_string()];
+        for acc in st.accs.values() {
+            for (id, name) in &acc.latest.names {
+                if name.eq_ignore_ascii_case(c) {
+                    ids.insert(id.clone());
+                }
+                if id == c && !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        Some(TeamField { ids, names })
+    }
+
+    fn matches(&self, item: &Value) -> bool {
+        let id = item.get("fieldId").and_then(Value::as_str);
+        let field = item.get("field").and_then(Value::as_str);
+        id.is_some_and(|i| self.ids.contains(i))
+            || field.is_some_and(|f| self.names.iter().any(|n| n.eq_ignore_ascii_case(f)))
+    }
+
+    fn current(&self, fields: &Value) -> Option<String> {
+        self.ids.iter().find_map(|id| team_value(fields.get(id)?))
+    }
+}
+
+/// A team field's value: string, number, object (`name`/`value`/`title`/`displayName`), or
+/// the first usable element of an array.
+fn team_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(_) | Value::Number(_) => text(Some(v)),
+        Value::Object(_) => ["name", "value", "title", "displayName"]
+            .iter()
+            .find_map(|k| text(v.get(*k))),
+        Value::Array(a) => a.iter().find_map(team_value),
+        _ => None,
+    }
+}
+
+fn person(v: Option<&Value>) -> Option<String> {
+    let v = v?;
+    ["displayName", "name", "accountId", "key", "emailAddress"]
+        .iter()
+        .find_map(|k| text(v.get(*k)))
+}
+
+fn category(key: &str) -> Option<SourceCategory> {
+    match key {
+        "new" => Some(SourceCategory::Backlog),
+        "indeterminate" => Some(SourceCategory::Committed),
+        "done" => Some(SourceCategory::Done),
+        _ => None,
+    }
+}
+
+/// `toString` (else the `to` id) of an item; `from…` with `from = true`.
+fn item_value(item: &Value, from: bool) -> Option<String> {
+    let (s, id) = if from {
+        ("fromString", "from")
+    } else {
+        ("toString", "to")
+    };
+    text(item.get(s)).or_else(|| text(item.get(id)))
+}
+
+fn build(paths: &[PathBuf], ctx: &ImportContext, mut st: State) -> Result<Imported, IngestError> {
+    let mut out = Imported::default();
+    let team = TeamField::new(ctx.options.jira_team_field.as_deref(), &st);
+    let mut file_items = vec![0u64; paths.len()];
+    let mut file_events = vec![0u64; paths.len()];
+    let mut truncated: Vec<String> = Vec::new();
+    let order = std::mem::take(&mut st.order);
+    for id in &order {
+        let Some(acc) = st.accs.get(id) else { continue };
+        let path = paths.get(acc.latest.file).cloned().unwrap_or_default();
+        let before = out.batch.len();
+        build_issue(
+            acc,
+            &path,
+            team.as_ref(),
+            (&mut st.local_ts, st.tz),
+            &mut out,
+        )?;
+        let n = (out.batch.len() - before) as u64;
+        if let Some(e) = file_events.get_mut(acc.latest.file) {
+            *e += n;
+        }
+        for f in &acc.files {
+            if let Some(c) = file_items.get_mut(*f) {
+                *c += 1;
+            }
+        }
+        let distinct = acc.histories.len();
+        let cut = match acc.total {
+            Some(t) => (distinct as u64) < t,
+            None => distinct >= SEARCH_HISTORY_CAP,
+        };
+        if cut {
+            truncated.push(acc.latest.key.clone());
+        }
+    }
+    out.items = order.len();
+    out.files = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), file_items[i], file_events[i]))
+        .collect();
+    if !truncated.is_empty() {
+        let n = truncated.len() as u64;
+        let mut list: Vec<String> = truncated.iter().take(10).cloned().collect();
+        if truncated.len() > 10 {
+            list.push(format!("and {} more", truncated.len() - 10));
+        }
+        out.warnings.add(WarningKind::TruncatedChangelog, n, || {
+            format!(
+                "{n} Jira issue(s) have a truncated (or possibly truncated) changelog: {}. \
+                 Their oldest transitions are missing, so the initial status and early times \
+                 are wrong; re-fetch each via GET /rest/api/3/issue/{{key}}/changelog (every \
+                 page) and pass those files with the search results",
+                list.join(", ")
+            )
+        });
+    }
+    let (local, tz) = (st.local_ts, st.tz);
+    out.warnings
+        .add(WarningKind::TimestampWithoutOffset, local, || {
+            format!(
+            "{local} Jira JSON timestamps had no UTC offset and were read in {tz} (--tz); Jira \
+             normally writes one (…-0500): check how the file was produced"
+        )
+        });
+    Ok(out)
+}
+
+fn build_issue(
+    acc: &Acc,
+    path: &Path,
+    team: Option<&TeamField>,
+    (local, tz): (&mut u64, chrono_tz::Tz),
+    out: &mut Imported,
+) -> Result<(), IngestError> {
+    let key = acc.latest.key.clone();
+    let rec = format!("issue {key:?}");
+    let fields = acc
+        .latest
+        .issue
+        .get("fields")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let created_s = fields
+        .get("created")
+        .and_then(Value::as_str)
+        .ok_or_else(|| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: rec.clone(),
+            field: "fields.created".into(),
+            value: shown(
+                &fields
+                    .get("created")
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+            ),
+            reason: "the issue has no creation time; request the `created` field (fields=*all)"
+                .into(),
+        })?;
+    let created = ts(created_s, path, &rec, "fields.created", (&mut *local, tz))?;
+    let current_status = text(fields.pointer("/status/name"));
+    if let (Some(s), Some(c)) = (
+        &current_status,
+        fields
+            .pointer("/status/statusCategory/key")
+            .and_then(Value::as_str)
+            .and_then(category),
+    ) {
+        out.hints
+            .source_categories
+            .insert((SOURCE.to_string(), s.clone()), c);
+    }
+    // Histories in time order (stable: ties keep their listed order).
+    let mut hs: Vec<(Ts, &Value)> = Vec::with_capacity(acc.histories.len());
+    for (i, h) in acc.histories.iter().enumerate() {
+        let hrec = match text(h.get("id")) {
+            Some(id) => format!("{rec} history {id}"),
+            None => format!("{rec} history {}", i + 1),
+        };
+        let s = h
+            .get("created")
+            .and_then(Value::as_str)
+            .ok_or_else(|| IngestError::BadValue {
+                path: path.to_path_buf(),
+                record: hrec.clone(),
+                field: "created".into(),
+                value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
+                reason: "a history needs its `created` time; re-download the changelog".into(),
+            })?;
+        hs.push((ts(s, path, &hrec, "created", (&mut *local, tz))?, h));
+    }
+    hs.sort_by_key(|(t, _)| *t);
+    let items = |h: &Value| -> Vec<Value> { array_of(h, "items") };
+    let is_field = |it: &Value, f: &str| {
+        it.get("field")
+            .and_then(Value::as_str)
+            .is_some_and(|x| x.eq_ignore_ascii_case(f))
+    };
+    let is_team = |it: &Value| team.is_some_and(|t| t.matches(it));
+    let first =
+        |pred: &dyn Fn(&Value) -> bool| hs.iter().flat_map(|(_, h)| items(h)).find(|it| pred(it));
+    let first_status = first(&|it| is_field(it, "status"));
+    let first_assignee = first(&|it| is_field(it, "assignee"));
+    let first_team = first(&|it| is_team(it));
+    let status0 = match &first_status {
+        Some(it) => item_value(it, true),
+        None => current_status.clone(),
+    };
+    if first_status.is_none() {
+        if let Some(s) = &current_status {
+            out.hints.current_status.insert(key.clone(), s.clone());
+        }
+    }
+    let assignee0 = match &first_assignee {
+        Some(it) => item_value(it, true),
+        None => person(fields.get("assignee")),
+    };
+    let team0 = match (&first_team, team) {
+        (Some(it), _) => item_value(it, true),
+        (None, Some(t)) => t.current(&fields),
+        (None, None) => None,
+    };
+    let base = Event {
+        item_id: key.clone(),
+        timestamp: created,
+        source: Some(SOURCE.to_string()),
+        created: Some(created),
+        ..Event::default()
+    };
+    out.batch.push(Event {
+        status: status0,
+        assignee: assignee0,
+        team: team0,
+        actor: person(fields.get("creator")),
+        ..base.clone()
+    });
+    for (t, h) in &hs {
+        let actor = person(h.get("author"));
+        for it in items(h) {
+            let mut e = Event {
+                timestamp: *t,
+                actor: actor.clone(),
+                ..base.clone()
+            };
+            if is_field(&it, "status") {
+                e.status = text(it.get("toString"));
+                if e.status.is_none() {
+                    continue;
+                }
+            } else if is_field(&it, "assignee") {
+                e.assignee = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
+            } else if is_team(&it) {
+                e.team = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
+            } else {
+                continue;
+            }
+            out.batch.push(e);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::imported::ImportOptions;
+    use crate::time::format_instant;
+
+    fn ctx(team: Option<&str>) -> ImportContext {
+        ImportContext {
+            tz: chrono_tz::Tz::UTC,
+            options: ImportOptions {
+                jira_team_field: team.map(str::to_string),
+                ..ImportOptions::default()
+            },
+        }
+    }
+
+    fn real(name: &str) -> PathBuf {
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/datasets/jira/"
+        ))
+        .join(name)
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn utc(s: &str) -> Ts {
+        parse_instant(s, chrono_tz::Tz::UTC).unwrap().0
+    }
+
+    /// (item, time, status, assignee, team, actor) per event.
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+
+    fn rows(r: &Imported) -> Vec<Row> {
+        let b = &r.batch;
+        (0..b.len())
+            .map(|i| {
+                (
+                    b.item_id[i].clone(),
+                    format_instant(b.timestamp[i]),
+                    b.status[i].clone(),
+                    b.assignee[i].clone(),
+                    b.team[i].clone(),
+                    b.actor[i].clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    // Expected numbers established with python3 (json.load on the same files): go-jira has
+    // 1 issue AR-86 (id 12338), created 2015-12-02T07:39:15.000-0800 = 15:39:15Z, current
+    // status "Ready" (statusCategory new), assignee "mister Morris", 2 histories (summary,
+    // priority: no state item), the second without author, no changelog.total.
+    #[test]
+    fn real_go_jira_agile_sprint() {
+        let r = read_many(
+            &[real("go-jira_issues_in_sprint_with_changelog.json")],
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(r.items, 1);
+        assert_eq!(
+            rows(&r),
+            vec![(
+                "AR-86".into(),
+                "2015-12-02T15:39:15Z".into(),
+                s("Ready"),
+                s("mister Morris"),
+                None,
+                None
+            )]
+        );
+        assert!(r.batch.source.iter().all(|x| x.as_deref() == Some("jira")));
+        assert_eq!(r.batch.created, vec![Some(utc("2015-12-02T15:39:15Z"))]);
+        assert_eq!(
+            r.hints
+                .source_categories
+                .get(&("jira".into(), "Ready".into())),
+            Some(&SourceCategory::Backlog)
+        );
+        assert_eq!(
+            r.hints.current_status.get("AR-86").map(String::as_str),
+            Some("Ready")
+        );
+        assert!(r.warnings.is_empty());
+    }
+
+    // python3: page1 = HELP-6043 (Open, new, created 2016-03-03T13:40:01.000+0000),
+    // HELP-6042 (Closed, done, 13:11:01); page2 = HELP-6041 (Open, new, 11:57:01); total 3,
+    // no changelog: one creation event per issue with the current status.
+    #[test]
+    fn real_perceval_search_pages_joined_and_deduplicated() {
+        let p1 = real("perceval_fiware_jira_server_search_page1.json");
+        let p2 = real("perceval_fiware_jira_server_search_page2.json");
+        let r = read_many(&[p1.clone(), p2.clone(), p1.clone()], &ctx(None)).unwrap();
+        assert_eq!(r.items, 3);
+        assert_eq!(r.batch.len(), 3);
+        let got: Vec<(String, String, Option<String>)> =
+            rows(&r).into_iter().map(|x| (x.0, x.1, x.2)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("HELP-6043".into(), "2016-03-03T13:40:01Z".into(), s("Open")),
+                (
+                    "HELP-6042".into(),
+                    "2016-03-03T13:11:01Z".into(),
+                    s("Closed")
+                ),
+                ("HELP-6041".into(), "2016-03-03T11:57:01Z".into(), s("Open")),
+            ]
+        );
+        assert_eq!(
+            r.hints
+                .source_categories
+                .get(&("jira".into(), "Closed".into())),
+            Some(&SourceCategory::Done)
+        );
+        assert_eq!(r.files[1], (p2, 1, 1));
+        assert_eq!(r.files[0].1, 2);
+    }
+
+    #[test]
+    fn sniffing() {
+        for f in [
+            "go-jira_issues_in_sprint_with_changelog.json",
+            "perceval_fiware_jira_server_search_page1.json",
+            "perceval_fiware_jira_server_search_page2.json",
+        ] {
+            let bytes = std::fs::read(real(f)).unwrap();
+            let head = &bytes[..bytes.len().min(8192)];
+            assert!(sniff(head, &real(f)), "{f}");
+        }
+        let xes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/datasets/xes/running-example.xes"
+        ))
+        .unwrap();
+        assert!(!sniff(&xes[..xes.len().min(8192)], Path::new("x.xes")));
+        assert!(!sniff(
+            b"item_id,timestamp,status\nA,2024-01-01,Open\n",
+            Path::new("e.csv")
+        ));
+        let gh = br#"[{"url":"https://api.github.com/repos/o/r/issues/1","number":1,"state":"open","labels":[]}]"#;
+        assert!(!sniff(gh, Path::new("gh.json")));
+        let ado = br#"{"count":1,"value":[{"id":1,"rev":1,"fields":{"System.State":"New"},"url":"https://dev.azure.com/o/_apis/wit/workItems/1"}]}"#;
+        assert!(!sniff(ado, Path::new("ado.json")));
+        assert!(sniff(br#"{"issueChangeLogs":[]}"#, Path::new("b.json")));
+        assert!(sniff(
+            br#"{"self":"https://x.atlassian.net/rest/api/3/issue/UT-1/changelog","values":[]}"#,
+            Path::new("c.json")
+        ));
+    }
+
+    fn hist(id: &str, created: &str, author: Option<&str>, items: &str) -> String {
+        let a = author
+            .map(|a| format!(r#""author":{{"displayName":"{a}","accountId":"acc-{a}"}},"#))
+            .unwrap_or_default();
+        format!(r#"{{"id":"{id}",{a}"created":"{created}","items":[{items}]}}"#)
+    }
+
+    fn status(from: &str, to: &str) -> String {
+        format!(
+            r#"{{"field":"status","fieldtype":"jira","from":"1","fromString":"{from}","to":"2","toString":"{to}"}}"#
+        )
+    }
+
+    fn issue(id: &str, key: &str, updated: &str, extra_fields: &str, changelog: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","key":"{key}","fields":{{"created":"2015-11-21T07:03:02.000-0500","updated":"{updated}","status":{{"name":"Done","statusCategory":{{"key":"done"}}}},"assignee":null,"creator":{{"displayName":"Ann"}}{extra_fields}}}{changelog}}}"#
+        )
+    }
+
+    #[test]
+    fn initial_status_order_dst_offsets_workflow_and_missing_author() {
+        let dir = tempfile::tempdir().unwrap();
+        // Histories listed newest first (as some endpoints do); DST changes the offset.
+        let hs = [
+            hist(
+                "3",
+                "2016-03-29T07:19:29.805-0400",
+                Some("Bob"),
+                &status("In Progress", "Done"),
+            ),
+            hist(
+                "2",
+                "2015-11-26T06:34:28.549-0500",
+                None,
+                &format!(
+                    r#"{{"field":"Workflow","fromString":"Old","toString":"New"}},{},{{"field":"assignee","from":null,"fromString":null,"to":"acc-cy","toString":"Cy"}},{{"field":"resolution","toString":"Done"}}"#,
+                    status("To Do", "In Progress")
+                ),
+            ),
+        ];
+        let body = format!(
+            r#"{{"startAt":0,"maxResults":50,"total":1,"issues":[{}]}}"#,
+            issue(
+                "10125",
+                "UT-26",
+                "2016-03-29T07:19:29.805-0400",
+                "",
+                &format!(
+                    r#","changelog":{{"startAt":0,"maxResults":2,"total":2,"histories":[{}]}}"#,
+                    hs.join(",")
+                )
+            )
+        );
+        let p = write(&dir, "search.json", &body);
+        let r = read_many(&[p], &ctx(None)).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                (
+                    "UT-26".into(),
+                    "2015-11-21T12:03:02Z".into(),
+                    s("To Do"),
+                    None,
+                    None,
+                    s("Ann")
+                ),
+                (
+                    "UT-26".into(),
+                    "2015-11-26T11:34:28.549Z".into(),
+                    s("In Progress"),
+                    None,
+                    None,
+                    None
+                ),
+                (
+                    "UT-26".into(),
+                    "2015-11-26T11:34:28.549Z".into(),
+                    None,
+                    s("Cy"),
+                    None,
+                    None
+                ),
+                (
+                    "UT-26".into(),
+                    "2016-03-29T11:19:29.805Z".into(),
+                    s("Done"),
+                    None,
+                    None,
+                    s("Bob")
+                ),
+            ]
+        );
+        assert!(r.hints.current_status.is_empty());
+        assert!(r.warnings.is_empty());
+        assert!(r
+            .batch
+            .created
+            .iter()
+            .all(|c| *c == Some(utc("2015-11-21T12:03:02Z"))));
+    }
+
+    #[test]
+    fn truncated_changelog_is_counted_then_completed_by_changelog_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let h1 = hist(
+            "1",
+            "2015-11-22T07:00:00.000-0500",
+            Some("Bob"),
+            &status("Open", "In Progress"),
+        );
+        let h2 = hist(
+            "2",
+            "2015-11-23T07:00:00.000-0500",
+            Some("Bob"),
+            &status("In Progress", "Done"),
+        );
+        let search = format!(
+            r#"{{"issues":[{}],"isLast":true}}"#,
+            issue(
+                "10125",
+                "UT-26",
+                "2015-11-23T07:00:00.000-0500",
+                "",
+                &format!(
+                    r#","changelog":{{"startAt":0,"maxResults":1,"total":2,"histories":[{h2}]}}"#
+                )
+            )
+        );
+        let sp = write(&dir, "search.json", &search);
+        let r = read_many(&[sp.clone()], &ctx(None)).unwrap();
+        assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
+        let msg = &r.warnings.entries()[0].message;
+        assert!(
+            msg.contains("UT-26") && msg.contains("/rest/api/3/issue/{key}/changelog"),
+            "{msg}"
+        );
+        // Initial status from the only history seen: wrong, hence the warning.
+        assert_eq!(r.batch.status[0].as_deref(), Some("In Progress"));
+
+        // Changelog endpoint pages, one with `self`, one named after the key; overlapping.
+        let page1 = format!(
+            r#"{{"self":"https://x.atlassian.net/rest/api/3/issue/UT-26/changelog?startAt=0&maxResults=1","startAt":0,"maxResults":1,"total":2,"isLast":false,"values":[{h2}]}}"#
+        );
+        let page2 =
+            format!(r#"{{"startAt":1,"maxResults":1,"total":2,"isLast":true,"values":[{h1}]}}"#);
+        let c1 = write(&dir, "cl1.json", &page1);
+        let c2 = write(&dir, "UT-26_changelog_2.json", &page2);
+        let r = read_many(&[c1.clone(), sp.clone(), c2.clone()], &ctx(None)).unwrap();
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings.entries());
+        let st: Vec<Option<String>> = r.batch.status.clone();
+        assert_eq!(st, vec![s("Open"), s("In Progress"), s("Done")]);
+        assert_eq!(r.items, 1);
+        assert_eq!(r.files, vec![(c1, 1, 0), (sp.clone(), 1, 3), (c2, 1, 0)]);
+
+        // A page for an issue that no issue file holds is an error naming it.
+        let orphan = write(
+            &dir,
+            "orphan.json",
+            r#"{"self":"https://x/rest/api/3/issue/ZZ-9/changelog","values":[]}"#,
+        );
+        let e = read_many(&[orphan, sp], &ctx(None))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ZZ-9") && e.contains("search or issue response"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bulkfetch_arrays_concatenated_documents_and_key_renames() {
+        let dir = tempfile::tempdir().unwrap();
+        // An old copy under the old key, then (same id) the moved issue: item id = new key.
+        let old = issue("77", "OLD-1", "2015-11-22T00:00:00.000+0000", "", "");
+        let new = issue("77", "NEW-5", "2015-12-01T00:00:00.000+0000", "", "");
+        let arrays = write(&dir, "issues.json", &format!("[{old}]\n[{new}]\n"));
+        let bulk = format!(
+            r#"{{"issueChangeLogs":[{{"issueId":"77","changeHistories":[{},{}]}}]}}"#,
+            hist(
+                "5",
+                "2015-11-30T00:00:00.000+0000",
+                Some("Bob"),
+                r#"{"field":"Key","fromString":"OLD-1","toString":"NEW-5"},{"field":"project","fromString":"OLD","toString":"NEW"}"#
+            ),
+            hist(
+                "4",
+                "2015-11-25T00:00:00.000+0000",
+                Some("Bob"),
+                &status("Backlog", "Done")
+            )
+        );
+        let b = write(&dir, "bulk.json", &bulk);
+        // A changelog page addressed by the OLD key also joins.
+        let page = write(
+            &dir,
+            "p.json",
+            &format!(
+                r#"{{"self":"https://x/rest/api/2/issue/OLD-1/changelog","total":3,"values":[{}]}}"#,
+                hist(
+                    "6",
+                    "2015-11-26T00:00:00.000+0000",
+                    None,
+                    &status("Done", "Reopened")
+                )
+            ),
+        );
+        let r = read_many(&[arrays, b, page], &ctx(None)).unwrap();
+        assert_eq!(r.items, 1);
+        assert!(r.batch.item_id.iter().all(|i| i == "NEW-5"));
+        assert_eq!(r.batch.status, vec![s("Backlog"), s("Done"), s("Reopened")]);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings.entries());
+    }
+
+    #[test]
+    fn team_field_by_id_by_name_via_names_and_history_items() {
+        let dir = tempfile::tempdir().unwrap();
+        let team_item = r#"{"field":"Team","fieldtype":"custom","fieldId":"customfield_10001","from":"t1","fromString":"Alpha","to":"t2","toString":"Beta"}"#;
+        let with_hist = issue(
+            "1",
+            "T-1",
+            "2016-01-01T00:00:00.000+0000",
+            r#","customfield_10001":{"id":"t2","name":"Beta"}"#,
+            &format!(
+                r#","changelog":{{"histories":[{}]}}"#,
+                hist("9", "2015-12-01T00:00:00.000+0000", Some("Bob"), team_item)
+            ),
+        );
+        let plain = issue(
+            "2",
+            "T-2",
+            "2016-01-01T00:00:00.000+0000",
+            r#","customfield_10001":[{"value":"Gamma"}]"#,
+            "",
+        );
+        let text_team = issue(
+            "3",
+            "T-3",
+            "2016-01-01T00:00:00.000+0000",
+            r#","customfield_10001":"Delta""#,
+            "",
+        );
+        let body = format!(
+            r#"{{"issues":[{with_hist},{plain},{text_team}],"names":{{"customfield_10001":"Team","created":"Created"}}}}"#
+        );
+        let p = write(&dir, "s.json", &body);
+        for configured in ["customfield_10001", "team"] {
+            let r = read_many(&[p.clone()], &ctx(Some(configured))).unwrap();
+            assert_eq!(
+                r.batch.team,
+                vec![s("Alpha"), s("Beta"), s("Gamma"), s("Delta")],
+                "{configured}"
+            );
+        }
+        let r = read_many(&[p], &ctx(None)).unwrap();
+        assert!(r.batch.team.iter().all(Option::is_none));
+        assert_eq!(r.batch.len(), 3);
+    }
+
+    #[test]
+    fn errors_name_file_record_field_and_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids_only = write(
+            &dir,
+            "jql.json",
+            r#"{"issues":[{"id":"10001"}],"isLast":true}"#,
+        );
+        let e = read_many(&[ids_only], &ctx(None)).unwrap_err().to_string();
+        assert!(
+            e.contains("jql.json") && e.contains("10001") && e.contains("fields=*all"),
+            "{e}"
+        );
+
+        let bad_ts = write(
+            &dir,
+            "bad.json",
+            &format!(
+                "[{}]",
+                issue(
+                    "1",
+                    "B-1",
+                    "2016-01-01T00:00:00.000+0000",
+                    "",
+                    &format!(
+                        r#","changelog":{{"histories":[{}]}}"#,
+                        hist("42", "yesterday", None, &status("A", "B"))
+                    )
+                )
+            ),
+        );
+        let e = read_many(&[bad_ts], &ctx(None)).unwrap_err().to_string();
+        assert!(
+            e.contains(r#"issue "B-1" history 42"#) && e.contains("yesterday"),
+            "{e}"
+        );
+
+        let not_json = write(&dir, "trunc.json", r#"{"issues":[{"id":"1","#);
+        let e = read_many(&[not_json], &ctx(None)).unwrap_err().to_string();
+        assert!(e.contains("trunc.json") && e.contains("line 1"), "{e}");
+
+        let other = write(&dir, "other.json", r#"{"hello":1}"#);
+        let e = read_many(&[other], &ctx(None)).unwrap_err().to_string();
+        assert!(
+            e.contains("document 1") && e.contains("not a Jira response"),
+            "{e}"
+        );
+    }
 }

@@ -480,3 +480,31 @@ pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(DataFrame, u64)> {
         .collect()?;
     Ok((sorted, after))
 }
+
+/// The events of a sorted frame at or before `instant` (order kept).
+pub fn until(df: &DataFrame, instant: Ts) -> PolarsResult<DataFrame> {
+    df.clone()
+        .lazy()
+        .filter(Col::Timestamp.expr().lt_eq(lit(instant)))
+        .collect()
+}
+
+/// The distinct statuses of an event frame, sorted.
+pub fn distinct_statuses(df: &DataFrame) -> PolarsResult<Vec<String>> {
+    let u = df
+        .clone()
+        .lazy()
+        .select([Col::Status
+            .expr()
+            .drop_nulls()
+            .unique()
+            .sort(Default::default())])
+        .collect()?;
+    Ok(u.column(Col::Status.name())?
+        .as_materialized_series()
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}

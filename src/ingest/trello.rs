@@ -1,15 +1,1026 @@
-//! Importer: trello (being written; see issue 5).
+//! Trello board JSON export (FORMATS.md §5): `{id, name, cards[], lists[], members[],
+//! actions[], …}`; one card is one work item, its list is its workflow status.
+//!
+//! Responsibility: replay each card's actions into canonical events (METRICS.md §1) and sniff
+//! whether a file is a Trello board export ([`sniff`]).
+//!
+//! Decisions:
+//! - Items are the cards of `cards[]` (archived ones included); actions of cards that are not
+//!   there (deleted, or moved to another board) are ignored. Item id = the card's
+//!   `shortLink` (its `id` when absent). A card in several exports is kept once (the copy
+//!   with the latest `dateLastActivity`); actions are joined across files and kept once by
+//!   action id, so a card moved between two exported boards has one history.
+//! - `actions[]` is newest-first: it is reversed, then each card's actions are ordered by
+//!   date (stable, so ties keep that order).
+//! - Status = the list's **current** name from `lists[]`, looked up by list id: a renamed list
+//!   (`updateList`, e.g. 進行中 → 作業中 in the real export) stays one status, and the config
+//!   maps today's names. The name stored in the action (`listAfter.name`) is used only when the
+//!   list is not in `lists[]`.
+//! - Creation: the first `createCard` / `copyCard` / `convertToCardFromCheckItem` /
+//!   `emailCard` action gives the instant and first list (`data.list`); without one, the
+//!   instant comes from the card id (Mongo ObjectId: seconds in its first 8 hex digits) and
+//!   the first list is the `listBefore` of the earliest move, else the list of a
+//!   `moveCardToBoard`, else the card's current list. A card with neither a creation action
+//!   nor a `moveCardToBoard` lost its early history to the export's action cap (about 1000
+//!   actions): counted as a `truncated_changelog` warning.
+//! - Moves: `updateCard` with `data.listAfter` (or `data.old.idList` and `data.card.idList`).
+//!   `moveCardToBoard` sets the arrival list and the team of the receiving board;
+//!   `moveCardFromBoard` sets nothing (the card leaves this board).
+//! - Archiving (`updateCard` with `data.old.closed`) is not an outcome in Trello: a card can be
+//!   archived from a done list or dropped from a wish list. It sets the status
+//!   `"<list> (archived)"` and unarchiving sets `"<list>"` again, so no outcome is invented:
+//!   `Done (archived)` still matches the `done` pattern, and an archived card of any other
+//!   list can be mapped in the config (e.g. `"In Progress (archived)" = "canceled"`).
+//! - Assignee: members are a set; the assignee is the member added last who is still on the
+//!   card. `addMemberToCard` sets it; `removeMemberFromCard` of the assignee falls back to the
+//!   previously added member still on the card, else `unassigned`. A card with members but no
+//!   member actions has its first member as assignee from creation. Names: `fullName`, else
+//!   `username`, else the member id.
+//! - After the replay, a card whose list or archived flag differs from `cards[]` (missing
+//!   actions) gets one more event at its `dateLastActivity` with the current state (counted
+//!   as `truncated_changelog`).
+//! - Team = `[import] trello_team` or the board's `name`, set on the creation event.
+//! - Actor = the action's `memberCreator` (same name rule). Actions that change none of
+//!   status, assignee or team (comments, renames, positions) are not events.
+//!
+//! Invariants: `source` = `trello` and `created` on every event; no panics on data; errors
+//! name the file, the action or card, the field and the value.
 
 use super::imported::{ImportContext, Imported};
-use crate::error::IngestError;
+use crate::error::{shown, IngestError};
+use crate::model::{Event, Ts};
+use crate::time::{from_unix_seconds, parse_instant, Offset};
+use crate::warning::{WarningKind, Warnings};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Does the head of a file look like this format?
-pub fn sniff(_head: &[u8], _path: &Path) -> bool {
+/// The `source` of every Trello event.
+pub const SOURCE: &str = "trello";
+
+/// Keys only Trello objects carry; a board export's head holds several of them.
+const MARKERS: [&str; 8] = [
+    "\"idOrganization\"",
+    "\"labelNames\"",
+    "\"shortLink\"",
+    "\"idBoard\"",
+    "\"idList\"",
+    "\"idMemberCreator\"",
+    "\"idMembers\"",
+    "\"idShort\"",
+];
+
+/// Actions that create a card on the board.
+const CREATION: [&str; 4] = [
+    "createCard",
+    "copyCard",
+    "convertToCardFromCheckItem",
+    "emailCard",
+];
+
+/// Suffix of the status of an archived card.
+const ARCHIVED: &str = " (archived)";
+
+/// Does the head of a file look like a Trello board export? True when it is a JSON object
+/// with a 24-hex-digit `"id"` (Trello ids are Mongo ObjectIds) and at least two keys only
+/// Trello writes (`idOrganization`, `labelNames`, `shortLink`, `idBoard`, `idList`, …).
+pub fn sniff(head: &[u8], _path: &Path) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let Some(start) = head.iter().position(|c| !c.is_ascii_whitespace()) else {
+        return false;
+    };
+    if head.get(start) != Some(&b'{') {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head);
+    let markers = MARKERS.iter().filter(|m| text.contains(*m)).count();
+    markers >= 2 && has_object_id(&text)
+}
+
+/// Is there a `"id": "<24 hex digits>"` pair in `text`?
+fn has_object_id(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find("\"id\"") {
+        rest = rest.get(i + 4..).unwrap_or("");
+        let v = rest.trim_start();
+        if let Some(v) = v.strip_prefix(':') {
+            if let Some(v) = v.trim_start().strip_prefix('"') {
+                let hex = v.bytes().take_while(u8::is_ascii_hexdigit).count();
+                if hex == 24 && v.as_bytes().get(24) == Some(&b'"') {
+                    return true;
+                }
+            }
+        }
+    }
     false
 }
 
-/// Read every file of this format.
-pub fn read_many(_paths: &[PathBuf], _ctx: &ImportContext) -> Result<Imported, IngestError> {
-    Ok(Imported::default())
+/// A card of `cards[]`.
+struct Card {
+    file: usize,
+    id: String,
+    item: String,
+    list: Option<String>,
+    closed: bool,
+    members: Vec<String>,
+    last_activity: Option<Ts>,
+    team: String,
+}
+
+/// An action, with what the replay needs.
+struct Action {
+    ts: Ts,
+    kind: String,
+    card: String,
+    data: Value,
+    member: Option<String>,
+    actor: Option<String>,
+    team: String,
+}
+
+/// Everything read from the files, joined.
+#[derive(Default)]
+struct Board {
+    lists: BTreeMap<String, String>,
+    members: BTreeMap<String, String>,
+    cards: Vec<Card>,
+    card_index: BTreeMap<String, usize>,
+    actions: Vec<Action>,
+    action_ids: BTreeSet<String>,
+    /// Number of actions per file (for the cap hint in warnings).
+    action_counts: Vec<usize>,
+}
+
+/// Read every Trello board export of the input.
+pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
+    let mut out = Imported::default();
+    let mut board = Board::default();
+    for (fi, path) in paths.iter().enumerate() {
+        read_file(path, fi, ctx, &mut board, &mut out.warnings)?;
+    }
+    if board.cards.is_empty() {
+        return Err(IngestError::Empty {
+            path: paths.first().cloned().unwrap_or_default(),
+            reason: "the Trello board has no cards".into(),
+        });
+    }
+    let mut per_card: BTreeMap<&str, Vec<&Action>> = BTreeMap::new();
+    for a in &board.actions {
+        per_card.entry(a.card.as_str()).or_default().push(a);
+    }
+    let mut files: Vec<(u64, u64)> = vec![(0, 0); paths.len()];
+    let mut items = 0;
+    for card in &board.cards {
+        let mut acts = per_card.remove(card.id.as_str()).unwrap_or_default();
+        acts.sort_by_key(|a| a.ts);
+        let path = paths.get(card.file).map_or(Path::new(""), |p| p.as_path());
+        let n = replay(card, &acts, &board, path, &mut out);
+        if n > 0 {
+            items += 1;
+            if let Some(f) = files.get_mut(card.file) {
+                f.0 += 1;
+                f.1 += n;
+            }
+        }
+    }
+    out.items = items;
+    out.files = paths
+        .iter()
+        .zip(files)
+        .map(|(p, (i, e))| (p.clone(), i, e))
+        .collect();
+    Ok(out)
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut v = v;
+    for k in path {
+        v = v.get(k)?;
+    }
+    v.as_str().filter(|s| !s.is_empty())
+}
+
+/// A person's display name: `fullName`, else `username`, else nothing.
+fn person(v: Option<&Value>) -> Option<String> {
+    let v = v?;
+    str_at(v, &["fullName"])
+        .or_else(|| str_at(v, &["username"]))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn read_file(
+    path: &Path,
+    fi: usize,
+    ctx: &ImportContext,
+    board: &mut Board,
+    warnings: &mut Warnings,
+) -> Result<(), IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let root: Value = serde_json::from_slice(data).map_err(|e| IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: format!("line {} column {}", e.line(), e.column()),
+        reason: format!("{e}; the file is not valid JSON (re-export the board)"),
+    })?;
+    let malformed = |reason: &str| IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: "board".into(),
+        reason: format!(
+            "{reason}; this is not a Trello board export (Menu → Print and export → JSON)"
+        ),
+    };
+    let cards = root
+        .get("cards")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("no `cards` array"))?;
+    let lists = root
+        .get("lists")
+        .and_then(Value::as_array)
+        .ok_or_else(|| malformed("no `lists` array"))?;
+    let board_name = str_at(&root, &["name"])
+        .map(str::to_string)
+        .or_else(|| str_at(&root, &["id"]).map(|id| format!("board {id}")))
+        .unwrap_or_else(|| "Trello".to_string());
+    let team = ctx.options.trello_team.clone().unwrap_or(board_name);
+    for l in lists {
+        if let (Some(id), Some(name)) = (str_at(l, &["id"]), str_at(l, &["name"])) {
+            board
+                .lists
+                .entry(id.to_string())
+                .or_insert_with(|| name.to_string());
+        }
+    }
+    for m in root
+        .get("members")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(id), Some(name)) = (str_at(m, &["id"]), person(Some(m))) {
+            board.members.entry(id.to_string()).or_insert(name);
+        }
+    }
+    let when = |v: &str, record: String, field: &str, w: &mut Warnings| {
+        parse_ts(v, ctx, w).map_err(|reason| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record,
+            field: field.to_string(),
+            value: shown(v),
+            reason: format!("{reason}; fix the value or re-export the board"),
+        })
+    };
+    for (n, c) in cards.iter().enumerate() {
+        let Some(id) = str_at(c, &["id"]) else {
+            warnings.add(WarningKind::RowWithoutItemId, 1, || {
+                format!(
+                    "{}: card {} has no `id` and was skipped",
+                    path.display(),
+                    n + 1
+                )
+            });
+            continue;
+        };
+        let record = format!("card {id:?}");
+        let last_activity = match str_at(c, &["dateLastActivity"]) {
+            Some(v) => Some(when(v, record.clone(), "dateLastActivity", warnings)?),
+            None => None,
+        };
+        let card = Card {
+            file: fi,
+            id: id.to_string(),
+            item: str_at(c, &["shortLink"]).unwrap_or(id).to_string(),
+            list: str_at(c, &["idList"]).map(str::to_string),
+            closed: c.get("closed").and_then(Value::as_bool).unwrap_or(false),
+            members: c
+                .get("idMembers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect(),
+            last_activity,
+            team: team.clone(),
+        };
+        match board.card_index.get(id) {
+            Some(&k) => {
+                if let Some(old) = board.cards.get_mut(k) {
+                    if card.last_activity > old.last_activity {
+                        *old = card;
+                    }
+                }
+            }
+            None => {
+                board.card_index.insert(id.to_string(), board.cards.len());
+                board.cards.push(card);
+            }
+        }
+    }
+    let actions = root
+        .get("actions")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    board.action_counts.push(actions.len());
+    // Newest-first in the file: replay oldest-first.
+    for (n, a) in actions.iter().enumerate().rev() {
+        let Some(card) = str_at(a, &["data", "card", "id"]) else {
+            continue;
+        };
+        let id = str_at(a, &["id"]).map_or_else(|| format!("#{}", n + 1), str::to_string);
+        if !board.action_ids.insert(id.clone()) {
+            continue; // the same action in two exports
+        }
+        let record = format!("action {id:?} ({})", str_at(a, &["type"]).unwrap_or("?"));
+        let Some(date) = str_at(a, &["date"]) else {
+            return Err(IngestError::BadValue {
+                path: path.to_path_buf(),
+                record,
+                field: "date".into(),
+                value: String::new(),
+                reason: "every Trello action has a date; re-export the board".into(),
+            });
+        };
+        let ts = when(date, record, "date", warnings)?;
+        let actor = person(a.get("memberCreator")).or_else(|| {
+            str_at(a, &["idMemberCreator"]).map(|m| {
+                board
+                    .members
+                    .get(m)
+                    .cloned()
+                    .unwrap_or_else(|| m.to_string())
+            })
+        });
+        let member = str_at(a, &["data", "idMember"]).map(|m| {
+            person(a.get("member"))
+                .or_else(|| board.members.get(m).cloned())
+                .unwrap_or_else(|| m.to_string())
+        });
+        board.actions.push(Action {
+            ts,
+            kind: str_at(a, &["type"]).unwrap_or("").to_string(),
+            card: card.to_string(),
+            data: a.get("data").cloned().unwrap_or(Value::Null),
+            member,
+            actor,
+            team: team.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn parse_ts(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, String> {
+    let (ts, how) = parse_instant(v, ctx.tz)?;
+    match how {
+        Offset::Explicit => {}
+        Offset::Local => w.add(WarningKind::TimestampWithoutOffset, 1, || {
+            format!(
+                "Trello date {v:?} has no UTC offset and was read in {}; pass --tz if that is \
+                 wrong",
+                ctx.tz
+            )
+        }),
+        Offset::LocalGap => w.add(WarningKind::TimestampInDstGap, 1, || {
+            format!(
+                "Trello date {v:?} falls in a daylight-saving gap of {} and was moved forward",
+                ctx.tz
+            )
+        }),
+    }
+    Ok(ts)
+}
+
+/// Creation instant from a Mongo ObjectId (seconds since the epoch in its first 8 hex digits).
+fn object_id_time(id: &str) -> Option<Ts> {
+    let hex = id.get(..8)?;
+    let secs = u32::from_str_radix(hex, 16).ok()?;
+    Some(from_unix_seconds(secs as i64))
+}
+
+/// The id of the list an action moved the card to, if it is a move.
+fn list_after(a: &Action) -> Option<(&str, Option<&str>)> {
+    if a.kind != "updateCard" {
+        return None;
+    }
+    if let Some(id) = str_at(&a.data, &["listAfter", "id"]) {
+        return Some((id, str_at(&a.data, &["listAfter", "name"])));
+    }
+    a.data.get("old").and_then(|o| o.get("idList"))?;
+    str_at(&a.data, &["card", "idList"]).map(|id| (id, None))
+}
+
+/// Replay one card's actions (time-ordered) into events; returns how many were pushed.
+fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut Imported) -> u64 {
+    let list_name = |id: &str, fallback: Option<&str>| -> String {
+        board
+            .lists
+            .get(id)
+            .cloned()
+            .or_else(|| fallback.map(str::to_string))
+            .unwrap_or_else(|| format!("list {id}"))
+    };
+    let status_of = |list: &str, archived: bool| -> String {
+        if archived {
+            format!("{list}{ARCHIVED}")
+        } else {
+            list.to_string()
+        }
+    };
+    let creation = acts
+        .iter()
+        .find(|a| CREATION.contains(&a.kind.as_str()))
+        .copied();
+    let arrival = acts.iter().find(|a| a.kind == "moveCardToBoard").copied();
+    let created = creation
+        .map(|a| a.ts)
+        .or_else(|| object_id_time(&card.id))
+        .or_else(|| acts.first().map(|a| a.ts))
+        .or(card.last_activity);
+    let Some(created) = created else {
+        out.warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
+            format!(
+                "{}: Trello card {:?} has no creation time (its id is not an ObjectId and it \
+                 has no actions or dateLastActivity) and was skipped",
+                path.display(),
+                card.item
+            )
+        });
+        return 0;
+    };
+    if creation.is_none() && arrival.is_none() {
+        let cap = board.action_counts.get(card.file).copied().unwrap_or(0);
+        out.warnings.add(WarningKind::TruncatedChangelog, 1, || {
+            format!(
+                "{}: Trello card {:?} has no createCard action (the export holds {cap} actions; \
+                 board exports keep only the most recent ones): its creation time comes from \
+                 the card id and its first list from its earliest known move; export the \
+                 board's actions with paging for the full history",
+                path.display(),
+                card.item
+            )
+        });
+    }
+    // The first list, as (id, name in the action).
+    let first_move = acts.iter().find(|a| list_after(a).is_some()).copied();
+    let first_list: Option<(String, Option<String>)> = creation
+        .and_then(|a| str_at(&a.data, &["list", "id"]).map(|id| (a, id)))
+        .or_else(|| {
+            first_move.and_then(|a| str_at(&a.data, &["listBefore", "id"]).map(|id| (a, id)))
+        })
+        .or_else(|| arrival.and_then(|a| str_at(&a.data, &["list", "id"]).map(|id| (a, id))))
+        .map(|(a, id)| {
+            let name = str_at(&a.data, &["list", "name"])
+                .or_else(|| str_at(&a.data, &["listBefore", "name"]))
+                .map(str::to_string);
+            (id.to_string(), name)
+        })
+        .or_else(|| card.list.clone().map(|id| (id, None)));
+    // The first archived flag: an unarchive as the first archive action means it was archived.
+    let first_archive = acts.iter().find_map(|a| {
+        if a.kind != "updateCard" {
+            return None;
+        }
+        a.data.get("old")?.get("closed")?.as_bool()
+    });
+    let mut archived = first_archive.unwrap_or(false);
+    let mut list: Option<(String, String)> =
+        first_list.map(|(id, name)| (list_name(&id, name.as_deref()), id));
+    let mut held: Vec<String> = Vec::new();
+    let has_member_actions = acts
+        .iter()
+        .any(|a| matches!(a.kind.as_str(), "addMemberToCard" | "removeMemberFromCard"));
+    let mut assignee: Option<String> = None;
+    if !has_member_actions {
+        if let Some(m) = card.members.first() {
+            held = card.members.clone();
+            assignee = Some(board.members.get(m).cloned().unwrap_or_else(|| m.clone()));
+        }
+    }
+    let mut events: Vec<Event> = Vec::new();
+    let base = |ts: Ts| Event {
+        item_id: card.item.clone(),
+        timestamp: ts,
+        source: Some(SOURCE.to_string()),
+        created: Some(created),
+        ..Event::default()
+    };
+    events.push(Event {
+        status: list.as_ref().map(|(name, _)| status_of(name, archived)),
+        assignee: assignee.clone(),
+        team: Some(
+            creation
+                .or(arrival)
+                .map_or_else(|| card.team.clone(), |a| a.team.clone()),
+        ),
+        actor: creation.and_then(|a| a.actor.clone()),
+        ..base(created)
+    });
+    for a in acts {
+        if creation.is_some_and(|c| std::ptr::eq(c, *a)) {
+            continue;
+        }
+        let mut e = Event {
+            actor: a.actor.clone(),
+            ..base(a.ts)
+        };
+        let mut status_changed = false;
+        match a.kind.as_str() {
+            "updateCard" => {
+                if let Some((id, name)) = list_after(a) {
+                    list = Some((list_name(id, name), id.to_string()));
+                    status_changed = true;
+                }
+                if let Some(old) = a.data.get("old").and_then(|o| o.get("closed")) {
+                    let now = a.data.get("card").and_then(|c| c.get("closed"));
+                    archived = match (now.and_then(Value::as_bool), old.as_bool()) {
+                        (Some(n), _) => n,
+                        (None, Some(o)) => !o,
+                        (None, None) => archived,
+                    };
+                    status_changed = true;
+                }
+            }
+            "moveCardToBoard" => {
+                if let Some(id) = str_at(&a.data, &["list", "id"]) {
+                    list = Some((
+                        list_name(id, str_at(&a.data, &["list", "name"])),
+                        id.to_string(),
+                    ));
+                    status_changed = true;
+                }
+                e.team = Some(a.team.clone());
+            }
+            "addMemberToCard" => {
+                if let (Some(m), Some(name)) = (str_at(&a.data, &["idMember"]), &a.member) {
+                    held.retain(|x| x != m);
+                    held.push(m.to_string());
+                    if assignee.as_ref() != Some(name) {
+                        assignee = Some(name.clone());
+                        e.assignee = assignee.clone();
+                    }
+                }
+            }
+            "removeMemberFromCard" => {
+                if let Some(m) = str_at(&a.data, &["idMember"]) {
+                    let was_current = held.last().map(String::as_str) == Some(m);
+                    held.retain(|x| x != m);
+                    if was_current {
+                        let next = held.last().map_or_else(
+                            || "unassigned".to_string(),
+                            |id| board.members.get(id).cloned().unwrap_or_else(|| id.clone()),
+                        );
+                        if assignee.as_ref() != Some(&next) {
+                            assignee = Some(next);
+                            e.assignee = assignee.clone();
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if status_changed {
+            e.status = list.as_ref().map(|(name, _)| status_of(name, archived));
+        }
+        if e.status.is_some() || e.assignee.is_some() || e.team.is_some() {
+            events.push(e);
+        }
+    }
+    // Reconcile with the card's current state (actions missing from the export).
+    let now_list = card.list.as_deref();
+    let replayed_list = list.as_ref().map(|(_, id)| id.as_str());
+    if now_list.is_some() && (now_list != replayed_list || archived != card.closed) {
+        let last = events.last().map_or(created, |e| e.timestamp);
+        let at = card.last_activity.map_or(last, |t| t.max(last));
+        let id = now_list.unwrap_or_default();
+        let status = status_of(&list_name(id, None), card.closed);
+        out.warnings.add(WarningKind::TruncatedChangelog, 1, || {
+            format!(
+                "{}: Trello card {:?}: its actions end in another list or archive state than \
+                 the card itself; its current status {status:?} was set at its last activity",
+                path.display(),
+                card.item
+            )
+        });
+        events.push(Event {
+            status: Some(status),
+            ..base(at)
+        });
+    }
+    if let Some(id) = now_list {
+        out.hints.current_status.insert(
+            card.item.clone(),
+            status_of(&list_name(id, None), card.closed),
+        );
+    }
+    let n = events.len() as u64;
+    for e in events {
+        out.batch.push(e);
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::imported::ImportOptions;
+    use crate::time::format_instant;
+    use chrono_tz::Tz;
+    use serde_json::json;
+    use std::io::Write;
+
+    fn ctx() -> ImportContext {
+        ImportContext {
+            tz: Tz::UTC,
+            options: ImportOptions::default(),
+        }
+    }
+
+    fn s(v: &str) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    fn dataset(rel: &str) -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets")).join(rel)
+    }
+
+    fn real() -> Imported {
+        read_many(
+            &[dataset("trello/miyamae_clipkit_board_export_2015.json")],
+            &ctx(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    type Row = (String, Option<String>, Option<String>);
+
+    /// Events of one item as (instant, status, assignee).
+    fn timeline(r: &Imported, id: &str) -> Vec<Row> {
+        let b = &r.batch;
+        (0..b.len())
+            .filter(|&i| b.item_id[i] == id)
+            .map(|i| {
+                (
+                    format_instant(b.timestamp[i]),
+                    b.status[i].clone(),
+                    b.assignee[i].clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn row(t: &str, status: Option<&str>, assignee: Option<&str>) -> Row {
+        (
+            t.to_string(),
+            status.map(str::to_string),
+            assignee.map(str::to_string),
+        )
+    }
+
+    // Independent check (python3, json.load of the same file, replaying reversed actions):
+    // 67 cards, 5 lists, 264 actions (sorted oldest-first once reversed), every card has a
+    // createCard action and no action names a card outside cards[]; 71 updateCard moves
+    // (old.idList), 3 archive changes (old.closed), 12 assignee changes (11 adds, 1 removal
+    // of the current member) → 67 + 71 + 3 + 12 = 153 events and 71 + 3 = 74 status changes.
+    // Two moves name the list 進行中, renamed to 作業中 later. Final lists: クローズ 27,
+    // やりたいこと 24 (+1 archived), やること 8, 作業中 7. Card 9pTg4wKh (ObjectId time
+    // 1420885690) was created 2015-01-10T10:28:10.460Z.
+    #[test]
+    fn real_clipkit_board() {
+        let r = real();
+        assert_eq!(r.items, 67);
+        assert_eq!(r.batch.len(), 153);
+        assert_eq!(r.files.len(), 1);
+        assert_eq!((r.files[0].1, r.files[0].2), (67, 153));
+        assert!(r
+            .batch
+            .source
+            .iter()
+            .all(|v| v.as_deref() == Some("trello")));
+        assert!(r.batch.created.iter().all(Option::is_some));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings.entries());
+        let ids: BTreeSet<&String> = r.batch.item_id.iter().collect();
+        assert_eq!(ids.len(), 67);
+        let mut changes = 0;
+        let mut finals: BTreeMap<String, usize> = BTreeMap::new();
+        for id in &ids {
+            let st: Vec<String> = timeline(&r, id).into_iter().filter_map(|x| x.1).collect();
+            changes += st.windows(2).filter(|w| w[0] != w[1]).count();
+            *finals
+                .entry(st.last().cloned().unwrap_or_default())
+                .or_default() += 1;
+        }
+        assert_eq!(changes, 74);
+        assert_eq!(
+            finals.into_iter().collect::<Vec<_>>(),
+            [
+                ("やりたいこと".to_string(), 24),
+                ("やりたいこと (archived)".to_string(), 1),
+                ("やること".to_string(), 8),
+                ("クローズ".to_string(), 27),
+                ("作業中".to_string(), 7),
+            ]
+        );
+        // The renamed list keeps its current name.
+        assert!(!r
+            .batch
+            .status
+            .iter()
+            .any(|v| v.as_deref() == Some("進行中")));
+        assert_eq!(
+            timeline(&r, "9pTg4wKh"),
+            [
+                row("2015-01-10T10:28:10.460Z", Some("やること"), None),
+                row("2015-01-10T10:28:26.471Z", None, Some("みやまえ")),
+                row("2015-01-10T10:28:58.546Z", None, Some("unassigned")),
+                row(
+                    "2015-01-10T10:29:11.275Z",
+                    Some("やること (archived)"),
+                    None
+                ),
+                row("2015-01-10T10:29:27.063Z", Some("やること"), None),
+                row("2015-01-10T10:47:39.069Z", None, Some("みやまえ")),
+                row("2015-01-14T10:31:57.314Z", Some("作業中"), None),
+                row("2015-01-14T10:36:46.814Z", Some("やること"), None),
+                row("2015-01-15T07:58:17.146Z", Some("作業中"), None),
+                row("2015-01-15T09:40:05.149Z", Some("クローズ"), None),
+            ]
+        );
+        assert_eq!(
+            timeline(&r, "uaHu9run"),
+            [
+                row("2015-03-02T06:53:56.999Z", Some("やること"), None),
+                row("2015-03-04T12:17:23.715Z", Some("クローズ"), None),
+            ]
+        );
+        let i = r
+            .batch
+            .item_id
+            .iter()
+            .position(|x| x == "9pTg4wKh")
+            .unwrap();
+        assert_eq!(r.batch.team[i], s("Clipkit"));
+        assert_eq!(r.batch.actor[i], s("みやまえ"));
+        assert_eq!(
+            r.hints.current_status["WRVSl4ql"],
+            "やりたいこと (archived)"
+        );
+        assert_eq!(r.hints.current_status.len(), 67);
+    }
+
+    fn temp(v: &Value) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+        f.write_all(v.to_string().as_bytes()).unwrap();
+        f
+    }
+
+    fn read_json(boards: &[Value], ctx: &ImportContext) -> Result<Imported, IngestError> {
+        let files: Vec<_> = boards.iter().map(temp).collect();
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path().to_path_buf()).collect();
+        read_many(&paths, ctx)
+    }
+
+    const L1: &str = "5f0000000000000000000001";
+    const L2: &str = "5f0000000000000000000002";
+    const L3: &str = "5f0000000000000000000003";
+    // 0x5f000000 = 1593835520 = 2020-07-04T04:05:20Z
+    const C1: &str = "5f000000aaaaaaaaaaaaaaaa";
+
+    fn board(actions: Vec<Value>, card_list: &str, closed: bool, members: Vec<&str>) -> Value {
+        json!({
+            "id": "5e0000000000000000000000", "name": "Team Board", "idOrganization": "x",
+            "labelNames": {},
+            "lists": [{"id": L1, "name": "To Do"}, {"id": L2, "name": "Doing"}, {"id": L3, "name": "Done"}],
+            "members": [{"id": "m1", "fullName": "Ann", "username": "ann"}, {"id": "m2", "fullName": "", "username": "bob"}],
+            "cards": [{"id": C1, "shortLink": "AbCd", "idList": card_list, "closed": closed,
+                       "idMembers": members, "dateLastActivity": "2020-08-01T00:00:00.000Z"}],
+            "actions": actions,
+        })
+    }
+
+    fn move_(id: &str, date: &str, from: (&str, &str), to: (&str, &str)) -> Value {
+        json!({"id": id, "type": "updateCard", "date": date, "idMemberCreator": "m2",
+               "data": {"card": {"id": C1}, "listBefore": {"id": from.0, "name": from.1},
+                        "listAfter": {"id": to.0, "name": to.1}, "old": {"idList": from.0}}})
+    }
+
+    fn member(id: &str, kind: &str, date: &str, m: &str) -> Value {
+        json!({"id": id, "type": kind, "date": date, "data": {"card": {"id": C1}, "idMember": m}})
+    }
+
+    #[test]
+    fn truncated_history_uses_the_object_id_and_the_first_list_before() {
+        // Newest first; no createCard; the list was renamed "Doing" after "In progress".
+        let b = board(
+            vec![
+                move_("a3", "2020-07-10T00:00:00Z", (L2, "Doing"), (L3, "Done")),
+                move_(
+                    "a2",
+                    "2020-07-08T00:00:00Z",
+                    (L1, "To Do"),
+                    (L2, "In progress"),
+                ),
+            ],
+            L3,
+            false,
+            vec![],
+        );
+        let r = read_json(&[b], &ctx()).unwrap();
+        assert_eq!(
+            timeline(&r, "AbCd"),
+            [
+                row("2020-07-04T04:05:20Z", Some("To Do"), None),
+                row("2020-07-08T00:00:00Z", Some("Doing"), None),
+                row("2020-07-10T00:00:00Z", Some("Done"), None),
+            ]
+        );
+        assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
+        assert_eq!(r.batch.actor[1], s("bob"));
+        assert_eq!(r.batch.team[0], s("Team Board"));
+        assert!(r
+            .batch
+            .created
+            .iter()
+            .all(|c| *c == Some(1_593_835_520_000_000)));
+        // The team option beats the board name.
+        let mut c = ctx();
+        c.options.trello_team = Some("Payments".into());
+        let b = board(vec![], L1, false, vec!["m1", "m2"]);
+        let r = read_json(&[b], &c).unwrap();
+        assert_eq!(r.batch.team, [s("Payments")]);
+        // No actions: created from the id, in its current list, first member assigned.
+        assert_eq!(
+            timeline(&r, "AbCd"),
+            [row("2020-07-04T04:05:20Z", Some("To Do"), Some("Ann"))]
+        );
+    }
+
+    #[test]
+    fn members_archive_and_reconciliation() {
+        let b = board(
+            vec![
+                json!({"id": "a9", "type": "updateCard", "date": "2020-07-09T00:00:00Z",
+                       "data": {"card": {"id": C1, "closed": true}, "list": {"id": L1}, "old": {"closed": false}}}),
+                member("a8", "removeMemberFromCard", "2020-07-08T00:00:00Z", "m2"),
+                member("a7", "removeMemberFromCard", "2020-07-07T00:00:00Z", "m1"),
+                member("a6", "addMemberToCard", "2020-07-06T00:00:00Z", "m1"),
+                member("a5", "addMemberToCard", "2020-07-05T00:00:00Z", "m2"),
+                json!({"id": "a4", "type": "commentCard", "date": "2020-07-05T00:00:00Z",
+                       "data": {"card": {"id": C1}, "text": "hi"}}),
+                json!({"id": "a1", "type": "createCard", "date": "2020-07-04T04:05:21.500Z",
+                       "memberCreator": {"fullName": "Ann"},
+                       "data": {"card": {"id": C1}, "list": {"id": L1, "name": "To Do"}}}),
+                // An action of a card that is not on the board is ignored.
+                json!({"id": "a0", "type": "createCard", "date": "2020-07-01T00:00:00Z",
+                       "data": {"card": {"id": "5f000000bbbbbbbbbbbbbbbb"}, "list": {"id": L1}}}),
+            ],
+            // The card is in Done (a move is missing from the export) and archived.
+            L3,
+            true,
+            vec![],
+        );
+        let r = read_json(&[b], &ctx()).unwrap();
+        assert_eq!(r.items, 1);
+        assert_eq!(
+            timeline(&r, "AbCd"),
+            [
+                row("2020-07-04T04:05:21.500Z", Some("To Do"), None),
+                row("2020-07-05T00:00:00Z", None, Some("bob")),
+                row("2020-07-06T00:00:00Z", None, Some("Ann")),
+                row("2020-07-07T00:00:00Z", None, Some("bob")),
+                row("2020-07-08T00:00:00Z", None, Some("unassigned")),
+                row("2020-07-09T00:00:00Z", Some("To Do (archived)"), None),
+                row("2020-08-01T00:00:00Z", Some("Done (archived)"), None),
+            ]
+        );
+        assert_eq!(r.batch.actor[0], s("Ann"));
+        assert!(r
+            .batch
+            .created
+            .iter()
+            .all(|c| *c == Some(1_593_835_521_500_000)));
+        assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
+        assert_eq!(r.hints.current_status["AbCd"], "Done (archived)");
+    }
+
+    #[test]
+    fn a_card_in_two_exports_is_one_item_with_the_actions_joined() {
+        let create = json!({"id": "a1", "type": "createCard", "date": "2020-07-05T00:00:00Z",
+                            "data": {"card": {"id": C1}, "list": {"id": L1}}});
+        let older = board(vec![create.clone()], L1, false, vec![]);
+        let newer = board(
+            vec![
+                move_("a2", "2020-07-06T00:00:00Z", (L1, "To Do"), (L2, "Doing")),
+                create,
+            ],
+            L2,
+            false,
+            vec![],
+        );
+        let mut newer = newer;
+        newer["cards"][0]["dateLastActivity"] = json!("2020-09-01T00:00:00Z");
+        let r = read_json(&[older, newer], &ctx()).unwrap();
+        assert_eq!(r.items, 1);
+        assert_eq!(
+            timeline(&r, "AbCd"),
+            [
+                row("2020-07-05T00:00:00Z", Some("To Do"), None),
+                row("2020-07-06T00:00:00Z", Some("Doing"), None),
+            ]
+        );
+        assert!(r.warnings.is_empty());
+        assert_eq!(
+            r.files.iter().map(|f| (f.1, f.2)).collect::<Vec<_>>(),
+            [(0, 0), (1, 2)]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_action_and_the_value() {
+        let b = board(
+            vec![
+                json!({"id": "zz", "type": "updateCard", "date": "last tuesday",
+                        "data": {"card": {"id": C1}}}),
+            ],
+            L1,
+            false,
+            vec![],
+        );
+        match read_json(&[b], &ctx()) {
+            Err(IngestError::BadValue {
+                record,
+                field,
+                value,
+                ..
+            }) => {
+                assert_eq!(record, "action \"zz\" (updateCard)");
+                assert_eq!(field, "date");
+                assert_eq!(value, "last tuesday");
+            }
+            other => panic!("expected BadValue, got {other:?}"),
+        }
+        assert!(matches!(
+            read_json(&[json!({"id": "x", "name": "n"})], &ctx()),
+            Err(IngestError::Malformed { .. })
+        ));
+        let empty = json!({"id": "x", "cards": [], "lists": []});
+        assert!(matches!(
+            read_json(&[empty], &ctx()),
+            Err(IngestError::Empty { .. })
+        ));
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), "{\"cards\": [").unwrap();
+        assert!(matches!(
+            read_many(&[f.path().to_path_buf()], &ctx()),
+            Err(IngestError::Malformed { .. })
+        ));
+    }
+
+    fn head(rel: &str) -> Vec<u8> {
+        std::fs::read(dataset(rel))
+            .unwrap()
+            .into_iter()
+            .take(8192)
+            .collect()
+    }
+
+    #[test]
+    fn sniffing() {
+        let p = Path::new("board.json");
+        assert!(sniff(
+            &head("trello/miyamae_clipkit_board_export_2015.json"),
+            p
+        ));
+        let pretty = serde_json::to_string_pretty(&board(vec![], L1, false, vec![])).unwrap();
+        assert!(sniff(pretty.as_bytes(), p));
+        for other in [
+            "jira/go-jira_issues_in_sprint_with_changelog.json",
+            "jira/perceval_fiware_jira_server_search_page1.json",
+            "github/pygithub_issue28.json",
+            "github/pygithub_issue28_timeline.json",
+            "github/octokit_paginate-issues_raw-fixture.json",
+            "github/perceval_graphql_timeline_github_events_page_1.json",
+            "azure_devops/msdocs_5.1_updates_GET__list_of_workitem_updates.json",
+            "azure_devops/msdocs_5.1_workItemRevisions_GET__wit_reporting_workItemRevisions.json",
+            "ocel/pm4py_ocel20_example.jsonocel",
+            "xes/running-example.xes",
+            "linear/lianer_linear_export_2026_jsdate_34col.csv",
+        ] {
+            assert!(!sniff(&head(other), p), "{other}");
+        }
+        assert!(!sniff(
+            b"item_id,timestamp,status\n1,2024-01-01T00:00:00Z,a\n",
+            p
+        ));
+        // An array of actions is not a board export.
+        assert!(!sniff(
+            b"[{\"id\":\"54f6f810a0f3cc9112b8d3e3\",\"idMemberCreator\":\"x\",\"idBoard\":\"y\"}]",
+            p
+        ));
+        assert!(!sniff(b"", p));
+        assert!(has_object_id("{ \"id\" : \"54b0fd8dee901a913afe5f84\" }"));
+        assert!(!has_object_id("{\"id\":\"54b0fd8dee901a913afe5f84aa\"}"));
+        assert!(!has_object_id("{\"id\": 1234}"));
+    }
 }

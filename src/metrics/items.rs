@@ -93,12 +93,16 @@ pub struct ItemRecord {
     /// Category in force from each instant on (first at `created`), up to the item's end;
     /// for day-by-day counts.
     pub category_changes: Vec<(Ts, Category)>,
+    /// Status in force from each instant on (first at `created`), up to the item's end.
+    pub status_changes: Vec<(Ts, String)>,
     /// Team sequence with the instant each team took over.
     pub team_seq: Vec<(Ts, String)>,
     /// Assignee sequence.
     pub assignee_seq: Vec<String>,
     /// First reopen or backward move.
     pub first_rework: Option<Ts>,
+    /// Distinct event sources (tools) the item passed through.
+    pub sources: Vec<String>,
 }
 
 impl ItemRecord {
@@ -120,6 +124,11 @@ impl ItemRecord {
     /// Listed in items.csv: in scope, or open at `as_of`.
     pub fn listed(&self) -> bool {
         self.in_period || self.outcome == Outcome::Open
+    }
+
+    /// The status in force at `as_of` (or at finish).
+    pub fn current_status(&self) -> Option<&str> {
+        self.status_changes.last().map(|s| s.1.as_str())
     }
 
     /// Team name or "" when none.
@@ -161,6 +170,12 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
         }
         v
     };
+    let status_changes: Vec<(Ts, String)> = t
+        .intervals
+        .iter()
+        .filter(|i| i.start <= end || i.start == t.created)
+        .map(|i| (i.start.min(end), i.status.to_string()))
+        .collect();
     let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
     let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -195,6 +210,7 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
         has_status: !t.intervals.is_empty(),
         status_time,
         category_changes,
+        status_changes,
         team_seq: t
             .team_seq
             .iter()
@@ -202,6 +218,7 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
             .collect(),
         assignee_seq: t.assignee_seq.iter().map(|(_, s)| s.to_string()).collect(),
         first_rework,
+        sources: t.sources.iter().map(|s| s.to_string()).collect(),
     }
 }
 

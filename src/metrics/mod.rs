@@ -5,15 +5,24 @@
 //! one [`items::ItemRecord`] per item; the aggregate metrics (percentiles, throughput, flow
 //! efficiency, rates) work on those records.
 
+pub mod aging;
 pub mod backward_moves;
+pub mod blockers;
 pub mod case_duration;
+pub mod consistency;
+pub mod cumulative_flow;
 pub mod cycle_time;
 pub mod flow_efficiency;
+pub mod forecast;
+pub mod handoff_cost;
 pub mod handoffs;
 pub mod items;
 pub mod lead_time;
 pub mod lifecycle;
 pub mod percentiles;
+pub mod ping_pong;
 pub mod reopens;
+pub mod signals;
 pub mod throughput;
 pub mod time_in_status;
+pub mod tool_sprawl;

@@ -11,10 +11,11 @@
 
 use super::*;
 use crate::chart::{self, ScatterPoint, StatusBar};
-use crate::ingest::inventory::ToolRow;
-use crate::metrics::handoffs::{self, PairCounts};
+use crate::config::{Blockers as BlockerCfg, Forecast, Signals, Verdict as VerdictCfg};
+use crate::ingest::inventory::{RosterRow, ToolRow};
+use crate::metrics::handoffs;
 use crate::metrics::lifecycle::Outcome;
-use crate::metrics::percentiles::{self, stats};
+use crate::metrics::percentiles::stats;
 use crate::metrics::{flow_efficiency, reopens, throughput};
 use crate::model::{days, Category, Ts};
 use crate::status::Rule;
@@ -40,6 +41,19 @@ pub struct BuildInput<'a> {
     pub tools: &'a [ToolRow],
     /// Warnings so far (ingest).
     pub warnings: Warnings,
+    /// Records of the previous period of equal length (computed with its own `as_of`), when
+    /// a period was given.
+    pub previous: Option<Vec<ItemRecord>>,
+    /// Forecast settings.
+    pub forecast: &'a Forecast,
+    /// Roster rows (head counts).
+    pub roster: &'a [RosterRow],
+    /// `[signals]`.
+    pub signals: &'a Signals,
+    /// `[verdict]`.
+    pub verdict: &'a VerdictCfg,
+    /// `[blockers]`.
+    pub blockers: &'a BlockerCfg,
 }
 
 /// The last category of an item as of `as_of`.
@@ -99,6 +113,12 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         tz,
         tools,
         mut warnings,
+        previous,
+        forecast,
+        roster,
+        signals,
+        verdict,
+        blockers,
     } = input;
     let all = Group {
         in_scope: records.iter().filter(|r| r.in_scope()).collect(),
@@ -127,6 +147,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     // Per team.
     let overall_p85 = cycle.p85;
     let mut teams = Vec::new();
+    let mut team_cycle = Vec::new();
     let mut throughput_rows: Vec<Vec<Cell>> = grid
         .iter()
         .zip(&weekly)
@@ -140,7 +161,8 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             wip: all.wip.iter().filter(of).copied().collect(),
         };
         let (l, c, f, rt, rr) = group_figures(&g);
-        let p85 = if c.n >= 10 { c.p85 } else { overall_p85 };
+        let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
+        team_cycle.push(c);
         if !g.in_scope.is_empty() || !g.done.is_empty() {
             let wk = throughput::weekly_counts(&grid, g.done.iter().filter_map(|r| r.finished), tz);
             throughput_rows.extend(
@@ -168,6 +190,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             at_risk: at_risk(&g.wip, p85, as_of),
             workflow_similarity: None,
             signals: None,
+            signal_states: Vec::new(),
         });
     }
 
@@ -278,46 +301,94 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
     bars.retain(|b| !b.category.is_terminal());
 
-    // Handoff matrix and handover pairs (items in scope).
-    let mut matrix = PairCounts::new();
-    let mut pairs = PairCounts::new();
-    for r in &all.in_scope {
-        for w in r.team_seq.windows(2) {
-            *matrix.entry((w[0].1.clone(), w[1].1.clone())).or_insert(0) += 1;
+    // Status order for charts: by category, then by time spent.
+    let status_order: Vec<(String, Category)> = bars
+        .iter()
+        .map(|b| (b.status.clone(), b.category))
+        .collect();
+    let team_list: Vec<String> = team_names.iter().cloned().collect();
+    let grid = (grid_from, grid_to);
+    let flow = super::flow::build(&super::flow::FlowInput {
+        records: &records,
+        period,
+        as_of,
+        tz,
+        grid,
+        teams: &team_list,
+        cycle,
+        team_cycle: &team_cycle,
+        forecast,
+        status_order: &status_order,
+    });
+    let hand = super::handoff_section::build(&records, period, &team_list);
+    let sprawl =
+        super::sprawl_section::build(&records, tools, roster, &team_list, signals.utilisation);
+    let decision = super::verdict_section::build(super::verdict_section::VerdictInput {
+        records: &records,
+        period,
+        as_of,
+        teams: &mut teams,
+        sprawl: &sprawl,
+        aging_over: &flow.aging_over,
+        team_change_rate: rates.map(|x| x.1),
+        signals,
+        verdict,
+        blockers,
+    });
+
+    // Comparison with the previous period of equal length.
+    let current = super::comparison::figures(&records, None, period, grid, tz);
+    let mut comparison_pairs = Vec::new();
+    let mut moves = Vec::new();
+    if let (Some(prev), Some((from, to))) = (&previous, period) {
+        let pp = Some((from - (to - from), from));
+        let pgrid = (from - (to - from), from - 1);
+        comparison_pairs.push((
+            "*".to_string(),
+            current.clone(),
+            super::comparison::figures(prev, None, pp, pgrid, tz),
+        ));
+        for t in &team_list {
+            comparison_pairs.push((
+                t.clone(),
+                super::comparison::figures(&records, Some(t), period, grid, tz),
+                super::comparison::figures(prev, Some(t), pp, pgrid, tz),
+            ));
         }
-        for w in r.assignee_seq.windows(2) {
-            *pairs.entry((w[0].clone(), w[1].clone())).or_insert(0) += 1;
-        }
+        moves = super::comparison::team_moves(&comparison_pairs);
     }
-    let pair_rows = |m: &PairCounts| -> Vec<Vec<Cell>> {
-        m.iter()
-            .map(|((a, b), n)| vec![a.as_str().into(), b.as_str().into(), (*n).into()])
-            .collect()
-    };
+    let headline = super::comparison::headline(&current, comparison_pairs.first().map(|p| &p.2));
 
     // Charts (rendered in parallel: plotters work is independent per chart).
-    let points: Vec<ScatterPoint> = all
-        .done
-        .iter()
-        .filter_map(|r| {
-            Some(ScatterPoint {
-                finished: r.finished?,
-                cycle_days: r.cycle_time_days?,
+    let points: Vec<ScatterPoint> = thin(
+        all.done
+            .iter()
+            .filter_map(|r| {
+                Some(ScatterPoint {
+                    finished: r.finished?,
+                    cycle_days: r.cycle_time_days?,
+                })
             })
-        })
-        .collect();
-    let jobs: Vec<Box<dyn Fn() -> Result<chart::Chart, chart::ChartError> + Send + Sync>> = vec![
-        Box::new(|| {
-            chart::cycle_time_scatter(
-                &points,
-                cycle.p50.unwrap_or(0.0),
-                cycle.p85.unwrap_or(0.0),
-                cycle.p95.unwrap_or(0.0),
-            )
-        }),
-        Box::new(|| chart::time_in_status(&bars)),
+            .collect(),
+        MAX_POINTS,
+    );
+    let (p50, p85, p95) = (
+        cycle.p50.unwrap_or(0.0),
+        cycle.p85.unwrap_or(0.0),
+        cycle.p95.unwrap_or(0.0),
+    );
+    let bars_c = bars.clone();
+    let mut jobs: Vec<super::flow::ChartJob> = vec![
+        Box::new(move || chart::cycle_time_scatter(&points, p50, p85, p95)),
+        Box::new(move || chart::time_in_status(&bars_c)),
     ];
-    let charts: Vec<chart::Chart> = jobs.par_iter().map(|j| j()).collect::<Result<_, _>>()?;
+    jobs.extend(flow.charts);
+    jobs.extend(hand.charts);
+    jobs.extend(sprawl.parts.charts);
+    let charts: Vec<chart::Chart> = jobs
+        .into_par_iter()
+        .map(|j| j())
+        .collect::<Result<_, _>>()?;
 
     // Takeaways written from the data.
     let mut takeaways = Vec::new();
@@ -329,6 +400,14 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 cycle.n,
                 fmt1(p50),
                 fmt1(p85)
+            ),
+        });
+        takeaways.push(Takeaway {
+            about: "cycle_time_histogram".into(),
+            text: format!(
+                "Most items finish within {} days; 5% take longer than {} days.",
+                fmt1(p85),
+                fmt1(cycle.p95.unwrap_or(p85))
             ),
         });
     }
@@ -360,6 +439,9 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             ),
         });
     }
+    takeaways.extend(flow.takeaways);
+    takeaways.extend(hand.takeaways);
+    takeaways.extend(sprawl.parts.takeaways);
 
     let tables = vec![
         Table {
@@ -388,18 +470,60 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             header: vec!["week_start", "team", "done"],
             rows: throughput_rows,
         },
-        Table {
-            name: "handoff_matrix",
-            header: vec!["from_team", "to_team", "count"],
-            rows: pair_rows(&matrix),
-        },
-        Table {
-            name: "handover_pairs",
-            header: vec!["from", "to", "count"],
-            rows: pair_rows(&pairs),
-        },
         teams_table(&teams),
     ];
+    let mut tables = tables;
+    tables.extend(flow.tables);
+    tables.extend(hand.tables);
+    tables.extend(sprawl.parts.tables);
+    tables.extend(decision.parts.tables);
+    if !comparison_pairs.is_empty() {
+        tables.push(super::comparison::table(&comparison_pairs));
+    }
+    let mut flow_sections = flow.sections.into_iter();
+    let mut sections = vec![decision.executive];
+    sections.extend(flow_sections.next()); // flow over time
+    sections.extend(flow_sections.next()); // aging
+    sections.extend(hand.sections);
+    let mut dsec = decision.parts.sections.into_iter();
+    sections.extend(dsec.next()); // blockers
+    sections.extend(dsec.next()); // where ops support would help
+    sections.extend(dsec.next()); // verdict
+    sections.extend(sprawl.parts.sections);
+    sections.push(Section {
+        id: "teams",
+        title: "Teams".into(),
+        blocks: {
+            let mut b = Vec::new();
+            if !moves.is_empty() {
+                b.push(Block::List(moves.clone()));
+            }
+            b.push(Block::Table {
+                name: "teams",
+                limit: 100,
+            });
+            b
+        },
+    });
+    sections.extend(flow_sections); // forecasts
+    if !comparison_pairs.is_empty() {
+        sections.push(Section {
+            id: "comparison",
+            title: "Change since the previous period".into(),
+            blocks: vec![Block::Table {
+                name: "comparison",
+                limit: 11,
+            }],
+        });
+    }
+    sections.push(Section {
+        id: "status-time",
+        title: "Time in status".into(),
+        blocks: vec![Block::Table {
+            name: "status_time",
+            limit: 40,
+        }],
+    });
 
     let summary = Summary {
         schema_version: SCHEMA_VERSION,
@@ -445,14 +569,15 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             ping_pong_rate: r6o(rates.map(|x| x.2)),
         },
         reopen_rate: r6o(reopen_rate),
-        tool_sprawl: None,
-        recommendation: None,
+        tool_sprawl: sprawl.summary.clone(),
+        recommendation: Some(decision.recommendation),
         teams,
         warnings: warnings.entries(),
     };
-    let _ = percentiles::percentile_sorted;
     let items: Vec<ItemRecord> = records.into_iter().filter(|r| r.listed()).collect();
     Ok(Report {
+        headline,
+        sections,
         summary,
         items,
         tables,
@@ -482,11 +607,19 @@ fn teams_table(teams: &[TeamSummary]) -> Table {
             "reopen_rate",
             "wip",
             "at_risk",
+            "workflow_similarity",
+            "low_flow_efficiency",
+            "handoff_heavy",
+            "ping_pong",
+            "rework",
+            "aging",
+            "tool_sprawl",
+            "workflow_divergence",
         ],
         rows: teams
             .iter()
             .map(|t| {
-                vec![
+                let mut row: Vec<Cell> = vec![
                     t.team.as_str().into(),
                     t.items.into(),
                     t.done.into(),
@@ -503,10 +636,45 @@ fn teams_table(teams: &[TeamSummary]) -> Table {
                     t.reopen_rate.into(),
                     t.wip.into(),
                     t.at_risk.into(),
-                ]
+                    t.workflow_similarity.into(),
+                ];
+                for id in [
+                    "low_flow_efficiency",
+                    "handoff_heavy",
+                    "ping_pong",
+                    "rework",
+                    "aging",
+                    "tool_sprawl",
+                    "workflow_divergence",
+                ] {
+                    let state = t.signal_states.iter().find(|s| s.0 == id).and_then(|s| s.1);
+                    row.push(match state {
+                        Some(true) => "true".into(),
+                        Some(false) => "false".into(),
+                        None => Cell::Empty,
+                    });
+                }
+                row
             })
             .collect(),
     }
+}
+
+/// Charts draw at most this many points; beyond it, an evenly spaced sample (in the
+/// records' order) keeps the shape while the SVG stays small. Figures use every item.
+pub const MAX_POINTS: usize = 4000;
+
+/// An evenly spaced, deterministic sample of at most `max` elements.
+pub fn thin<T>(v: Vec<T>, max: usize) -> Vec<T> {
+    if v.len() <= max {
+        return v;
+    }
+    let n = v.len();
+    v.into_iter()
+        .enumerate()
+        .filter(|(i, _)| (i * max) / n != ((i + 1) * max) / n)
+        .map(|x| x.1)
+        .collect()
 }
 
 /// Format a number with one decimal for prose.

@@ -3,7 +3,7 @@
 //! chart SVG comes from [`crate::chart`], which escapes its own text.
 
 use super::text::{html as esc, human};
-use super::{Cell, Renderer, Report, Table};
+use super::{Block, Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
 /// The methods section: the definitions in plain words (Markdown).
@@ -29,7 +29,7 @@ h3{font-size:1.1rem;margin-bottom:.3rem}
 .meta{color:#555}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:.75rem;margin:1rem 0}
 .card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem}.card b{display:block;font-size:1.35rem}
-.card span{color:#555;font-size:.85rem}
+.card span{color:#555;font-size:.85rem;display:block}.card i{color:#555;font-size:.8rem;font-style:normal}
 figure{margin:1rem 0}figure svg{width:100%;height:auto;display:block}
 figcaption{color:#333;font-size:.95rem;margin-top:.3rem}
 .scroll{overflow-x:auto}
@@ -40,15 +40,6 @@ nav ul{columns:2;padding-left:1.2rem}
 .note{color:#555;font-size:.9rem}
 @media print{main{max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}}
 ";
-
-fn opt(x: Option<f64>) -> String {
-    x.map(human).unwrap_or_else(|| "–".into())
-}
-
-fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0))
-        .unwrap_or_else(|| "–".into())
-}
 
 fn html_table(o: &mut String, t: &Table, limit: usize) {
     o.push_str("<div class=\"scroll\"><table><thead><tr>");
@@ -111,13 +102,65 @@ fn methods_html(md: &str) -> String {
     o + &tail
 }
 
+fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
+    for b in blocks {
+        match b {
+            Block::Chart(name) => {
+                if let Some(c) = r.chart(name) {
+                    let _ = write!(
+                        o,
+                        "<figure id=\"chart-{}\"><h3>{}</h3>",
+                        c.name,
+                        esc(&c.title)
+                    );
+                    o.push_str(&c.svg);
+                    let cap = r.takeaway(name).unwrap_or(&c.alt);
+                    let _ = write!(o, "<figcaption>{}</figcaption></figure>", esc(cap));
+                }
+            }
+            Block::Table { name, limit } => {
+                if let Some(t) = r.table(name) {
+                    html_table(o, t, *limit);
+                }
+            }
+            Block::Paragraph(p) => {
+                let _ = write!(o, "<p>{}</p>", esc(p));
+            }
+            Block::List(items) => {
+                o.push_str("<ul>");
+                for i in items {
+                    let _ = write!(o, "<li>{}</li>", esc(i));
+                }
+                o.push_str("</ul>");
+            }
+            Block::Headline => {
+                o.push_str("<div class=\"cards\">");
+                for h in &r.headline {
+                    let change = h
+                        .change
+                        .as_ref()
+                        .map(|c| format!("<i>{} since the previous period</i>", esc(c)))
+                        .unwrap_or_default();
+                    let _ = write!(
+                        o,
+                        "<div class=\"card\"><b>{}</b><span>{}</span>{change}</div>",
+                        esc(&h.value),
+                        esc(&h.label)
+                    );
+                }
+                o.push_str("</div>");
+            }
+        }
+    }
+}
+
 /// Renders `report.html`.
 pub struct Html;
 
 impl Renderer for Html {
     fn render(&self, r: &Report) -> anyhow::Result<Vec<u8>> {
         let s = &r.summary;
-        let mut o = String::with_capacity(256 * 1024);
+        let mut o = String::with_capacity(512 * 1024);
         o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         o.push_str("<title>Flow audit</title><style>");
@@ -140,65 +183,19 @@ impl Renderer for Html {
             s.counts.teams,
             esc(&s.tool_version)
         );
-        o.push_str("<nav><h2>Contents</h2><ul><li><a href=\"#headline\">Headline figures</a></li><li><a href=\"#flow\">Flow</a></li><li><a href=\"#teams\">Teams</a></li><li><a href=\"#handoffs\">Handoffs</a></li><li><a href=\"#status-time\">Time in status</a></li><li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
-        o.push_str("<h2 id=\"headline\">Headline figures</h2><div class=\"cards\">");
-        let cards = [
-            (format!("{}", s.counts.done), "items done"),
-            (opt(s.lead_time_days.p50), "median lead time (days)"),
-            (opt(s.cycle_time_days.p50), "median cycle time (days)"),
-            (
-                opt(s.cycle_time_days.p85),
-                "85th percentile cycle time (days)",
-            ),
-            (pct(s.flow_efficiency), "flow efficiency"),
-            (opt(s.throughput_per_week.mean), "done per week (mean)"),
-            (pct(s.handoffs.team_change_rate), "items that changed team"),
-            (pct(s.reopen_rate), "reopen rate"),
-        ];
-        for (v, label) in cards {
+        o.push_str("<nav><h2>Contents</h2><ul>");
+        for sec in &r.sections {
             let _ = write!(
                 o,
-                "<div class=\"card\"><b>{}</b><span>{}</span></div>",
-                esc(&v),
-                label
+                "<li><a href=\"#{}\">{}</a></li>",
+                sec.id,
+                esc(&sec.title)
             );
         }
-        o.push_str("</div>");
-        o.push_str("<h2 id=\"flow\">Flow</h2>");
-        for c in &r.charts {
-            let _ = write!(
-                o,
-                "<figure id=\"chart-{}\"><h3>{}</h3>",
-                c.name,
-                esc(&c.title)
-            );
-            o.push_str(&c.svg);
-            let cap = r.takeaway(&c.name).unwrap_or(&c.alt);
-            let _ = write!(o, "<figcaption>{}</figcaption></figure>", esc(cap));
-        }
-        o.push_str("<h2 id=\"teams\">Teams</h2>");
-        if let Some(t) = r.table("teams") {
-            html_table(&mut o, t, 100);
-        }
-        o.push_str("<h2 id=\"handoffs\">Handoffs between teams</h2>");
-        if let Some(t) = r.table("handoff_matrix") {
-            let mut sorted = t.clone();
-            sorted.rows.sort_by(|a, b| match (&b[2], &a[2]) {
-                (Cell::Int(x), Cell::Int(y)) => x.cmp(y),
-                _ => std::cmp::Ordering::Equal,
-            });
-            if sorted.rows.is_empty() {
-                o.push_str("<p>No item moved between teams.</p>");
-            } else {
-                html_table(&mut o, &sorted, 15);
-            }
-        }
-        o.push_str("<h2 id=\"status-time\">Time in status</h2><p class=\"note\">Item-days per status over the items done in the period and the items open at the audit instant.</p>");
-        if let Some(t) = r.table("status_time") {
-            let mut all = t.clone();
-            all.rows
-                .retain(|row| row.first() == Some(&Cell::Text("*".into())));
-            html_table(&mut o, &all, 60);
+        o.push_str("<li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
+        for sec in &r.sections {
+            let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
+            blocks(&mut o, r, &sec.blocks);
         }
         o.push_str("<h2 id=\"data-quality\">Data quality</h2>");
         if s.warnings.is_empty() {

@@ -2,20 +2,11 @@
 //! PNG charts linked from `charts/`. Every text from the data is escaped.
 
 use super::text::{human, markdown as esc};
-use super::{Cell, Renderer, Report, Table};
+use super::{Block, Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
 /// Renders `report.md`.
 pub struct Markdown;
-
-fn opt(x: Option<f64>) -> String {
-    x.map(human).unwrap_or_else(|| "–".into())
-}
-
-fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0))
-        .unwrap_or_else(|| "–".into())
-}
 
 fn md_table(out: &mut String, t: &Table, limit: usize) {
     let _ = writeln!(out, "| {} |", t.header.join(" | "));
@@ -47,6 +38,64 @@ fn md_table(out: &mut String, t: &Table, limit: usize) {
     out.push('\n');
 }
 
+fn headline(o: &mut String, r: &Report) {
+    let with_change = r.headline.iter().any(|h| h.change.is_some());
+    if with_change {
+        let _ = writeln!(
+            o,
+            "| figure | value | change since the previous period |\n|---|---|---|"
+        );
+    } else {
+        let _ = writeln!(o, "| figure | value |\n|---|---|");
+    }
+    for h in &r.headline {
+        if with_change {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                esc(&h.label),
+                esc(&h.value),
+                esc(h.change.as_deref().unwrap_or("–"))
+            );
+        } else {
+            let _ = writeln!(o, "| {} | {} |", esc(&h.label), esc(&h.value));
+        }
+    }
+    o.push('\n');
+}
+
+/// Render the blocks of a section.
+fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
+    for b in blocks {
+        match b {
+            Block::Chart(name) => {
+                if let Some(c) = r.chart(name) {
+                    let _ = writeln!(o, "### {}\n", esc(&c.title));
+                    if let Some(t) = r.takeaway(name) {
+                        let _ = writeln!(o, "{}\n", esc(t));
+                    }
+                    let _ = writeln!(o, "![{}](charts/{}.png)\n", esc(&c.alt), c.name);
+                }
+            }
+            Block::Table { name, limit } => {
+                if let Some(t) = r.table(name) {
+                    md_table(o, t, *limit);
+                }
+            }
+            Block::Paragraph(p) => {
+                let _ = writeln!(o, "{}\n", esc(p));
+            }
+            Block::List(items) => {
+                for i in items {
+                    let _ = writeln!(o, "- {}", esc(i));
+                }
+                o.push('\n');
+            }
+            Block::Headline => headline(o, r),
+        }
+    }
+}
+
 impl Renderer for Markdown {
     fn render(&self, r: &Report) -> anyhow::Result<Vec<u8>> {
         let s = &r.summary;
@@ -64,82 +113,9 @@ impl Renderer for Markdown {
             "{period} {} items in scope, {} events, {} teams.\n",
             s.counts.items, s.counts.events, s.counts.teams
         );
-        let _ = writeln!(o, "## Headline figures\n");
-        let _ = writeln!(o, "| figure | value |\n|---|---|");
-        let rows = [
-            (
-                "Items done / canceled / open",
-                format!(
-                    "{} / {} / {}",
-                    s.counts.done, s.counts.canceled, s.counts.open
-                ),
-            ),
-            (
-                "Lead time p50 / p85 (days)",
-                format!(
-                    "{} / {}",
-                    opt(s.lead_time_days.p50),
-                    opt(s.lead_time_days.p85)
-                ),
-            ),
-            (
-                "Cycle time p50 / p85 / p95 (days)",
-                format!(
-                    "{} / {} / {}",
-                    opt(s.cycle_time_days.p50),
-                    opt(s.cycle_time_days.p85),
-                    opt(s.cycle_time_days.p95)
-                ),
-            ),
-            ("Flow efficiency", pct(s.flow_efficiency)),
-            (
-                "Throughput per week (mean / median)",
-                format!(
-                    "{} / {}",
-                    opt(s.throughput_per_week.mean),
-                    opt(s.throughput_per_week.p50)
-                ),
-            ),
-            ("Team handoffs per item", opt(s.handoffs.per_item)),
-            ("Team change rate", pct(s.handoffs.team_change_rate)),
-            ("Ping-pong rate", pct(s.handoffs.ping_pong_rate)),
-            ("Reopen rate", pct(s.reopen_rate)),
-        ];
-        for (k, v) in rows {
-            let _ = writeln!(o, "| {k} | {v} |");
-        }
-        o.push('\n');
-        let _ = writeln!(o, "## Flow\n");
-        for c in &r.charts {
-            let _ = writeln!(o, "### {}\n", esc(&c.title));
-            if let Some(t) = r.takeaway(&c.name) {
-                let _ = writeln!(o, "{}\n", esc(t));
-            }
-            let _ = writeln!(o, "![{}](charts/{}.png)\n", esc(&c.alt), c.name);
-        }
-        let _ = writeln!(o, "## Teams\n");
-        if let Some(t) = r.table("teams") {
-            md_table(&mut o, t, 50);
-        }
-        let _ = writeln!(o, "## Handoffs between teams\n");
-        if let Some(t) = r.table("handoff_matrix") {
-            let mut sorted = t.clone();
-            sorted.rows.sort_by(|a, b| match (&b[2], &a[2]) {
-                (Cell::Int(x), Cell::Int(y)) => x.cmp(y),
-                _ => std::cmp::Ordering::Equal,
-            });
-            if sorted.rows.is_empty() {
-                let _ = writeln!(o, "No item moved between teams.\n");
-            } else {
-                md_table(&mut o, &sorted, 15);
-            }
-        }
-        let _ = writeln!(o, "## Time in status\n");
-        if let Some(t) = r.table("status_time") {
-            let mut all = t.clone();
-            all.rows
-                .retain(|row| row.first() == Some(&Cell::Text("*".into())));
-            md_table(&mut o, &all, 40);
+        for sec in &r.sections {
+            let _ = writeln!(o, "## {}\n", esc(&sec.title));
+            blocks(&mut o, r, &sec.blocks);
         }
         let _ = writeln!(o, "## Data quality\n");
         if s.warnings.is_empty() {

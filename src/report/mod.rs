@@ -3,11 +3,16 @@
 //! bytes; only `app` writes files.
 
 pub mod build;
+pub mod comparison;
 pub mod csv;
+pub mod flow;
+pub mod handoff_section;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sprawl_section;
 pub mod text;
+pub mod verdict_section;
 
 use crate::chart::Chart;
 use crate::ingest::InputSummary;
@@ -123,10 +128,13 @@ pub struct TeamSummary {
     pub wip: u64,
     /// WIP items older than the team's p85 cycle time.
     pub at_risk: u64,
-    /// Workflow similarity (process consistency; not computed yet).
+    /// Workflow similarity (process consistency).
     pub workflow_similarity: Option<f64>,
-    /// Fired signals (not computed yet).
+    /// Fired signal ids.
     pub signals: Option<Vec<String>>,
+    /// Every signal's state (fired, not fired, or no data), for `tables/teams.csv`.
+    #[serde(skip)]
+    pub signal_states: Vec<(&'static str, Option<bool>)>,
 }
 
 /// `summary.json`.
@@ -156,10 +164,10 @@ pub struct Summary {
     pub handoffs: HandoffSummary,
     /// Reopen rate.
     pub reopen_rate: Option<f64>,
-    /// Tool sprawl (null until computed).
-    pub tool_sprawl: Option<serde_json::Value>,
-    /// Product-ops recommendation (null until computed).
-    pub recommendation: Option<serde_json::Value>,
+    /// Tool sprawl (null without a tool inventory).
+    pub tool_sprawl: Option<sprawl_section::SprawlSummary>,
+    /// The product-ops recommendation.
+    pub recommendation: Option<verdict_section::Recommendation>,
     /// Per-team figures.
     pub teams: Vec<TeamSummary>,
     /// Data-quality warnings.
@@ -230,8 +238,54 @@ pub struct Takeaway {
     pub text: String,
 }
 
+/// A block of a report section, rendered the same way by HTML and Markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A chart by name, with its takeaway as caption.
+    Chart(String),
+    /// A table by name, showing at most `limit` rows (the CSV has all).
+    Table {
+        /// Table name.
+        name: &'static str,
+        /// Rows shown.
+        limit: usize,
+    },
+    /// A paragraph of prose (plain text, escaped by renderers).
+    Paragraph(String),
+    /// A bulleted list (plain text items).
+    List(Vec<String>),
+    /// The headline figures (cards with their change since the previous period).
+    Headline,
+}
+
+/// A section of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Anchor id.
+    pub id: &'static str,
+    /// Heading.
+    pub title: String,
+    /// Content.
+    pub blocks: Vec<Block>,
+}
+
+/// One headline figure with its change since the previous period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// What it is.
+    pub label: String,
+    /// Formatted value.
+    pub value: String,
+    /// Formatted change since the previous period ("+1.2 days", "−3 pts"), when a period was given.
+    pub change: Option<String>,
+}
+
 /// The whole audit.
 pub struct Report {
+    /// Headline figures (executive summary), with changes since the previous period.
+    pub headline: Vec<Headline>,
+    /// Sections after the headline, in order.
+    pub sections: Vec<Section>,
     /// `summary.json`.
     pub summary: Summary,
     /// Per-item records (listed items: in scope plus open at `as_of`), by item id.
@@ -250,6 +304,11 @@ impl Report {
     /// A table by name.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// A chart by name.
+    pub fn chart(&self, name: &str) -> Option<&Chart> {
+        self.charts.iter().find(|c| c.name == name)
     }
 
     /// The takeaway for a chart or section.

@@ -1,0 +1,531 @@
+//! Blockers (METRICS.md §9): findings with a kind, a scope, an impact and the evidence.
+//! Findings whose impact is in item-days form one ranking; tool overlap (money) and workflow
+//! divergence (similarity, lowest first) are ranked in lists of their own.
+//!
+//! | kind | scope | impact |
+//! |---|---|---|
+//! | queue | waiting status | Σ item-days in that status (done items in the period plus open items) |
+//! | blocked | team | Σ blocked item-days (same items) |
+//! | handoff_drag | team | (median cycle of its done items with ≥ 2 team handoffs − median with 0) × items with ≥ 2 |
+//! | ping_pong | team pair | Σ bounce durations in item-days (items in scope) |
+//! | rework | team | item-days from an item's first reopen or backward move to its finish (or `as_of`) |
+//! | aging | team | Σ (age − p85) over at-risk items |
+//! | stale | team | open items with no event for ≥ `stale_days`, Σ idle days |
+//! | tool_overlap | category | annual cost of the tools of a fragmented category (money) |
+//! | workflow_divergence | team | similarity below the threshold (lowest first) |
+//!
+//! Decisions: findings with zero impact are dropped; handoff drag needs both groups and a
+//! positive difference; the tool-overlap cost is the whole category's cost (every tool in a
+//! fragmented category overlaps the others). Ties rank by scope name.
+
+use super::items::ItemRecord;
+use super::lifecycle::Outcome;
+use super::percentiles::stats;
+use crate::model::{days, Category, Ts};
+use std::collections::BTreeMap;
+
+/// The unit of a finding's impact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    /// Item-days (ranked together, highest first).
+    ItemDays,
+    /// Money per year (ranked separately, highest first).
+    Money,
+    /// Workflow similarity (ranked separately, lowest first).
+    Similarity,
+}
+
+impl Unit {
+    /// Id as in `tables/blockers.csv`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Unit::ItemDays => "item_days",
+            Unit::Money => "money",
+            Unit::Similarity => "similarity",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Kind id (`queue`, `blocked`, …).
+    pub kind: &'static str,
+    /// Scope (a status, a team, "A ↔ B", a category).
+    pub scope: String,
+    /// Impact in `unit`.
+    pub impact: f64,
+    /// Unit.
+    pub unit: Unit,
+    /// Evidence in words.
+    pub evidence: String,
+    /// Items that show it (largest contribution first).
+    pub items: Vec<String>,
+    /// Rank within its unit (1 = first).
+    pub rank: u32,
+}
+
+fn finding(
+    kind: &'static str,
+    scope: String,
+    impact: f64,
+    unit: Unit,
+    evidence: String,
+    mut items: Vec<(f64, String)>,
+) -> Finding {
+    items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Finding {
+        kind,
+        scope,
+        impact,
+        unit,
+        evidence,
+        items: items.into_iter().map(|x| x.1).collect(),
+        rank: 0,
+    }
+}
+
+fn examples(items: &[String]) -> String {
+    let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
+    if shown.is_empty() {
+        String::new()
+    } else {
+        format!("; e.g. {}", shown.join(", "))
+    }
+}
+
+/// The items whose time counts for queues and blocked time.
+fn time_population(r: &ItemRecord, period: Option<(Ts, Ts)>) -> bool {
+    r.done_in(period) || r.outcome == Outcome::Open
+}
+
+/// Queues: one finding per waiting status.
+pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    for r in records.iter().filter(|r| time_population(r, period)) {
+        for s in r
+            .status_time
+            .iter()
+            .filter(|s| s.category == Category::Waiting && s.micros > 0)
+        {
+            m.entry(s.status.as_str())
+                .or_default()
+                .push((days(s.micros), r.item_id.clone()));
+        }
+    }
+    m.into_iter()
+        .map(|(status, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                "queue",
+                status.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!(
+                "{n} items waited in \u{201c}{status}\u{201d}{}",
+                examples(&f.items)
+            );
+            f
+        })
+        .collect()
+}
+
+/// Blocked time per team.
+pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    for r in records.iter().filter(|r| time_population(r, period)) {
+        let b: i64 = r
+            .status_time
+            .iter()
+            .filter(|s| s.category == Category::Blocked)
+            .map(|s| s.micros)
+            .sum();
+        if b > 0 {
+            m.entry(r.team_name())
+                .or_default()
+                .push((days(b), r.item_id.clone()));
+        }
+    }
+    m.into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .map(|(team, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                "blocked",
+                team.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!("{n} items were blocked{}", examples(&f.items));
+            f
+        })
+        .collect()
+}
+
+/// Handoff drag per team.
+pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, (Vec<f64>, Vec<(f64, String)>)> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.done_in(period)) {
+        let Some(c) = r.cycle_time_days else { continue };
+        let e = m.entry(r.team_name()).or_default();
+        if r.team_handoffs == 0 {
+            e.0.push(c);
+        } else if r.team_handoffs >= 2 {
+            e.1.push((c, r.item_id.clone()));
+        }
+    }
+    m.into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .filter_map(|(team, (zero, many))| {
+            let m0 = stats(zero.iter().copied()).p50?;
+            let m2 = stats(many.iter().map(|x| x.0)).p50?;
+            let impact = (m2 - m0) * many.len() as f64;
+            (impact > 0.0).then(|| {
+                let n = many.len();
+                let mut f = finding("handoff_drag", team.to_string(), impact, Unit::ItemDays, String::new(), many);
+                f.evidence = format!(
+                    "{n} items crossed ≥ 2 team boundaries: median cycle {} days vs {} days with none{}",
+                    crate::report::text::human(m2),
+                    crate::report::text::human(m0),
+                    examples(&f.items)
+                );
+                f
+            })
+        })
+        .collect()
+}
+
+/// Ping-pong per unordered team pair.
+pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
+    let mut m: BTreeMap<(String, String), (u64, i64, Vec<(f64, String)>)> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.in_scope()) {
+        let mut per: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for w in r.team_seq.windows(3) {
+            if w[0].1 == w[2].1 {
+                let (a, b) = (&w[0].1, &w[1].1);
+                let key = if a < b {
+                    (a.clone(), b.clone())
+                } else {
+                    (b.clone(), a.clone())
+                };
+                let e = m.entry(key.clone()).or_default();
+                e.0 += 1;
+                e.1 += w[2].0 - w[1].0;
+                *per.entry(key).or_insert(0) += w[2].0 - w[1].0;
+            }
+        }
+        for (k, us) in per {
+            m.entry(k)
+                .or_default()
+                .2
+                .push((days(us), r.item_id.clone()));
+        }
+    }
+    m.into_iter()
+        .filter(|(_, v)| v.1 > 0)
+        .map(|((a, b), (bounces, us, items))| {
+            let n = items.len();
+            let mut f = finding(
+                "ping_pong",
+                format!("{a} ↔ {b}"),
+                days(us),
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!("{bounces} bounces on {n} items{}", examples(&f.items));
+            f
+        })
+        .collect()
+}
+
+/// Rework per team.
+pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.in_scope()) {
+        if let Some(t) = r.first_rework {
+            let end = r.finished.filter(|f| *f >= t).unwrap_or(as_of);
+            let d = days((end - t).max(0));
+            if d > 0.0 {
+                m.entry(r.team_name())
+                    .or_default()
+                    .push((d, r.item_id.clone()));
+            }
+        }
+    }
+    m.into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .map(|(team, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                "rework",
+                team.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!(
+                "{n} items were reopened or moved back{}",
+                examples(&f.items)
+            );
+            f
+        })
+        .collect()
+}
+
+/// Aging per team from (team, item, age − p85) of at-risk items.
+pub fn aging(over: &[(String, String, f64)]) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    for (team, item, excess) in over {
+        if !team.is_empty() && *excess > 0.0 {
+            m.entry(team.as_str())
+                .or_default()
+                .push((*excess, item.clone()));
+        }
+    }
+    m.into_iter()
+        .map(|(team, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                "aging",
+                team.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!(
+                "{n} items in progress are older than the team's 85th percentile cycle time{}",
+                examples(&f.items)
+            );
+            f
+        })
+        .collect()
+}
+
+/// Stale open items per team: no event for at least `stale_days`.
+pub fn stale(records: &[ItemRecord], as_of: Ts, stale_days: f64) -> Vec<Finding> {
+    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.outcome == Outcome::Open) {
+        let idle = days(as_of - r.last_event);
+        if idle >= stale_days {
+            m.entry(r.team_name())
+                .or_default()
+                .push((idle, r.item_id.clone()));
+        }
+    }
+    m.into_iter()
+        .filter(|(t, _)| !t.is_empty())
+        .map(|(team, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                "stale",
+                team.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!(
+                "{n} open items had no event for {stale_days} days or more{}",
+                examples(&f.items)
+            );
+            f
+        })
+        .collect()
+}
+
+/// Tool overlap per fragmented category: (category, tools, teams, annual cost).
+pub fn tool_overlap(categories: &[(String, Vec<String>, Vec<String>, f64)]) -> Vec<Finding> {
+    categories
+        .iter()
+        .filter(|c| c.3 > 0.0)
+        .map(|(cat, tools, teams, cost)| Finding {
+            kind: "tool_overlap",
+            scope: cat.clone(),
+            impact: *cost,
+            unit: Unit::Money,
+            evidence: format!(
+                "{} tools ({}) across {} teams",
+                tools.len(),
+                tools.join(", "),
+                teams.len()
+            ),
+            items: Vec::new(),
+            rank: 0,
+        })
+        .collect()
+}
+
+/// Workflow divergence: teams below the similarity threshold.
+pub fn workflow_divergence(teams: &[(String, f64, Vec<String>)], threshold: f64) -> Vec<Finding> {
+    teams
+        .iter()
+        .filter(|t| t.1 < threshold)
+        .map(|(team, sim, unique)| Finding {
+            kind: "workflow_divergence",
+            scope: team.clone(),
+            impact: *sim,
+            unit: Unit::Similarity,
+            evidence: if unique.is_empty() {
+                "its statuses differ from the core workflow".into()
+            } else {
+                format!("statuses no other team uses: {}", unique.join(", "))
+            },
+            items: Vec::new(),
+            rank: 0,
+        })
+        .collect()
+}
+
+/// Rank findings: item-days and money highest first, similarity lowest first; ranks restart
+/// per unit; ties by kind then scope.
+pub fn rank(mut all: Vec<Finding>) -> Vec<Finding> {
+    all.sort_by(|a, b| {
+        a.unit
+            .cmp(&b.unit)
+            .then_with(|| match a.unit {
+                Unit::Similarity => a.impact.total_cmp(&b.impact),
+                _ => b.impact.total_cmp(&a.impact),
+            })
+            .then(a.kind.cmp(b.kind))
+            .then(a.scope.cmp(&b.scope))
+    });
+    let mut last: Option<Unit> = None;
+    let mut k = 0;
+    for f in &mut all {
+        if last != Some(f.unit) {
+            k = 0;
+            last = Some(f.unit);
+        }
+        k += 1;
+        f.rank = k;
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::items::record;
+    use crate::timeline::testing::*;
+    use crate::timeline::Timeline;
+
+    fn rec(
+        id: &'static str,
+        events: &[crate::timeline::EventRef<'static>],
+        as_of: f64,
+    ) -> ItemRecord {
+        let c = Box::leak(Box::new(ctx(as_of)));
+        record(&Timeline::build(id, events, c), c)
+    }
+
+    #[test]
+    fn queue_blocked_rework_stale_and_ranking() {
+        let a = rec(
+            "A",
+            &[
+                ev(0.0, Some("In Progress"), None, Some("T")),
+                st(1.0, "Ready for Review"),
+                st(4.0, "Blocked"),
+                st(6.0, "In Review"),
+                st(7.0, "Done"),
+                st(8.0, "In Progress"),
+            ],
+            20.0,
+        );
+        let b = rec(
+            "B",
+            &[
+                ev(0.0, Some("Ready for Review"), None, Some("T")),
+                st(2.0, "Done"),
+            ],
+            20.0,
+        );
+        let c = rec("C", &[ev(0.0, Some("To Do"), None, Some("U"))], 20.0);
+        let recs = vec![a, b, c];
+        let q = queues(&recs, None);
+        assert_eq!(q.len(), 1);
+        // A waited 3 days, B 2 days.
+        assert_eq!(
+            (q[0].scope.as_str(), q[0].impact),
+            ("Ready for Review", 5.0)
+        );
+        assert_eq!(q[0].items, vec!["A", "B"]);
+        let bl = blocked(&recs, None);
+        assert_eq!((bl[0].scope.as_str(), bl[0].impact), ("T", 2.0));
+        // A reopened at day 8 and is open at as_of 20: 12 item-days of rework.
+        let rw = rework(&recs, day(20.0));
+        assert_eq!(rw[0].impact, 12.0);
+        // C idle since day 0 (20 days), A since day 8 (12 days): both ≥ 10.
+        let s = stale(&recs, day(20.0), 10.0);
+        assert_eq!(
+            s.iter()
+                .map(|f| (f.scope.as_str(), f.impact))
+                .collect::<Vec<_>>(),
+            vec![("T", 12.0), ("U", 20.0)]
+        );
+        let ranked = rank(
+            [
+                q,
+                bl,
+                rw,
+                s,
+                workflow_divergence(&[("U".into(), 0.2, vec![]), ("T".into(), 0.4, vec![])], 0.5),
+            ]
+            .concat(),
+        );
+        let order: Vec<(&str, u32)> = ranked.iter().map(|f| (f.kind, f.rank)).collect();
+        assert_eq!(
+            order,
+            vec![
+                ("stale", 1),
+                ("rework", 2),
+                ("stale", 3),
+                ("queue", 4),
+                ("blocked", 5),
+                ("workflow_divergence", 1),
+                ("workflow_divergence", 2)
+            ]
+        );
+        assert_eq!(ranked[5].scope, "U");
+    }
+
+    #[test]
+    fn ping_pong_and_handoff_drag() {
+        let a = rec(
+            "A",
+            &[
+                ev(0.0, Some("In Progress"), None, Some("X")),
+                ev(1.0, None, None, Some("Y")),
+                ev(3.0, None, None, Some("X")),
+                st(5.0, "Done"),
+            ],
+            20.0,
+        );
+        let b = rec(
+            "B",
+            &[
+                ev(0.0, Some("In Progress"), None, Some("X")),
+                st(1.0, "Done"),
+            ],
+            20.0,
+        );
+        let pp = ping_pong(&[a.clone(), b.clone()]);
+        assert_eq!((pp[0].scope.as_str(), pp[0].impact), ("X ↔ Y", 2.0));
+        let d = handoff_drag(&[a, b], None);
+        // A: 2 team handoffs, cycle 5; B: none, cycle 1 → (5 − 1) × 1.
+        assert_eq!((d[0].scope.as_str(), d[0].impact), ("X", 4.0));
+    }
+}

@@ -1,0 +1,336 @@
+//! Where operations support would help, and the verdict on a product-operations role
+//! (METRICS.md §10).
+//!
+//! Per team, seven **signals** with thresholds from `[signals]`; a signal whose input is
+//! missing (no done items, no WIP, no inventory) does not fire and is "no data". A team
+//! *would benefit from ops support* when at least `min_signals` (3) fire.
+//!
+//! The **verdict**: fewer than `min_teams` (4) teams → `not_needed`; otherwise with `share` =
+//! teams that would benefit ÷ teams and the organisation signals (`fragmented_tools`: ≥ 2
+//! fragmented tool categories; `workflow_divergence`: similarity < 0.5 in ≥ 30 % of the teams
+//! with a workflow; `team_changes`: team change rate ≥ 0.3): `dedicated` when share ≥ 0.5 and
+//! ≥ 2 organisation signals, or ≥ 8 teams, share ≥ 0.3 and ≥ 1 organisation signal;
+//! `part_time` when share ≥ 0.25 or ≥ 1 organisation signal; else `not_needed`.
+
+use crate::config::{Signals, Verdict as VerdictCfg};
+use serde::Serialize;
+
+/// One signal of one team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signal {
+    /// Signal id (`low_flow_efficiency`, …).
+    pub id: &'static str,
+    /// The team's value (None = no data).
+    pub value: Option<f64>,
+    /// The threshold.
+    pub threshold: f64,
+    /// Did it fire? (None = no data.)
+    pub fired: Option<bool>,
+    /// What ops support would do about it.
+    pub lever: &'static str,
+}
+
+/// The inputs of a team's signals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamInputs {
+    /// Aggregate flow efficiency.
+    pub flow_efficiency: Option<f64>,
+    /// Mean team handoffs per item.
+    pub handoffs_per_item: Option<f64>,
+    /// Ping-pong rate.
+    pub ping_pong_rate: Option<f64>,
+    /// Reopen rate.
+    pub reopen_rate: Option<f64>,
+    /// At-risk items ÷ WIP (None when WIP is 0).
+    pub aging_share: Option<f64>,
+    /// Overlapping tool categories (None without inventory rows).
+    pub overlapping_categories: Option<u32>,
+    /// Lowest licence utilisation of its tools.
+    pub min_utilisation: Option<f64>,
+    /// Workflow similarity.
+    pub workflow_similarity: Option<f64>,
+}
+
+fn sig(
+    id: &'static str,
+    value: Option<f64>,
+    threshold: f64,
+    fires: impl Fn(f64) -> bool,
+    lever: &'static str,
+) -> Signal {
+    Signal {
+        id,
+        value,
+        threshold,
+        fired: value.map(fires),
+        lever,
+    }
+}
+
+/// The seven signals of a team.
+pub fn team_signals(i: &TeamInputs, t: &Signals) -> Vec<Signal> {
+    let sprawl_value = i.overlapping_categories.map(|o| o as f64);
+    let sprawl_fired = match (i.overlapping_categories, i.min_utilisation) {
+        (None, None) => None,
+        (o, u) => Some(
+            o.is_some_and(|o| o >= t.overlapping_categories)
+                || u.is_some_and(|u| u < t.utilisation),
+        ),
+    };
+    vec![
+        sig(
+            "low_flow_efficiency",
+            i.flow_efficiency,
+            t.flow_efficiency,
+            |v| v < t.flow_efficiency,
+            "cut queues and waiting: make waiting visible, limit work in progress",
+        ),
+        sig(
+            "handoff_heavy",
+            i.handoffs_per_item,
+            t.handoffs_per_item,
+            |v| v > t.handoffs_per_item,
+            "clarify ownership so fewer teams touch each item",
+        ),
+        sig(
+            "ping_pong",
+            i.ping_pong_rate,
+            t.ping_pong_rate,
+            |v| v > t.ping_pong_rate,
+            "agree entry and exit criteria between the teams that bounce work",
+        ),
+        sig(
+            "rework",
+            i.reopen_rate,
+            t.reopen_rate,
+            |v| v > t.reopen_rate,
+            "add a definition of done and review what reopens",
+        ),
+        sig(
+            "aging",
+            i.aging_share,
+            t.aging_share,
+            |v| v > t.aging_share,
+            "set WIP limits and swarm on the oldest items",
+        ),
+        Signal {
+            id: "tool_sprawl",
+            value: sprawl_value,
+            threshold: t.overlapping_categories as f64,
+            fired: sprawl_fired,
+            lever: "consolidate tools and reclaim unused licences",
+        },
+        sig(
+            "workflow_divergence",
+            i.workflow_similarity,
+            t.workflow_similarity,
+            |v| v < t.workflow_similarity,
+            "standardise the workflow on the shared core",
+        ),
+    ]
+}
+
+/// Ids of the fired signals.
+pub fn fired(signals: &[Signal]) -> Vec<&'static str> {
+    signals
+        .iter()
+        .filter(|s| s.fired == Some(true))
+        .map(|s| s.id)
+        .collect()
+}
+
+/// The organisation's inputs to the verdict.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OrgInputs {
+    /// Teams of the audit.
+    pub teams: u32,
+    /// Teams that would benefit from ops support.
+    pub teams_needing_support: u32,
+    /// Fragmented tool categories.
+    pub fragmented_categories: u32,
+    /// Teams with a workflow similarity below the threshold.
+    pub divergent_teams: u32,
+    /// Teams with a workflow (the denominator of the divergent share).
+    pub teams_with_workflow: u32,
+    /// Organisation team change rate.
+    pub team_change_rate: Option<f64>,
+}
+
+/// The verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// A dedicated product-operations role.
+    Dedicated,
+    /// A named product manager owns process and tooling part-time.
+    PartTime,
+    /// Not needed.
+    NotNeeded,
+}
+
+impl VerdictKind {
+    /// Id as in `summary.json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            VerdictKind::Dedicated => "dedicated",
+            VerdictKind::PartTime => "part_time",
+            VerdictKind::NotNeeded => "not_needed",
+        }
+    }
+}
+
+/// The verdict with its reasoning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The verdict.
+    pub verdict: VerdictKind,
+    /// Teams needing support ÷ teams.
+    pub share: f64,
+    /// Fired organisation signal ids.
+    pub org_signals: Vec<&'static str>,
+    /// Every step of the reasoning, with inputs beside thresholds.
+    pub reasons: Vec<String>,
+}
+
+/// Decide by the rules of §10.
+pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
+    let share = if o.teams > 0 {
+        o.teams_needing_support as f64 / o.teams as f64
+    } else {
+        0.0
+    };
+    let div_share = if o.teams_with_workflow > 0 {
+        o.divergent_teams as f64 / o.teams_with_workflow as f64
+    } else {
+        0.0
+    };
+    let mut org = Vec::new();
+    if o.fragmented_categories >= v.fragmented_categories {
+        org.push("fragmented_tools");
+    }
+    if o.teams_with_workflow > 0 && div_share >= v.divergent_team_share {
+        org.push("workflow_divergence");
+    }
+    if o.team_change_rate.is_some_and(|r| r >= v.team_change_rate) {
+        org.push("team_changes");
+    }
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let mut reasons = vec![
+        format!("{} teams (a dedicated role is considered from {} teams).", o.teams, v.min_teams),
+        format!(
+            "{} of {} teams would benefit from ops support: share {} (dedicated at {}, part-time at {}).",
+            o.teams_needing_support,
+            o.teams,
+            pct(share),
+            pct(v.dedicated_share),
+            pct(v.part_time_share)
+        ),
+        format!("Fragmented tool categories: {} (organisation signal at {}).", o.fragmented_categories, v.fragmented_categories),
+        format!(
+            "Teams with workflow similarity below the threshold: {} of {} ({}; organisation signal at {}).",
+            o.divergent_teams,
+            o.teams_with_workflow,
+            pct(div_share),
+            pct(v.divergent_team_share)
+        ),
+        format!(
+            "Team change rate: {} (organisation signal at {}).",
+            o.team_change_rate.map(pct).unwrap_or_else(|| "no data".into()),
+            pct(v.team_change_rate)
+        ),
+        format!("Organisation signals fired: {} ({}).", org.len(), if org.is_empty() { "none".to_string() } else { org.join(", ") }),
+    ];
+    let n = org.len() as u32;
+    let verdict = if o.teams < v.min_teams {
+        reasons.push(format!("Fewer than {} teams: product managers own the process; fix the named blockers inside the teams.", v.min_teams));
+        VerdictKind::NotNeeded
+    } else if share >= v.dedicated_share && n >= v.dedicated_org_signals {
+        reasons.push(format!(
+            "Share ≥ {} with ≥ {} organisation signals: a dedicated product-operations role.",
+            pct(v.dedicated_share),
+            v.dedicated_org_signals
+        ));
+        VerdictKind::Dedicated
+    } else if o.teams >= v.large_org_teams && share >= v.large_org_share && n >= 1 {
+        reasons.push(format!(
+            "A large organisation (≥ {} teams) with share ≥ {} and an organisation signal: a dedicated role.",
+            v.large_org_teams,
+            pct(v.large_org_share)
+        ));
+        VerdictKind::Dedicated
+    } else if share >= v.part_time_share || n >= 1 {
+        reasons.push(format!(
+            "Share ≥ {} or at least one organisation signal: a named product manager owns process and tooling part-time.",
+            pct(v.part_time_share)
+        ));
+        VerdictKind::PartTime
+    } else {
+        reasons.push("No rule for a role holds: fix the named blockers inside the teams.".into());
+        VerdictKind::NotNeeded
+    };
+    Decision {
+        verdict,
+        share,
+        org_signals: org,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(teams: u32, need: u32, frag: u32, div: u32, tcr: f64) -> OrgInputs {
+        OrgInputs {
+            teams,
+            teams_needing_support: need,
+            fragmented_categories: frag,
+            divergent_teams: div,
+            teams_with_workflow: teams,
+            team_change_rate: Some(tcr),
+        }
+    }
+
+    #[test]
+    fn verdict_rules_table_driven() {
+        let v = VerdictCfg::default();
+        let cases = [
+            (org(3, 3, 5, 3, 0.9), VerdictKind::NotNeeded),
+            (org(4, 2, 2, 0, 0.3), VerdictKind::Dedicated),
+            (org(4, 2, 2, 0, 0.1), VerdictKind::PartTime),
+            (org(8, 3, 2, 0, 0.0), VerdictKind::Dedicated),
+            (org(7, 3, 2, 0, 0.0), VerdictKind::PartTime),
+            (org(6, 1, 0, 1, 0.0), VerdictKind::NotNeeded),
+            (org(6, 2, 0, 0, 0.0), VerdictKind::PartTime),
+            (org(10, 0, 0, 3, 0.0), VerdictKind::PartTime),
+        ];
+        for (i, (o, want)) in cases.iter().enumerate() {
+            assert_eq!(decide(o, &v).verdict, *want, "case {i}: {o:?}");
+        }
+        let d = decide(&org(10, 0, 0, 3, 0.0), &v);
+        assert_eq!(d.org_signals, vec!["workflow_divergence"]);
+    }
+
+    #[test]
+    fn signals_fire_on_their_thresholds_and_missing_inputs_are_no_data() {
+        let t = Signals::default();
+        let i = TeamInputs {
+            flow_efficiency: Some(0.2),
+            handoffs_per_item: Some(1.0),
+            ping_pong_rate: Some(0.11),
+            reopen_rate: None,
+            aging_share: Some(0.2),
+            overlapping_categories: Some(0),
+            min_utilisation: Some(0.5),
+            workflow_similarity: Some(0.5),
+        };
+        let s = team_signals(&i, &t);
+        assert_eq!(
+            fired(&s),
+            vec!["low_flow_efficiency", "ping_pong", "tool_sprawl"]
+        );
+        assert_eq!(s[3].fired, None);
+        let s = team_signals(&TeamInputs::default(), &t);
+        assert!(s.iter().all(|x| x.fired.is_none()));
+    }
+}

@@ -1,0 +1,524 @@
+//! The "flow over time" part of the report (METRICS.md §6): throughput, cumulative flow and
+//! WIP, arrivals vs departures, the cycle-time distribution with the service level
+//! expectation, aging WIP, and Monte Carlo forecasts — tables, charts and sections.
+
+use super::{build::in_wip, r6, Block, Cell, Section, Table, Takeaway};
+use crate::chart::{self, AgingPoint, Chart, ChartError};
+use crate::config::Forecast;
+use crate::metrics::aging;
+use crate::metrics::cumulative_flow::{day_grid, wip, CumulativeFlow};
+use crate::metrics::forecast::{self, CONFIDENCE};
+use crate::metrics::items::ItemRecord;
+use crate::metrics::percentiles::Stats;
+use crate::metrics::throughput;
+use crate::model::{Category, Ts};
+use crate::time::{format_date, local_date};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// A chart to render (rendered in parallel by the builder).
+pub type ChartJob = Box<dyn FnOnce() -> Result<Chart, ChartError> + Send>;
+
+/// Everything this part adds to the report.
+#[derive(Default)]
+pub struct Parts {
+    /// Tables.
+    pub tables: Vec<Table>,
+    /// Charts to render.
+    pub charts: Vec<ChartJob>,
+    /// Takeaways.
+    pub takeaways: Vec<Takeaway>,
+    /// Sections, in order.
+    pub sections: Vec<Section>,
+    /// (team, item, age − p85) of the at-risk items, for the aging blocker.
+    pub aging_over: Vec<(String, String, f64)>,
+}
+
+/// Inputs of the flow part.
+pub struct FlowInput<'a> {
+    /// Every record.
+    pub records: &'a [ItemRecord],
+    /// Period.
+    pub period: Option<(Ts, Ts)>,
+    /// Audit instant.
+    pub as_of: Ts,
+    /// Report zone.
+    pub tz: Tz,
+    /// Grid bounds (first and last instant).
+    pub grid: (Ts, Ts),
+    /// Teams of the audit.
+    pub teams: &'a [String],
+    /// Cycle-time stats of the scope.
+    pub cycle: Stats,
+    /// Cycle-time stats per team (same order as `teams`).
+    pub team_cycle: &'a [Stats],
+    /// Forecast settings.
+    pub forecast: &'a Forecast,
+    /// Status order for charts (workflow-ish: by category, then by time spent).
+    pub status_order: &'a [(String, Category)],
+}
+
+fn fmt(x: f64) -> String {
+    super::text::human(x)
+}
+
+/// Build the flow part.
+pub fn build(i: &FlowInput) -> Parts {
+    let mut p = Parts::default();
+    let weeks = throughput::week_grid(i.grid.0, i.grid.1, i.tz);
+    let done: Vec<&ItemRecord> = i.records.iter().filter(|r| r.done_in(i.period)).collect();
+    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished), i.tz);
+
+    // Throughput charts.
+    let run: Vec<(NaiveDate, u64)> = weeks.iter().copied().zip(weekly.iter().copied()).collect();
+    p.charts.push(Box::new(move || chart::throughput_run(&run)));
+    let hist = weekly.clone();
+    p.charts
+        .push(Box::new(move || chart::throughput_histogram(&hist)));
+    if !weekly.is_empty() {
+        let mean = weekly.iter().sum::<u64>() as f64 / weekly.len() as f64;
+        let half = weekly.len() / 2;
+        let (a, b) = weekly.split_at(half);
+        let avg = |v: &[u64]| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v.iter().sum::<u64>() as f64 / v.len() as f64
+            }
+        };
+        let trend = if weekly.len() >= 4 {
+            let (x, y) = (avg(a), avg(b));
+            if y > x * 1.1 {
+                format!(
+                    ", rising from {} to {} per week between the first and second half",
+                    fmt(x),
+                    fmt(y)
+                )
+            } else if y < x * 0.9 {
+                format!(
+                    ", falling from {} to {} per week between the first and second half",
+                    fmt(x),
+                    fmt(y)
+                )
+            } else {
+                ", steady between the first and second half".to_string()
+            }
+        } else {
+            String::new()
+        };
+        p.takeaways.push(Takeaway {
+            about: "throughput_run".into(),
+            text: format!(
+                "{} items were finished over {} weeks: {} per week on average{trend}.",
+                done.len(),
+                weekly.len(),
+                fmt(mean)
+            ),
+        });
+        let zero = weekly.iter().filter(|c| **c == 0).count();
+        p.takeaways.push(Takeaway {
+            about: "throughput_histogram".into(),
+            text: format!(
+                "Weekly throughput ranged from {} to {} items; {} week(s) finished nothing.",
+                weekly.iter().min().unwrap_or(&0),
+                weekly.iter().max().unwrap_or(&0),
+                zero
+            ),
+        });
+    }
+
+    // Cumulative flow and WIP, every day of the grid.
+    let days = day_grid(
+        local_date(i.grid.0, i.tz),
+        local_date(i.grid.1.max(i.grid.0), i.tz),
+    );
+    let mut cf = CumulativeFlow::new(&days, i.tz);
+    for r in i.records {
+        cf.add(&r.category_changes);
+    }
+    let counts = cf.counts();
+    let mut cfd_rows = Vec::with_capacity(days.len() * 6);
+    for (d, c) in days.iter().zip(&counts) {
+        for cat in Category::ALL {
+            cfd_rows.push(vec![
+                Cell::from(format_date(*d)),
+                Cell::from(cat.name()),
+                Cell::from(c[cat.index()]),
+            ]);
+        }
+    }
+    p.tables.push(Table {
+        name: "cfd",
+        header: vec!["date", "category", "items"],
+        rows: cfd_rows,
+    });
+    let wips: Vec<u64> = counts.iter().map(wip).collect();
+    if let (Some(first), Some(last)) = (wips.first(), wips.last()) {
+        let peak = wips.iter().max().copied().unwrap_or(0);
+        p.takeaways.push(Takeaway {
+            about: "wip_run".into(),
+            text: format!(
+                "Work in progress went from {first} to {last} items over the period (peak {peak})."
+            ),
+        });
+        p.takeaways.push(Takeaway {
+            about: "cfd".into(),
+            text: format!(
+                "At the end, {} items were done, {} in progress, waiting or blocked, and {} in the backlog.",
+                counts.last().map_or(0, |c| c[Category::Done.index()]),
+                last,
+                counts.last().map_or(0, |c| c[Category::Backlog.index()])
+            ),
+        });
+    }
+    {
+        let (d, c) = (days.clone(), counts.clone());
+        p.charts.push(Box::new(move || chart::cfd(&d, &c)));
+        let (d, w) = (days.clone(), wips.clone());
+        p.charts.push(Box::new(move || chart::wip_run(&d, &w)));
+    }
+    // Per-status cumulative flow of the team with the most items.
+    let mut by_team: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in i.records.iter().filter(|r| r.in_scope()) {
+        if let Some(t) = r.team.as_deref() {
+            *by_team.entry(t).or_insert(0) += 1;
+        }
+    }
+    if let Some((team, _)) = by_team
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+    {
+        let team = team.to_string();
+        let statuses: Vec<(String, Category)> = i
+            .status_order
+            .iter()
+            .filter(|(s, _)| {
+                i.records.iter().any(|r| {
+                    r.team.as_deref() == Some(team.as_str())
+                        && r.status_changes.iter().any(|x| &x.1 == s)
+                })
+            })
+            .cloned()
+            .collect();
+        let index: BTreeMap<&str, usize> = statuses
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.0.as_str(), k))
+            .collect();
+        let mut delta = vec![vec![0i64; statuses.len()]; days.len() + 1];
+        let first = days.first().copied().unwrap_or_default();
+        for r in i
+            .records
+            .iter()
+            .filter(|r| r.team.as_deref() == Some(team.as_str()))
+        {
+            let mut prev: Option<usize> = None;
+            for (t, s) in &r.status_changes {
+                let d = (local_date(*t, i.tz) - first).num_days().max(0) as usize;
+                if d >= days.len() {
+                    break;
+                }
+                let Some(&k) = index.get(s.as_str()) else {
+                    continue;
+                };
+                if let Some(pk) = prev {
+                    delta[d][pk] -= 1;
+                }
+                delta[d][k] += 1;
+                prev = Some(k);
+            }
+        }
+        let mut run = vec![0i64; statuses.len()];
+        let per_status: Vec<Vec<u64>> = delta[..days.len()]
+            .iter()
+            .map(|d| {
+                for (k, v) in d.iter().enumerate() {
+                    run[k] += v;
+                }
+                run.iter().map(|v| (*v).max(0) as u64).collect()
+            })
+            .collect();
+        let d = days.clone();
+        p.charts.push(Box::new(move || {
+            chart::cfd_by_status(&team, &d, &statuses, &per_status)
+        }));
+    }
+
+    // Arrivals vs departures per week.
+    let index: BTreeMap<NaiveDate, usize> =
+        weeks.iter().enumerate().map(|(k, w)| (*w, k)).collect();
+    let mut arr = vec![0u64; weeks.len()];
+    let mut dep = vec![0u64; weeks.len()];
+    for r in i.records {
+        if let Some(k) = index.get(&crate::time::week_start(local_date(r.created, i.tz))) {
+            arr[*k] += 1;
+        }
+        if let Some(f) = r.finished {
+            if let Some(k) = index.get(&crate::time::week_start(local_date(f, i.tz))) {
+                dep[*k] += 1;
+            }
+        }
+    }
+    p.tables.push(Table {
+        name: "net_flow",
+        header: vec!["week_start", "arrivals", "departures", "net"],
+        rows: weeks
+            .iter()
+            .zip(arr.iter().zip(&dep))
+            .map(|(w, (a, d))| {
+                vec![
+                    Cell::from(format_date(*w)),
+                    Cell::from(*a),
+                    Cell::from(*d),
+                    Cell::Int(*a as i64 - *d as i64),
+                ]
+            })
+            .collect(),
+    });
+    let (ta, td) = (arr.iter().sum::<u64>(), dep.iter().sum::<u64>());
+    p.takeaways.push(Takeaway {
+        about: "net_flow".into(),
+        text: if ta > td {
+            format!(
+                "{ta} items arrived and {td} left: the backlog grew by {} items.",
+                ta - td
+            )
+        } else {
+            format!(
+                "{ta} items arrived and {td} left: the system drained {} items.",
+                td - ta
+            )
+        },
+    });
+    let nf: Vec<(NaiveDate, u64, u64)> = weeks
+        .iter()
+        .zip(arr.iter().zip(&dep))
+        .map(|(w, (a, d))| (*w, *a, *d))
+        .collect();
+    p.charts.push(Box::new(move || chart::net_flow(&nf)));
+
+    // Cycle-time distribution and service level expectations.
+    let values: Vec<f64> = done.iter().filter_map(|r| r.cycle_time_days).collect();
+    let (p50, p85, p95) = (
+        i.cycle.p50.unwrap_or(0.0),
+        i.cycle.p85.unwrap_or(0.0),
+        i.cycle.p95.unwrap_or(0.0),
+    );
+    p.charts.push(Box::new(move || {
+        chart::cycle_time_histogram(&values, p50, p85, p95)
+    }));
+    let mut sle = Vec::new();
+    if let Some(x) = i.cycle.p85 {
+        sle.push(format!(
+            "Organisation: 85% of items finish within {} days of starting (n = {}).",
+            fmt(x),
+            i.cycle.n
+        ));
+    }
+    for (team, s) in i.teams.iter().zip(i.team_cycle) {
+        if let Some(x) = s.p85 {
+            sle.push(format!(
+                "{team}: 85% of items finish within {} days (n = {}).",
+                fmt(x),
+                s.n
+            ));
+        }
+    }
+
+    // Aging WIP.
+    let team_p85: BTreeMap<&str, Option<f64>> = i
+        .teams
+        .iter()
+        .zip(i.team_cycle)
+        .map(|(t, s)| (t.as_str(), aging::threshold(s.n, s.p85, i.cycle.p85)))
+        .collect();
+    let mut aging_rows: Vec<(f64, Vec<Cell>, String)> = Vec::new();
+    let mut points = Vec::new();
+    for r in i.records.iter().filter(|r| in_wip(r)) {
+        let Some(started) = r.started else { continue };
+        let age = aging::age_days(started, i.as_of);
+        let th = r
+            .team
+            .as_deref()
+            .and_then(|t| team_p85.get(t).copied().flatten())
+            .or(i.cycle.p85);
+        let risk = aging::at_risk(age, th);
+        if let (true, Some(t)) = (risk, th) {
+            p.aging_over
+                .push((r.team_name().to_string(), r.item_id.clone(), age - t));
+        }
+        let status = r.current_status().unwrap_or("").to_string();
+        let cat = r.category_changes.last().map_or(Category::Active, |c| c.1);
+        points.push(AgingPoint {
+            status: status.clone(),
+            age_days: age,
+            at_risk: risk,
+        });
+        aging_rows.push((
+            age,
+            vec![
+                Cell::from(r.item_id.as_str()),
+                Cell::from(r.team_name()),
+                Cell::from(status.as_str()),
+                Cell::from(cat.name()),
+                Cell::from(r6(age)),
+                Cell::from(th.map(r6)),
+                Cell::from(if risk { "true" } else { "false" }),
+            ],
+            format!(
+                "{} ({}, {}): {} days in progress{}",
+                r.item_id,
+                if r.team_name().is_empty() {
+                    "no team"
+                } else {
+                    r.team_name()
+                },
+                status,
+                fmt(age),
+                th.map(|t| format!(", p85 {}", fmt(t))).unwrap_or_default()
+            ),
+        ));
+    }
+    aging_rows.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| format!("{:?}", a.1[0]).cmp(&format!("{:?}", b.1[0])))
+    });
+    let at_risk: Vec<String> = aging_rows
+        .iter()
+        .filter(|r| r.1[6] == Cell::from("true"))
+        .map(|r| r.2.clone())
+        .collect();
+    p.takeaways.push(Takeaway {
+        about: "aging_wip".into(),
+        text: format!(
+            "{} of {} items in progress are older than their team's 85th percentile cycle time.",
+            at_risk.len(),
+            aging_rows.len()
+        ),
+    });
+    p.tables.push(Table {
+        name: "aging",
+        header: vec![
+            "item_id", "team", "status", "category", "age_days", "p85_days", "at_risk",
+        ],
+        rows: aging_rows.into_iter().map(|r| r.1).collect(),
+    });
+    let order: Vec<String> = i
+        .status_order
+        .iter()
+        .filter(|(_, c)| c.is_committed())
+        .map(|(s, _)| s.clone())
+        .collect();
+    let points = super::build::thin(points, super::build::MAX_POINTS);
+    p.charts.push(Box::new(move || {
+        chart::aging_wip(&order, &points, p50, p85, p95)
+    }));
+
+    // Forecasts.
+    let fc = i.forecast;
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let groups: Vec<(String, Option<&str>)> = std::iter::once(("*".to_string(), None))
+        .chain(i.teams.iter().map(|t| (t.clone(), Some(t.as_str()))))
+        .collect();
+    for (k, (label, team)) in groups.iter().enumerate() {
+        let of = |r: &&ItemRecord| team.is_none_or(|t| r.team.as_deref() == Some(t));
+        let finished = i
+            .records
+            .iter()
+            .filter(of)
+            .filter(|r| r.outcome == crate::metrics::lifecycle::Outcome::Done)
+            .filter_map(|r| r.finished);
+        let history = forecast::daily_history(finished, i.as_of, fc.history_days);
+        let seed = fc.seed.wrapping_add(k as u64);
+        for h in &fc.horizons_days {
+            if let Some(v) = forecast::how_many(&history, *h, fc.trials, seed) {
+                for (c, x) in CONFIDENCE.iter().zip(v) {
+                    rows.push(vec![
+                        Cell::from(label.as_str()),
+                        "how_many".into(),
+                        Cell::from(*h),
+                        Cell::from(*c),
+                        Cell::from(r6(x)),
+                    ]);
+                }
+                if team.is_none() {
+                    lines.push(format!("In the next {h} days: at least {} items with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
+                }
+            }
+        }
+        let w = i.records.iter().filter(of).filter(|r| in_wip(r)).count() as u64;
+        if let Some(v) = forecast::when(&history, w, fc.trials, seed) {
+            for (c, x) in CONFIDENCE.iter().zip(v) {
+                rows.push(vec![
+                    Cell::from(label.as_str()),
+                    "when".into(),
+                    Cell::from(w),
+                    Cell::from(*c),
+                    Cell::from(r6(x)),
+                ]);
+            }
+            if team.is_none() {
+                lines.push(format!("The {w} items in progress today: done within {} days with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
+            }
+        }
+    }
+    p.tables.push(Table {
+        name: "forecasts",
+        header: vec!["team", "question", "parameter", "confidence", "value"],
+        rows,
+    });
+
+    p.sections.push(Section {
+        id: "flow",
+        title: "Flow over time".into(),
+        blocks: vec![
+            Block::Chart("throughput_run".into()),
+            Block::Chart("throughput_histogram".into()),
+            Block::Chart("cfd".into()),
+            Block::Chart("cfd_by_status".into()),
+            Block::Chart("wip_run".into()),
+            Block::Chart("net_flow".into()),
+            Block::Chart("cycle_time_scatter".into()),
+            Block::Chart("cycle_time_histogram".into()),
+            Block::Paragraph("Service level expectations (the 85th percentile cycle time of the done items in the period):".into()),
+            Block::List(sle),
+            Block::Chart("time_in_status".into()),
+        ],
+    });
+    let mut aging_blocks = vec![Block::Chart("aging_wip".into())];
+    if at_risk.is_empty() {
+        aging_blocks.push(Block::Paragraph(
+            "No item in progress is older than its team's 85th percentile cycle time.".into(),
+        ));
+    } else {
+        aging_blocks.push(Block::Paragraph(format!(
+            "Items at risk, oldest first ({} in all; the full list is tables/aging.csv):",
+            at_risk.len()
+        )));
+        aging_blocks.push(Block::List(at_risk.into_iter().take(15).collect()));
+    }
+    p.sections.push(Section {
+        id: "aging",
+        title: "Aging work in progress".into(),
+        blocks: aging_blocks,
+    });
+    let mut fblocks = vec![Block::Paragraph(format!(
+        "Monte Carlo forecasts: {} trials sampling the daily done counts of the {} days up to the audit instant (seed {}). \"How many\" counts are reached with the stated confidence; \"when\" is the number of days to finish the items in progress today.",
+        fc.trials, fc.history_days, fc.seed
+    ))];
+    if !lines.is_empty() {
+        fblocks.push(Block::List(lines));
+    }
+    fblocks.push(Block::Table {
+        name: "forecasts",
+        limit: 40,
+    });
+    p.sections.push(Section {
+        id: "forecasts",
+        title: "Forecasts".into(),
+        blocks: fblocks,
+    });
+    p
+}

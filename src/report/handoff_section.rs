@@ -1,0 +1,198 @@
+//! The handoffs part of the report (METRICS.md §4): who passes work to whom, what it costs,
+//! and where it bounces — the handoff matrix and handover pairs, the ping-pong pairs, the
+//! cycle time by number of team handoffs, and their charts.
+
+use super::flow::Parts;
+use super::{r6, Block, Cell, Section, Table, Takeaway};
+use crate::chart::{self, HandoffBucket};
+use crate::metrics::handoff_cost::{self, BUCKETS};
+use crate::metrics::handoffs::PairCounts;
+use crate::metrics::items::ItemRecord;
+use crate::metrics::ping_pong::{self, PairBounces};
+use crate::model::Ts;
+use std::collections::BTreeMap;
+
+fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {
+    m.iter()
+        .map(|((a, b), n)| vec![a.as_str().into(), b.as_str().into(), (*n).into()])
+        .collect()
+}
+
+/// Build the handoffs part from the items in scope and the done items of the period.
+pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String]) -> Parts {
+    let mut p = Parts::default();
+    let scope: Vec<&ItemRecord> = records.iter().filter(|r| r.in_scope()).collect();
+    let mut matrix = PairCounts::new();
+    let mut pairs = PairCounts::new();
+    let mut bounces: BTreeMap<(String, String), PairBounces> = BTreeMap::new();
+    for r in &scope {
+        for w in r.team_seq.windows(2) {
+            *matrix.entry((w[0].1.clone(), w[1].1.clone())).or_insert(0) += 1;
+        }
+        for w in r.assignee_seq.windows(2) {
+            *pairs.entry((w[0].clone(), w[1].clone())).or_insert(0) += 1;
+        }
+        ping_pong::add_item(&mut bounces, &r.team_seq);
+    }
+    p.tables.push(Table {
+        name: "handoff_matrix",
+        header: vec!["from_team", "to_team", "count"],
+        rows: pair_rows(&matrix),
+    });
+    p.tables.push(Table {
+        name: "handover_pairs",
+        header: vec!["from", "to", "count"],
+        rows: pair_rows(&pairs),
+    });
+
+    // Ping-pong pairs, costliest first.
+    let mut pp: Vec<(&(String, String), &PairBounces)> = bounces.iter().collect();
+    pp.sort_by(|a, b| {
+        b.1.micros
+            .cmp(&a.1.micros)
+            .then(b.1.bounces.cmp(&a.1.bounces))
+            .then(a.0.cmp(b.0))
+    });
+    p.tables.push(Table {
+        name: "ping_pong_pairs",
+        header: vec!["team_a", "team_b", "bounces", "items", "item_days"],
+        rows: pp
+            .iter()
+            .map(|((a, b), v)| {
+                vec![
+                    a.as_str().into(),
+                    b.as_str().into(),
+                    v.bounces.into(),
+                    v.items.into(),
+                    r6(v.item_days()).into(),
+                ]
+            })
+            .collect(),
+    });
+    let top_pp: Vec<String> = pp
+        .iter()
+        .take(5)
+        .map(|((a, b), v)| {
+            format!(
+                "{a} ↔ {b}: {} bounces on {} items, {} item-days lost",
+                v.bounces,
+                v.items,
+                super::text::human(v.item_days())
+            )
+        })
+        .collect();
+
+    // Cost of handoffs: overall and per team.
+    let done: Vec<&ItemRecord> = records.iter().filter(|r| r.done_in(period)).collect();
+    let mut cost_rows = Vec::new();
+    let mut overall = None;
+    for team in std::iter::once(None).chain(teams.iter().map(|t| Some(t.as_str()))) {
+        let b = handoff_cost::by_bucket(
+            done.iter()
+                .filter(|r| team.is_none_or(|t| r.team.as_deref() == Some(t)))
+                .filter_map(|r| Some((r.team_handoffs, r.cycle_time_days?))),
+        );
+        for (k, s) in b.iter().enumerate() {
+            cost_rows.push(vec![
+                Cell::from(team.unwrap_or("*")),
+                Cell::from(BUCKETS[k]),
+                Cell::from(s.n),
+                Cell::from(s.p50.map(r6)),
+                Cell::from(s.p85.map(r6)),
+            ]);
+        }
+        if team.is_none() {
+            overall = Some(b);
+        }
+    }
+    p.tables.push(Table {
+        name: "handoff_cost",
+        header: vec![
+            "team",
+            "team_handoffs",
+            "items",
+            "cycle_time_p50",
+            "cycle_time_p85",
+        ],
+        rows: cost_rows,
+    });
+    let overall = overall.unwrap_or_else(|| handoff_cost::by_bucket([]));
+    let buckets: Vec<HandoffBucket> = overall
+        .iter()
+        .enumerate()
+        .map(|(k, s)| HandoffBucket {
+            label: BUCKETS[k].to_string(),
+            n: s.n,
+            p50: s.p50,
+            p85: s.p85,
+        })
+        .collect();
+    let medians: Vec<String> = overall
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.n > 0)
+        .map(|(k, s)| {
+            format!(
+                "{}: {} days",
+                BUCKETS[k],
+                s.p50.map(super::text::human).unwrap_or_default()
+            )
+        })
+        .collect();
+    p.takeaways.push(Takeaway {
+        about: "cycle_time_by_handoffs".into(),
+        text: match handoff_cost::days_per_handoff(&overall) {
+            Some(d) if d > 0.0 => format!("Each extra team an item passes through adds about {} days of cycle time (median by team handoffs — {}).", super::text::human(d), medians.join(", ")),
+            Some(d) => format!("Extra team handoffs do not lengthen cycle time here ({} days per handoff; median by team handoffs — {}).", super::text::human(d), medians.join(", ")),
+            None => "Too few items changed team to estimate what a handoff costs.".to_string(),
+        },
+    });
+    let total: u64 = matrix.values().sum();
+    let top = matrix.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+    p.takeaways.push(Takeaway {
+        about: "handoff_heatmap".into(),
+        text: match top {
+            Some(((a, b), n)) => {
+                format!("{total} team handoffs in all; the busiest route is {a} → {b} ({n}).")
+            }
+            None => "No item moved between teams.".into(),
+        },
+    });
+    let heat: Vec<(String, String, u64)> = matrix
+        .iter()
+        .map(|((a, b), n)| (a.clone(), b.clone(), *n))
+        .collect();
+    p.charts
+        .push(Box::new(move || chart::handoff_heatmap(&heat)));
+    p.charts
+        .push(Box::new(move || chart::cycle_time_by_handoffs(&buckets)));
+
+    let mut blocks = vec![
+        Block::Chart("handoff_heatmap".into()),
+        Block::Chart("cycle_time_by_handoffs".into()),
+    ];
+    if top_pp.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No item bounced back to a team it had left (no ping-pong).".into(),
+        ));
+    } else {
+        blocks.push(Block::Paragraph(
+            "Where work bounces (A → B → A), costliest pairs first:".into(),
+        ));
+        blocks.push(Block::List(top_pp));
+        blocks.push(Block::Table {
+            name: "ping_pong_pairs",
+            limit: 10,
+        });
+    }
+    blocks.push(Block::Table {
+        name: "handoff_cost",
+        limit: 4,
+    });
+    p.sections.push(Section {
+        id: "handoffs",
+        title: "Handoffs".into(),
+        blocks,
+    });
+    p
+}

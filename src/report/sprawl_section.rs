@@ -1,0 +1,362 @@
+//! Tool sprawl and process consistency (METRICS.md §7–§8): `tables/tools.csv`,
+//! `tables/consistency.csv`, the `tool_sprawl` block of `summary.json`, their charts and
+//! their sections.
+
+use super::flow::Parts;
+use super::{r6, Block, Cell, Section, Table, Takeaway};
+use crate::chart;
+use crate::ingest::inventory::{RosterRow, ToolRow};
+use crate::metrics::consistency::{self, TeamWorkflow};
+use crate::metrics::items::ItemRecord;
+use crate::metrics::tool_sprawl::{self, Fragmented, TeamSprawl, TeamTool};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `summary.json` `tool_sprawl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SprawlSummary {
+    /// Distinct tools in the inventory.
+    pub tools: u64,
+    /// Fragmented category names, sorted.
+    pub fragmented_categories: Vec<String>,
+    /// Under-used team × tool pairs.
+    pub underused_tools: Vec<UnderusedTool>,
+    /// Σ annual cost.
+    pub annual_cost: Option<f64>,
+}
+
+/// One under-used tool.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnderusedTool {
+    /// Team.
+    pub team: String,
+    /// Tool.
+    pub tool: String,
+    /// Σ active users ÷ Σ seats.
+    pub utilisation: f64,
+}
+
+/// What the sprawl and consistency part computed, for signals, blockers and the summary.
+pub struct Sprawl {
+    /// The tables, charts, takeaways and sections.
+    pub parts: Parts,
+    /// `summary.json` `tool_sprawl` (None without an inventory).
+    pub summary: Option<SprawlSummary>,
+    /// Per-team sprawl (teams with inventory rows).
+    pub teams: BTreeMap<String, TeamSprawl>,
+    /// Fragmented categories with their annual cost.
+    pub fragmented: Vec<(Fragmented, f64)>,
+    /// Per-team workflow figures.
+    pub workflows: BTreeMap<String, TeamWorkflow>,
+}
+
+/// Build the part.
+pub fn build(
+    records: &[ItemRecord],
+    tools: &[ToolRow],
+    roster: &[RosterRow],
+    teams: &[String],
+    utilisation_threshold: f64,
+) -> Sprawl {
+    let mut p = Parts::default();
+    let tt: Vec<TeamTool> = tool_sprawl::team_tools(tools);
+    let mut headcount: BTreeMap<String, f64> = BTreeMap::new();
+    for r in roster {
+        if let Some(h) = r.headcount {
+            headcount.entry(r.team.clone()).or_insert(h);
+        }
+    }
+    // Without a headcount column, the roster's people per team are the head count.
+    if headcount.is_empty() {
+        for r in roster {
+            *headcount.entry(r.team.clone()).or_insert(0.0) += 1.0;
+        }
+    }
+    let per_team: BTreeMap<String, TeamSprawl> = tool_sprawl::per_team(&tt, &headcount)
+        .into_iter()
+        .map(|t| (t.team.clone(), t))
+        .collect();
+    let frag = tool_sprawl::fragmented(&tt);
+    let frag_cost: Vec<(Fragmented, f64)> = frag
+        .iter()
+        .map(|f| {
+            (
+                f.clone(),
+                tt.iter()
+                    .filter(|t| t.category == f.category)
+                    .filter_map(|t| t.annual_cost)
+                    .sum::<f64>(),
+            )
+        })
+        .collect();
+    let under = tool_sprawl::underused(&tt, utilisation_threshold);
+
+    // Tools per item from event sources, mean per team.
+    let mut sources: BTreeMap<&str, (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.in_scope()) {
+        let e = sources.entry(r.team_name()).or_default();
+        e.0.extend(r.sources.iter().map(String::as_str));
+        e.1 += r.sources.len() as u64;
+        e.2 += 1;
+    }
+
+    p.tables.push(Table {
+        name: "tools",
+        header: vec![
+            "team",
+            "tool",
+            "category",
+            "seats",
+            "active_users",
+            "utilisation",
+            "annual_cost",
+            "underused",
+        ],
+        rows: tt
+            .iter()
+            .map(|t| {
+                let u = t.utilisation();
+                vec![
+                    Cell::from(t.team.as_str()),
+                    Cell::from(t.tool.as_str()),
+                    Cell::from(t.category.as_str()),
+                    Cell::from(t.seats),
+                    Cell::from(t.active_users),
+                    Cell::from(u.map(r6)),
+                    Cell::from(t.annual_cost.map(r6)),
+                    Cell::from(u.map(|u| {
+                        if u < utilisation_threshold {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                    })),
+                ]
+            })
+            .collect(),
+    });
+    p.tables.push(Table {
+        name: "tool_teams",
+        header: vec![
+            "team",
+            "tools",
+            "overlapping_categories",
+            "annual_cost",
+            "cost_per_head",
+            "event_sources",
+            "tools_per_item",
+        ],
+        rows: teams
+            .iter()
+            .map(|team| {
+                let s = per_team.get(team);
+                let src = sources.get(team.as_str());
+                vec![
+                    Cell::from(team.as_str()),
+                    Cell::from(s.map(|s| s.tools)),
+                    Cell::from(s.map(|s| s.overlapping.join("; "))),
+                    Cell::from(s.and_then(|s| s.annual_cost).map(r6)),
+                    Cell::from(s.and_then(|s| s.cost_per_head).map(r6)),
+                    Cell::from(src.map(|x| x.0.len() as u64)),
+                    Cell::from(src.filter(|x| x.2 > 0).map(|x| r6(x.1 as f64 / x.2 as f64))),
+                ]
+            })
+            .collect(),
+    });
+
+    // Process consistency over the teams with items.
+    let mut wf: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.in_scope()) {
+        if let Some(t) = &r.team {
+            wf.entry(t.clone())
+                .or_default()
+                .extend(r.status_time.iter().map(|s| s.status.clone()));
+        }
+    }
+    let (core, analysed) = consistency::analyse(&wf);
+    p.tables.push(Table {
+        name: "consistency",
+        header: vec!["team", "statuses", "workflow_similarity", "unique_statuses"],
+        rows: analysed
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::from(t.team.as_str()),
+                    Cell::from(t.statuses.len() as u64),
+                    Cell::from(t.similarity.map(r6)),
+                    Cell::from(t.unique.join("; ")),
+                ]
+            })
+            .collect(),
+    });
+    let divergent: Vec<&TeamWorkflow> = analysed
+        .iter()
+        .filter(|t| t.similarity.is_some_and(|s| s < 0.5))
+        .collect();
+    p.takeaways.push(Takeaway {
+        about: "consistency".into(),
+        text: if divergent.is_empty() {
+            format!("Every team's workflow is close to the shared core ({} statuses used by at least half of the teams).", core.len())
+        } else {
+            format!(
+                "{} of {} teams work differently from the shared core of {} statuses: {}.",
+                divergent.len(),
+                analysed.len(),
+                core.len(),
+                divergent.iter().map(|t| t.team.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        },
+    });
+
+    let summary = (!tt.is_empty()).then(|| SprawlSummary {
+        tools: tt
+            .iter()
+            .map(|t| t.tool.as_str())
+            .collect::<BTreeSet<_>>()
+            .len() as u64,
+        fragmented_categories: frag.iter().map(|f| f.category.clone()).collect(),
+        underused_tools: under
+            .iter()
+            .map(|(t, u)| UnderusedTool {
+                team: t.team.clone(),
+                tool: t.tool.clone(),
+                utilisation: r6(*u),
+            })
+            .collect(),
+        annual_cost: {
+            let c: Vec<f64> = tt.iter().filter_map(|t| t.annual_cost).collect();
+            (!c.is_empty()).then(|| r6(c.iter().sum()))
+        },
+    });
+
+    let mut blocks = Vec::new();
+    if tt.is_empty() {
+        blocks.push(Block::Paragraph("No tool inventory was given (pass --tools FILE or put a team,tool,category CSV among the inputs), so tool metrics have no data.".into()));
+    } else {
+        let cats: Vec<String> = tt
+            .iter()
+            .map(|t| t.category.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let inv_teams: Vec<String> = per_team.keys().cloned().collect();
+        let cells: Vec<Vec<Vec<String>>> = cats
+            .iter()
+            .map(|c| {
+                inv_teams
+                    .iter()
+                    .map(|t| {
+                        per_team[t]
+                            .by_category
+                            .get(c)
+                            .map(|s| s.iter().cloned().collect())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let stacks: Vec<(String, Vec<(String, u64)>)> = per_team
+            .values()
+            .map(|t| {
+                (
+                    t.team.clone(),
+                    t.by_category
+                        .iter()
+                        .map(|(c, s)| (c.clone(), s.len() as u64))
+                        .collect(),
+                )
+            })
+            .collect();
+        let util: Vec<(String, f64)> = tt
+            .iter()
+            .filter_map(|t| Some((format!("{} · {}", t.team, t.tool), t.utilisation()?)))
+            .collect();
+        p.charts
+            .push(Box::new(move || chart::tools_per_team(&stacks)));
+        p.charts.push(Box::new(move || {
+            chart::category_team_matrix(&cats, &inv_teams, &cells)
+        }));
+        p.charts.push(Box::new(move || {
+            chart::utilisation(&util, utilisation_threshold)
+        }));
+        let fr: Vec<String> = frag_cost
+            .iter()
+            .map(|(f, c)| {
+                format!(
+                    "{}: {} tools ({}) across {} teams, {} a year",
+                    f.category,
+                    f.tools.len(),
+                    f.tools.join(", "),
+                    f.teams.len(),
+                    super::text::human(*c)
+                )
+            })
+            .collect();
+        p.takeaways.push(Takeaway {
+            about: "category_team_matrix".into(),
+            text: if fr.is_empty() {
+                "Every category runs on a single tool across the organisation.".into()
+            } else {
+                format!("{} categories are fragmented across teams.", fr.len())
+            },
+        });
+        p.takeaways.push(Takeaway {
+            about: "utilisation".into(),
+            text: if under.is_empty() {
+                "Every licence is used by at least 80% of its seats.".into()
+            } else {
+                format!(
+                    "{} team × tool licences are under-used; the lowest is {} at {:.0}%.",
+                    under.len(),
+                    format!("{} · {}", under[0].0.team, under[0].0.tool),
+                    under[0].1 * 100.0
+                )
+            },
+        });
+        let total_tools = tt
+            .iter()
+            .map(|t| t.tool.as_str())
+            .collect::<BTreeSet<_>>()
+            .len();
+        p.takeaways.push(Takeaway {
+            about: "tools_per_team".into(),
+            text: format!("{} distinct tools across {} teams; {} teams use two or more tools for the same job.", total_tools, per_team.len(), per_team.values().filter(|t| !t.overlapping.is_empty()).count()),
+        });
+        blocks.push(Block::Chart("tools_per_team".into()));
+        blocks.push(Block::Chart("category_team_matrix".into()));
+        if !fr.is_empty() {
+            blocks.push(Block::Paragraph("Fragmented categories (the teams together use two or more tools for the same job):".into()));
+            blocks.push(Block::List(fr));
+        }
+        blocks.push(Block::Chart("utilisation".into()));
+        blocks.push(Block::Table {
+            name: "tool_teams",
+            limit: 100,
+        });
+    }
+    p.sections.push(Section {
+        id: "tools",
+        title: "Tools".into(),
+        blocks,
+    });
+    let mut cblocks = vec![Block::Paragraph(format!(
+        "The core workflow is the set of statuses used by at least half of the teams: {}. Similarity is the overlap of a team's statuses with it (Jaccard, 1 = identical).",
+        core.iter().cloned().collect::<Vec<_>>().join(", ")
+    ))];
+    cblocks.push(Block::Table {
+        name: "consistency",
+        limit: 100,
+    });
+    p.sections.push(Section {
+        id: "consistency",
+        title: "Process consistency".into(),
+        blocks: cblocks,
+    });
+    Sprawl {
+        parts: p,
+        summary,
+        teams: per_team,
+        fragmented: frag_cost,
+        workflows: analysed.into_iter().map(|t| (t.team.clone(), t)).collect(),
+    }
+}

@@ -1,0 +1,368 @@
+//! Blockers, where ops support would help, and the product-ops verdict (METRICS.md §9–§10):
+//! `tables/blockers.csv`, the signals of every team, `summary.json` `recommendation`, and the
+//! executive summary that opens the report.
+
+use super::flow::Parts;
+use super::sprawl_section::Sprawl;
+use super::{r6, Block, Cell, Section, Table, TeamSummary};
+use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
+use crate::metrics::blockers::{self, Finding, Unit};
+use crate::metrics::items::ItemRecord;
+use crate::metrics::signals::{self, Decision, OrgInputs, Signal, TeamInputs};
+use crate::model::Ts;
+use serde::Serialize;
+
+/// `summary.json` `recommendation`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    /// `dedicated`, `part_time` or `not_needed`.
+    pub verdict: &'static str,
+    /// Teams that would benefit ÷ teams.
+    pub share_of_teams: f64,
+    /// Fired organisation signals.
+    pub org_signals: Vec<&'static str>,
+    /// The reasoning, every input beside its threshold.
+    pub reasons: Vec<String>,
+    /// Teams that would benefit from ops support.
+    pub teams_needing_support: Vec<String>,
+    /// The inputs of the rules.
+    pub inputs: OrgInputs,
+    /// The thresholds used.
+    pub thresholds: VerdictCfg,
+}
+
+/// Everything this part computed.
+pub struct Verdict {
+    /// Tables and sections.
+    pub parts: Parts,
+    /// `recommendation`.
+    pub recommendation: Recommendation,
+    /// Ranked findings.
+    pub findings: Vec<Finding>,
+    /// The executive summary section (first in the report).
+    pub executive: Section,
+}
+
+/// Inputs of the part.
+pub struct VerdictInput<'a> {
+    /// Every record.
+    pub records: &'a [ItemRecord],
+    /// Period.
+    pub period: Option<(Ts, Ts)>,
+    /// Audit instant.
+    pub as_of: Ts,
+    /// Team figures; `signals` and `workflow_similarity` are filled here.
+    pub teams: &'a mut [TeamSummary],
+    /// Sprawl and consistency.
+    pub sprawl: &'a Sprawl,
+    /// (team, item, age − p85) of at-risk items.
+    pub aging_over: &'a [(String, String, f64)],
+    /// Organisation team change rate.
+    pub team_change_rate: Option<f64>,
+    /// `[signals]`.
+    pub signals: &'a SignalCfg,
+    /// `[verdict]`.
+    pub verdict: &'a VerdictCfg,
+    /// `[blockers]`.
+    pub blockers: &'a BlockerCfg,
+}
+
+const SOURCES: &str = "These thresholds are heuristics drawn from practice, not laws: coordination costs rise past about four product teams; product-operations coverage runs at roughly one person per two or three embedded teams; and Aha!'s position is that a dedicated role is rarely needed outside large organisations with many products and teams. Change them in the config's [verdict] and [signals] to see what would change.";
+
+fn fmt_value(s: &Signal) -> String {
+    match (s.id, s.value) {
+        (_, None) => "no data".into(),
+        ("tool_sprawl", Some(v)) => format!("{v:.0} overlapping"),
+        ("handoff_heavy", Some(v)) => format!("{} per item", super::text::human(v)),
+        (_, Some(v)) => format!("{:.0}%", v * 100.0),
+    }
+}
+
+fn fmt_threshold(s: &Signal) -> String {
+    match s.id {
+        "tool_sprawl" => format!("≥ {:.0} overlapping or a licence < 80% used", s.threshold),
+        "handoff_heavy" => format!("> {}", super::text::human(s.threshold)),
+        "low_flow_efficiency" | "workflow_divergence" => format!("< {:.0}%", s.threshold * 100.0),
+        _ => format!("> {:.0}%", s.threshold * 100.0),
+    }
+}
+
+/// Build the part.
+pub fn build(i: VerdictInput) -> Verdict {
+    let mut p = Parts::default();
+    // Signals per team.
+    let mut needing = Vec::new();
+    let mut signal_rows = Vec::new();
+    let mut levers = Vec::new();
+    for t in i.teams.iter_mut() {
+        let sp = i.sprawl.teams.get(&t.team);
+        let wf = i.sprawl.workflows.get(&t.team);
+        t.workflow_similarity = wf.and_then(|w| w.similarity).map(r6);
+        let inputs = TeamInputs {
+            flow_efficiency: t.flow_efficiency,
+            handoffs_per_item: t.handoffs_per_item,
+            ping_pong_rate: t.ping_pong_rate,
+            reopen_rate: t.reopen_rate,
+            aging_share: (t.wip > 0).then(|| t.at_risk as f64 / t.wip as f64),
+            overlapping_categories: sp.map(|s| s.overlapping.len() as u32),
+            min_utilisation: sp.and_then(|s| s.min_utilisation),
+            workflow_similarity: wf.and_then(|w| w.similarity),
+        };
+        let sig = signals::team_signals(&inputs, i.signals);
+        let fired = signals::fired(&sig);
+        t.signals = Some(fired.iter().map(|s| s.to_string()).collect());
+        t.signal_states = sig.iter().map(|s| (s.id, s.fired)).collect();
+        for s in &sig {
+            signal_rows.push(vec![
+                Cell::from(t.team.as_str()),
+                Cell::from(s.id),
+                Cell::from(s.value.map(r6)),
+                Cell::from(s.threshold),
+                Cell::from(match s.fired {
+                    Some(true) => "true",
+                    Some(false) => "false",
+                    None => "",
+                }),
+            ]);
+        }
+        if fired.len() as u32 >= i.signals.min_signals {
+            needing.push(t.team.clone());
+            let l: Vec<String> = sig
+                .iter()
+                .filter(|s| s.fired == Some(true))
+                .map(|s| {
+                    format!(
+                        "{} ({} vs {}): {}",
+                        s.id.replace('_', " "),
+                        fmt_value(s),
+                        fmt_threshold(s),
+                        s.lever
+                    )
+                })
+                .collect();
+            levers.push(format!("{} — {}", t.team, l.join("; ")));
+        }
+    }
+    p.tables.push(Table {
+        name: "signals",
+        header: vec!["team", "signal", "value", "threshold", "fired"],
+        rows: signal_rows,
+    });
+
+    // Verdict.
+    let with_wf: Vec<f64> = i
+        .teams
+        .iter()
+        .filter_map(|t| t.workflow_similarity)
+        .collect();
+    let org = OrgInputs {
+        teams: i.teams.len() as u32,
+        teams_needing_support: needing.len() as u32,
+        fragmented_categories: i.sprawl.fragmented.len() as u32,
+        divergent_teams: with_wf
+            .iter()
+            .filter(|s| **s < i.signals.workflow_similarity)
+            .count() as u32,
+        teams_with_workflow: with_wf.len() as u32,
+        team_change_rate: i.team_change_rate,
+    };
+    let d: Decision = signals::decide(&org, i.verdict);
+
+    // Blockers.
+    let frag: Vec<(String, Vec<String>, Vec<String>, f64)> = i
+        .sprawl
+        .fragmented
+        .iter()
+        .map(|(f, c)| (f.category.clone(), f.tools.clone(), f.teams.clone(), *c))
+        .collect();
+    let div: Vec<(String, f64, Vec<String>)> = i
+        .sprawl
+        .workflows
+        .values()
+        .filter_map(|w| Some((w.team.clone(), w.similarity?, w.unique.clone())))
+        .collect();
+    let findings = blockers::rank(
+        [
+            blockers::queues(i.records, i.period),
+            blockers::blocked(i.records, i.period),
+            blockers::handoff_drag(i.records, i.period),
+            blockers::ping_pong(i.records),
+            blockers::rework(i.records, i.as_of),
+            blockers::aging(i.aging_over),
+            blockers::stale(i.records, i.as_of, i.blockers.stale_days),
+            blockers::tool_overlap(&frag),
+            blockers::workflow_divergence(&div, i.signals.workflow_similarity),
+        ]
+        .concat(),
+    );
+    p.tables.push(Table {
+        name: "blockers",
+        header: vec!["rank", "kind", "scope", "impact", "unit", "evidence"],
+        rows: findings
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::from(f.rank),
+                    Cell::from(f.kind),
+                    Cell::from(f.scope.as_str()),
+                    Cell::from(r6(f.impact)),
+                    Cell::from(f.unit.id()),
+                    Cell::from(f.evidence.as_str()),
+                ]
+            })
+            .collect(),
+    });
+    p.tables.push(Table {
+        name: "blocker_items",
+        header: vec!["kind", "scope", "item_id"],
+        rows: findings
+            .iter()
+            .flat_map(|f| {
+                f.items.iter().map(move |it| {
+                    vec![
+                        Cell::from(f.kind),
+                        Cell::from(f.scope.as_str()),
+                        Cell::from(it.as_str()),
+                    ]
+                })
+            })
+            .collect(),
+    });
+    let describe = |f: &Finding| -> String {
+        let impact = match f.unit {
+            Unit::ItemDays => format!("{} item-days", super::text::human(f.impact)),
+            Unit::Money => format!("{} a year", super::text::human(f.impact)),
+            Unit::Similarity => format!("similarity {:.0}%", f.impact * 100.0),
+        };
+        format!(
+            "{} · {}: {} — {}",
+            f.kind.replace('_', " "),
+            f.scope,
+            impact,
+            f.evidence
+        )
+    };
+    let days_findings: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.unit == Unit::ItemDays)
+        .collect();
+    let total_days: f64 = days_findings.iter().map(|f| f.impact).sum();
+
+    let mut bblocks = vec![Block::Paragraph(
+        "Findings ranked by the item-days they cost (queues, blocked time, handoff drag, ping-pong, rework, aging, stale work); tool overlap (money) and workflow divergence (similarity) are ranked separately. Every item behind a finding is in tables/blocker_items.csv.".into(),
+    )];
+    bblocks.push(Block::List(
+        days_findings.iter().take(10).map(|f| describe(f)).collect(),
+    ));
+    let money: Vec<String> = findings
+        .iter()
+        .filter(|f| f.unit == Unit::Money)
+        .map(describe)
+        .collect();
+    if !money.is_empty() {
+        bblocks.push(Block::Paragraph("Tool overlap, by annual cost:".into()));
+        bblocks.push(Block::List(money));
+    }
+    let sim: Vec<String> = findings
+        .iter()
+        .filter(|f| f.unit == Unit::Similarity)
+        .map(describe)
+        .collect();
+    if !sim.is_empty() {
+        bblocks.push(Block::Paragraph(
+            "Workflow divergence, least similar first:".into(),
+        ));
+        bblocks.push(Block::List(sim));
+    }
+    bblocks.push(Block::Table {
+        name: "blockers",
+        limit: 25,
+    });
+    p.sections.push(Section {
+        id: "blockers",
+        title: "Efficiency blockers".into(),
+        blocks: bblocks,
+    });
+
+    let mut sblocks = vec![Block::Paragraph(format!(
+        "A team would benefit from operations support when at least {} of its seven signals fire. {}",
+        i.signals.min_signals,
+        if needing.is_empty() { "No team reaches that." .to_string() } else { format!("{} of {} teams do:", needing.len(), i.teams.len()) }
+    ))];
+    if !levers.is_empty() {
+        sblocks.push(Block::List(levers.clone()));
+    }
+    sblocks.push(Block::Table {
+        name: "signals",
+        limit: 7 * 30,
+    });
+    p.sections.push(Section {
+        id: "support",
+        title: "Where operations support would help".into(),
+        blocks: sblocks,
+    });
+
+    let verdict_line = match d.verdict {
+        signals::VerdictKind::Dedicated => "Verdict: a dedicated product-operations role is justified.",
+        signals::VerdictKind::PartTime => "Verdict: a named product manager should own process and tooling part-time; a dedicated role is not yet justified.",
+        signals::VerdictKind::NotNeeded => "Verdict: a dedicated product-operations role is not needed; product managers own the process and fix the named blockers inside the teams.",
+    };
+    let opposite = format!(
+        "The other side: a dedicated role costs a full-time salary and adds a coordination layer; the blockers named here cost {} item-days of delay in this audit{}. {}",
+        super::text::human(total_days),
+        {
+            let m: f64 = findings.iter().filter(|f| f.unit == Unit::Money).map(|f| f.impact).sum();
+            if m > 0.0 { format!(", and the overlapping tools {} a year", super::text::human(m)) } else { String::new() }
+        },
+        match d.verdict {
+            signals::VerdictKind::Dedicated => "If the teams fixed the top blockers themselves and consolidated tools, the case would weaken to part-time.",
+            signals::VerdictKind::PartTime => "Would a dedicated role pay? Only if the named blockers outgrow what one product manager can own alongside their product work.",
+            signals::VerdictKind::NotNeeded => "If more teams crossed the signal threshold, or tools fragmented further, the verdict would move to part-time.",
+        }
+    );
+    let mut vblocks = vec![
+        Block::Paragraph(verdict_line.into()),
+        Block::List(d.reasons.clone()),
+        Block::Paragraph(opposite.clone()),
+        Block::Paragraph(SOURCES.into()),
+    ];
+    vblocks.push(Block::Paragraph("What would change the verdict: the thresholds are in [verdict] (min_teams, dedicated_share, dedicated_org_signals, large_org_teams, large_org_share, part_time_share, fragmented_categories, divergent_team_share, team_change_rate) and [signals] of the config.".into()));
+    p.sections.push(Section {
+        id: "verdict",
+        title: "The product-operations verdict".into(),
+        blocks: vblocks,
+    });
+
+    let mut eblocks = vec![Block::Paragraph(verdict_line.to_string()), Block::Headline];
+    let top3: Vec<String> = days_findings.iter().take(3).map(|f| describe(f)).collect();
+    if !top3.is_empty() {
+        eblocks.push(Block::Paragraph("The three costliest blockers:".into()));
+        eblocks.push(Block::List(top3));
+    }
+    eblocks.push(Block::Paragraph(if needing.is_empty() {
+        "No team crosses the threshold for operations support.".into()
+    } else {
+        format!("Teams that need help: {}.", needing.join(", "))
+    }));
+    let executive = Section {
+        id: "summary",
+        title: "Executive summary".into(),
+        blocks: eblocks,
+    };
+
+    let recommendation = Recommendation {
+        verdict: d.verdict.id(),
+        share_of_teams: r6(d.share),
+        org_signals: d.org_signals.clone(),
+        reasons: d.reasons.clone(),
+        teams_needing_support: needing,
+        inputs: org,
+        thresholds: i.verdict.clone(),
+    };
+    Verdict {
+        parts: p,
+        recommendation,
+        findings,
+        executive,
+    }
+}
