@@ -43,7 +43,9 @@
 //!   project); depth 0 = the whole path; a shorter path is taken whole.
 //! - Initial status of an update stream that starts after revision 1: when the first state
 //!   change seen has an `oldValue` and the item already has an earlier event without status,
-//!   that earlier event takes the `oldValue` (as Jira's `fromString`, METRICS.md §1).
+//!   that earlier event takes the `oldValue` (as Jira's `fromString`, METRICS.md §1). Any item
+//!   whose first revision read is not revision 1 is counted (`truncated_changelog`): its earlier
+//!   states are unknown and the metrics take its first known status as in force from `created`.
 //! - Status categories: Azure DevOps provides them only through the work-item-type states API,
 //!   not in these files. The standard process states (Agile, Scrum, CMMI, Basic) are put into
 //!   `hints.source_categories` under `azure_devops`: New/Approved/Proposed/To Do/Open →
@@ -620,6 +622,12 @@ impl Reader<'_> {
             idx.sort_by_key(|&i| records.get(i).map(|r| (r.rev, r.file, r.pos)));
             let recs: Vec<&Record> = idx.iter().filter_map(|&i| records.get(i)).collect();
             let created = recs.iter().find_map(|r| r.created);
+            if let Some(r) = recs.first().filter(|r| r.rev > 1) {
+                let path = files.get(r.file).map(|f| f.0.display().to_string());
+                self.warnings.add(WarningKind::TruncatedChangelog, 1, || {
+                    format!("{}: {}: the history of work item {item} starts at revision {} (a reporting watermark or a page read with $skip): its states before are unknown and its first known status is taken as in force from its creation. Export its updates or revisions from revision 1.", path.unwrap_or_default(), r.label, r.rev)
+                });
+            }
             let mut cur = Current::default();
             let mut first_event: Option<usize> = None;
             let mut status_seen = false;
@@ -1028,6 +1036,8 @@ mod tests {
             [(1, 9), (1, 0), (2, 1), (2, 2)]
         );
         assert_eq!(r.warnings.count(WarningKind::ConflictingRevision), 2);
+        // Item 3 is first seen at rev 8 (reporting watermark 794).
+        assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
         assert_eq!(statuses(&r).len(), 5);
     }
 
@@ -1324,7 +1334,7 @@ mod tests {
             page(&[r1.clone(), r2.clone()])
         );
         // A second file: two documents back to back, overlapping the first page.
-        let stream = format!("{}\n{}", page(&[r2.clone()]), format!("[{r2}]"));
+        let stream = format!("{}\n[{r2}]", page(std::slice::from_ref(&r2)));
         let r = inline(&[&wrapped, &stream]);
         assert_eq!(r.batch.len(), 2);
         assert_eq!(r.items, 1);
@@ -1356,6 +1366,7 @@ mod tests {
         ];
         let r = inline(&[&page(&recs)]);
         assert_eq!(r.batch.status, [s("Active"), s("Closed")]);
+        assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
         // No state at all: nothing to say.
         let r = inline(&[&page(&[upd(8, 5, "x", &changed("2024-01-05T00:00:00Z"))])]);
         assert!(r.batch.status.iter().all(Option::is_none));

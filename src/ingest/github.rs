@@ -1,74 +1,51 @@
-//! GitHub REST JSON (FORMATS.md §2): issues and pull requests (one object, a list, a search
-//! result `{total_count, items}`), issue events (`/issues/{n}/events` and the repo-wide
-//! `/issues/events` whose events each carry an `issue`), timelines (`/issues/{n}/timeline`),
-//! `gh api --paginate` output (several JSON documents back to back in one file) and
-//! octokit/nock recorded exchanges (`[{scope, method, path, status, response, rawHeaders}]`:
-//! the issues are read from every 2xx `response` body, other bodies such as a created
-//! repository are ignored). One item per issue or pull request, id `owner/repo#number`, the
-//! repository taken from `repository_url`, `html_url` or `url` (`/repositories/{id}/…` URLs
-//! name no repository and are not used).
+//! GitHub REST JSON (FORMATS.md §2): issues and pull requests (an object, a list, a search
+//! result), issue events (`/issues/{n}/events`; repo-wide `/issues/events`, each event with
+//! its `issue`), timelines (`/issues/{n}/timeline`), `gh api --paginate` output (documents
+//! back to back) and octokit recorded exchanges (`[{scope, method, path, status, response,
+//! rawHeaders}]`: issues are read from every 2xx `response` body; other bodies, such as a
+//! created repository, are ignored). One item per issue or PR, id `owner/repo#number`, the
+//! repository from `repository_url`, `html_url` or `url` (`/repositories/{id}/…` names none).
 //!
-//! Responsibility: turn every file of the group into canonical events with `source =
-//! "github"` (METRICS.md §1). All files are scanned first, then joined: the same issue or
-//! event in several files (pages, an events list and a timeline) is kept once.
+//! All files are scanned, then joined: an issue or event in several files is kept once.
+//! The first copy of an event (keyed by `event` + `id`, `sha` for commits, first comment id
+//! for `line-commented`) wins field by field and later copies only fill fields it lacks (a
+//! 2012 `assigned` event gains its `assignee` from a timeline copy); of an issue, the copy
+//! with the latest `updated_at` wins the same way.
 //!
-//! Decisions (documented for users in the report's data notes):
-//! - **Statuses.** Creation (`created_at`) sets `open`, actor = `user.login`; `closed` sets
-//!   `closed` (source category done), or `closed (not planned)` / `closed (duplicate)` when
-//!   the close's `state_reason` says so, or `closed (unmerged)` for a pull request known to be
-//!   closed without merge (source category canceled for these three); `merged` sets `merged`
-//!   (done); `reopened` sets `open` (or the workflow status still in force, below). A close
-//!   event without `state_reason` takes the issue's `state_reason` when it is the item's last
-//!   close and the issue is closed.
-//! - **Issue object and events.** The issue alone gives the creation and, when `state` is
-//!   closed, a close at `closed_at` (and a merge at `merged_at`). A `closed`/`merged` event
-//!   within 60 s of `closed_at`/`merged_at` is the same close (GitHub's two clocks differ by a
-//!   second): the event wins and the issue's timestamp adds nothing. A `closed` event within
-//!   60 s of a merge is the merge (status `merged`).
-//! - **PR detection.** `pull_request` presence is not proof (2012 issues carry
-//!   `pull_request:{html_url:null}`): a PR has a non-null `pull_request.html_url`/`url`, a
-//!   `merged_at`/`merged` field, or a `/pull/` / `/pulls/` URL. It matters only for
-//!   `closed (unmerged)`, which needs an explicit null `merged_at`.
-//! - **Workflow statuses** (optional): labels named in `[import] github_status_labels`
-//!   (`labeled`/`unlabeled`, names matched ignoring case) and, when `github_project_columns`
-//!   is on, classic project columns (`added_to_project`, `moved_columns_in_project`,
-//!   `converted_note_to_issue` set `project_card.column_name`; `removed_from_project` clears
-//!   it). While the item is open the most recently set workflow status still attached is its
-//!   status, else `open`; a closed item stays closed/merged. Labels already on an issue with
-//!   no `labeled` event are not applied (their date is unknown).
-//! - **Handoffs.** `assigned` sets the assignee; `unassigned` of the current assignee falls
-//!   back to the latest still-assigned person, else `unassigned`; removing someone else
-//!   changes nothing. `review_requested`/`review_request_removed` do the same with
-//!   `requested_reviewer.login`, and set/end the team with `requested_team.name`. The
-//!   creation event carries the issue's `assignee`/`assignees` only when no `assigned` event
-//!   names an assignee (assignees at creation are otherwise unknown). 2012-era `assigned`
-//!   events without `assignee` change nothing.
-//! - **Activity** events carry only the actor: `commented` (`user`, `created_at`), `reviewed`
-//!   (`user`, `submitted_at`), `line-commented` (its first comment's `user` and
-//!   `created_at`; it has no top-level time). `committed` is not an event of the item: its
-//!   identity is a git name, not a login, and its dates are authoring times that often
-//!   precede the PR. Bookkeeping events (subscribed, mentioned, referenced,
-//!   cross-referenced, renamed, locked, milestoned, unmapped labels …) are not emitted.
-//! - **Actors** are logins as given; the deleted user stays `ghost`.
-//! - **Duplicates.** An event is identified by (`event`, `id`) (`sha` for commits, the first
-//!   comment's id for `line-commented`); an issue by its id. The first copy in input order
-//!   wins field by field and later copies only fill fields it lacks (a 2012 `assigned` event
-//!   gains its `assignee` from a newer timeline copy). For issues, the copy with the latest
-//!   `updated_at` wins.
-//! - **Linking events to items.** An event's own `issue` object, its `issue_url` /
-//!   `pull_request_url`, the `html_url` of a comment or review, or a copy of the same event
-//!   elsewhere that is linked. Events of a per-issue file without such a link take the one
-//!   item the file's other events link to; failing that, the only issue of the whole input
-//!   when it is of the same repository. Otherwise they are skipped with an `input_skipped`
-//!   warning (and an error when nothing at all could be read).
-//! - **GraphQL** `timelineItems` pages are recognised but not supported: skipped with an
-//!   `input_skipped` warning naming the REST export to use instead.
-//! - **Pagination.** In recorded exchanges, a `Link: rel="next"` page that is not among the
-//!   recorded requests is counted as `incomplete_pagination`.
+//! Decisions:
+//! - Statuses: creation (`created_at`, actor `user`) sets `open`; `closed` sets `closed`
+//!   (source category done), `closed (not planned)` / `closed (duplicate)` per `state_reason`,
+//!   or `closed (unmerged)` for a PR whose object has an explicit null `merged_at` (all three
+//!   canceled); `merged` sets `merged` (done); `reopened` sets `open`. A close without its own
+//!   `state_reason` takes the issue's when it is the item's last close.
+//! - The issue object alone gives the creation and, when closed, a close at `closed_at` (a
+//!   merge at `merged_at`). A `closed`/`merged` event within 60 s of those is the same close:
+//!   the event wins. A `closed` event within 60 s of a merge is the merge (status `merged`).
+//!   `pull_request` presence is not proof of a PR (2012 issues carry `{html_url: null}`).
+//! - Workflow statuses: labels in `[import] github_status_labels` (matched ignoring case,
+//!   `labeled`/`unlabeled`) and, with `github_project_columns`, classic project columns
+//!   (`added_to_project`, `moved_columns_in_project`, `converted_note_to_issue`;
+//!   `removed_from_project` clears). An open item shows the latest such status still in
+//!   force, else `open`; closed items stay closed. Labels without a `labeled` event are not
+//!   applied (their date is unknown).
+//! - Handoffs: `assigned`; `unassigned` of the current assignee falls back to the latest
+//!   still-assigned person, else `unassigned`. `review_requested`/`review_request_removed`
+//!   do the same with `requested_reviewer`, and set/end the team with `requested_team.name`.
+//!   The creation carries the issue's `assignee`/`assignees` only when no `assigned` event
+//!   names an assignee. 2012 `assigned` events without `assignee` change nothing.
+//! - Activity (actor only): `commented`, `reviewed` (`submitted_at`), `line-commented` (first
+//!   comment's `created_at` and `user`). Not emitted: `committed` (a git identity, authored
+//!   before the PR existed) and bookkeeping (subscribed, referenced, renamed, locked,
+//!   unmapped labels …). Actors are logins as given (`ghost` stays `ghost`).
+//! - Linking: an event's `issue`, `issue_url`/`pull_request_url`, a comment's or review's
+//!   `html_url`, or a linked copy elsewhere. Other events of a per-issue file take the one
+//!   item its linked events name; else the only issue of the input if of the same repository;
+//!   else they are skipped with an `input_skipped` warning (an error if nothing is left).
+//! - GraphQL `timelineItems` pages are recognised but unsupported: `input_skipped`.
+//! - A recorded `Link: rel="next"` page missing from the exchanges: `incomplete_pagination`.
 //!
-//! Invariants: no panics on data (no unwrap on input, no unchecked slicing); deterministic
-//! output (BTreeMaps, file order); per item, events are emitted in time order (ties: creation
-//! first, then input order, then closes derived from the issue object).
+//! Invariants: no panics on data; deterministic (BTreeMaps, file order); per item, events in
+//! time order (ties: creation, then input order, then closes taken from the issue object).
 
 use super::imported::{ImportContext, Imported};
 use crate::error::{shown, IngestError};
@@ -93,15 +70,9 @@ const UNASSIGNED: &str = "unassigned";
 pub fn sniff(head: &[u8], _path: &Path) -> bool {
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
+    let has = |k: &str| t.contains(k);
     if !t.starts_with('[') && !t.starts_with('{') {
         return false;
-    }
-    let has = |k: &str| t.contains(k);
-    if has("\"timelineItems\"") && has("\"data\"") {
-        return true;
-    }
-    if has("\"scope\"") && has("\"method\"") && (has("api.github.com") || has("/api/v3")) {
-        return true;
     }
     let api = has("api.github.com/repos/") || has("/api/v3/repos/");
     let keys = [
@@ -109,20 +80,30 @@ pub fn sniff(head: &[u8], _path: &Path) -> bool {
         "\"number\":",
         "\"repository_url\":",
         "\"issue_url\":",
-        "\"pull_request_url\":",
     ];
-    if api && keys.iter().any(|k| has(k)) {
-        return true;
-    }
-    // `gh issue list --json …` (camelCase, html `url`).
-    has("\"number\":")
-        && has("\"createdAt\":")
-        && (has("\"url\": \"https://github.com/") || has("\"url\":\"https://github.com/"))
+    (has("\"timelineItems\"") && has("\"data\""))
+        || (has("\"scope\"") && has("\"method\"") && (has("api.github.com") || has("/api/v3")))
+        || (api && keys.iter().any(|k| has(k)))
 }
 
 /// Read every GitHub file of the input group into canonical events.
 pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
-    let mut r = Reader::new(paths, ctx);
+    let labels = ctx.options.github_status_labels.iter();
+    let mut r = Reader {
+        paths,
+        ctx,
+        out: Imported::default(),
+        labels: labels
+            .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
+            .collect(),
+        metas: BTreeMap::new(),
+        events: Vec::new(),
+        keys: BTreeMap::new(),
+        file_events: vec![Vec::new(); paths.len()],
+        file_items: vec![BTreeSet::new(); paths.len()],
+        skipped: None,
+        pos: 0,
+    };
     for (fi, p) in paths.iter().enumerate() {
         let bytes = std::fs::read(p).map_err(|source| IngestError::Io {
             path: p.clone(),
@@ -134,30 +115,27 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
     r.build()
 }
 
-/// The freshest copy of an issue or pull request object.
+/// The freshest copy of an issue or pull request object; `at` = (file, position) first seen.
 struct Meta {
     obj: Obj,
     updated: Option<Ts>,
-    file: usize,
-    pos: usize,
+    at: (usize, usize),
 }
 
-/// One distinct event record (copies merged), with its item once known.
+/// One distinct event (copies merged), with its item once known.
 struct RawEv {
     obj: Obj,
     item: Option<String>,
-    file: usize,
-    pos: usize,
+    at: (usize, usize),
 }
 
 /// What one file held.
 #[derive(Default)]
 struct Found {
-    issues: usize,
-    events: usize,
-    graphql_nodes: Option<usize>,
-    recorded_paths: Vec<String>,
-    next_links: Vec<String>,
+    objects: usize,
+    graphql: Option<usize>,
+    paths: Vec<String>,
+    next: Vec<String>,
 }
 
 struct Reader<'a> {
@@ -170,11 +148,11 @@ struct Reader<'a> {
     keys: BTreeMap<(String, String), usize>,
     file_events: Vec<Vec<usize>>,
     file_items: Vec<BTreeSet<String>>,
-    skipped: Vec<(usize, String)>,
+    skipped: Option<(PathBuf, String)>,
     pos: usize,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Kind {
     Created,
     Closed,
@@ -186,15 +164,17 @@ enum Kind {
     ReviewRemoved,
     WfSet,
     WfClear,
+    #[default]
     Activity,
 }
 
-/// A normalised event of one item.
+/// A normalised event of one item; `rank` orders ties (creation 0, events 1, closes from
+/// the issue object 2).
+#[derive(Default)]
 struct Ev {
     ts: Ts,
     rank: u8,
-    file: usize,
-    pos: usize,
+    at: (usize, usize),
     kind: Kind,
     actor: Option<String>,
     who: Option<String>,
@@ -204,236 +184,155 @@ struct Ev {
     reason: Option<String>,
 }
 
-impl Ev {
-    fn new(kind: Kind, ts: Ts, rank: u8, file: usize, pos: usize) -> Ev {
-        Ev {
-            ts,
-            rank,
-            file,
-            pos,
-            kind,
-            actor: None,
-            who: None,
-            team: None,
-            wf: None,
-            reason: None,
-        }
-    }
-}
-
-#[derive(Clone, PartialEq)]
 enum Base {
     Open,
     Closed(&'static str),
     Merged,
 }
 
-impl<'a> Reader<'a> {
-    fn new(paths: &'a [PathBuf], ctx: &'a ImportContext) -> Self {
-        let labels = ctx
-            .options
-            .github_status_labels
-            .iter()
-            .map(|(k, v)| (k.trim().to_lowercase(), v.clone()))
-            .collect();
-        Reader {
-            paths,
-            ctx,
-            out: Imported::default(),
-            labels,
-            metas: BTreeMap::new(),
-            events: Vec::new(),
-            keys: BTreeMap::new(),
-            file_events: vec![Vec::new(); paths.len()],
-            file_items: vec![BTreeSet::new(); paths.len()],
-            skipped: Vec::new(),
-            pos: 0,
-        }
-    }
-
+impl Reader<'_> {
     fn path(&self, fi: usize) -> PathBuf {
         self.paths.get(fi).cloned().unwrap_or_default()
     }
 
     fn skip(&mut self, fi: usize, n: u64, message: String) {
-        self.out
-            .warnings
-            .add(WarningKind::InputSkipped, n, || message.clone());
-        self.skipped.push((fi, message));
+        let m = message.clone();
+        self.out.warnings.add(WarningKind::InputSkipped, n, || m);
+        let path = self.path(fi);
+        self.skipped.get_or_insert((path, message));
     }
 
     fn scan_file(&mut self, fi: usize, bytes: &[u8]) -> Result<(), IngestError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        let mut found = Found::default();
+        let (path, mut found) = (self.path(fi), Found::default());
         self.pos = 0;
         for doc in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
             let doc = doc.map_err(|e| IngestError::Malformed {
-                path: self.path(fi),
+                path: path.clone(),
                 record: format!("line {} column {}", e.line(), e.column()),
                 reason: format!(
-                    "not valid JSON ({e}). Give GitHub REST responses as saved \
-                     (`gh api --paginate …` output, several documents back to back, is fine)"
+                    "not valid JSON ({e}); give GitHub REST responses as saved \
+                                 (`gh api --paginate` output is fine)"
                 ),
             })?;
             self.walk(fi, doc, 0, &mut found);
         }
-        let path = self.path(fi);
-        if let Some(n) = found.graphql_nodes {
+        let name = path.display();
+        if let Some(n) = found.graphql {
             self.skip(
                 fi,
                 1,
                 format!(
-                "{}: GitHub GraphQL timeline page ({n} node(s)) skipped: GraphQL `timelineItems` \
-                 pages are not supported; export the REST timeline instead \
-                 (`gh api --paginate repos/OWNER/REPO/issues/N/timeline`) with the issue JSON",
-                path.display()
-            ),
+                    "{name}: GitHub GraphQL timeline page ({n} node(s)) \
+                skipped: GraphQL `timelineItems` pages are not supported; export the REST \
+                timeline (`gh api --paginate repos/OWNER/REPO/issues/N/timeline`) and the issue"
+                ),
             );
-        } else if found.issues == 0 && found.events == 0 {
+        } else if found.objects == 0 {
             self.skip(
                 fi,
                 1,
                 format!(
-                    "{}: no GitHub issue, pull request or event objects found (an empty page?); \
-                 the file was skipped",
-                    path.display()
+                    "{name}: no GitHub issue, pull request or event found \
+                (an empty page?); the file was skipped"
                 ),
             );
         }
-        let missing: Vec<&String> = found
-            .next_links
-            .iter()
-            .filter(|link| {
-                let p = url_path(link);
-                !found
-                    .recorded_paths
-                    .iter()
-                    .any(|rp| rp == p || p.ends_with(rp.as_str()))
-            })
-            .collect();
+        let recorded = |link: &&String| found.paths.iter().any(|p| url_path(link).ends_with(p));
+        let missing: Vec<&String> = found.next.iter().filter(|l| !recorded(l)).collect();
         if let Some(first) = missing.first() {
             let msg = format!(
-                "{}: the recorded responses stop before the last page ({} `Link: rel=\"next\"` \
-                 page(s) not recorded, e.g. {}): items on those pages are missing; record or \
-                 export every page (`gh api --paginate`)",
-                path.display(),
+                "{name}: the recorded responses stop before the last page ({} \
+                `Link: rel=\"next\"` page(s) not recorded, e.g. {}): items on them are missing; \
+                record or export every page (`gh api --paginate`)",
                 missing.len(),
                 shown(first)
             );
-            self.out.warnings.add(
-                WarningKind::IncompletePagination,
-                missing.len() as u64,
-                || msg,
-            );
+            let kind = WarningKind::IncompletePagination;
+            self.out.warnings.add(kind, missing.len() as u64, || msg);
         }
         Ok(())
     }
 
     fn walk(&mut self, fi: usize, v: Value, depth: u8, found: &mut Found) {
-        match v {
-            Value::Array(a) => {
-                for x in a {
-                    if let Value::Object(o) = x {
-                        self.object(fi, o, depth, found);
-                    }
+        let objects = match v {
+            Value::Array(a) => a,
+            o @ Value::Object(_) => vec![o],
+            _ => return,
+        };
+        for v in objects {
+            let Value::Object(mut o) = v else { continue };
+            if depth < 2 && o.contains_key("scope") && o.contains_key("method") {
+                // A recorded HTTP exchange (octokit fixtures, nock).
+                found.paths.extend(text(&o, "path").map(str::to_string));
+                found.next.extend(next_links(&o));
+                let status = o.get("status").and_then(Value::as_u64);
+                if let (true, Some(body)) = (
+                    status.map_or(true, |s| (200..300).contains(&s)),
+                    o.remove("response"),
+                ) {
+                    self.walk(fi, body, depth + 1, found);
                 }
-            }
-            Value::Object(o) => self.object(fi, o, depth, found),
-            _ => {}
-        }
-    }
-
-    fn object(&mut self, fi: usize, mut o: Obj, depth: u8, found: &mut Found) {
-        if depth < 2 && o.contains_key("scope") && o.contains_key("method") {
-            // A recorded HTTP exchange (octokit fixtures, nock).
-            if let Some(p) = text(&o, "path") {
-                found.recorded_paths.push(p.to_string());
-            }
-            found.next_links.extend(next_links(&o));
-            let ok = o
-                .get("status")
-                .and_then(Value::as_u64)
-                .map_or(true, |s| (200..300).contains(&s));
-            if ok {
-                if let Some(resp) = o.remove("response") {
-                    self.walk(fi, resp, depth + 1, found);
+            } else if let Some(n) = graphql_nodes(&o) {
+                *found.graphql.get_or_insert(0) += n;
+            } else if depth < 2
+                && o.contains_key("total_count")
+                && o.get("items").is_some_and(Value::is_array)
+            {
+                if let Some(items) = o.remove("items") {
+                    self.walk(fi, items, depth + 1, found);
                 }
-            }
-            return;
-        }
-        if let Some(n) = graphql_nodes(&o) {
-            *found.graphql_nodes.get_or_insert(0) += n;
-            return;
-        }
-        if depth < 2 && o.contains_key("total_count") {
-            if let Some(items @ Value::Array(_)) = o.remove("items") {
-                self.walk(fi, items, depth + 1, found);
-                return;
+            } else if text(&o, "event").is_some() {
+                found.objects += 1;
+                self.add_event(fi, o);
+            } else if let Some(id) = issue_id(&o) {
+                found.objects += 1;
+                self.add_issue(fi, id, o);
             }
         }
-        if text(&o, "event").is_some() {
-            found.events += 1;
-            self.add_event(fi, o);
-        } else if let Some(id) = issue_id(&o) {
-            found.issues += 1;
-            self.add_issue(fi, id, o);
-        }
-    }
-
-    fn next_pos(&mut self) -> usize {
-        self.pos += 1;
-        self.pos
     }
 
     fn add_issue(&mut self, fi: usize, id: String, o: Obj) {
-        let pos = self.next_pos();
+        self.pos += 1;
         if let Some(s) = self.file_items.get_mut(fi) {
             s.insert(id.clone());
         }
-        let updated = text(&o, "updated_at")
-            .or_else(|| text(&o, "updatedAt"))
-            .and_then(|s| parse_instant(s, self.ctx.tz).ok())
-            .map(|x| x.0);
+        let updated = text(&o, "updated_at").and_then(|s| parse_instant(s, self.ctx.tz).ok());
+        let updated = updated.map(|x| x.0);
         match self.metas.get_mut(&id) {
-            None => {
-                self.metas.insert(
-                    id,
-                    Meta {
-                        obj: o,
-                        updated,
-                        file: fi,
-                        pos,
-                    },
-                );
-            }
             Some(m) if updated > m.updated => {
                 let old = std::mem::replace(&mut m.obj, o);
                 fill(&mut m.obj, old);
                 m.updated = updated;
             }
             Some(m) => fill(&mut m.obj, o),
+            None => {
+                let at = (fi, self.pos);
+                self.metas.insert(
+                    id,
+                    Meta {
+                        obj: o,
+                        updated,
+                        at,
+                    },
+                );
+            }
         }
     }
 
     fn add_event(&mut self, fi: usize, mut o: Obj) {
-        let mut item = None;
-        if let Some(Value::Object(i)) = o.remove("issue") {
-            if let Some(id) = issue_id(&i) {
-                self.add_issue(fi, id.clone(), i);
-                item = Some(id);
-            }
-        }
-        let pos = self.next_pos();
-        if item.is_none() {
-            item = event_link(&o);
-        }
+        let item = match o.remove("issue") {
+            Some(Value::Object(i)) => issue_id(&i).inspect(|id| self.add_issue(fi, id.clone(), i)),
+            _ => None,
+        };
+        let item = item.or_else(|| event_link(&o));
+        self.pos += 1;
         let key = event_key(&o);
-        let existing = key.as_ref().and_then(|k| self.keys.get(k)).copied();
-        let idx = match existing.and_then(|i| self.events.get_mut(i).map(|r| (i, r))) {
-            Some((i, r)) => {
-                fill(&mut r.obj, o);
-                if r.item.is_none() {
-                    r.item = item;
+        let idx = match key.as_ref().and_then(|k| self.keys.get(k).copied()) {
+            Some(i) => {
+                if let Some(r) = self.events.get_mut(i) {
+                    fill(&mut r.obj, o);
+                    r.item = r.item.take().or(item);
                 }
                 i
             }
@@ -441,13 +340,10 @@ impl<'a> Reader<'a> {
                 self.events.push(RawEv {
                     obj: o,
                     item,
-                    file: fi,
-                    pos,
+                    at: (fi, self.pos),
                 });
                 let i = self.events.len() - 1;
-                if let Some(k) = key {
-                    self.keys.insert(k, i);
-                }
+                key.map(|k| self.keys.insert(k, i));
                 i
             }
         };
@@ -457,80 +353,67 @@ impl<'a> Reader<'a> {
     }
 
     fn unlinked(&self, fi: usize) -> Vec<usize> {
-        self.file_events
-            .get(fi)
-            .map(|v| {
-                v.iter()
-                    .copied()
-                    .filter(|&i| self.events.get(i).is_some_and(|r| r.item.is_none()))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let all = self.file_events.get(fi).map_or(&[][..], Vec::as_slice);
+        let unlinked = |i: &&usize| self.events.get(**i).is_some_and(|r| r.item.is_none());
+        all.iter().filter(unlinked).copied().collect()
     }
 
-    /// Give per-issue events without a link of their own the item of their file.
+    fn assign(&mut self, idx: &[usize], item: &str) {
+        for &i in idx {
+            if let Some(r) = self.events.get_mut(i) {
+                r.item = Some(item.to_string());
+            }
+        }
+    }
+
+    /// Give events without a link of their own the item of their file (module docs).
     fn link(&mut self) {
-        loop {
-            let mut changed = false;
-            for fi in 0..self.paths.len() {
-                let unlinked = self.unlinked(fi);
-                if unlinked.is_empty() {
-                    continue;
-                }
-                let cands: BTreeSet<String> = self.file_events[fi]
+        let n = self.paths.len();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for fi in 0..n {
+                let todo = self.unlinked(fi);
+                let items: BTreeSet<&String> = self.file_events[fi]
                     .iter()
-                    .filter_map(|&i| self.events.get(i).and_then(|r| r.item.clone()))
+                    .filter_map(|&i| self.events.get(i)?.item.as_ref())
                     .collect();
-                if let (1, Some(it)) = (cands.len(), cands.first()) {
-                    for i in unlinked {
-                        if let Some(r) = self.events.get_mut(i) {
-                            r.item = Some(it.clone());
-                        }
-                    }
+                let single = (items.len() == 1).then(|| items.first().map(|s| s.to_string()));
+                if let (false, Some(Some(it))) = (todo.is_empty(), single) {
+                    self.assign(&todo, &it);
                     changed = true;
                 }
             }
-            if !changed {
-                break;
-            }
         }
-        let known: BTreeSet<String> = self
-            .metas
-            .keys()
-            .cloned()
-            .chain(self.events.iter().filter_map(|r| r.item.clone()))
-            .collect();
+        let linked = self.events.iter().filter_map(|r| r.item.clone());
+        let known: BTreeSet<String> = self.metas.keys().cloned().chain(linked).collect();
         let only = (known.len() == 1).then(|| known.first().cloned()).flatten();
-        for fi in 0..self.paths.len() {
-            let unlinked = self.unlinked(fi);
-            if unlinked.is_empty() {
+        for fi in 0..n {
+            let todo = self.unlinked(fi);
+            if todo.is_empty() {
                 continue;
             }
             if let Some(it) = &only {
-                let repo = it.rsplit_once('#').map(|x| x.0).unwrap_or("");
-                let same_repo = unlinked.iter().all(|&i| {
-                    let r = self.events.get(i).and_then(|r| text(&r.obj, "url"));
-                    r.and_then(parse_url).map_or(true, |u| u.repo == repo)
-                });
-                if same_repo {
-                    for i in unlinked {
-                        if let Some(r) = self.events.get_mut(i) {
-                            r.item = Some(it.clone());
-                        }
-                    }
+                let repo = it.rsplit_once('#').map_or("", |x| x.0);
+                let url = |i: &usize| self.events.get(*i).and_then(|r| text(&r.obj, "url"));
+                if todo
+                    .iter()
+                    .all(|i| url(i).and_then(parse_url).map_or(true, |u| u.repo == repo))
+                {
+                    self.assign(&todo, it);
                     continue;
                 }
             }
             let msg = format!(
-                "{}: {} GitHub event(s) skipped: their issue or pull request is unknown \
-                 (per-issue events name no issue number); give the issue JSON \
-                 (`gh api repos/OWNER/REPO/issues/N`) or its timeline in the same run",
+                "{}: {} GitHub event(s) skipped: their issue or pull request is \
+                unknown (per-issue events name no issue number); give the issue JSON \
+                (`gh api repos/OWNER/REPO/issues/N`) or its timeline in the same run",
                 self.path(fi).display(),
-                unlinked.len()
+                todo.len()
             );
-            self.skip(fi, unlinked.len() as u64, msg);
+            self.skip(fi, todo.len() as u64, msg);
         }
-        for fi in 0..self.paths.len() {
+        for fi in 0..n {
             for &i in &self.file_events[fi] {
                 if let Some(it) = self.events.get(i).and_then(|r| r.item.clone()) {
                     self.file_items[fi].insert(it);
@@ -540,61 +423,47 @@ impl<'a> Reader<'a> {
     }
 
     fn build(mut self) -> Result<Imported, IngestError> {
-        let mut per_item: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, r) in self.events.iter().enumerate() {
+        let (events, metas) = (
+            std::mem::take(&mut self.events),
+            std::mem::take(&mut self.metas),
+        );
+        let mut per_item: BTreeMap<&str, Vec<&RawEv>> = BTreeMap::new();
+        let mut first: BTreeMap<&str, (usize, usize)> =
+            metas.iter().map(|(k, m)| (k.as_str(), m.at)).collect();
+        for r in &events {
             if let Some(it) = &r.item {
-                per_item.entry(it.clone()).or_default().push(i);
+                per_item.entry(it).or_default().push(r);
+                let at = first.entry(it).or_insert(r.at);
+                *at = (*at).min(r.at);
             }
         }
-        let mut order: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for (id, m) in &self.metas {
-            order.insert(id.clone(), (m.file, m.pos));
-        }
-        for (id, recs) in &per_item {
-            for &i in recs {
-                if let Some(r) = self.events.get(i) {
-                    let e = order.entry(id.clone()).or_insert((r.file, r.pos));
-                    *e = (*e).min((r.file, r.pos));
-                }
-            }
-        }
-        let mut items: Vec<(&(usize, usize), &String)> =
-            order.iter().map(|(id, at)| (at, id)).collect();
-        items.sort();
-        let items: Vec<String> = items.into_iter().map(|(_, id)| id.clone()).collect();
-        let mut file_events = vec![0u64; self.paths.len()];
-        let mut distinct = 0;
-        for id in &items {
-            let recs = per_item.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            let evs = self.item_events(id, recs)?;
-            if !evs.is_empty() {
-                distinct += 1;
-            }
+        let mut order: Vec<((usize, usize), &str)> =
+            first.into_iter().map(|(k, a)| (a, k)).collect();
+        order.sort();
+        let mut counts = vec![0u64; self.paths.len()];
+        for (_, id) in order {
+            let recs = per_item.get(id).map_or(&[][..], Vec::as_slice);
+            let evs = self.item_events(id, metas.get(id), recs)?;
+            self.out.items += usize::from(!evs.is_empty());
             for (e, fi) in evs {
-                if let Some(c) = file_events.get_mut(fi) {
+                if let Some(c) = counts.get_mut(fi) {
                     *c += 1;
                 }
                 self.out.batch.push(e);
             }
         }
-        self.out.items = distinct;
-        self.out.files = self
-            .paths
-            .iter()
-            .enumerate()
-            .map(|(fi, p)| {
-                let n = self.file_items.get(fi).map_or(0, |s| s.len() as u64);
-                (p.clone(), n, file_events.get(fi).copied().unwrap_or(0))
-            })
+        let files = self.paths.iter().zip(&self.file_items).zip(counts);
+        self.out.files = files
+            .map(|((p, s), c)| (p.clone(), s.len() as u64, c))
             .collect();
         if self.out.batch.is_empty() {
-            let (path, reason) = match self.skipped.first() {
-                Some((fi, m)) => (self.path(*fi), m.clone()),
-                None => (
+            let none = || {
+                (
                     self.path(0),
-                    "no GitHub issue, pull request or event with a timestamp".to_string(),
-                ),
+                    "no GitHub issue, pull request or event".to_string(),
+                )
             };
+            let (path, reason) = self.skipped.clone().unwrap_or_else(none);
             return Err(IngestError::Empty { path, reason });
         }
         Ok(self.out)
@@ -607,239 +476,188 @@ impl<'a> Reader<'a> {
         field: &str,
         raw: &str,
     ) -> Result<Ts, IngestError> {
-        match parse_instant(raw, self.ctx.tz) {
-            Ok((ts, Offset::Explicit)) => Ok(ts),
-            Ok((ts, off)) => {
-                let kind = if off == Offset::LocalGap {
-                    WarningKind::TimestampInDstGap
-                } else {
-                    WarningKind::TimestampWithoutOffset
-                };
-                let p = self.path(fi);
-                self.out.warnings.add(kind, 1, || {
-                    format!(
-                        "{}: {raw:?} has no UTC offset and was read in the report time zone",
-                        p.display()
-                    )
-                });
-                Ok(ts)
-            }
-            Err(reason) => Err(IngestError::BadValue {
-                path: self.path(fi),
+        let path = self.path(fi);
+        let (ts, off) =
+            parse_instant(raw, self.ctx.tz).map_err(|reason| IngestError::BadValue {
+                path: path.clone(),
                 record: record(),
                 field: field.to_string(),
                 value: shown(raw),
                 reason: format!("{reason}; GitHub writes e.g. 2012-05-27T10:29:07Z"),
-            }),
-        }
+            })?;
+        let kind = match off {
+            Offset::Explicit => return Ok(ts),
+            Offset::Local => WarningKind::TimestampWithoutOffset,
+            Offset::LocalGap => WarningKind::TimestampInDstGap,
+        };
+        self.out.warnings.add(kind, 1, || {
+            format!(
+                "{}: {raw:?} has no UTC offset; read in the report time zone",
+                path.display()
+            )
+        });
+        Ok(ts)
     }
 
     /// Normalise one event record; `None` for events that change nothing we model.
     fn convert(&mut self, r: &RawEv) -> Result<Option<Ev>, IngestError> {
         let o = &r.obj;
         let name = text(o, "event").unwrap_or("");
-        let opts = &self.ctx.options;
-        let mut wf = None;
-        let kind = match name {
-            "closed" => Kind::Closed,
-            "reopened" => Kind::Reopened,
-            "merged" => Kind::Merged,
-            "assigned" => Kind::Assigned,
-            "unassigned" => Kind::Unassigned,
-            "review_requested" => Kind::ReviewRequested,
-            "review_request_removed" => Kind::ReviewRemoved,
-            "labeled" | "unlabeled" => {
-                let Some(label) = o
-                    .get("label")
-                    .and_then(|l| l.get("name"))
-                    .and_then(Value::as_str)
-                else {
-                    return Ok(None);
-                };
-                let key = label.trim().to_lowercase();
-                let Some(status) = self.labels.get(&key) else {
-                    return Ok(None);
-                };
-                wf = Some((format!("label:{key}"), status.clone()));
-                if name == "labeled" {
-                    Kind::WfSet
-                } else {
-                    Kind::WfClear
-                }
-            }
-            "added_to_project"
-            | "moved_columns_in_project"
-            | "converted_note_to_issue"
-            | "removed_from_project"
-                if opts.github_project_columns =>
+        let card = o.get("project_card");
+        let project_id = card.and_then(|c| c.get("project_id")).map(Value::to_string);
+        let project = format!("project:{}", project_id.unwrap_or_default());
+        let column = card.and_then(|c| text(c.as_object()?, "column_name"));
+        let label = o.get("label").and_then(|l| text(l.as_object()?, "name"));
+        let label = label.map(|l| l.trim().to_lowercase());
+        let mapped = label.and_then(|l| Some((format!("label:{l}"), self.labels.get(&l)?.clone())));
+        let columns = self.ctx.options.github_project_columns;
+        let (kind, wf) = match name {
+            "closed" => (Kind::Closed, None),
+            "reopened" => (Kind::Reopened, None),
+            "merged" => (Kind::Merged, None),
+            "assigned" => (Kind::Assigned, None),
+            "unassigned" => (Kind::Unassigned, None),
+            "review_requested" => (Kind::ReviewRequested, None),
+            "review_request_removed" => (Kind::ReviewRemoved, None),
+            "labeled" if mapped.is_some() => (Kind::WfSet, mapped),
+            "unlabeled" if mapped.is_some() => (Kind::WfClear, mapped),
+            "added_to_project" | "moved_columns_in_project" | "converted_note_to_issue"
+                if columns && column.is_some() =>
             {
-                let card = o.get("project_card");
-                let project = card
-                    .and_then(|c| c.get("project_id"))
-                    .map(|v| v.to_string())
-                    .unwrap_or_default();
-                let column = card
-                    .and_then(|c| c.get("column_name"))
-                    .and_then(Value::as_str)
-                    .filter(|s| !s.trim().is_empty());
-                if name == "removed_from_project" {
-                    wf = Some((format!("project:{project}"), String::new()));
-                    Kind::WfClear
-                } else if let Some(c) = column {
-                    wf = Some((format!("project:{project}"), c.to_string()));
-                    Kind::WfSet
-                } else {
-                    return Ok(None);
-                }
+                (Kind::WfSet, column.map(|c| (project, c.to_string())))
             }
-            "commented" | "reviewed" | "line-commented" => Kind::Activity,
+            "removed_from_project" if columns => (Kind::WfClear, Some((project, String::new()))),
+            "commented" | "reviewed" | "line-commented" => (Kind::Activity, None),
             _ => return Ok(None),
         };
-        let first_comment = o
+        let first = o
             .get("comments")
             .and_then(Value::as_array)
             .and_then(|a| a.first());
+        let first = first.and_then(Value::as_object);
         let (field, raw) = match name {
-            "reviewed" => (
-                "submitted_at",
-                text(o, "submitted_at").or_else(|| text(o, "created_at")),
-            ),
+            "reviewed" => ("submitted_at", text(o, "submitted_at")),
             "line-commented" => (
                 "comments[0].created_at",
-                first_comment
-                    .and_then(|c| c.get("created_at"))
-                    .and_then(Value::as_str),
+                first.and_then(|c| text(c, "created_at")),
             ),
             _ => ("created_at", text(o, "created_at")),
         };
         let id = event_key(o).map(|k| k.1).unwrap_or_default();
-        let record = || format!("record {} (event {name:?} id {id})", r.pos);
-        let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
-            let p = self.path(r.file);
-            let rec = record();
+        let record = || format!("record {} (event {name:?} id {id})", r.at.1);
+        let Some(raw) = raw else {
+            let msg = format!(
+                "{}: {}: no `{field}`; the event was skipped",
+                self.path(r.at.0).display(),
+                record()
+            );
             self.out
                 .warnings
-                .add(WarningKind::EventWithoutTimestamp, 1, || {
-                    format!(
-                        "{}: {rec}: no `{field}`; the event was skipped",
-                        p.display()
-                    )
-                });
+                .add(WarningKind::EventWithoutTimestamp, 1, || msg);
             return Ok(None);
         };
-        let ts = self.instant(r.file, record, field, raw)?;
-        let mut e = Ev::new(kind, ts, 1, r.file, r.pos);
-        e.actor = match name {
+        let actor = match name {
             "commented" | "reviewed" => login(o.get("user")).or_else(|| login(o.get("actor"))),
-            "line-commented" => first_comment.and_then(|c| login(c.get("user"))),
+            "line-commented" => first.and_then(|c| login(c.get("user"))),
             _ => login(o.get("actor")),
         };
-        e.who = match kind {
+        let who = match kind {
             Kind::Assigned | Kind::Unassigned => login(o.get("assignee")),
             Kind::ReviewRequested | Kind::ReviewRemoved => login(o.get("requested_reviewer")),
             _ => None,
         };
-        e.team = o.get("requested_team").and_then(|t| {
-            t.get("name")
-                .or_else(|| t.get("slug"))
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
-        });
-        e.reason = text(o, "state_reason").map(str::to_ascii_lowercase);
-        e.wf = wf;
-        Ok(Some(e))
+        let team = o.get("requested_team").and_then(Value::as_object);
+        let team = team.and_then(|t| text(t, "name").or_else(|| text(t, "slug")));
+        let team = team.map(str::to_string);
+        let reason = text(o, "state_reason").map(str::to_ascii_lowercase);
+        let ts = self.instant(r.at.0, record, field, raw)?;
+        Ok(Some(Ev {
+            ts,
+            rank: 1,
+            at: r.at,
+            kind,
+            actor,
+            who,
+            team,
+            wf,
+            reason,
+        }))
     }
 
-    /// All events of one item, in time order, with the file each is counted for.
+    /// All events of one item, in time order, each with the file it is counted for.
     fn item_events(
         &mut self,
         id: &str,
-        recs: &[usize],
+        meta: Option<&Meta>,
+        recs: &[&RawEv],
     ) -> Result<Vec<(Event, usize)>, IngestError> {
         let mut evs = Vec::new();
-        let raws: Vec<RawEv> = recs
-            .iter()
-            .filter_map(|&i| self.events.get(i))
-            .map(|r| RawEv {
-                obj: r.obj.clone(),
-                item: None,
-                file: r.file,
-                pos: r.pos,
-            })
-            .collect();
-        for r in &raws {
-            if let Some(e) = self.convert(r)? {
-                evs.push(e);
-            }
+        for r in recs {
+            evs.extend(self.convert(r)?);
         }
-        let meta = self.metas.get(id).map(|m| (m.obj.clone(), m.file, m.pos));
-        let m = meta.as_ref().map(|x| &x.0);
-        let (mfile, mpos) = meta.as_ref().map_or((0, 0), |x| (x.1, x.2));
+        let (m, at) = (meta.map(|m| &m.obj), meta.map_or((0, 0), |m| m.at));
         let rec = || format!("issue {id:?}");
-        let time = |me: &mut Self, keys: [&str; 2]| -> Result<Option<Ts>, IngestError> {
-            let Some(o) = m else { return Ok(None) };
-            for k in keys {
-                if let Some(raw) = text(o, k) {
-                    return me.instant(mfile, rec, k, raw).map(Some);
-                }
-            }
-            Ok(None)
+        let time = |me: &mut Self, o: Option<&Obj>, k: &str| match o.and_then(|o| text(o, k)) {
+            Some(raw) => me.instant(at.0, rec, k, raw).map(Some),
+            None => Ok(None),
         };
-        let created = time(self, ["created_at", "createdAt"])?;
-        let closed_at = time(self, ["closed_at", "closedAt"])?;
-        let merged_at = match m
+        let created = time(self, m, "created_at")?;
+        let closed_at = time(self, m, "closed_at")?;
+        let pr = m
             .and_then(|o| o.get("pull_request"))
-            .and_then(Value::as_object)
-        {
-            Some(pr) if text(pr, "merged_at").is_some() => {
-                let raw = text(pr, "merged_at").unwrap_or("");
-                Some(self.instant(mfile, rec, "pull_request.merged_at", raw)?)
-            }
-            _ => time(self, ["merged_at", "mergedAt"])?,
+            .and_then(Value::as_object);
+        let merged_at = match time(self, pr, "merged_at")? {
+            Some(t) => Some(t),
+            None => time(self, m, "merged_at")?,
         };
         let state = m
             .and_then(|o| text(o, "state"))
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        let is_closed = state == "closed" || state == MERGED;
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let meta_reason = m
-            .and_then(|o| text(o, "state_reason").or_else(|| text(o, "stateReason")))
+            .and_then(|o| text(o, "state_reason"))
             .map(str::to_ascii_lowercase);
         let unmerged_pr = m.is_some_and(known_unmerged_pr);
         let near = |a: Ts, b: Ts| (a - b).abs() <= SAME_CLOSE;
-        let real_close = |t: Ts, evs: &[Ev]| {
-            evs.iter()
-                .any(|e| matches!(e.kind, Kind::Closed | Kind::Merged) && near(e.ts, t))
-        };
-        let mut synth = Vec::new();
+        let closes: Vec<Ts> = evs
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::Closed | Kind::Merged))
+            .map(|e| e.ts)
+            .collect();
+        let at_close = |t: Ts| closes.iter().any(|&c| near(c, t));
         if let Some(o) = m {
-            if let Some(c) = created {
-                let mut e = Ev::new(Kind::Created, c, 0, mfile, mpos);
-                e.actor = login(o.get("user")).or_else(|| login(o.get("author")));
-                synth.push(e);
-            }
-            if let Some(t) = merged_at.filter(|&t| !real_close(t, &evs)) {
-                let mut e = Ev::new(Kind::Merged, t, 2, mfile, mpos);
-                e.actor = login(o.get("merged_by")).or_else(|| login(o.get("mergedBy")));
-                synth.push(e);
-            }
-            if let Some(c) = closed_at.filter(|_| is_closed && state != MERGED) {
-                if !real_close(c, &evs) && !merged_at.is_some_and(|t| near(t, c)) {
-                    let mut e = Ev::new(Kind::Closed, c, 2, mfile, mpos);
-                    e.actor = login(o.get("closed_by"));
-                    synth.push(e);
-                }
-            }
-            if state == MERGED && merged_at.is_none() {
-                // gh CLI: state MERGED without mergedAt: the close is the merge.
-                if let Some(c) = closed_at.filter(|&c| !real_close(c, &evs)) {
-                    synth.push(Ev::new(Kind::Merged, c, 2, mfile, mpos));
+            let merge_close = |t: Ts| merged_at.is_some_and(|m| near(m, t));
+            let closed_at = closed_at.filter(|&t| state == "closed" && !merge_close(t));
+            let synth = [
+                (Kind::Created, created, 0, "user"),
+                (
+                    Kind::Merged,
+                    merged_at.filter(|&t| !at_close(t)),
+                    2,
+                    "merged_by",
+                ),
+                (
+                    Kind::Closed,
+                    closed_at.filter(|&t| !at_close(t)),
+                    2,
+                    "closed_by",
+                ),
+            ];
+            for (kind, ts, rank, who) in synth {
+                if let Some(ts) = ts {
+                    let actor = login(o.get(who));
+                    evs.push(Ev {
+                        kind,
+                        ts,
+                        rank,
+                        at,
+                        actor,
+                        ..Ev::default()
+                    });
                 }
             }
         }
-        evs.extend(synth);
-        evs.sort_by_key(|e| (e.ts, e.rank, e.file, e.pos));
+        evs.sort_by_key(|e| (e.ts, e.rank, e.at));
         let merges: Vec<Ts> = evs
             .iter()
             .filter(|e| e.kind == Kind::Merged)
@@ -847,153 +665,129 @@ impl<'a> Reader<'a> {
             .chain(merged_at)
             .collect();
         let last_close = evs.iter().rposition(|e| e.kind == Kind::Closed);
-        let known_assign = evs
+        let mut holders: Vec<String> = Vec::new();
+        let mut init = None;
+        let named = evs
             .iter()
             .any(|e| e.kind == Kind::Assigned && e.who.is_some());
-        let mut holders: Vec<String> = Vec::new();
-        let mut init: Option<String> = None;
-        if let (false, Some(o)) = (known_assign, m) {
-            holders = o
+        if let (false, Some(o)) = (named, m) {
+            let all = o
                 .get("assignees")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|x| login(Some(x))).collect())
-                .unwrap_or_default();
+                .map_or(&[][..], Vec::as_slice);
+            holders = all.iter().filter_map(|x| login(Some(x))).collect();
             init = login(o.get("assignee")).or_else(|| holders.first().cloned());
             if let Some(c) = &init {
                 holders.retain(|h| h != c);
                 holders.push(c.clone());
             }
         }
-        let mut base = Base::Open;
-        let mut wf: Vec<(String, String)> = Vec::new();
-        let mut status: Option<String> = None;
-        let mut assignee: Option<String> = None;
-        let mut team: Option<String> = None;
-        let mut out = Vec::new();
-        let effective = |base: &Base, wf: &[(String, String)]| -> String {
-            match base {
-                Base::Open => wf.last().map_or(OPEN.to_string(), |x| x.1.clone()),
-                Base::Closed(n) => n.to_string(),
-                Base::Merged => MERGED.to_string(),
-            }
-        };
+        let (mut base, mut wf, mut out) = (Base::Open, Vec::<(String, String)>::new(), Vec::new());
+        let (mut status, mut assignee, mut team) = (None::<String>, None::<String>, None);
         for (i, e) in evs.into_iter().enumerate() {
-            let mut st: Option<String> = None;
-            let mut asg: Option<String> = None;
-            let mut tm: Option<String> = None;
-            let mut always = true;
+            let (mut st, mut asg, mut tm, mut always) = (None, None, None, true);
             match e.kind {
-                Kind::Created => {
+                Kind::Created | Kind::Reopened => {
                     base = Base::Open;
                     st = Some(effective(&base, &wf));
-                    asg = init.take();
+                    if e.kind == Kind::Created {
+                        asg = init.take();
+                    }
                 }
-                Kind::Merged => {
-                    base = Base::Merged;
-                    st = Some(MERGED.to_string());
-                }
-                Kind::Closed if merges.iter().any(|&t| near(t, e.ts)) => {
-                    base = Base::Merged;
-                    st = Some(MERGED.to_string());
-                }
+                Kind::Merged => base = Base::Merged,
+                Kind::Closed if merges.iter().any(|&t| near(t, e.ts)) => base = Base::Merged,
                 Kind::Closed => {
-                    let mut reason = e.reason.clone().filter(|r| !r.is_empty());
-                    if reason.is_none() && Some(i) == last_close && is_closed {
+                    let mut reason = e.reason;
+                    if reason.is_none() && Some(i) == last_close && state == "closed" {
                         reason = meta_reason.clone();
                     }
                     if reason.is_none() && unmerged_pr {
                         reason = Some("unmerged".into());
                     }
-                    let name = closed_status(reason.as_deref());
-                    base = Base::Closed(name);
-                    st = Some(name.to_string());
-                }
-                Kind::Reopened => {
-                    base = Base::Open;
-                    st = Some(effective(&base, &wf));
+                    base = Base::Closed(closed_status(reason.as_deref()));
                 }
                 Kind::Assigned | Kind::ReviewRequested | Kind::Unassigned | Kind::ReviewRemoved => {
                     always = false;
                     let adds = matches!(e.kind, Kind::Assigned | Kind::ReviewRequested);
-                    if let Some(w) = &e.who {
-                        holders.retain(|h| h != w);
+                    if let Some(w) = e.who {
+                        holders.retain(|h| *h != w);
                         if adds {
                             holders.push(w.clone());
-                            asg = Some(w.clone());
-                        } else if assignee.as_deref() == Some(w.as_str()) {
-                            asg = Some(holders.last().cloned().unwrap_or(UNASSIGNED.into()));
+                            asg = Some(w);
+                        } else if assignee.as_ref() == Some(&w) {
+                            asg =
+                                Some(holders.last().cloned().unwrap_or_else(|| UNASSIGNED.into()));
                         }
                     }
-                    if let Some(t) = &e.team {
-                        if adds {
-                            tm = Some(t.clone());
-                        } else if team.as_deref() == Some(t.as_str()) {
-                            tm = Some(UNASSIGNED.into());
-                        }
+                    match e.team {
+                        Some(t) if adds => tm = Some(t),
+                        Some(t) if team.as_ref() == Some(&t) => tm = Some(UNASSIGNED.to_string()),
+                        _ => {}
                     }
                 }
                 Kind::WfSet | Kind::WfClear => {
                     always = false;
-                    if let Some((key, s)) = &e.wf {
-                        wf.retain(|x| &x.0 != key);
+                    if let Some((key, s)) = e.wf {
+                        wf.retain(|x| x.0 != key);
                         if e.kind == Kind::WfSet {
-                            wf.push((key.clone(), s.clone()));
+                            wf.push((key, s));
                         }
                     }
                     let now = effective(&base, &wf);
-                    if status.as_deref() != Some(now.as_str()) {
-                        st = Some(now);
-                    }
+                    st = (status.as_ref() != Some(&now)).then_some(now);
                 }
                 Kind::Activity => {}
+            }
+            if matches!(e.kind, Kind::Merged | Kind::Closed) {
+                let s = effective(&base, &wf);
+                let done = s == "closed" || s == MERGED;
+                let cat = if done {
+                    SourceCategory::Done
+                } else {
+                    SourceCategory::Canceled
+                };
+                self.out
+                    .hints
+                    .source_categories
+                    .insert((SOURCE.into(), s.clone()), cat);
+                st = Some(s);
             }
             if !(always || st.is_some() || asg.is_some() || tm.is_some()) {
                 continue;
             }
-            if let Some(s) = &st {
-                status = Some(s.clone());
-                let cat = match s.as_str() {
-                    "closed" | MERGED => Some(SourceCategory::Done),
-                    x if x.starts_with("closed (") => Some(SourceCategory::Canceled),
-                    _ => None,
-                };
-                if let (Some(c), Base::Closed(_) | Base::Merged) = (cat, &base) {
-                    self.out
-                        .hints
-                        .source_categories
-                        .insert((SOURCE.to_string(), s.clone()), c);
-                }
-            }
+            status = st.clone().or(status);
             if let Some(a) = &asg {
-                assignee = (a != UNASSIGNED).then(|| a.clone());
+                assignee = Some(a.clone()).filter(|a| a != UNASSIGNED);
             }
             if let Some(t) = &tm {
-                team = (t != UNASSIGNED).then(|| t.clone());
+                team = Some(t.clone()).filter(|t: &String| t != UNASSIGNED);
             }
+            let source = Some(SOURCE.to_string());
+            let (timestamp, actor, item_id) = (e.ts, e.actor, id.to_string());
             let ev = Event {
-                item_id: id.to_string(),
-                timestamp: e.ts,
+                item_id,
+                timestamp,
                 status: st,
                 assignee: asg,
                 team: tm,
-                actor: e.actor,
-                source: Some(SOURCE.to_string()),
+                actor,
+                source,
                 created,
             };
-            out.push((ev, e.file));
+            out.push((ev, e.at.0));
         }
-        if status.is_none() && !out.is_empty() && !state.is_empty() {
-            let s = match state.as_str() {
-                "closed" => closed_status(meta_reason.as_deref()),
-                MERGED => MERGED,
-                _ => OPEN,
-            };
-            self.out
-                .hints
-                .current_status
-                .insert(id.to_string(), s.to_string());
-        }
+        // Every issue object has a `created_at` (see `issue_id`), hence a status: no
+        // `current_status` hint is needed.
         Ok(out)
+    }
+}
+
+/// The status of an item in `base` with workflow statuses `wf` (latest last).
+fn effective(base: &Base, wf: &[(String, String)]) -> String {
+    match base {
+        Base::Open => wf.last().map_or(OPEN, |x| x.1.as_str()).to_string(),
+        Base::Closed(n) => n.to_string(),
+        Base::Merged => MERGED.to_string(),
     }
 }
 
@@ -1007,19 +801,16 @@ fn closed_status(reason: Option<&str>) -> &'static str {
     }
 }
 
-/// A non-empty string field.
+/// A non-blank string field.
 fn text<'a>(o: &'a Obj, k: &str) -> Option<&'a str> {
     o.get(k)
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
 }
 
-/// `x.login` of a user object.
+/// `login` of a user object.
 fn login(v: Option<&Value>) -> Option<String> {
-    v?.get("login")?
-        .as_str()
-        .filter(|s| !s.trim().is_empty())
-        .map(str::to_string)
+    text(v?.as_object()?, "login").map(str::to_string)
 }
 
 /// Add the fields `other` has and `base` lacks.
@@ -1041,21 +832,18 @@ struct GhUrl {
 /// or `https://github.com/o/r/pull/5#…`. `/repositories/{id}/…` gives `None`.
 fn parse_url(u: &str) -> Option<GhUrl> {
     let rest = u.split_once("://").map_or(u, |x| x.1);
-    let rest = rest.split(['#', '?']).next().unwrap_or("");
-    let mut parts = rest.split('/');
+    let mut parts = rest.split(['#', '?']).next().unwrap_or("").split('/');
     let host = parts.next()?;
     let segs: Vec<&str> = parts.filter(|s| !s.is_empty()).collect();
     let start = match segs.as_slice() {
         ["repos", ..] if host.starts_with("api.") => 1,
         ["api", "v3", "repos", ..] => 3,
         _ if host.starts_with("api.") => return None,
-        [first, ..] if *first == "repositories" || *first == "api" => return None,
+        ["repositories" | "api", ..] => return None,
         _ => 0,
     };
-    let owner = segs.get(start)?;
-    let repo = segs.get(start + 1)?;
     Some(GhUrl {
-        repo: format!("{owner}/{repo}"),
+        repo: format!("{}/{}", segs.get(start)?, segs.get(start + 1)?),
         kind: segs.get(start + 2).map(|s| s.to_string()),
         number: segs.get(start + 3).and_then(|n| n.parse().ok()),
     })
@@ -1076,83 +864,60 @@ fn issue_id(o: &Obj) -> Option<String> {
         Value::String(s) => s.trim().parse().ok()?,
         _ => return None,
     };
-    if text(o, "created_at")
-        .or_else(|| text(o, "createdAt"))
-        .is_none()
-    {
-        return None;
-    }
-    let links = ["html_url", "url", "issue_url"];
-    let is_issue = links
+    text(o, "created_at")?;
+    let issue_link = ["html_url", "url", "issue_url"]
         .iter()
         .any(|k| text(o, k).and_then(item_from_url).is_some());
-    if !is_issue && text(o, "repository_url").is_none() {
+    if !issue_link && text(o, "repository_url").is_none() {
         return None;
     }
-    let repo = ["repository_url", "html_url", "url", "issue_url"]
-        .iter()
-        .filter_map(|k| text(o, k).and_then(parse_url))
-        .map(|g| g.repo)
-        .next()?;
+    let keys = ["repository_url", "html_url", "url", "issue_url"];
+    let repo = keys.iter().find_map(|k| parse_url(text(o, k)?))?.repo;
     Some(format!("{repo}#{n}"))
 }
 
 /// The item an event names itself (without an `issue` object).
 fn event_link(o: &Obj) -> Option<String> {
-    let direct = ["issue_url", "pull_request_url"]
-        .iter()
-        .find_map(|k| text(o, k).and_then(item_from_url));
-    if direct.is_some() {
-        return direct;
-    }
-    match text(o, "event")? {
-        "commented" | "reviewed" => text(o, "html_url").and_then(item_from_url),
+    let own = |o: &Obj, keys: &[&str]| keys.iter().find_map(|k| item_from_url(text(o, k)?));
+    own(o, &["issue_url", "pull_request_url"]).or_else(|| match text(o, "event")? {
+        "commented" | "reviewed" => own(o, &["html_url"]),
         "line-commented" => {
             let c = o.get("comments")?.as_array()?.first()?.as_object()?;
-            ["pull_request_url", "html_url"]
-                .iter()
-                .find_map(|k| text(c, k).and_then(item_from_url))
+            own(c, &["pull_request_url", "html_url"])
         }
         _ => None,
-    }
+    })
 }
 
 /// The identity of an event across files: (`event`, id).
 fn event_key(o: &Obj) -> Option<(String, String)> {
     let name = text(o, "event")?;
+    let first_comment = || o.get("comments")?.as_array()?.first()?.get("id");
     let id = match name {
-        "committed" => o.get("sha").cloned(),
-        "line-commented" => o
-            .get("comments")
-            .and_then(Value::as_array)
-            .and_then(|a| a.first())
-            .and_then(|c| c.get("id"))
-            .cloned(),
-        _ => o.get("id").cloned(),
-    }?;
-    let id = match id {
-        Value::String(s) => s,
+        "committed" => o.get("sha"),
+        "line-commented" => first_comment(),
+        _ => o.get("id"),
+    };
+    let id = match id? {
+        Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         _ => return None,
     };
     Some((name.to_string(), id))
 }
 
-/// A pull request whose object says it was not merged (an explicit null `merged_at`, or
-/// `merged: false`).
+/// A pull request whose object says it was not merged (explicit null `merged_at`, or
+/// `merged: false`). The 2012 `pull_request: {html_url: null}` is not a PR.
 fn known_unmerged_pr(o: &Obj) -> bool {
     let pr = o.get("pull_request").and_then(Value::as_object);
-    let pr_links = pr.is_some_and(|p| text(p, "html_url").is_some() || text(p, "url").is_some());
-    let is_pr = pr_links
+    let is_pr = pr.is_some_and(|p| text(p, "html_url").is_some() || text(p, "url").is_some())
         || o.contains_key("merged_at")
         || o.contains_key("merged")
         || text(o, "html_url").is_some_and(|u| u.contains("/pull/"))
         || text(o, "url").is_some_and(|u| u.contains("/pulls/"));
     let null_merge = |p: &Obj| p.get("merged_at").is_some_and(Value::is_null);
-    is_pr
-        && (null_merge(o)
-            || pr.is_some_and(null_merge)
-            || o.get("merged").and_then(Value::as_bool) == Some(false))
+    let unmerged = null_merge(o) || pr.is_some_and(null_merge);
+    is_pr && (unmerged || o.get("merged").and_then(Value::as_bool) == Some(false))
 }
 
 /// Number of nodes of a GraphQL `timelineItems` page, if `o` is one.
@@ -1162,42 +927,34 @@ fn graphql_nodes(o: &Obj) -> Option<usize> {
         if let Some(t) = o.get("timelineItems") {
             return Some(t.get("nodes").and_then(Value::as_array).map_or(0, Vec::len));
         }
-        if depth == 0 {
-            return None;
-        }
-        o.values().find_map(|x| find(x, depth - 1))
+        let deeper = depth.checked_sub(1)?;
+        o.values().find_map(|x| find(x, deeper))
     }
     find(o.get("data")?, 3)
 }
 
-/// `rel="next"` targets of a recorded exchange's `Link` headers.
+/// `rel="next"` targets of a recorded exchange's `Link` headers (`rawHeaders` pairs or a
+/// `headers` object).
 fn next_links(o: &Obj) -> Vec<String> {
-    let mut headers: Vec<&str> = Vec::new();
-    if let Some(raw) = o.get("rawHeaders").and_then(Value::as_array) {
-        for pair in raw.chunks(2) {
-            if let [Value::String(k), Value::String(v)] = pair {
-                if k.eq_ignore_ascii_case("link") {
-                    headers.push(v);
-                }
-            }
-        }
-    }
-    if let Some(h) = o.get("headers").and_then(Value::as_object) {
-        for (k, v) in h {
-            if let (true, Some(v)) = (k.eq_ignore_ascii_case("link"), v.as_str()) {
-                headers.push(v);
-            }
-        }
-    }
-    headers
-        .iter()
-        .flat_map(|h| h.split(','))
+    let raw = o
+        .get("rawHeaders")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    let pairs = raw
+        .chunks(2)
+        .filter_map(|p| Some((p.first()?.as_str()?, p.get(1)?.as_str()?)));
+    let named = o
+        .get("headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    let named = named.filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)));
+    pairs
+        .chain(named)
+        .filter(|(k, _)| k.eq_ignore_ascii_case("link"))
+        .flat_map(|(_, v)| v.split(','))
         .filter(|part| part.contains("rel=\"next\""))
-        .filter_map(|part| {
-            let a = part.find('<')?;
-            let b = part.find('>')?;
-            part.get(a + 1..b).map(str::to_string)
-        })
+        .filter_map(|part| Some(part.get(part.find('<')? + 1..part.find('>')?)?.to_string()))
         .collect()
 }
 

@@ -715,7 +715,7 @@ mod tests {
     #[test]
     fn header_only_export_is_a_clear_empty_error() {
         let p = real("felipefernandes_jira_cloud_export_HEADER_ONLY.csv");
-        let e = read_many(&[p.clone()], &ctx(Tz::UTC, None, &[])).unwrap_err();
+        let e = read_many(std::slice::from_ref(&p), &ctx(Tz::UTC, None, &[])).unwrap_err();
         assert!(matches!(e, IngestError::Empty { .. }));
         assert!(e.to_string().contains("no issue rows"), "{e}");
         // Alongside a file with rows, it is listed with 0 items.
@@ -766,7 +766,7 @@ mod tests {
                    Bug,AB-1,101,x,y,\"line one\nline, two\",Closed,Ann,30/Jul/18 23:33,01/Aug/18 10:00,31/Jul/18 08:15,Core,S1,S2\n\
                    Bug,AB-2,102,,,plain,Open,,29/Jul/18 09:00,01/Aug/18 10:00,,,,\n";
         let p = write(&dir, "server.csv", csv);
-        let r = read_many(&[p.clone()], &ctx(Tz::UTC, Some("Team"), &[])).unwrap();
+        let r = read_many(std::slice::from_ref(&p), &ctx(Tz::UTC, Some("Team"), &[])).unwrap();
         assert_eq!(r.items, 2);
         assert_eq!(
             events_of(&r, "AB-1"),

@@ -433,47 +433,22 @@ fn attach_pending(paths: &[PathBuf], st: &mut State) -> Result<(), IngestError> 
     if st.pending.is_empty() {
         return Ok(());
     }
+    // Current keys win over former ones; bulkfetch entries (by stable id) may name former
+    // keys that pages addressed by an old key need.
     let mut by_key: BTreeMap<String, String> = BTreeMap::new();
-    for (id, acc) in &st.accs {
-        for h in &acc.histories {
-            for item in h
-                .get("items")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if item.get("field").and_then(Value::as_str) == Some("Key") {
-                    if let Some(old) = text(item.get("fromString")) {
-                        by_key.entry(old).or_insert_with(|| id.clone());
-                    }
-                }
-            }
-        }
-    }
     for (id, acc) in &st.accs {
         by_key.insert(acc.latest.key.clone(), id.clone());
     }
-    // Bulkfetch entries (by stable id) first: their `Key` items name former keys that
-    // pages addressed by an old key need.
     let (by_id, rest): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut st.pending)
         .into_iter()
         .partition(|p| matches!(p.target, Target::Id(_)));
-    for p in &by_id {
-        if let Target::Id(id) = &p.target {
-            for h in &p.histories {
-                for item in h
-                    .get("items")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if item.get("field").and_then(Value::as_str) == Some("Key") {
-                        if let Some(old) = text(item.get("fromString")) {
-                            by_key.entry(old).or_insert_with(|| id.clone());
-                        }
-                    }
-                }
-            }
+    let bulk = by_id.iter().filter_map(|p| match &p.target {
+        Target::Id(id) => Some((id, &p.histories)),
+        _ => None,
+    });
+    for (id, hs) in st.accs.iter().map(|(id, a)| (id, &a.histories)).chain(bulk) {
+        for old in former_keys(hs) {
+            by_key.entry(old).or_insert_with(|| id.clone());
         }
     }
     for p in by_id.into_iter().chain(rest) {
@@ -509,6 +484,19 @@ fn attach_pending(paths: &[PathBuf], st: &mut State) -> Result<(), IngestError> 
         }
     }
     Ok(())
+}
+
+/// Former keys of an issue: `fromString` of its `Key` history items.
+fn former_keys(hs: &[Value]) -> impl Iterator<Item = String> + '_ {
+    hs.iter()
+        .flat_map(|h| {
+            h.get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter(|it| it.get("field").and_then(Value::as_str) == Some("Key"))
+        .filter_map(|it| text(it.get("fromString")))
 }
 
 /// The issue whose key appears in the file name as a whole token (`UT-26_changelog.json`).
@@ -1114,7 +1102,7 @@ mod tests {
             )
         );
         let sp = write(&dir, "search.json", &search);
-        let r = read_many(&[sp.clone()], &ctx(None)).unwrap();
+        let r = read_many(std::slice::from_ref(&sp), &ctx(None)).unwrap();
         assert_eq!(r.warnings.count(WarningKind::TruncatedChangelog), 1);
         let msg = &r.warnings.entries()[0].message;
         assert!(
@@ -1231,7 +1219,7 @@ mod tests {
         );
         let p = write(&dir, "s.json", &body);
         for configured in ["customfield_10001", "team"] {
-            let r = read_many(&[p.clone()], &ctx(Some(configured))).unwrap();
+            let r = read_many(std::slice::from_ref(&p), &ctx(Some(configured))).unwrap();
             assert_eq!(
                 r.batch.team,
                 vec![s("Alpha"), s("Beta"), s("Gamma"), s("Delta")],

@@ -19,9 +19,9 @@
 //!   * one event per stamp. The latest stamp sets the current `Status` (the state it entered
 //!     is the one the issue is in); earlier stamps set synthetic names: `Triaged` →
 //!     `Backlog`, `Started` → `In Progress`, `Completed` → `Done`, `Canceled` → `Canceled`.
-//!   So a Done issue with no `Started` goes `Backlog` → `Done` with no committed status:
-//!   METRICS.md then gives it a null cycle time and counts the warning (16 of 44 Done issues
-//!   in the real 2026 export).
+//!     So a Done issue with no `Started` goes `Backlog` → `Done` with no committed status:
+//!     METRICS.md then gives it a null cycle time and counts the warning (16 of 44 Done
+//!     issues in the real 2026 export);
 //!   * When the current status's name contradicts the type of the latest stamp (e.g. `Todo`
 //!     with a `Started` stamp: the issue was moved back and Linear kept the stamp), every
 //!     stamp sets its synthetic name and one more event at `Updated` (never before the

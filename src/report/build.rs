@@ -302,10 +302,19 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     bars.retain(|b| !b.category.is_terminal());
 
     // Status order for charts: by category, then by time spent.
-    let status_order: Vec<(String, Category)> = bars
+    let mut status_order: Vec<(String, Category, i64, u64)> = st
         .iter()
-        .map(|b| (b.status.clone(), b.category))
+        .filter(|((team, _, _), _)| team == "*")
+        .map(|((_, status, cat), (n, us))| (status.clone(), *cat, *us, *n))
         .collect();
+    status_order.sort_by(|a, b| {
+        a.1.cmp(&b.1)
+            .then(b.2.cmp(&a.2))
+            .then(b.3.cmp(&a.3))
+            .then(a.0.cmp(&b.0))
+    });
+    let status_order: Vec<(String, Category)> =
+        status_order.into_iter().map(|x| (x.0, x.1)).collect();
     let team_list: Vec<String> = team_names.iter().cloned().collect();
     let grid = (grid_from, grid_to);
     let flow = super::flow::build(&super::flow::FlowInput {

@@ -164,7 +164,7 @@ pub fn build(i: VerdictInput) -> Verdict {
             .filter(|s| **s < i.signals.workflow_similarity)
             .count() as u32,
         teams_with_workflow: with_wf.len() as u32,
-        team_change_rate: i.team_change_rate,
+        team_change_rate: i.team_change_rate.map(r6),
     };
     let d: Decision = signals::decide(&org, i.verdict);
 
