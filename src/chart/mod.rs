@@ -46,7 +46,7 @@ pub use flow::{cfd, cfd_by_status, net_flow, throughput_histogram, throughput_ru
 pub use handoffs::{cycle_time_by_handoffs, handoff_heatmap, HandoffBucket};
 pub use scatter::{cycle_time_scatter, ScatterPoint};
 pub use status::{time_in_status, StatusBar};
-pub use tools::{category_team_matrix, tools_per_team, utilisation};
+pub use tools::{category_team_matrix, tools_per_team, utilisation, workflow_similarity};
 
 #[cfg(test)]
 use layout::legend_rows;

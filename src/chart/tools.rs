@@ -405,6 +405,41 @@ pub fn utilisation(tools: &[(String, f64)], threshold: f64) -> Result<Chart, Cha
         meta,
         &Utilisation {
             bars,
+            desc: ("Licence utilisation (%)", "Team · tool"),
+            threshold,
+            keys,
+        },
+    )
+}
+
+/// Workflow similarity per team (process consistency, METRICS.md §8): one horizontal bar per
+/// team, the Jaccard similarity of its statuses with the core workflow in percent,
+/// vermillion below `threshold` (a fraction, 0.5 = 50 %) with a dashed threshold line.
+pub fn workflow_similarity(teams: &[(String, f64)], threshold: f64) -> Result<Chart, ChartError> {
+    let bars: Vec<(String, String, f64)> = teams
+        .iter()
+        .filter(|t| t.1.is_finite() && t.1 >= 0.0)
+        .map(|(l, v)| (l.clone(), truncate_label(l), v * 100.0))
+        .collect();
+    let threshold = (threshold.is_finite() && threshold >= 0.0).then_some(threshold * 100.0);
+    let keys = utilisation_keys(threshold);
+    let height = if bars.is_empty() {
+        DEFAULT_SIZE.1
+    } else {
+        hbar_canvas_height(bars.len(), legend_height(&keys, DEFAULT_SIZE.0))
+    };
+    let below = threshold.map_or(0, |t| bars.iter().filter(|b| b.2 < t).count());
+    let meta = Meta {
+        name: "workflow_similarity",
+        title: "Workflow similarity to the shared core".to_string(),
+        alt: format!("Bar chart of each of {} teams' workflow similarity to the core workflow; {below} below the threshold.", bars.len()),
+        size: (DEFAULT_SIZE.0, height),
+    };
+    render_both(
+        meta,
+        &Utilisation {
+            bars,
+            desc: ("Similarity to the core workflow (%)", "Team"),
             threshold,
             keys,
         },
@@ -445,6 +480,8 @@ fn utilisation_alt(bars: &[(String, String, f64)], threshold: Option<f64>) -> St
 struct Utilisation {
     /// (label, shortened label, percent).
     bars: Vec<(String, String, f64)>,
+    /// Axis titles (x, y).
+    desc: (&'static str, &'static str),
     threshold: Option<f64>,
     keys: Vec<LegendKey>,
 }
@@ -484,8 +521,8 @@ impl Figure for Utilisation {
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc("Licence utilisation (%)")
-            .y_desc("Team · tool")
+            .x_desc(self.desc.0)
+            .y_desc(self.desc.1)
             .label_style(text(LABEL_SIZE))
             .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))

@@ -333,7 +333,7 @@ mod tests {
             );
             assert!(rows
                 .iter()
-                .all(|r| r[1].len() == 20 && r[1] < "2024-07-01T00:00:00Z".to_string()));
+                .all(|r| r[1].len() == 20 && r[1].as_str() < "2024-07-01T00:00:00Z"));
             assert!(
                 !rows[0][2].is_empty() && !rows[0][4].is_empty(),
                 "{id}: first event sets status and team"

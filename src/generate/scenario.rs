@@ -45,8 +45,8 @@
 //!   `handoff_heavy` (34 × 4 ÷ 100 = 1.36 > 1.0): 2 signals each. Team change rate
 //!   = (34 + 34 + 4 × 20) ÷ 600 = 0.247 < 0.3 → `not_needed`. (Bounced items take no longer,
 //!   but `handoff_drag` may appear by chance: not asserted either way.)
-//! - **`Rework`**: Search (team 2) reopens 2 of every 5 items (k mod 5 < 2: 40 of 100, rate 0.40
-//!   > 0.30): Done, 1–5 days later back to In Progress, through review to Done again. Every
+//! - **`Rework`**: Search (team 2) reopens 2 of every 5 items (k mod 5 < 2: 40 of 100, rate
+//!   0.40 > 0.30): Done, 1–5 days later back to In Progress, through review to Done again. Every
 //!   other team reopens 1 in 25 (4 of 100, rate 0.04 ≤ 0.10). Rework impact (reopen → finish):
 //!   Search ≥ 40 × 0.75 = 30 item-days, any other team ≤ 4 × 2.75 = 11, so Search ranks first
 //!   among the `rework` findings (the only kind), and only Search fires `rework` → `not_needed`.
@@ -88,8 +88,9 @@
 //!
 //! `Small`, `Middling` and `Sprawling` fix the number of teams (3, 5, 10) because their
 //! verdict depends on it; the other planted scenarios take the requested number, at least 4.
-//! The arithmetic above assumes the default 600 items and 182-day window; the shares are exact
-//! for any item count that is a multiple of the team count times 100 (and close otherwise).
+//! The counts above are for the default 600 items and 182-day window (seed-independent: only
+//! durations and people are random, within the stated bounds); other item counts give nearby
+//! rates, since a share always picks `k mod den < num` among a team's items.
 
 use super::inventory::{
     Tool, CONFLUENCE, FIGMA, GITHUB, GITHUB_ACTIONS, JENKINS, JIRA, NOTION, SLACK,

@@ -268,7 +268,7 @@ impl Reader<'_> {
                 found.next.extend(next_links(&o));
                 let status = o.get("status").and_then(Value::as_u64);
                 if let (true, Some(body)) = (
-                    status.map_or(true, |s| (200..300).contains(&s)),
+                    status.is_none_or(|s| (200..300).contains(&s)),
                     o.remove("response"),
                 ) {
                     self.walk(fi, body, depth + 1, found);
@@ -398,7 +398,7 @@ impl Reader<'_> {
                 let url = |i: &usize| self.events.get(*i).and_then(|r| text(&r.obj, "url"));
                 if todo
                     .iter()
-                    .all(|i| url(i).and_then(parse_url).map_or(true, |u| u.repo == repo))
+                    .all(|i| url(i).and_then(parse_url).is_none_or(|u| u.repo == repo))
                 {
                     self.assign(&todo, it);
                     continue;
@@ -1576,7 +1576,8 @@ mod tests {
             ("e.json", &format!("[{}]", evs.join(","))),
         ]);
         let r = read_many(&p, &c).unwrap();
-        let got: Vec<(String, Option<String>, Option<String>, Option<String>)> = rows(&r, "o/r#9")
+        type Got = (String, Option<String>, Option<String>, Option<String>);
+        let got: Vec<Got> = rows(&r, "o/r#9")
             .into_iter()
             .map(|x| {
                 (

@@ -330,8 +330,14 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_order: &status_order,
     });
     let hand = super::handoff_section::build(&records, period, &team_list);
-    let sprawl =
-        super::sprawl_section::build(&records, tools, roster, &team_list, signals.utilisation);
+    let sprawl = super::sprawl_section::build(
+        &records,
+        tools,
+        roster,
+        &team_list,
+        signals.utilisation,
+        signals.workflow_similarity,
+    );
     let decision = super::verdict_section::build(super::verdict_section::VerdictInput {
         records: &records,
         period,

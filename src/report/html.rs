@@ -109,7 +109,7 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                 if let Some(c) = r.chart(name) {
                     let _ = write!(
                         o,
-                        "<figure id=\"chart-{}\"><h3>{}</h3>",
+                        "<figure id=\"chart-{}\" aria-label=\"{}\">",
                         c.name,
                         esc(&c.title)
                     );

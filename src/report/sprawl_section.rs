@@ -57,6 +57,7 @@ pub fn build(
     roster: &[RosterRow],
     teams: &[String],
     utilisation_threshold: f64,
+    utilisation_threshold_similarity: f64,
 ) -> Sprawl {
     let mut p = Parts::default();
     let tt: Vec<TeamTool> = tool_sprawl::team_tools(tools);
@@ -343,6 +344,26 @@ pub fn build(
         "The core workflow is the set of statuses used by at least half of the teams: {}. Similarity is the overlap of a team's statuses with it (Jaccard, 1 = identical).",
         core.iter().cloned().collect::<Vec<_>>().join(", ")
     ))];
+    let sims: Vec<(String, f64)> = analysed
+        .iter()
+        .filter_map(|t| Some((t.team.clone(), t.similarity?)))
+        .collect();
+    let threshold = utilisation_threshold_similarity;
+    p.charts.push(Box::new(move || {
+        chart::workflow_similarity(&sims, threshold)
+    }));
+    if let Some(t) = p
+        .takeaways
+        .iter()
+        .find(|t| t.about == "consistency")
+        .cloned()
+    {
+        p.takeaways.push(Takeaway {
+            about: "workflow_similarity".into(),
+            text: t.text,
+        });
+    }
+    cblocks.push(Block::Chart("workflow_similarity".into()));
     cblocks.push(Block::Table {
         name: "consistency",
         limit: 100,
