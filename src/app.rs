@@ -24,18 +24,98 @@ pub struct AuditOutcome {
     pub out: PathBuf,
 }
 
+/// The stages of an audit, in order, as reported to a [`Progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Detecting formats and reading every input.
+    ReadingInputs,
+    /// Sorting the events and computing every item's metrics.
+    ComputingItems,
+    /// Aggregating and rendering the charts (the report model).
+    RenderingCharts,
+    /// Rendering HTML, Markdown, CSV and JSON and writing the folder.
+    WritingReport,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Stage; 4] = [
+        Stage::ReadingInputs,
+        Stage::ComputingItems,
+        Stage::RenderingCharts,
+        Stage::WritingReport,
+    ];
+
+    /// What the stage does, for a progress display.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::ReadingInputs => "reading inputs",
+            Stage::ComputingItems => "computing item metrics",
+            Stage::RenderingCharts => "rendering charts",
+            Stage::WritingReport => "writing report",
+        }
+    }
+}
+
+/// Told when each stage of an audit starts. The library never prints: the binary passes an
+/// implementation that draws a progress bar on a terminal, everything else [`NoProgress`].
+pub trait Progress {
+    /// `stage` starts (the previous one, if any, is over).
+    fn stage(&self, stage: Stage);
+    /// The audit is over (successfully or not).
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn stage(&self, _: Stage) {}
+}
+
+impl AuditOutcome {
+    /// What was written, for the command line's closing line.
+    pub fn closing_line(&self) -> String {
+        let (c, out) = (&self.report.summary.counts, self.out.display());
+        format!(
+            "wrote {out} ({} items, {} events, {} teams, {} warnings); open {}",
+            c.items,
+            c.events,
+            c.teams,
+            self.report.summary.warnings.len(),
+            self.out.join("report.html").display()
+        )
+    }
+}
+
 /// Run an audit and write the report folder.
 pub fn audit(cfg: &Config) -> Result<AuditOutcome> {
-    let report = compute(cfg)?;
-    write_report(&report, &cfg.out)?;
+    audit_with(cfg, &NoProgress)
+}
+
+/// [`audit`], telling `progress` as each stage starts.
+pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome> {
+    let result = compute_with(cfg, progress).and_then(|report| {
+        progress.stage(Stage::WritingReport);
+        write_report(&report, &cfg.out)?;
+        Ok(report)
+    });
+    progress.finish();
     Ok(AuditOutcome {
-        report,
+        report: result?,
         out: cfg.out.clone(),
     })
 }
 
 /// Run an audit and return the report model without writing anything.
 pub fn compute(cfg: &Config) -> Result<report::Report> {
+    compute_with(cfg, &NoProgress)
+}
+
+/// [`compute`], telling `progress` as each stage starts.
+pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
+    progress.stage(Stage::ReadingInputs);
     let loaded = ingest::load(
         &cfg.inputs,
         &LoadOptions {
@@ -52,6 +132,7 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
         .or(cfg.period.map(|p| p.1))
         .or(loaded.max_ts)
         .context("no event has a timestamp, so there is no instant to audit at; pass --as-of")?;
+    progress.stage(Stage::ComputingItems);
     let (df, after) = ingest::prepare(loaded.events, as_of).context("sorting the events")?;
     let mut warnings = loaded.warnings;
     warnings.add(WarningKind::EventAfterAsOf, after, || {
@@ -60,6 +141,7 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
             crate::time::format_instant(as_of)
         )
     });
+    warnings.merge(ingest::quality_warnings(&df).context("checking the events")?);
     let mut roster: HashMap<String, String> = loaded
         .roster
         .iter()
@@ -98,6 +180,7 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
         None => None,
     };
     drop(df);
+    progress.stage(Stage::RenderingCharts);
     let report = report::build::build(BuildInput {
         records,
         inputs: loaded.inputs,
@@ -173,8 +256,15 @@ pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("creating the output's parent folder {}", parent.display()))?;
+    check_out(out, &parent)?;
+    std::fs::create_dir_all(&parent).with_context(|| {
+        format!(
+            "--out {}: cannot create the folder {} it goes in; choose an --out in a writable folder",
+            out.display(),
+            parent.display()
+        )
+    })?;
+    clean_stale(&parent, &name, out);
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
@@ -208,6 +298,92 @@ pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Refuse an `--out` that cannot or must not be replaced, before any work: a path under a
+/// regular file, a regular file, or a folder that holds other things and no previous report
+/// (`summary.json`) — the whole folder is replaced, so a mistyped `--out ~/Documents` must not
+/// be swallowed.
+fn check_out(out: &Path, parent: &Path) -> Result<()> {
+    for a in parent.ancestors() {
+        if let Ok(m) = std::fs::metadata(a) {
+            if !m.is_dir() {
+                bail!(
+                    "--out {}: {} is a file, not a folder; choose an --out folder whose parent is a folder",
+                    out.display(),
+                    a.display()
+                );
+            }
+            break;
+        }
+    }
+    if let Ok(m) = std::fs::symlink_metadata(out) {
+        let is_dir = m.is_dir() || std::fs::metadata(out).is_ok_and(|m| m.is_dir());
+        if !is_dir {
+            bail!(
+                "--out {} is a file, not a folder; choose a folder (it is created if missing)",
+                out.display()
+            );
+        }
+        let mut entries = std::fs::read_dir(out)
+            .with_context(|| format!("--out {}: cannot read the folder", out.display()))?;
+        let empty = entries.next().is_none();
+        if !empty && !out.join("summary.json").is_file() {
+            bail!(
+                "--out {} already holds files that are not a flowaudit report (no summary.json); the report replaces the whole folder, so choose a new or empty folder",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Remove `.<name>.tmp-<pid>` and `.<name>.old-<pid>` siblings left by killed runs: those
+/// whose process is gone (Linux: no `/proc/<pid>`; elsewhere: older than an hour). If the
+/// run was killed between its two renames, the target is missing and its `.old-` folder
+/// holds the previous report: it is moved back first.
+fn clean_stale(parent: &Path, name: &str, out: &Path) {
+    let Ok(rd) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let me = std::process::id();
+    let proc_fs = Path::new("/proc/self").exists();
+    let mut stale: Vec<(bool, PathBuf)> = Vec::new();
+    for e in rd.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let (is_old, pid) = match (rest.strip_prefix("tmp-"), rest.strip_prefix("old-")) {
+            (Some(p), _) => (false, p),
+            (_, Some(p)) => (true, p),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let gone = if pid == me {
+            false
+        } else if proc_fs {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if gone {
+            stale.push((is_old, e.path()));
+        }
+    }
+    stale.sort();
+    for (is_old, p) in stale {
+        if is_old && !out.exists() && std::fs::rename(&p, out).is_ok() {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&p);
+    }
 }
 
 /// `flowaudit generate`: write events.csv, tools.csv and roster.csv into `out`.
@@ -250,4 +426,111 @@ pub fn explain_statuses(r: &report::Report) -> String {
         ));
     }
     s
+}
+
+/// `flowaudit init`: scan the inputs and return the config text (nothing is written).
+pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
+    let defaults = crate::config::FileConfig::default();
+    let loaded = ingest::load(
+        &opts.inputs,
+        &LoadOptions {
+            format: opts.format.map(Into::into),
+            tz: opts.tz,
+            xes: &defaults.xes,
+            tools: None,
+            roster: None,
+            import: &defaults.import,
+        },
+    )?;
+    let scan = crate::init::scan(loaded).context("listing the statuses")?;
+    Ok(crate::init::render(&scan, &opts.inputs, &opts.out, opts.tz))
+}
+
+/// `flowaudit init`: scan the inputs and write the config file (never over an existing one
+/// unless `--force`). Returns the closing line for the user.
+pub fn init(opts: &crate::init::InitOptions) -> Result<String> {
+    write_new_file(&opts.out, init_config(opts)?.as_bytes(), opts.force)?;
+    let out = opts.out.display();
+    Ok(format!(
+        "wrote {out}; review the status mapping in it, then run `flowaudit audit … --config {out}`"
+    ))
+}
+
+/// Write a new file; an existing one is kept unless `force`.
+pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    use std::io::Write;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true);
+    if force {
+        open.create(true).truncate(true);
+    } else {
+        open.create_new(true);
+    }
+    let mut f = open.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists; pass --force to overwrite it, or --out to write another file",
+                path.display()
+            )
+        } else {
+            anyhow::Error::new(e).context(format!("creating {}", path.display()))
+        }
+    })?;
+    f.write_all(bytes)
+        .and_then(|()| f.flush())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// `flowaudit generate`'s options from its arguments. `Scenario` and `ScenarioArg` share their
+/// kebab-case names.
+pub fn generate_options(g: &crate::cli::GenerateArgs) -> Result<crate::generate::GenerateOptions> {
+    use crate::generate::GenerateOptions;
+    use clap::ValueEnum;
+    let name = g
+        .scenario
+        .to_possible_value()
+        .expect("invariant: no skipped variant");
+    let base = match g.events {
+        Some(n) => GenerateOptions::for_events(n, g.seed),
+        None => GenerateOptions {
+            seed: g.seed,
+            items: g.items,
+            teams: g.teams,
+            ..GenerateOptions::default()
+        },
+    };
+    Ok(GenerateOptions {
+        scenario: name.get_name().parse()?,
+        ..base
+    })
+}
+
+/// `flowaudit formats`: one line per format, its name (also the `--format` value) and what it
+/// is.
+pub fn formats_text() -> String {
+    let mut s = String::new();
+    for (f, about) in ingest::Format::ALL {
+        s.push_str(&format!("{:<13} {about}\n", f.name()));
+    }
+    s.push_str(
+        "\nEach file's format is detected from its content; force one with --format NAME.\n",
+    );
+    s
+}
+
+/// `flowaudit completions`: the completion script of `shell`.
+pub fn completions(shell: crate::cli::ShellArg) -> Vec<u8> {
+    use crate::cli::ShellArg;
+    use clap_complete::Shell;
+    let shell = match shell {
+        ShellArg::Bash => Shell::Bash,
+        ShellArg::Zsh => Shell::Zsh,
+        ShellArg::Fish => Shell::Fish,
+        ShellArg::Powershell => Shell::PowerShell,
+        ShellArg::Elvish => Shell::Elvish,
+    };
+    let mut script = Vec::new();
+    let mut cmd = <crate::cli::Args as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "flowaudit", &mut script);
+    script
 }

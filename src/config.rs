@@ -307,14 +307,33 @@ impl TryFrom<AuditArgs> for Config {
         }
         let as_of = bound("--as-of", &a.as_of)?;
         let (file, statuses) = match &a.config {
+            Some(p) if !p.exists() => {
+                return Err(ConfigError::NoSuchInput {
+                    what: "--config",
+                    path: p.clone(),
+                })
+            }
             Some(p) => load_file(p)?,
             None => (FileConfig::default(), StatusOverrides::default()),
         };
         let inputs = if a.inputs.is_empty() {
-            vec![default_sample_dir()]
+            let dir = default_sample_dir();
+            if !dir.exists() {
+                return Err(ConfigError::NoSampleData { path: dir });
+            }
+            vec![dir]
         } else {
+            check_inputs_exist(&a.inputs)?;
             a.inputs
         };
+        for (what, p) in [("--tools", &a.tools), ("--roster", &a.roster)] {
+            if let Some(p) = p.as_ref().filter(|p| !p.exists()) {
+                return Err(ConfigError::NoSuchInput {
+                    what,
+                    path: p.clone(),
+                });
+            }
+        }
         Ok(Config {
             inputs,
             out: a.out,
@@ -330,6 +349,17 @@ impl TryFrom<AuditArgs> for Config {
             file,
             statuses,
         })
+    }
+}
+
+/// Refuse input paths that do not exist, before anything is read, with what to do.
+pub fn check_inputs_exist(inputs: &[PathBuf]) -> Result<(), ConfigError> {
+    match inputs.iter().find(|p| !p.exists()) {
+        Some(p) => Err(ConfigError::NoSuchInput {
+            what: "INPUT",
+            path: p.clone(),
+        }),
+        None => Ok(()),
     }
 }
 

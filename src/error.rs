@@ -8,7 +8,9 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum IngestError {
     /// The file could not be opened or read.
-    #[error("{path}: cannot read the file: {source}. Check that it exists and is readable.")]
+    #[error(
+        "{path}: cannot read the file (check that it exists, is a regular file and is readable)"
+    )]
     Io {
         /// The file.
         path: PathBuf,
@@ -85,7 +87,7 @@ pub fn shown(value: &str) -> String {
 #[derive(Debug, Error)]
 pub enum ConfigError {
     /// The config file could not be read.
-    #[error("{path}: cannot read the config file: {source}")]
+    #[error("{path}: cannot read the config file: {source}. Check the --config path; `flowaudit init` writes one.")]
     Io {
         /// The file.
         path: PathBuf,
@@ -101,6 +103,20 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// An input file or folder named on the command line does not exist.
+    #[error("{what} {path}: no such file or folder. Check the path (a relative path is read from the folder you run flowaudit in); {}", missing_hint(what))]
+    NoSuchInput {
+        /// What the path was given as (`INPUT`, `--tools`, `--roster`, `--config`).
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// No input was given and the bundled sample data is not there either.
+    #[error("no INPUT given, and the bundled sample data ({path}) is not here to audit instead. Pass your export: `flowaudit audit export.csv` (`flowaudit formats` lists what flowaudit reads).")]
+    NoSampleData {
+        /// Where the sample data was looked for.
+        path: PathBuf,
+    },
     /// A command-line value is wrong.
     #[error("{flag} {value:?}: {reason}")]
     BadFlag {
@@ -111,4 +127,12 @@ pub enum ConfigError {
         /// What is wrong and what to write instead.
         reason: String,
     },
+}
+
+/// What to do about a missing path, by what it was given as.
+fn missing_hint(what: &str) -> &'static str {
+    match what {
+        "--config" => "`flowaudit init INPUT…` writes a config file to start from.",
+        _ => "`flowaudit formats` lists what flowaudit reads.",
+    }
 }

@@ -23,6 +23,7 @@ pub mod config;
 pub mod error;
 pub mod generate;
 pub mod ingest;
+pub mod init;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -1,70 +1,59 @@
-//! The `flowaudit` binary: parse arguments, run, map errors to exit codes.
-use clap::{Parser, ValueEnum};
+//! The `flowaudit` binary: parse arguments, run, print, map errors to exit codes.
+mod progress;
+
+use clap::Parser;
 use flowaudit::cli::{Args, Command};
-use flowaudit::{app, config::Config, generate::GenerateOptions, ingest::Format};
+use flowaudit::{app, config::Config, init::InitOptions};
+use std::io::Write;
 use std::process::ExitCode;
 
 fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
         Command::Audit(a) => {
             let cfg = Config::try_from(a)?;
-            let outcome = app::audit(&cfg)?;
+            let outcome = app::audit_with(&cfg, &*progress::for_audit(cfg.quiet))?;
             if cfg.explain_statuses {
-                print!("{}", app::explain_statuses(&outcome.report));
+                stdout(app::explain_statuses(&outcome.report).as_bytes())?;
             }
             if !cfg.quiet {
-                let s = &outcome.report.summary;
-                eprintln!(
-                    "flowaudit: wrote {} ({} items, {} events, {} teams, {} warnings)",
-                    outcome.out.display(),
-                    s.counts.items,
-                    s.counts.events,
-                    s.counts.teams,
-                    s.warnings.len()
-                );
+                eprintln!("flowaudit: {}", outcome.closing_line());
             }
         }
+        Command::Init(i) => eprintln!("flowaudit: {}", app::init(&InitOptions::try_from(i)?)?),
         Command::Generate(g) => {
-            // Scenario and ScenarioArg share their kebab-case names; the scenario may fix the teams.
-            let name = g
-                .scenario
-                .to_possible_value()
-                .expect("invariant: no skipped variant");
-            let base = match g.events {
-                Some(n) => GenerateOptions::for_events(n, g.seed),
-                None => GenerateOptions {
-                    seed: g.seed,
-                    items: g.items,
-                    teams: g.teams,
-                    ..GenerateOptions::default()
-                },
-            };
-            let opts = GenerateOptions {
-                scenario: name.get_name().parse()?,
-                ..base
-            };
-            let s = app::generate(&opts, &g.out)?;
-            let (out, teams) = (g.out.display(), s.teams.len());
+            let s = app::generate(&app::generate_options(&g)?, &g.out)?;
+            let (out, teams, items) = (g.out.display(), s.teams.len(), s.items);
             eprintln!(
-                "flowaudit: wrote {out} ({} items, {} events, {teams} teams)",
-                s.items, s.events
+                "flowaudit: wrote {out} ({items} items, {} events, {teams} teams)",
+                s.events
             );
         }
-        Command::Formats => {
-            for (f, about) in Format::ALL {
-                println!("{:<12} {about}", f.name());
-            }
-        }
+        Command::Formats => stdout(app::formats_text().as_bytes())?,
+        Command::Completions(c) => stdout(&app::completions(c.shell))?,
     }
     Ok(())
 }
 
+/// Write to stdout; a closed pipe (`flowaudit formats | head -1`) is not an error.
+fn stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 fn main() -> ExitCode {
-    match run(Args::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("flowaudit: error: {e:#}");
-            ExitCode::from(1)
+    let Err(e) = run(Args::parse()) else {
+        return ExitCode::SUCCESS;
+    };
+    // Each cause once: the library's messages already quote the OS error they wrap.
+    let mut msg = e.to_string();
+    for c in e.chain().skip(1).map(ToString::to_string) {
+        if !msg.contains(&c) {
+            msg = format!("{msg}: {c}");
         }
     }
+    eprintln!("flowaudit: error: {msg}");
+    ExitCode::from(1)
 }

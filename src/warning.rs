@@ -28,6 +28,9 @@ pub enum WarningKind {
     RowWithoutItemId,
     /// Identical events (same item, instant and fields) in the input.
     DuplicateEvent,
+    /// A timestamp before 1970 or after 2100: kept, but probably a typo; the latest one
+    /// sets `as_of` when none is given.
+    ImplausibleTimestamp,
     /// A Jira changelog with fewer histories than its `total`.
     TruncatedChangelog,
     /// Item ids that collided across sources and were prefixed.

@@ -105,6 +105,7 @@ fn parse_ts_column(
     tz: Tz,
     required: bool,
     warnings: &mut Warnings,
+    rows: &RowLines,
 ) -> Result<Vec<Option<Ts>>, IngestError> {
     let mut out = Vec::with_capacity(values.len());
     let (mut local, mut gap) = (0u64, 0u64);
@@ -114,7 +115,7 @@ fn parse_ts_column(
             None if required => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: format!("line {}", i + 2),
+                    record: rows.line(i),
                     field: field.to_string(),
                     value: String::new(),
                     reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
@@ -128,7 +129,7 @@ fn parse_ts_column(
                         Offset::Local => {
                             local += 1;
                             if first_local.is_none() {
-                                first_local = Some(format!("line {}: {s:?}", i + 2));
+                                first_local = Some(format!("{}: {s:?}", rows.line(i)));
                             }
                         }
                         Offset::LocalGap => gap += 1,
@@ -138,7 +139,7 @@ fn parse_ts_column(
                 Err(reason) => {
                     return Err(IngestError::BadValue {
                         path: path.to_path_buf(),
-                        record: format!("line {}", i + 2),
+                        record: rows.line(i),
                         field: field.to_string(),
                         value: shown(s),
                         reason: format!("{reason}; fix the value or remove the row"),
@@ -165,12 +166,14 @@ fn parse_ts_column(
 
 /// Read an events CSV.
 pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
-    let malformed = |e: PolarsError| IngestError::Malformed {
-        path: path.to_path_buf(),
-        record: "CSV".into(),
-        reason: format!(
-            "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
-        ),
+    let malformed = |e: PolarsError| {
+        diagnose(path, &e.to_string()).unwrap_or_else(|| IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "CSV".into(),
+            reason: format!(
+                "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
+            ),
+        })
     };
     let pl_path = PlRefPath::try_from_path(path).map_err(malformed)?;
     let mut lf = LazyCsvReader::new(pl_path)
@@ -224,6 +227,16 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
             path.display()
         )
     });
+    let rows = RowLines {
+        path,
+        kept: (dropped > 0).then(|| {
+            keep.iter()
+                .enumerate()
+                .filter(|(_, k)| *k == Some(true))
+                .map(|(i, _)| i)
+                .collect()
+        }),
+    };
     let df = if dropped > 0 {
         df.filter(&keep).map_err(malformed)?
     } else {
@@ -238,6 +251,11 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
             .map_err(malformed)?
             .clone())
     };
+    for (c, pos) in &mapping {
+        if let (Some(p), false) = (pos, matches!(c, Col::Timestamp | Col::Created)) {
+            check_lengths(&rows, &header[*p], &text(*c)?)?;
+        }
+    }
     let ts_name = mapping
         .iter()
         .find(|(c, _)| *c == Col::Timestamp)
@@ -251,6 +269,7 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
         tz,
         true,
         &mut warnings,
+        &rows,
     )?;
     let created_name = mapping
         .iter()
@@ -258,7 +277,15 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
         .and_then(|(_, p)| *p)
         .map(|p| header[p].clone());
     let created = match &created_name {
-        Some(n) => parse_ts_column(path, n, &text(Col::Created)?, tz, false, &mut warnings)?,
+        Some(n) => parse_ts_column(
+            path,
+            n,
+            &text(Col::Created)?,
+            tz,
+            false,
+            &mut warnings,
+            &rows,
+        )?,
         None => vec![None; df.height()],
     };
     // When the input provides no assignee on any event, the actor stands in (METRICS.md §1).
@@ -272,10 +299,8 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
     let source: StringChunked = source.iter().map(|s| Some(s.unwrap_or("csv"))).collect();
     let items = {
         let ids = text(Col::ItemId)?;
-        let mut v: Vec<&str> = ids.iter().flatten().collect();
-        v.sort_unstable();
-        v.dedup();
-        v.len()
+        let distinct: std::collections::HashSet<&str> = ids.iter().flatten().collect();
+        distinct.len()
     };
     let h = df.height();
     let columns = vec![
@@ -299,6 +324,143 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
         items,
         warnings,
     })
+}
+
+/// Longest text value accepted in a field (bytes). A longer one is nearly always a quote
+/// that is never closed, which swallows the rows after it into one cell.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// Maps a row of the frame to its line in the file, for messages (computed only when a
+/// message needs it: a quoted value may span lines, and rows without an item id were
+/// dropped).
+struct RowLines<'a> {
+    path: &'a Path,
+    /// Original row index of each kept row, when rows were dropped.
+    kept: Option<Vec<usize>>,
+}
+
+impl RowLines<'_> {
+    /// "line N" of frame row `i` (data rows start after the header).
+    fn line(&self, i: usize) -> String {
+        let row = self
+            .kept
+            .as_ref()
+            .and_then(|k| k.get(i).copied())
+            .unwrap_or(i);
+        match line_of_record(self.path, row + 1) {
+            Some(l) => format!("line {l}"),
+            None => format!("data row {}", row + 1),
+        }
+    }
+}
+
+/// The line on which CSV record `n` (0 = the header) starts.
+fn line_of_record(path: &Path, n: usize) -> Option<u64> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(f));
+    let mut rec = csv::ByteRecord::new();
+    for _ in 0..=n {
+        if !r.read_byte_record(&mut rec).ok()? {
+            return None;
+        }
+    }
+    rec.position().map(|p| p.line())
+}
+
+fn check_lengths(rows: &RowLines, field: &str, values: &StringChunked) -> Result<(), IngestError> {
+    if let Some((i, v)) = values
+        .iter()
+        .enumerate()
+        .find_map(|(i, v)| v.filter(|v| v.len() > MAX_FIELD_BYTES).map(|v| (i, v)))
+    {
+        return Err(IngestError::BadValue {
+            path: rows.path.to_path_buf(),
+            record: rows.line(i),
+            field: field.to_string(),
+            value: shown(v),
+            reason: format!(
+                "the value is {} bytes long (at most {MAX_FIELD_BYTES} are accepted): usually a quote that is never closed swallows the rows after it; fix the quoting or shorten the value",
+                v.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// When polars cannot read the file, find the first concrete problem with the csv reader:
+/// a value that is not UTF-8 or a row with more fields than the header, named by line.
+/// Rows with fewer fields are accepted (the missing trailing cells are empty).
+fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(f));
+    let mut rec = csv::ByteRecord::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut last_line = 0;
+    loop {
+        match r.read_byte_record(&mut rec) {
+            Ok(false) if polars_message.contains("not properly escaped") => {
+                return Some(IngestError::Malformed {
+                    path: path.to_path_buf(),
+                    record: format!("line {last_line}"),
+                    reason: "a quoted value that starts on this line is never closed (it runs to the end of the file); add the closing quote".into(),
+                });
+            }
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Some(IngestError::Malformed {
+                    path: path.to_path_buf(),
+                    record: format!("line {line}"),
+                    reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV"),
+                });
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        last_line = line;
+        for (j, field) in rec.iter().enumerate() {
+            if let Err(e) = std::str::from_utf8(field) {
+                let at = e.valid_up_to();
+                return Some(IngestError::BadValue {
+                    path: path.to_path_buf(),
+                    record: format!("line {line}"),
+                    field: header.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1)),
+                    value: shown(&String::from_utf8_lossy(field)),
+                    reason: format!(
+                        "byte 0x{:02X} is not UTF-8 (the file looks like Windows-1252 or Latin-1); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")",
+                        field[at]
+                    ),
+                });
+            }
+        }
+        if header.is_empty() {
+            header = rec
+                .iter()
+                .map(|h| {
+                    String::from_utf8_lossy(h)
+                        .trim_start_matches('\u{feff}')
+                        .to_string()
+                })
+                .collect();
+        } else if rec.len() > header.len() {
+            return Some(IngestError::Malformed {
+                path: path.to_path_buf(),
+                record: format!("line {line}"),
+                reason: format!(
+                    "the row has {} fields but the header has {} ({}): a value holds an unquoted comma or a quote is missing; quote that value or remove the extra field",
+                    rec.len(),
+                    header.len(),
+                    shown(&header.join(", "))
+                ),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

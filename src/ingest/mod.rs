@@ -17,7 +17,7 @@ pub mod trello;
 pub mod xes;
 
 use crate::cli::FormatArg;
-use crate::error::IngestError;
+use crate::error::{shown, IngestError};
 use crate::model::{Col, EventBatch, SourceHints, Ts};
 use crate::warning::Warnings;
 use chrono_tz::Tz;
@@ -137,6 +137,14 @@ pub struct Loaded {
 /// Expand inputs: files as given, folders to every file inside (recursively, sorted), hidden
 /// files skipped.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    expand(inputs).map(|(files, _)| files)
+}
+
+/// [`expand_inputs`], and the special files (FIFOs, sockets, devices) found inside folders,
+/// which are skipped: reading a FIFO would block the audit. A dangling symbolic link is kept
+/// so that reading it fails with its name: a file the user expected is missing.
+fn expand(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), IngestError> {
+    let mut skipped = Vec::new();
     let mut out = Vec::new();
     for p in inputs {
         let meta = std::fs::metadata(p).map_err(|source| IngestError::Io {
@@ -160,10 +168,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
                     if e.file_name().to_string_lossy().starts_with('.') {
                         continue;
                     }
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else {
-                        files.push(path);
+                    match std::fs::metadata(&path) {
+                        Ok(m) if m.is_dir() => stack.push(path),
+                        Ok(m) if !m.is_file() => skipped.push(path),
+                        _ => files.push(path),
                     }
                 }
             }
@@ -173,7 +181,126 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
             out.push(p.clone());
         }
     }
-    Ok(out)
+    skipped.sort();
+    Ok((out, skipped))
+}
+
+/// Refuse an input named on the command line that is not a regular file (a FIFO, a device):
+/// it cannot be read twice (detection, then the importer).
+fn check_regular_file(path: &Path) -> Result<(), IngestError> {
+    let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "file".into(),
+            reason: "not a regular file (a pipe, socket or device); save the data to a file and pass that file".into(),
+        })
+    }
+}
+
+/// The head of a UTF-16 file (with its byte-order mark) as UTF-8, for detection.
+fn utf16_to_utf8(head: &[u8]) -> Option<Vec<u8>> {
+    let le = match head {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = head[2..]
+        .chunks_exact(2)
+        .map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        })
+        .collect();
+    Some(String::from_utf16_lossy(&units).into_bytes())
+}
+
+/// Why a file's head is not UTF-8 text, if it is not (gzip is binary by design and passes).
+/// UTF-16 is recognised by its byte-order mark, as spreadsheet tools write it ("Unicode
+/// text"); any other invalid byte is named with its line and offset, with a guess at the
+/// encoding (Windows-1252/Latin-1 for a lone high byte).
+pub fn encoding_problem(path: &Path, head: &[u8]) -> Option<IngestError> {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    if let Some(text) = utf16_to_utf8(head) {
+        let le = head[0] == 0xFF;
+        let looks_csv = csv_header(&text).is_some();
+        return Some(IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "byte 0".into(),
+            reason: format!(
+                "the file is not UTF-8: it starts with a UTF-16 {} byte-order mark (spreadsheet tools write this as \"Unicode text\"); re-save it as UTF-8{}",
+                if le { "little-endian" } else { "big-endian" },
+                if looks_csv { " CSV (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")" } else { "" }
+            ),
+        });
+    }
+    let err = match std::str::from_utf8(head) {
+        Ok(_) => return None,
+        // A character cut by the end of the head is not an error.
+        Err(e) if e.error_len().is_none() => return None,
+        Err(e) => e,
+    };
+    let at = err.valid_up_to();
+    let line = head[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let byte = head[at];
+    let line_start = head[..at]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = head[at..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(head.len(), |i| at + i);
+    let snippet = shown(String::from_utf8_lossy(&head[line_start..line_end]).trim_end());
+    let guess =
+        if head[..at].contains(&0) || head[at..].iter().take(64).filter(|b| **b == 0).count() > 4 {
+            "binary data, not a text export"
+        } else if byte >= 0x80 {
+            "it looks like Windows-1252 or Latin-1"
+        } else {
+            "an unknown encoding"
+        };
+    Some(IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: format!("line {line}, byte {at}"),
+        reason: format!(
+            "the file is not UTF-8 (byte 0x{byte:02X} in {snippet:?}; {guess}); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")"
+        ),
+    })
+}
+
+/// Why an explicit file's format was not recognised, as precisely as the head allows.
+fn unknown_reason(head: &[u8]) -> String {
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.is_empty() {
+        return "the file holds only white space".into();
+    }
+    if t.starts_with('{') || t.starts_with('[') {
+        return "JSON that matches none of the supported exports (Jira, GitHub, Azure DevOps, Trello), or JSON cut short; pass --format to read it as one and see what is wrong".into();
+    }
+    if t.starts_with('<') {
+        return "XML without a <log> root element (XES)".into();
+    }
+    match csv_header(head) {
+        Some(h) => format!(
+            "a CSV whose header is [{}]: an events CSV needs an item id column ({}) and a timestamp column ({}); a tool inventory needs team, tool, category; a roster needs person, team",
+            shown(&h.join(", ")),
+            events_csv::COLUMNS[0].2.join(", "),
+            events_csv::COLUMNS[1].2.join(", ")
+        ),
+        None => "the content matches no supported format".into(),
+    }
 }
 
 fn csv_header(head: &[u8]) -> Option<Vec<String>> {
@@ -278,7 +405,7 @@ pub struct LoadOptions<'a> {
 
 /// Read every input into one (lazy, unsorted) event frame plus inventory and roster.
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestError> {
-    let files = expand_inputs(inputs)?;
+    let (files, specials) = expand(inputs)?;
     let explicit_dir = |p: &PathBuf| inputs.iter().any(|i| i == p);
     let mut frames: Vec<LazyFrame> = Vec::new();
     let mut out = Loaded {
@@ -291,16 +418,51 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         roster: Vec::new(),
         warnings: Warnings::default(),
     };
+    out.warnings.add(
+        crate::warning::WarningKind::InputSkipped,
+        specials.len() as u64,
+        || {
+            format!(
+                "{}: not a regular file (a pipe, socket or device) and was skipped",
+                specials[0].display()
+            )
+        },
+    );
     let mut typed: Vec<(PathBuf, Format)> = Vec::new();
     for f in &files {
+        let explicit = explicit_dir(f);
+        if explicit {
+            check_regular_file(f)?;
+        }
+        let head = read_head(f)?;
+        if head.is_empty() {
+            if explicit {
+                return Err(IngestError::Empty {
+                    path: f.clone(),
+                    reason: "the file is empty, 0 bytes; export the data again".into(),
+                });
+            }
+            continue;
+        }
+        if let Some(problem) = encoding_problem(f, &head) {
+            // Inside a folder, a binary file that would not be read anyway (an image, a
+            // spreadsheet) is skipped; one that looks like an input is refused.
+            let lossy =
+                String::from_utf8_lossy(&utf16_to_utf8(&head).unwrap_or_else(|| head.clone()))
+                    .into_owned();
+            if explicit || detect(f, lossy.as_bytes()).is_some() {
+                return Err(problem);
+            }
+            continue;
+        }
         let fmt = match opts.format {
-            Some(fmt) if explicit_dir(f) => fmt,
-            _ => match detect(f, &read_head(f)?) {
+            Some(fmt) if explicit => fmt,
+            _ => match detect(f, &head) {
                 Some(fmt) => fmt,
-                None if explicit_dir(f) => {
+                None if explicit => {
                     return Err(IngestError::UnknownFormat {
                         path: f.clone(),
-                        reason: "the content matches no supported format".into(),
+                        reason: unknown_reason(&head),
                     })
                 }
                 // Inside a folder, files of no supported format (a README, a config) are skipped.
@@ -328,6 +490,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             None => grouped.push((path.clone(), fmt, vec![path])),
         }
     }
+    let mut pending: Vec<(DataFrame, Format)> = Vec::new();
     let ictx = imported::ImportContext {
         tz: opts.tz,
         options: opts.import.clone(),
@@ -409,7 +572,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         if df.height() == 0 {
             return Err(IngestError::Empty {
                 path: path.clone(),
-                reason: "the file has no event rows".into(),
+                reason: "the file has no event rows; check the export's filter, or that this is the right file".into(),
             });
         }
         let (lo, hi) = ts_bounds(&df).map_err(pl)?;
@@ -429,6 +592,23 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 events: df.height() as u64,
             });
         }
+        pending.push((df, fmt));
+    }
+    // Item ids that collide across inputs of different systems get their source as prefix.
+    let (pending, renamed) = prefix_collisions(pending).map_err(|e| IngestError::Malformed {
+        path: inputs.first().cloned().unwrap_or_default(),
+        record: "merge".into(),
+        reason: e.to_string(),
+    })?;
+    out.warnings.add(crate::warning::WarningKind::ItemIdCollision, renamed.len() as u64, || {
+        let ex: Vec<&str> = renamed.iter().take(5).map(String::as_str).collect();
+        format!(
+            "{} item id(s) appear in exports of different systems (e.g. {}); they were prefixed with their source (jira:, github: …) to keep the items apart",
+            renamed.len(),
+            ex.join(", ")
+        )
+    });
+    for (df, _) in pending {
         let lf = df
             .lazy()
             .with_row_index(Col::Seq.name(), None)
@@ -507,4 +687,179 @@ pub fn distinct_statuses(df: &DataFrame) -> PolarsResult<Vec<String>> {
         .flatten()
         .map(str::to_string)
         .collect())
+}
+
+/// The source prefix of a format's item ids when they collide with another system's.
+fn source_prefix(f: Format) -> &'static str {
+    match f {
+        Format::EventsCsv => "csv",
+        Format::Xes => "xes",
+        Format::JiraJson | Format::JiraCsv => "jira",
+        Format::Github => "github",
+        Format::Linear => "linear",
+        Format::AzureDevops => "azure_devops",
+        Format::Trello => "trello",
+        Format::Inventory | Format::Roster => "",
+    }
+}
+
+/// Prefix item ids that appear in inputs of more than one system (INTERFACE.md "Item ids")
+/// with `source:`. Inputs of the same system (several Jira pages) never collide with each
+/// other. Returns the frames and the colliding ids, sorted.
+fn prefix_collisions(
+    frames: Vec<(DataFrame, Format)>,
+) -> PolarsResult<(Vec<(DataFrame, Format)>, Vec<String>)> {
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
+    let mut by_system: BTreeMap<&'static str, HashSet<String>> = BTreeMap::new();
+    for (df, f) in &frames {
+        let ids = df
+            .column(Col::ItemId.name())?
+            .as_materialized_series()
+            .str()?
+            .clone();
+        by_system
+            .entry(source_prefix(*f))
+            .or_default()
+            .extend(ids.iter().flatten().map(str::to_string));
+    }
+    if by_system.len() < 2 {
+        return Ok((frames, Vec::new()));
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut colliding: BTreeSet<String> = BTreeSet::new();
+    for ids in by_system.values() {
+        for id in ids {
+            if !seen.insert(id.as_str()) {
+                colliding.insert(id.clone());
+            }
+        }
+    }
+    if colliding.is_empty() {
+        return Ok((frames, Vec::new()));
+    }
+    let mut out = Vec::with_capacity(frames.len());
+    for (mut df, f) in frames {
+        let prefix = source_prefix(f);
+        let ids = df
+            .column(Col::ItemId.name())?
+            .as_materialized_series()
+            .str()?
+            .clone();
+        let renamed: StringChunked = ids
+            .iter()
+            .map(|v| {
+                v.map(|s| {
+                    if colliding.contains(s) {
+                        format!("{prefix}:{s}")
+                    } else {
+                        s.to_string()
+                    }
+                })
+            })
+            .collect();
+        df.replace(
+            Col::ItemId.name(),
+            renamed.with_name(Col::ItemId.name().into()).into_column(),
+        )?;
+        out.push((df, f));
+    }
+    Ok((out, colliding.into_iter().collect()))
+}
+
+/// Earliest plausible instant: 1970-01-01T00:00:00Z.
+pub const PLAUSIBLE_FROM: Ts = 0;
+/// Latest plausible instant: 2100-01-01T00:00:00Z.
+pub const PLAUSIBLE_TO: Ts = 4_102_444_800_000_000;
+
+/// Data-quality warnings counted on the sorted, `as_of`-filtered events (docs/METRICS.md
+/// "Inputs"):
+///
+/// - `duplicate_event`: an event identical to an earlier one of the same item in every
+///   canonical column (item, timestamp, status, assignee, team, actor, source, created) —
+///   whichever file or row it came from. Each extra copy counts once; the copies are kept
+///   (they repeat the state in force, so they change no duration, handoff or status count,
+///   only the item's `events`).
+/// - `implausible_timestamp`: an event before 1970 or after 2100. Kept; without `--as-of`
+///   the latest event sets the audit instant, so one such typo moves `as_of` and ages every
+///   open item.
+///
+/// Duplicates share (item, timestamp), so they are adjacent runs of the sorted frame: one
+/// linear pass, a hash set only inside runs of equal (item, timestamp).
+pub fn quality_warnings(df: &DataFrame) -> PolarsResult<Warnings> {
+    use std::collections::HashSet;
+    let mut w = Warnings::default();
+    let n = df.height();
+    let text = |c: Col| -> PolarsResult<StringChunked> {
+        Ok(df.column(c.name())?.as_materialized_series().str()?.clone())
+    };
+    let int = |c: Col| -> PolarsResult<Int64Chunked> {
+        Ok(df.column(c.name())?.as_materialized_series().i64()?.clone())
+    };
+    let ids = text(Col::ItemId)?;
+    let ts = int(Col::Timestamp)?;
+    let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
+    let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
+    for (i, t) in ts.iter().enumerate() {
+        if let Some(t) = t {
+            if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
+                odd += 1;
+                if first_odd.is_none() {
+                    first_odd = Some((ids.get(i).unwrap_or_default().to_string(), t));
+                }
+            }
+        }
+    }
+    if n > 1 {
+        let others = [
+            text(Col::Status)?,
+            text(Col::Assignee)?,
+            text(Col::Team)?,
+            text(Col::Actor)?,
+            text(Col::Source)?,
+        ];
+        let created = int(Col::Created)?;
+        let key = |i: usize| (ids.get(i), ts.get(i));
+        let row = |i: usize| -> (Vec<Option<&str>>, Option<Ts>) {
+            (others.iter().map(|c| c.get(i)).collect(), created.get(i))
+        };
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && key(end) == key(start) {
+                end += 1;
+            }
+            if end - start > 1 {
+                let mut seen = HashSet::new();
+                for i in start..end {
+                    if !seen.insert(row(i)) {
+                        dup += 1;
+                        if first_dup.is_none() {
+                            first_dup = Some((
+                                ids.get(i).unwrap_or_default().to_string(),
+                                ts.get(i).unwrap_or_default(),
+                            ));
+                        }
+                    }
+                }
+            }
+            start = end;
+        }
+    }
+    w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
+        let (id, t) = first_dup.clone().unwrap_or_default();
+        format!(
+            "{dup} event(s) are identical to an earlier event of the same item (first: item {} at {}); they were kept and count as events but change no duration or handoff. Remove the repeated rows if the export duplicated them",
+            shown(&id),
+            crate::time::format_instant(t)
+        )
+    });
+    w.add(crate::warning::WarningKind::ImplausibleTimestamp, odd, || {
+        let (id, t) = first_odd.clone().unwrap_or_default();
+        format!(
+            "{odd} event(s) have a timestamp before 1970 or after 2100 (first: item {} at {}); they were kept, and without --as-of the latest event sets the audit instant. Fix the timestamps or pass --as-of",
+            shown(&id),
+            crate::time::format_instant(t)
+        )
+    });
+    Ok(w)
 }

@@ -213,21 +213,28 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
 
     // Status mapping used.
-    let mut map: BTreeMap<(String, String, Category, Rule), u64> = BTreeMap::new();
+    // Keys borrow from the records (no clone per span); sorted once at the end.
+    let mut counts: std::collections::HashMap<(&str, &str, Category, Rule), u64> =
+        std::collections::HashMap::new();
     for r in &records {
-        let mut seen = BTreeSet::new();
+        let mut seen: Vec<(&str, &str, Category, Rule)> = Vec::with_capacity(r.status_time.len());
         for s in &r.status_time {
             let k = (
-                s.status.clone(),
-                s.team.clone().unwrap_or_default(),
+                s.status.as_str(),
+                s.team.as_deref().unwrap_or(""),
                 s.category,
                 s.rule,
             );
-            if seen.insert(k.clone()) {
-                *map.entry(k).or_insert(0) += 1;
+            if !seen.contains(&k) {
+                seen.push(k);
+                *counts.entry(k).or_insert(0) += 1;
             }
         }
     }
+    let map: BTreeMap<(String, String, Category, Rule), u64> = counts
+        .into_iter()
+        .map(|((a, b, c, d), n)| ((a.to_string(), b.to_string(), c, d), n))
+        .collect();
     let status_map: Vec<StatusMapRow> = map
         .into_iter()
         .map(|((status, team, category, rule), items)| StatusMapRow {
@@ -257,21 +264,26 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         .iter()
         .filter(|r| r.done_in(period) || r.outcome == Outcome::Open)
         .collect();
-    let mut st: BTreeMap<(String, String, Category), (u64, i64)> = BTreeMap::new();
+    let mut st_h: std::collections::HashMap<(&str, &str, Category), (u64, i64)> =
+        std::collections::HashMap::new();
     for r in &population {
         for s in &r.status_time {
             for team in ["*", r.team_name()] {
                 if team.is_empty() {
                     continue;
                 }
-                let e = st
-                    .entry((team.to_string(), s.status.clone(), s.category))
+                let e = st_h
+                    .entry((team, s.status.as_str(), s.category))
                     .or_insert((0, 0));
                 e.0 += 1;
                 e.1 += s.micros;
             }
         }
     }
+    let st: BTreeMap<(String, String, Category), (u64, i64)> = st_h
+        .into_iter()
+        .map(|((t, s, c), v)| ((t.to_string(), s.to_string(), c), v))
+        .collect();
     let status_time_rows: Vec<Vec<Cell>> = st
         .iter()
         .map(|((team, status, cat), (n, us))| {

@@ -190,15 +190,16 @@ pub fn build(i: &FlowInput) -> Parts {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
     {
         let team = team.to_string();
+        let used: std::collections::HashSet<&str> = i
+            .records
+            .iter()
+            .filter(|r| r.team.as_deref() == Some(team.as_str()))
+            .flat_map(|r| r.status_changes.iter().map(|x| x.1.as_str()))
+            .collect();
         let statuses: Vec<(String, Category)> = i
             .status_order
             .iter()
-            .filter(|(s, _)| {
-                i.records.iter().any(|r| {
-                    r.team.as_deref() == Some(team.as_str())
-                        && r.status_changes.iter().any(|x| &x.1 == s)
-                })
-            })
+            .filter(|(s, _)| used.contains(s.as_str()))
             .cloned()
             .collect();
         let index: BTreeMap<&str, usize> = statuses

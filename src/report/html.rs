@@ -28,18 +28,29 @@ h1{font-size:1.8rem;margin:.5rem 0}h2{font-size:1.35rem;margin-top:2.2rem;border
 h3{font-size:1.1rem;margin-bottom:.3rem}
 .meta{color:#555}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:.75rem;margin:1rem 0}
-.card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem}.card b{display:block;font-size:1.35rem}
+.card{border:1px solid #ddd;border-radius:8px;padding:.6rem .8rem}.card b{display:block;font-size:1.35rem;line-height:1.25}
 .card span{color:#555;font-size:.85rem;display:block}.card i{color:#555;font-size:.8rem;font-style:normal}
-figure{margin:1rem 0}figure svg{width:100%;height:auto;display:block}
+figure{margin:1.5rem 0}.chart svg{width:100%;height:auto;display:block;mix-blend-mode:multiply}
 figcaption{color:#333;font-size:.95rem;margin-top:.3rem}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-size:.88rem;margin:.5rem 0}
+.scroll,.chart{overflow-x:auto;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)),linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) 100% 0,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.18),rgba(0,0,0,0)),radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.18),rgba(0,0,0,0)) 100% 0;background-repeat:no-repeat;background-size:40px 100%,40px 100%,14px 100%,14px 100%;background-attachment:local,local,scroll,scroll}
+.scroll{margin:.75rem 0}
+table{border-collapse:collapse;font-size:.88rem}
 th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .55rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
-nav ul{columns:2;padding-left:1.2rem}
+th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}td.w{min-width:16em}
+nav ul{columns:2 16em;column-gap:2rem;padding-left:1.2rem}nav li{break-inside:avoid}
 .note{color:#555;font-size:.9rem}
-@media print{main{max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}nav{display:none}}
+@media (max-width:40em){main{padding:.75rem 1rem 2rem}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:1.8rem}
+.cards{grid-template-columns:1fr 1fr;gap:.5rem}.card{padding:.5rem .6rem}.card b{font-size:1.15rem}
+.chart{margin:0 -1rem}.chart svg{min-width:600px}
+table{font-size:.8rem}th,td{padding:.25rem .45rem}td{white-space:nowrap}td.w{white-space:normal}}
+@media print{@page{margin:14mm}body{font-size:10pt}main{max-width:none;padding:0}nav{display:none}a{color:inherit;text-decoration:none}
+h2,h3{break-after:avoid}figure,.cards,.card,tr{break-inside:avoid}thead{display:table-header-group}
+.scroll,.chart{overflow:visible;background:none}.chart svg{mix-blend-mode:normal;min-width:0;max-height:230mm}table{font-size:8.5pt}}
 ";
+
+/// Text cells longer than this (in characters) get `class="w"`: a minimum width, and
+/// wrapping on phones where shorter cells stay on one line.
+const LONG_TEXT: usize = 32;
 
 fn html_table(o: &mut String, t: &Table, limit: usize) {
     o.push_str("<div class=\"scroll\"><table><thead><tr>");
@@ -51,6 +62,11 @@ fn html_table(o: &mut String, t: &Table, limit: usize) {
         o.push_str("<tr>");
         for c in row {
             match c {
+                // Long text gets a minimum width, so a narrow screen scrolls the table
+                // sideways instead of squeezing the text into a column one word wide.
+                Cell::Text(s) if s.chars().count() > LONG_TEXT => {
+                    let _ = write!(o, "<td class=\"w\">{}</td>", esc(s));
+                }
                 Cell::Text(s) => {
                     let _ = write!(o, "<td>{}</td>", esc(s));
                 }
@@ -113,7 +129,11 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                         c.name,
                         esc(&c.title)
                     );
+                    // The wrapper scrolls sideways on a phone, where the chart keeps a
+                    // readable minimum width (see CSS).
+                    o.push_str("<div class=\"chart\">");
                     o.push_str(&c.svg);
+                    o.push_str("</div>");
                     let cap = r.takeaway(name).unwrap_or(&c.alt);
                     let _ = write!(o, "<figcaption>{}</figcaption></figure>", esc(cap));
                 }
@@ -205,7 +225,7 @@ impl Renderer for Html {
             for w in &s.warnings {
                 let _ = write!(
                     o,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
                     esc(&w.kind.id()),
                     w.count,
                     esc(&w.message)

@@ -1,0 +1,78 @@
+//! Times each stage of an audit on one input (a profiling aid; `cargo run --release
+//! --example stages -- <INPUT>`). Prints stage timings on stderr; writes nothing.
+
+use flowaudit::ingest::{self, LoadOptions};
+use flowaudit::metrics::items;
+use flowaudit::report::{self, build::BuildInput};
+use flowaudit::status::Categorizer;
+use flowaudit::timeline::TimelineContext;
+use std::time::Instant;
+
+fn main() -> anyhow::Result<()> {
+    let input = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "sample-data".into());
+    let cfg = flowaudit::config::FileConfig::default();
+    let t = Instant::now();
+    let lap = |what: &str, t: &mut Instant| {
+        eprintln!("{what:<24} {:>8.3} s", t.elapsed().as_secs_f64());
+        *t = Instant::now();
+    };
+    let mut t0 = t;
+    let loaded = ingest::load(
+        &[input.into()],
+        &LoadOptions {
+            format: None,
+            tz: chrono_tz::UTC,
+            xes: &cfg.xes,
+            tools: None,
+            roster: None,
+            import: &cfg.import,
+        },
+    )?;
+    lap("load", &mut t0);
+    let as_of = loaded.max_ts.unwrap_or(0);
+    let (df, _) = ingest::prepare(loaded.events, as_of)?;
+    lap("prepare (filter, sort)", &mut t0);
+    let mut categorizer = Categorizer::new(
+        Default::default(),
+        loaded.hints.composite_statuses,
+        loaded.hints.source_categories,
+    );
+    let statuses = ingest::distinct_statuses(&df)?;
+    categorizer.prepare(statuses.iter().map(String::as_str));
+    lap("statuses", &mut t0);
+    let ctx = TimelineContext {
+        categorizer,
+        as_of,
+        ..Default::default()
+    };
+    let records = items::compute(&df, &ctx)?;
+    lap("item metrics", &mut t0);
+    drop(df);
+    lap("drop frame", &mut t0);
+    let r = report::build::build(BuildInput {
+        records,
+        inputs: loaded.inputs,
+        period: None,
+        as_of,
+        tz: chrono_tz::UTC,
+        tools: &loaded.tools,
+        warnings: loaded.warnings,
+        previous: None,
+        forecast: &cfg.forecast,
+        roster: &loaded.roster,
+        signals: &cfg.signals,
+        verdict: &cfg.verdict,
+        blockers: &cfg.blockers,
+    })?;
+    lap("report model + charts", &mut t0);
+    let files = flowaudit::app::render_all(&r)?;
+    lap("render", &mut t0);
+    eprintln!(
+        "{} files, total {:.3} s",
+        files.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

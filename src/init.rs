@@ -1,0 +1,698 @@
+//! `flowaudit init`: scan the inputs once and write a commented config file for the user to
+//! review — every status found, the category the default rules give it, why, and how many
+//! items pass through it, grouped by category — followed by every other config section
+//! (INTERFACE.md "Config file") commented out with its defaults.
+//!
+//! Pure: [`scan`] reads an already loaded event frame, [`render`] returns the TOML text; the
+//! file is written by `app` (the only module that writes). The text parses back with
+//! [`crate::config::parse_file`], and used as `--config` it gives every status the category
+//! it has without a config: a status decided by the source's own category in one source and
+//! by the patterns in another gets a `[source_statuses]` entry wherever the two differ, and
+//! a status that matched no pattern stays commented out so that the audit keeps warning about
+//! it until someone decides.
+
+use crate::cli::{FormatArg, InitArgs};
+use crate::config::{Blockers, Forecast, Signals, Verdict};
+use crate::error::ConfigError;
+use crate::ingest::imported::ImportOptions;
+use crate::ingest::{InputSummary, Loaded};
+use crate::model::{Category, Col, SourceCategory};
+use crate::status::{self, Categorizer, Rule, StatusOverrides};
+use crate::time;
+use chrono_tz::Tz;
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What `flowaudit init` needs, resolved from [`InitArgs`].
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// Input files and folders to scan.
+    pub inputs: Vec<PathBuf>,
+    /// The config file to write.
+    pub out: PathBuf,
+    /// Time zone for times without an offset.
+    pub tz: Tz,
+    /// Forced input format.
+    pub format: Option<FormatArg>,
+    /// Overwrite `out` when it exists.
+    pub force: bool,
+}
+
+impl TryFrom<InitArgs> for InitOptions {
+    type Error = ConfigError;
+
+    fn try_from(a: InitArgs) -> Result<Self, ConfigError> {
+        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
+            flag: "--tz",
+            value: a.tz.clone(),
+            reason,
+        })?;
+        crate::config::check_inputs_exist(&a.inputs)?;
+        Ok(InitOptions {
+            inputs: a.inputs,
+            out: a.out,
+            tz,
+            format: a.format,
+            force: a.force,
+        })
+    }
+}
+
+/// One status as found in one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusFound {
+    /// The status name, as spelled in the data.
+    pub status: String,
+    /// The source of the events that set it (`jira`, `csv`, `xes` …; empty when none).
+    pub source: String,
+    /// Items with at least one event setting this status (or, for an item without status
+    /// events, this current status).
+    pub items: u64,
+}
+
+/// What `init` learnt from the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Every (status, source) found, sorted.
+    pub statuses: Vec<StatusFound>,
+    /// Distinct items per lower-cased status name over all sources (a status's key in the
+    /// config is compared case-insensitively).
+    pub items_by_key: BTreeMap<String, u64>,
+    /// Distinct teams, sorted (for the examples).
+    pub teams: Vec<String>,
+    /// What each file was read as.
+    pub inputs: Vec<InputSummary>,
+    /// Statuses built from more than one XES attribute.
+    pub composite: BTreeSet<String>,
+    /// Categories the sources provide, keyed by (source, status).
+    pub source_categories: BTreeMap<(String, String), SourceCategory>,
+}
+
+impl Scan {
+    /// The categorizer an audit without a config would use for these inputs.
+    pub fn default_categorizer(&self) -> Categorizer {
+        self.categorizer(StatusOverrides::default())
+    }
+
+    /// The categorizer an audit with these overrides would use for these inputs.
+    pub fn categorizer(&self, overrides: StatusOverrides) -> Categorizer {
+        let mut c = Categorizer::new(
+            overrides,
+            self.composite.clone(),
+            self.source_categories.clone(),
+        );
+        c.prepare(self.statuses.iter().map(|s| s.status.as_str()));
+        c
+    }
+}
+
+/// Lower-case key, as the config compares status names.
+fn key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Read the statuses, their sources and items from loaded inputs. One pass over three
+/// columns; no sort is needed to count distinct items.
+pub fn scan(loaded: Loaded) -> PolarsResult<Scan> {
+    let df = loaded
+        .events
+        .select([
+            Col::ItemId.expr(),
+            Col::Status.expr(),
+            Col::Source.expr(),
+            Col::Team.expr(),
+        ])
+        .collect()?;
+    let text = |c: Col| -> PolarsResult<StringChunked> {
+        Ok(df.column(c.name())?.as_materialized_series().str()?.clone())
+    };
+    let (ids, sts, srcs, teams) = (
+        text(Col::ItemId)?,
+        text(Col::Status)?,
+        text(Col::Source)?,
+        text(Col::Team)?,
+    );
+    let mut item_index: HashMap<&str, u32> = HashMap::new();
+    let mut item_source: Vec<Option<&str>> = Vec::new();
+    let mut has_status: Vec<bool> = Vec::new();
+    let mut per_status: BTreeMap<(String, String), HashSet<u32>> = BTreeMap::new();
+    let mut team_set: BTreeSet<String> = loaded.roster.iter().map(|r| r.team.clone()).collect();
+    for (((id, st), src), team) in ids
+        .iter()
+        .zip(sts.iter())
+        .zip(srcs.iter())
+        .zip(teams.iter())
+    {
+        let Some(id) = id else { continue };
+        let next = item_index.len() as u32;
+        let i = *item_index.entry(id).or_insert(next);
+        if i == next {
+            item_source.push(src);
+            has_status.push(false);
+        }
+        if item_source[i as usize].is_none() {
+            item_source[i as usize] = src;
+        }
+        if let Some(t) = team.filter(|t| !t.is_empty()) {
+            if !team_set.contains(t) {
+                team_set.insert(t.to_string());
+            }
+        }
+        if let Some(st) = st {
+            has_status[i as usize] = true;
+            let k = (st.to_string(), src.unwrap_or_default().to_string());
+            per_status.entry(k).or_default().insert(i);
+        }
+    }
+    // Items without any status event take their current status (METRICS.md §1).
+    for (id, st) in &loaded.hints.current_status {
+        if let Some(&i) = item_index.get(id.as_str()) {
+            if !has_status[i as usize] {
+                let src = item_source[i as usize].unwrap_or_default().to_string();
+                per_status.entry((st.clone(), src)).or_default().insert(i);
+            }
+        }
+    }
+    let mut by_key: BTreeMap<String, HashSet<u32>> = BTreeMap::new();
+    for ((st, _), items) in &per_status {
+        by_key.entry(key(st)).or_default().extend(items);
+    }
+    Ok(Scan {
+        statuses: per_status
+            .into_iter()
+            .map(|((status, source), items)| StatusFound {
+                status,
+                source,
+                items: items.len() as u64,
+            })
+            .collect(),
+        items_by_key: by_key
+            .into_iter()
+            .map(|(k, v)| (k, v.len() as u64))
+            .collect(),
+        teams: team_set.into_iter().collect(),
+        inputs: loaded.inputs,
+        composite: loaded.hints.composite_statuses,
+        source_categories: loaded.hints.source_categories,
+    })
+}
+
+/// A TOML basic string (quoted and escaped), safe in keys, values and comments.
+fn q(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The default pattern a status matched, for the comment.
+fn matched_pattern(status: &str, composite: bool) -> Option<&'static str> {
+    let n = status::normalise(status);
+    for (cat, pats) in status::PATTERNS {
+        if let Some(p) = pats.iter().find(|p| status::matches_words(&n, p)) {
+            return Some(p);
+        }
+        if *cat == Category::Done && n == "accepted" && !composite {
+            return Some("accepted");
+        }
+    }
+    None
+}
+
+/// One status line to write.
+struct Line {
+    status: String,
+    category: Category,
+    items: u64,
+    why: String,
+    /// Matched no pattern: written commented out.
+    fallback: bool,
+}
+
+/// Why a status got its category, in words.
+fn why(scan: &Scan, f: &StatusFound, rule: Rule) -> String {
+    let src = if f.source.is_empty() {
+        "the source"
+    } else {
+        f.source.as_str()
+    };
+    match rule {
+        Rule::Pattern => match matched_pattern(&f.status, scan.composite.contains(&f.status)) {
+            Some(p) => format!("pattern {}", q(p)),
+            None => "pattern".into(),
+        },
+        Rule::SourceCategory => format!("{src}'s own status category"),
+        Rule::Fallback => "fallback: matched no pattern — check it".into(),
+        r => r.id().into(),
+    }
+}
+
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// The config text for `scan`. `inputs`, `out` and `tz` only appear in the comments (the
+/// command to run next).
+pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
+    let cz = scan.default_categorizer();
+    // Group the (status, source) pairs by case-insensitive key.
+    let mut keys: BTreeMap<String, Vec<(&StatusFound, Category, Rule)>> = BTreeMap::new();
+    for f in &scan.statuses {
+        let src = (!f.source.is_empty()).then_some(f.source.as_str());
+        let (c, r) = cz.categorize(&f.status, None, src);
+        keys.entry(key(&f.status)).or_default().push((f, c, r));
+    }
+    let mut global: BTreeMap<Category, Vec<Line>> = BTreeMap::new();
+    let mut per_source: BTreeMap<String, Vec<Line>> = BTreeMap::new();
+    for (k, entries) in &keys {
+        // The spelling with the most items names the status.
+        let name = entries
+            .iter()
+            .max_by(|a, b| a.0.items.cmp(&b.0.items).then(b.0.status.cmp(&a.0.status)))
+            .map(|e| e.0.status.clone())
+            .unwrap_or_default();
+        // The global category: the one for events without a source, else the one of most items.
+        let mut weight: BTreeMap<Category, u64> = BTreeMap::new();
+        for (f, c, _) in entries {
+            *weight.entry(*c).or_default() += f.items;
+        }
+        let chosen = entries
+            .iter()
+            .find(|e| e.0.source.is_empty())
+            .map(|e| e.1)
+            .or_else(|| {
+                weight
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(c, _)| *c)
+            })
+            .unwrap_or(Category::Backlog);
+        let agreeing: Vec<_> = entries.iter().filter(|e| e.1 == chosen).collect();
+        let mut reasons: Vec<String> = Vec::new();
+        for (f, _, r) in &agreeing {
+            let w = why(scan, f, *r);
+            if !reasons.contains(&w) {
+                reasons.push(w);
+            }
+        }
+        let items = if agreeing.len() == entries.len() {
+            scan.items_by_key.get(k).copied().unwrap_or(0)
+        } else {
+            agreeing.iter().map(|e| e.0.items).sum()
+        };
+        global.entry(chosen).or_default().push(Line {
+            status: name,
+            category: chosen,
+            items,
+            why: reasons.join("; "),
+            fallback: agreeing.iter().all(|e| e.2 == Rule::Fallback),
+        });
+        for (f, c, r) in entries.iter().filter(|e| e.1 != chosen) {
+            per_source.entry(f.source.clone()).or_default().push(Line {
+                status: f.status.clone(),
+                category: *c,
+                items: f.items,
+                why: why(scan, f, *r),
+                fallback: *r == Rule::Fallback,
+            });
+        }
+    }
+
+    let mut s = String::new();
+    let inputs_shown: Vec<String> = inputs
+        .iter()
+        .map(|p| shell_word(&p.display().to_string()))
+        .collect();
+    let _ = writeln!(s, "# flowaudit config, written by `flowaudit init` from:");
+    for i in &scan.inputs {
+        let what = match i.format {
+            "inventory" | "roster" => plural(i.events, "row"),
+            _ => format!("{}, {}", plural(i.items, "item"), plural(i.events, "event")),
+        };
+        let _ = writeln!(s, "#   {} — read as {}, {what}", i.path, i.format);
+    }
+    let _ = write!(
+        s,
+        "#
+# 1. Review the status mapping below: each status's category decides what counts as work
+#    (active), queue (waiting), blocked, finished (done, canceled) or not started (backlog).
+#    Change a category, or move a status to another group — the groups are only comments.
+# 2. Audit with it:
+#      flowaudit audit {inputs} --config {out}{tz}
+#
+# Lines that start with `#` directly followed by a key or a [section] are settings shown at
+# their default: remove the `#` to use one. Walk-through: docs/GUIDE.md; what each threshold
+# means: docs/METRICS.md sections 9 and 10.
+#
+# People never counted in an assignee sequence (bots, placeholder accounts):
+#exclude_people = [\"Jira Automation\"]
+
+# ---------------------------------------------------------------------------------------------
+# Status → category (backlog | active | waiting | blocked | done | canceled). Names are compared
+# ignoring case. `items` counts the items with at least one event in that status.
+[statuses]
+",
+        inputs = inputs_shown.join(" "),
+        out = shell_word(&out.display().to_string()),
+        tz = if tz == chrono_tz::UTC {
+            String::new()
+        } else {
+            format!(" --tz {}", tz.name())
+        },
+    );
+    if scan.statuses.is_empty() {
+        s.push_str("# (no status found in the inputs: only lead times can be measured)\n");
+    }
+    // Statuses that matched no pattern first: they need a decision.
+    let fallback: Vec<&Line> = global.values().flatten().filter(|l| l.fallback).collect();
+    if !fallback.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n# Matched no pattern, so counted as backlog (and warned about in the report) until you\n# decide: remove the `#` and set the category."
+        );
+        write_lines(&mut s, &fallback);
+    }
+    for c in Category::ALL {
+        let lines: Vec<&Line> = global
+            .get(&c)
+            .map(|v| v.iter().filter(|l| !l.fallback).collect())
+            .unwrap_or_default();
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n# {} — {}", c.name(), category_meaning(c));
+        write_lines(&mut s, &lines);
+    }
+    for (src, lines) in &per_source {
+        let _ = writeln!(
+            s,
+            "\n# In {}, these statuses get another category than the one above (from the source's own\n# status category); this keeps them as they are.\n[source_statuses.{}]",
+            q(src),
+            q(src)
+        );
+        let refs: Vec<&Line> = lines.iter().collect();
+        write_lines(&mut s, &refs);
+    }
+    s.push_str(&examples(scan));
+    s
+}
+
+fn category_meaning(c: Category) -> &'static str {
+    match c {
+        Category::Backlog => "not started yet",
+        Category::Active => "someone is working on it (counts as work in flow efficiency)",
+        Category::Waiting => "started, waiting in a queue (review, QA, deploy …)",
+        Category::Blocked => "started but cannot proceed",
+        Category::Done => "delivered (ends lead and cycle time)",
+        Category::Canceled => "ended without delivering",
+    }
+}
+
+fn write_lines(s: &mut String, lines: &[&Line]) {
+    let cells: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{}{} = {}",
+                if l.fallback { "#" } else { "" },
+                q(&l.status),
+                q(l.category.name())
+            )
+        })
+        .collect();
+    let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    for (cell, l) in cells.iter().zip(lines) {
+        let pad = width - cell.chars().count();
+        let _ = writeln!(
+            s,
+            "{cell}{:pad$}  # {} · {}",
+            "",
+            plural(l.items, "item"),
+            l.why
+        );
+    }
+}
+
+/// A path as the user would type it in a POSIX shell.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@,%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn f(x: f64) -> String {
+    format!("{x:?}")
+}
+
+/// Every other section, commented out, at its default.
+fn examples(scan: &Scan) -> String {
+    let team = scan.teams.first().map(String::as_str).unwrap_or("Payments");
+    let (sg, vd, bl, fc, im) = (
+        Signals::default(),
+        Verdict::default(),
+        Blockers::default(),
+        Forecast::default(),
+        ImportOptions::default(),
+    );
+    let horizons: Vec<String> = fc.horizons_days.iter().map(u32::to_string).collect();
+    format!(
+        r#"
+# ---------------------------------------------------------------------------------------------
+# Per-team overrides (beat [source_statuses], which beat [statuses]):
+#[team_statuses.{team}]
+#"QA" = "waiting"
+
+# Per-source overrides (jira, github, linear, azure_devops, trello, xes, csv):
+#[source_statuses."jira"]
+#"Dev Done" = "waiting"
+
+# The ordered workflow of a team; a move to an earlier status is a backward move:
+#[workflow_order]
+#{team} = ["To Do", "In Progress", "Review", "Done"]
+
+# Who is in which team (as a roster CSV does, and beating it):
+#[people]
+#"alice@example.com" = {team}
+
+# How XES attributes map to fields. Default status: concept:name, joined with
+# lifecycle:transition when the log uses non-standard lifecycle values (as BPIC 2013 does).
+#[xes]
+#status = ["concept:name"]
+#assignee = "org:resource"
+#team = "org:group"
+
+# Export importers:
+#[import]
+# The Jira field holding the team (custom field id or name); default: the roster.
+#jira_team_field = "customfield_10001"
+# GitHub: use project-board columns as statuses.
+#github_project_columns = {gpc}
+# Azure DevOps: levels of the area path that make the team (Proj\Team\Sub with 2 → Proj\Team).
+#area_path_depth = {apd}
+# Trello: the team of every card (default: the board's name).
+#trello_team = {team}
+# Jira CSV: status id → status name, for "[CHART] Time in Status" columns.
+#[import.jira_status_ids]
+#"10001" = "In Progress"
+# GitHub: labels that are workflow statuses (label → status).
+#[import.github_status_labels]
+#"status: in review" = "In Review"
+
+# When a team shows a problem (METRICS.md section 10; defaults shown):
+#[signals]
+#flow_efficiency = {sg_fe}         # low flow efficiency below this
+#handoffs_per_item = {sg_hpi}       # handoff heavy above this many team handoffs per item
+#ping_pong_rate = {sg_pp}         # ping-pong above this rate
+#reopen_rate = {sg_rr}            # rework above this reopen rate
+#aging_share = {sg_as}             # aging above this share of WIP at risk
+#overlapping_categories = {sg_oc}    # tool sprawl at this many overlapping tool categories
+#utilisation = {sg_ut}             # tool sprawl when a tool's utilisation is below this
+#workflow_similarity = {sg_ws}     # workflow divergence below this similarity
+#min_signals = {sg_ms}               # a team needs ops support at this many signals
+
+# The product-operations verdict (METRICS.md section 10; defaults shown):
+#[verdict]
+#min_teams = {vd_mt}
+#dedicated_share = {vd_ds}
+#dedicated_org_signals = {vd_dos}
+#large_org_teams = {vd_lot}
+#large_org_share = {vd_los}
+#part_time_share = {vd_pts}
+#fragmented_categories = {vd_fc}
+#divergent_team_share = {vd_dts}
+#team_change_rate = {vd_tcr}
+
+# Open items with no event for this many days are stale (METRICS.md section 9):
+#[blockers]
+#stale_days = {bl_sd}
+
+# Monte Carlo forecasts (METRICS.md section 6):
+#[forecast]
+#seed = {fc_seed}
+#trials = {fc_trials}
+#history_days = {fc_hd}
+#horizons_days = [{horizons}]
+"#,
+        team = q(team),
+        gpc = im.github_project_columns,
+        apd = im.area_path_depth,
+        sg_fe = f(sg.flow_efficiency),
+        sg_hpi = f(sg.handoffs_per_item),
+        sg_pp = f(sg.ping_pong_rate),
+        sg_rr = f(sg.reopen_rate),
+        sg_as = f(sg.aging_share),
+        sg_oc = sg.overlapping_categories,
+        sg_ut = f(sg.utilisation),
+        sg_ws = f(sg.workflow_similarity),
+        sg_ms = sg.min_signals,
+        vd_mt = vd.min_teams,
+        vd_ds = f(vd.dedicated_share),
+        vd_dos = vd.dedicated_org_signals,
+        vd_lot = vd.large_org_teams,
+        vd_los = f(vd.large_org_share),
+        vd_pts = f(vd.part_time_share),
+        vd_fc = vd.fragmented_categories,
+        vd_dts = f(vd.divergent_team_share),
+        vd_tcr = f(vd.team_change_rate),
+        bl_sd = f(bl.stale_days),
+        fc_seed = fc.seed,
+        fc_trials = fc.trials,
+        fc_hd = fc.history_days,
+        horizons = horizons.join(", "),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_file;
+
+    fn found(status: &str, source: &str, items: u64) -> StatusFound {
+        StatusFound {
+            status: status.into(),
+            source: source.into(),
+            items,
+        }
+    }
+
+    fn scan_of(statuses: Vec<StatusFound>) -> Scan {
+        let mut items_by_key = BTreeMap::new();
+        for s in &statuses {
+            *items_by_key.entry(key(&s.status)).or_insert(0) += s.items;
+        }
+        Scan {
+            statuses,
+            items_by_key,
+            teams: vec!["Pay \"ments\"".into()],
+            ..Default::default()
+        }
+    }
+
+    /// Every status keeps the category it has without a config.
+    fn assert_same_categories(scan: &Scan, text: &str) {
+        let (_, o) = parse_file(text, Path::new("init.toml")).expect(text);
+        let (with, without) = (scan.categorizer(o), scan.default_categorizer());
+        for f in &scan.statuses {
+            let src = (!f.source.is_empty()).then_some(f.source.as_str());
+            assert_eq!(
+                with.categorize(&f.status, None, src).0,
+                without.categorize(&f.status, None, src).0,
+                "{f:?}\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn lists_statuses_with_rule_and_items_and_parses_back() {
+        let scan = scan_of(vec![
+            found("In Progress", "csv", 12),
+            found("Ready for QA", "csv", 3),
+            found("Resolve ticket", "csv", 2),
+            found("Won't Do", "csv", 1),
+            found("Weird \"quoted\"\nname", "csv", 1),
+        ]);
+        let text = render(
+            &scan,
+            &[PathBuf::from("my export.csv")],
+            Path::new("f.toml"),
+        );
+        assert!(text.contains("\"In Progress\" = \"active\""), "{text}");
+        assert!(
+            text.contains("12 items · pattern \"in progress\""),
+            "{text}"
+        );
+        assert!(text.contains("#\"Resolve ticket\" = \"backlog\""), "{text}");
+        assert!(
+            text.contains("fallback: matched no pattern — check it"),
+            "{text}"
+        );
+        assert!(
+            text.contains("flowaudit audit 'my export.csv' --config f.toml"),
+            "{text}"
+        );
+        assert_same_categories(&scan, &text);
+    }
+
+    #[test]
+    fn source_categories_that_differ_get_per_source_entries() {
+        let mut scan = scan_of(vec![
+            found("Dev Done", "jira", 5),
+            found("Dev Done", "csv", 2),
+            found("done", "jira", 7),
+        ]);
+        scan.source_categories.insert(
+            ("jira".into(), "Dev Done".into()),
+            SourceCategory::Committed,
+        );
+        scan.source_categories
+            .insert(("jira".into(), "done".into()), SourceCategory::Done);
+        let text = render(
+            &scan,
+            &[PathBuf::from("x")],
+            Path::new("f.toml"),
+            chrono_tz::UTC,
+        );
+        assert!(text.contains("[source_statuses.\"csv\"]"), "{text}");
+        assert_same_categories(&scan, &text);
+    }
+
+    #[test]
+    fn every_commented_example_parses_when_uncommented() {
+        let scan = scan_of(vec![found("Resolve ticket", "csv", 2)]);
+        let text = render(
+            &scan,
+            &[PathBuf::from("x")],
+            Path::new("f.toml"),
+            chrono_tz::UTC,
+        );
+        let uncommented: String = text
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest)
+                    if rest.starts_with(['[', '"']) || rest.starts_with(char::is_alphabetic) =>
+                {
+                    rest
+                }
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (file, o) = parse_file(&uncommented, Path::new("all.toml")).expect(&uncommented);
+        assert_eq!(file.signals, Signals::default());
+        assert_eq!(file.verdict, Verdict::default());
+        assert_eq!(file.blockers, Blockers::default());
+        assert_eq!(file.forecast, Forecast::default());
+        assert_eq!(file.exclude_people.len(), 1);
+        assert_eq!(file.import.area_path_depth, 2);
+        assert_eq!(o.per_team.len(), 1);
+        assert_eq!(o.global.len(), 1);
+    }
+}

@@ -1,0 +1,224 @@
+//! Atomic output (INTERFACE.md "Output folder"): a run killed at any moment leaves the
+//! previous report byte-identical and no partial file in it; the next run removes what the
+//! killed one left beside it; an output folder that cannot be written gives exit 1 and leaves
+//! nothing behind.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("flowaudit")
+}
+
+/// Every file under `dir`, relative path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn siblings(parent: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn killed_runs_leave_the_previous_report_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    let big = dir.path().join("big");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "60", "--out"])
+        .arg(&small)
+        .assert()
+        .success();
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--events", "2000000", "--out"])
+        .arg(&big)
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&small)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let before = snapshot(&out);
+    assert!(before.contains_key(Path::new("summary.json")));
+    for delay in [50u64, 300, 1000, 3000] {
+        let mut child = std::process::Command::new(bin())
+            .arg("audit")
+            .arg(&big)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        if finished {
+            // The audit won the race: the new report is whole (it has its summary.json).
+            assert!(out.join("summary.json").is_file());
+            break;
+        }
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "killed after {delay} ms: the previous report changed"
+        );
+    }
+    // A killed run leaves its temporary folder beside the target; the next run removes it.
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&small)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert_eq!(snapshot(&out), before, "same input, same bytes");
+    let left = siblings(dir.path());
+    assert_eq!(
+        left,
+        ["big", "out", "small"],
+        "stale temporary folders were not removed"
+    );
+}
+
+#[test]
+fn stale_siblings_of_live_processes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "20", "--out"])
+        .arg(&small)
+        .assert()
+        .success();
+    // pid 1 is alive (init): its folder may belong to a run in progress and is kept; a pid
+    // that cannot be alive (above the kernel's pid_max) is a killed run's and is removed.
+    let live = dir.path().join(".out.tmp-1");
+    let dead = dir.path().join(".out.tmp-4294967295");
+    let dead_old = dir.path().join(".out.old-4294967294");
+    for d in [&live, &dead, &dead_old] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::write(d.join("summary.json"), "partial").unwrap();
+    }
+    let out = dir.path().join("out");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&small)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(live.exists());
+    assert!(!dead.exists() && !dead_old.exists());
+}
+
+#[test]
+fn a_run_killed_between_its_renames_is_recovered() {
+    // The previous report was moved aside to `.out.old-<pid>` and the process died before
+    // the new one was moved in: the next run puts the previous report back first.
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "20", "--out"])
+        .arg(&small)
+        .assert()
+        .success();
+    let aside = dir.path().join(".out.old-4294967295");
+    std::fs::create_dir(&aside).unwrap();
+    std::fs::write(aside.join("summary.json"), "{}").unwrap();
+    let out = dir.path().join("out");
+    // A run that fails (bad input) must leave the recovered report in place.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "item_id,timestamp\nA,never\n").unwrap();
+    let _ = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output();
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&small)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    assert!(!aside.exists());
+    assert_ne!(std::fs::read(out.join("summary.json")).unwrap(), b"{}");
+}
+
+#[test]
+fn unwritable_output_gives_exit_1_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "20", "--out"])
+        .arg(&small)
+        .assert()
+        .success();
+    std::fs::write(dir.path().join("file.txt"), "x").unwrap();
+    let before = siblings(dir.path());
+    for out in ["file.txt/out", "file.txt/a/b", "file.txt"] {
+        let o = Command::cargo_bin("flowaudit")
+            .unwrap()
+            .arg("audit")
+            .arg(&small)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{out}: {err}");
+        assert!(err.contains("is a file, not a folder"), "{err}");
+        assert!(!err.contains("panicked"));
+        assert_eq!(
+            siblings(dir.path()),
+            before,
+            "{out}: something was left behind"
+        );
+        assert_eq!(std::fs::read(dir.path().join("file.txt")).unwrap(), b"x");
+    }
+}
