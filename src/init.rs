@@ -199,9 +199,27 @@ pub fn scan(loaded: Loaded) -> PolarsResult<Scan> {
     })
 }
 
-/// A TOML basic string (quoted and escaped), safe in keys, values and comments.
+/// A TOML basic string on one line (quoted and escaped), valid as a key or a value and safe
+/// inside a comment. (`toml`'s own display picks multi-line or literal strings, which are not
+/// valid keys.)
 fn q(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The default pattern a status matched, for the comment.
@@ -617,12 +635,13 @@ mod tests {
             found("Ready for QA", "csv", 3),
             found("Resolve ticket", "csv", 2),
             found("Won't Do", "csv", 1),
-            found("Weird \"quoted\"\nname", "csv", 1),
+            found("Weird \"quoted\"\nname \\ \u{7}", "csv", 1),
         ]);
         let text = render(
             &scan,
             &[PathBuf::from("my export.csv")],
             Path::new("f.toml"),
+            chrono_tz::Europe::London,
         );
         assert!(text.contains("\"In Progress\" = \"active\""), "{text}");
         assert!(
@@ -635,7 +654,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("flowaudit audit 'my export.csv' --config f.toml"),
+            text.contains("flowaudit audit 'my export.csv' --config f.toml --tz Europe/London"),
             "{text}"
         );
         assert_same_categories(&scan, &text);

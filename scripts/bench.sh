@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of issue 8, all measured in the same run on this machine:
+#   1. generate events CSVs of N events (default 1,000,000 and 10,000,000);
+#   2. the floor (polars: scan, parse timestamps, sort) on each;
+#   3. a full `flowaudit audit` (every metric, table and chart, HTML and Markdown) on each,
+#      with its peak memory;
+#   4. pm4py (import, case durations, handover network, performance DFG) when the
+#      virtualenv of scripts/setup_pm4py_venv.sh exists — on the 1M CSV and on the
+#      BPIC 2013 / Helpdesk XES logs;
+# and prints a table of times and ratios.
+#
+#   scripts/bench.sh                 # 1M and 10M events
+#   SIZES="1000000" scripts/bench.sh # only 1M
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/flowaudit-target}"
+SIZES="${SIZES:-1000000 10000000}"
+WORK="${BENCH_DIR:-/tmp/flowaudit-bench}"
+PY="${PM4PY_VENV:-/root/.venvs/pm4py}/bin/python"
+mkdir -p "$WORK"
+cargo build --release --quiet --bin flowaudit --example floor
+BIN="$CARGO_TARGET_DIR/release/flowaudit"
+FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
+
+secs() { # run a command, print its wall time in seconds and peak RSS in MB
+  local out
+  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  echo "$out" | awk '{printf "%.2f %.0f", $1, $2/1024}'
+}
+
+printf '%-28s %10s %10s %10s %10s %12s\n' "input" "floor s" "audit s" "audit/floor" "peak MB" "pm4py s"
+for n in $SIZES; do
+  dir="$WORK/events-$n"
+  [ -f "$dir/events.csv" ] || "$BIN" generate --events "$n" --out "$dir" >/dev/null 2>&1
+  read -r f _ < <(secs "$FLOOR" "$dir/events.csv")
+  read -r a mem < <(secs "$BIN" audit "$dir" --out "$WORK/out-$n" --quiet)
+  p="-"
+  if [ -x "$PY" ] && [ "$n" -le 2000000 ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$dir/events.csv"); fi
+  printf '%-28s %10s %10s %10.2f %10s %12s\n' "events CSV $n" "$f" "$a" "$(awk -v a="$a" -v f="$f" 'BEGIN{print a/f}')" "$mem" "$p"
+  if [ "$p" != "-" ]; then printf '%-28s %55s\n' "" "pm4py/audit = $(awk -v p="$p" -v a="$a" 'BEGIN{printf "%.1f", p/a}')"; fi
+done
+for log in bpic2013_closed_problems.xes.gz helpdesk.xes.gz; do
+  src="../shared/datasets/xes/$log"
+  [ -f "$src" ] || continue
+  read -r a mem < <(secs "$BIN" audit "$src" --out "$WORK/out-$log" --quiet)
+  p="-"
+  if [ -x "$PY" ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$src"); fi
+  printf '%-28s %10s %10s %10s %10s %12s\n' "$log" "-" "$a" "-" "$mem" "$p"
+  if [ "$p" != "-" ]; then printf '%-28s %55s\n' "" "pm4py/audit = $(awk -v p="$p" -v a="$a" 'BEGIN{printf "%.1f", p/a}')"; fi
+done

@@ -1,0 +1,160 @@
+//! Property tests of the METRICS.md invariants on random small event lists, through the
+//! library API: durations ≥ 0; time in status sums to the item's span; handoffs ≤ events − 1;
+//! the handoff matrix total equals the sum of team handoffs; shuffling events with distinct
+//! timestamps (and whole items) changes no metric.
+
+use flowaudit::metrics::handoffs::{add_pairs, PairCounts};
+use flowaudit::metrics::items::{self, ItemRecord};
+use flowaudit::model::{Col, Ts};
+use flowaudit::status::{Categorizer, StatusOverrides};
+use flowaudit::timeline::{EventRef, Timeline, TimelineContext};
+use polars::prelude::*;
+use proptest::prelude::*;
+
+const STATUSES: &[&str] = &[
+    "To Do", "In Progress", "Review", "Blocked", "Waiting for QA", "Done", "Canceled", "Reopened", "Zorglub",
+];
+const PEOPLE: &[&str] = &["ann", "bob", "cid", "unassigned"];
+const TEAMS: &[&str] = &["Red", "Blue", "Green"];
+const DAY: Ts = 86_400_000_000;
+
+#[derive(Debug, Clone)]
+struct Ev {
+    ts: Ts,
+    status: Option<&'static str>,
+    assignee: Option<&'static str>,
+    team: Option<&'static str>,
+}
+
+fn opt<T: Clone + std::fmt::Debug + 'static>(pool: &'static [T]) -> impl Strategy<Value = Option<T>> {
+    prop_oneof![1 => Just(None), 3 => proptest::sample::select(pool).prop_map(Some)]
+}
+
+/// 1–10 events, timestamps on a coarse grid (ties happen), sorted by timestamp.
+fn events() -> impl Strategy<Value = Vec<Ev>> {
+    proptest::collection::vec(
+        (0i64..40, opt(STATUSES), opt(PEOPLE), opt(TEAMS)).prop_map(|(h, status, assignee, team)| Ev {
+            ts: 1_700_000_000_000_000 + h * DAY / 4,
+            status,
+            assignee,
+            team,
+        }),
+        1..10,
+    )
+    .prop_map(|mut v| {
+        v.sort_by_key(|e| e.ts);
+        v
+    })
+}
+
+fn ctx(as_of: Ts) -> TimelineContext {
+    let mut categorizer = Categorizer::new(StatusOverrides::default(), Default::default(), Default::default());
+    categorizer.prepare(STATUSES.iter().copied());
+    TimelineContext {
+        categorizer,
+        roster: Default::default(),
+        exclude_people: Default::default(),
+        current_status: Default::default(),
+        workflow_order: Default::default(),
+        as_of,
+        period: None,
+    }
+}
+
+fn record(evs: &[Ev], as_of: Ts) -> ItemRecord {
+    let c = ctx(as_of);
+    let refs: Vec<EventRef> = evs
+        .iter()
+        .map(|e| EventRef { ts: e.ts, status: e.status, assignee: e.assignee, team: e.team, source: Some("csv"), created: None })
+        .collect();
+    let t = Timeline::build("X-1", &refs, &c);
+    items::record(&t, &c)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn durations_are_never_negative(evs in events(), extra in 0i64..10) {
+        let as_of = evs.last().unwrap().ts + extra * DAY;
+        let r = record(&evs, as_of);
+        for d in [r.lead_time_days, r.cycle_time_days, r.active_days, r.waiting_days, r.blocked_days].into_iter().flatten() {
+            prop_assert!(d >= 0.0, "{r:?}");
+        }
+        prop_assert!(r.case_duration_days >= 0.0);
+        if let Some(fe) = r.flow_efficiency { prop_assert!((0.0..=1.0).contains(&fe)); }
+        prop_assert!(r.status_time.iter().all(|s| s.micros >= 0));
+    }
+
+    #[test]
+    fn time_in_status_sums_to_the_span(evs in events(), extra in 0i64..10) {
+        let as_of = evs.last().unwrap().ts + extra * DAY;
+        let r = record(&evs, as_of);
+        if r.has_status {
+            let total: Ts = r.status_time.iter().map(|s| s.micros).sum();
+            let end = r.finished.unwrap_or(as_of);
+            prop_assert_eq!(total, end - r.created, "{:?}", r);
+        }
+    }
+
+    #[test]
+    fn handoffs_are_at_most_events_minus_one(evs in events()) {
+        let r = record(&evs, evs.last().unwrap().ts);
+        prop_assert!(r.handoffs <= r.events.saturating_sub(1));
+        prop_assert!(r.team_handoffs <= r.events.saturating_sub(1));
+        prop_assert_eq!(r.events as usize, evs.len());
+    }
+
+    #[test]
+    fn handoff_matrix_total_is_the_sum_of_team_handoffs(items in proptest::collection::vec(events(), 1..6)) {
+        let mut m = PairCounts::new();
+        let mut sum = 0u64;
+        for evs in &items {
+            let r = record(evs, evs.last().unwrap().ts);
+            let seq: Vec<(i64, &str)> = r.team_seq.iter().map(|(t, s)| (*t, s.as_str())).collect();
+            add_pairs(&mut m, &seq);
+            sum += r.team_handoffs as u64;
+        }
+        prop_assert_eq!(m.values().sum::<u64>(), sum);
+    }
+
+    #[test]
+    fn shuffling_distinct_timestamps_and_items_changes_no_metric(
+        items in proptest::collection::vec(events(), 1..5),
+        seed in any::<u64>(),
+    ) {
+        // Distinct timestamps within each item (ties would legitimately keep input order).
+        let items: Vec<Vec<Ev>> = items.into_iter().map(|mut v| { v.dedup_by_key(|e| e.ts); v }).collect();
+        let rows: Vec<(String, Ev)> = items.iter().enumerate()
+            .flat_map(|(i, v)| v.iter().map(move |e| (format!("I-{i}"), e.clone())))
+            .collect();
+        let as_of = rows.iter().map(|r| r.1.ts).max().unwrap() + DAY;
+        let base = compute(&rows, as_of);
+        let mut shuffled = rows.clone();
+        let mut s = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(compute(&shuffled, as_of), base);
+    }
+}
+
+/// The audit's path: a frame in input order → `ingest::prepare` (sort) → `items::compute`.
+fn compute(rows: &[(String, Ev)], as_of: Ts) -> Vec<ItemRecord> {
+    let s = |f: &dyn Fn(&Ev) -> Option<&'static str>| -> Vec<Option<&'static str>> { rows.iter().map(|r| f(&r.1)).collect() };
+    let n = rows.len();
+    let df = DataFrame::new(n, vec![
+        Column::new(Col::ItemId.name().into(), rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>()),
+        Column::new(Col::Timestamp.name().into(), rows.iter().map(|r| r.1.ts).collect::<Vec<_>>()),
+        Column::new(Col::Status.name().into(), s(&|e| e.status)),
+        Column::new(Col::Assignee.name().into(), s(&|e| e.assignee)),
+        Column::new(Col::Team.name().into(), s(&|e| e.team)),
+        Column::new(Col::Actor.name().into(), vec![None::<&str>; n]),
+        Column::new(Col::Source.name().into(), vec![Some("csv"); n]),
+        Column::new(Col::Created.name().into(), vec![None::<i64>; n]),
+    ]).unwrap();
+    let lf = df.lazy().with_row_index(Col::Seq.name(), None).with_column(lit(0u32).alias(Col::FileIdx.name()));
+    let (sorted, _) = flowaudit::ingest::prepare(lf, as_of).unwrap();
+    items::compute(&sorted, &ctx(as_of)).unwrap()
+}
