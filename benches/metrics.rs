@@ -23,12 +23,26 @@ fn sample() -> (tempfile::TempDir, std::path::PathBuf) {
 
 fn benches(c: &mut Criterion) {
     c.bench_function("parse_instant", |b| {
-        b.iter(|| flowaudit::time::parse_instant(black_box("2024-03-01T09:30:00.123+01:00"), chrono_tz::UTC))
+        b.iter(|| {
+            flowaudit::time::parse_instant(
+                black_box("2024-03-01T09:30:00.123+01:00"),
+                chrono_tz::UTC,
+            )
+        })
     });
-    c.bench_function("pattern_category", |b| b.iter(|| pattern_category(black_box("Waiting for Review"), false)));
+    c.bench_function("pattern_category", |b| {
+        b.iter(|| pattern_category(black_box("Waiting for Review"), false))
+    });
     let (_dir, path) = sample();
     let cfg = flowaudit::config::FileConfig::default();
-    let opts = LoadOptions { format: None, tz: chrono_tz::UTC, xes: &cfg.xes, tools: None, roster: None, import: &cfg.import };
+    let opts = LoadOptions {
+        format: None,
+        tz: chrono_tz::UTC,
+        xes: &cfg.xes,
+        tools: None,
+        roster: None,
+        import: &cfg.import,
+    };
     c.bench_function("load_and_sort_100k_events", |b| {
         b.iter(|| {
             let l = ingest::load(&[path.clone()], &opts).expect("load");
@@ -40,9 +54,20 @@ fn benches(c: &mut Criterion) {
     let as_of = l.max_ts.unwrap_or(0);
     let (df, _) = ingest::prepare(l.events, as_of).expect("prepare");
     let mut cat = Categorizer::default();
-    cat.prepare(ingest::distinct_statuses(&df).expect("statuses").iter().map(String::as_str));
-    let ctx = TimelineContext { categorizer: cat, as_of, ..Default::default() };
-    c.bench_function("item_metrics_100k_events", |b| b.iter(|| items::compute(black_box(&df), &ctx).expect("items")));
+    cat.prepare(
+        ingest::distinct_statuses(&df)
+            .expect("statuses")
+            .iter()
+            .map(String::as_str),
+    );
+    let ctx = TimelineContext {
+        categorizer: cat,
+        as_of,
+        ..Default::default()
+    };
+    c.bench_function("item_metrics_100k_events", |b| {
+        b.iter(|| items::compute(black_box(&df), &ctx).expect("items"))
+    });
 }
 
 criterion_group! {

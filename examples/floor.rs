@@ -8,7 +8,9 @@ use polars::prelude::*;
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "sample-data/events.csv".into());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "sample-data/events.csv".into());
     let t = Instant::now();
     let df = LazyCsvReader::new(PlRefPath::try_from_path(std::path::Path::new(&path))?)
         .with_has_header(true)
@@ -21,10 +23,32 @@ fn main() -> anyhow::Result<()> {
         .as_materialized_series()
         .str()?
         .iter()
-        .map(|v| v.and_then(|s| flowaudit::time::parse_instant(s, chrono_tz::UTC).ok().map(|x| x.0)))
+        .map(|v| {
+            v.and_then(|s| {
+                flowaudit::time::parse_instant(s, chrono_tz::UTC)
+                    .ok()
+                    .map(|x| x.0)
+            })
+        })
         .collect();
-    let df = DataFrame::new(df.height(), vec![df.column("item_id")?.clone(), ts.with_name("ts".into()).into_column()])?;
-    let sorted = df.lazy().sort(["item_id", "ts"], SortMultipleOptions::default().with_maintain_order(true)).collect()?;
-    eprintln!("floor: {} rows in {:.3} s", sorted.height(), t.elapsed().as_secs_f64());
+    let df = DataFrame::new(
+        df.height(),
+        vec![
+            df.column("item_id")?.clone(),
+            ts.with_name("ts".into()).into_column(),
+        ],
+    )?;
+    let sorted = df
+        .lazy()
+        .sort(
+            ["item_id", "ts"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    eprintln!(
+        "floor: {} rows in {:.3} s",
+        sorted.height(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }

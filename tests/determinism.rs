@@ -15,7 +15,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
             }
         }
     }
@@ -24,23 +27,36 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 fn generate(dir: &Path) -> PathBuf {
     let data = dir.join("data");
-    Command::cargo_bin("flowaudit").unwrap()
-        .args(["generate", "--items", "300", "--out"]).arg(&data)
-        .assert().success();
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "300", "--out"])
+        .arg(&data)
+        .assert()
+        .success();
     data
 }
 
 fn audit(input: &Path, out: &Path, threads: &str) -> BTreeMap<PathBuf, Vec<u8>> {
-    Command::cargo_bin("flowaudit").unwrap()
+    Command::cargo_bin("flowaudit")
+        .unwrap()
         .env("RAYON_NUM_THREADS", threads)
         .env("POLARS_MAX_THREADS", threads)
-        .arg("audit").arg(input).arg("--out").arg(out).arg("--quiet")
-        .assert().success();
+        .arg("audit")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .assert()
+        .success();
     snapshot(out)
 }
 
 fn assert_same(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>, what: &str) {
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "{what}: file lists differ");
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}: file lists differ"
+    );
     for (k, v) in a {
         assert!(v == &b[k], "{what}: {} differs", k.display());
     }
@@ -60,7 +76,9 @@ fn same_bytes_across_runs_and_thread_counts() {
 
 /// A deterministic hash for the shuffle (FNV-1a).
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+    s.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
 }
 
 #[test]
@@ -105,17 +123,25 @@ fn shuffling_items_and_distinct_timestamps_changes_nothing() {
         for f in ["tools.csv", "roster.csv"] {
             std::fs::copy(data.join(f), other.join(f)).unwrap();
         }
-        std::fs::write(other.join("events.csv"), format!("{header}\n{}\n", shuffled.join("\n"))).unwrap();
+        std::fs::write(
+            other.join("events.csv"),
+            format!("{header}\n{}\n", shuffled.join("\n")),
+        )
+        .unwrap();
         let got = audit(&other, &dir.path().join(format!("out-{name}")), "2");
         let from = other.display().to_string();
         let to = data.display().to_string();
         for (k, v) in &base {
             let ks = k.to_string_lossy();
-            let compared = ks == "summary.json" || ks == "items.csv" || (ks.starts_with("tables/") && ks.ends_with(".csv"));
+            let compared = ks == "summary.json"
+                || ks == "items.csv"
+                || (ks.starts_with("tables/") && ks.ends_with(".csv"));
             if !compared {
                 continue;
             }
-            let g = String::from_utf8(got[k].clone()).unwrap().replace(&from, &to);
+            let g = String::from_utf8(got[k].clone())
+                .unwrap()
+                .replace(&from, &to);
             assert!(g.as_bytes() == &v[..], "shuffle {name}: {ks} differs");
         }
     }

@@ -12,7 +12,15 @@ use polars::prelude::*;
 use proptest::prelude::*;
 
 const STATUSES: &[&str] = &[
-    "To Do", "In Progress", "Review", "Blocked", "Waiting for QA", "Done", "Canceled", "Reopened", "Zorglub",
+    "To Do",
+    "In Progress",
+    "Review",
+    "Blocked",
+    "Waiting for QA",
+    "Done",
+    "Canceled",
+    "Reopened",
+    "Zorglub",
 ];
 const PEOPLE: &[&str] = &["ann", "bob", "cid", "unassigned"];
 const TEAMS: &[&str] = &["Red", "Blue", "Green"];
@@ -26,19 +34,23 @@ struct Ev {
     team: Option<&'static str>,
 }
 
-fn opt<T: Clone + std::fmt::Debug + 'static>(pool: &'static [T]) -> impl Strategy<Value = Option<T>> {
+fn opt<T: Clone + std::fmt::Debug + 'static>(
+    pool: &'static [T],
+) -> impl Strategy<Value = Option<T>> {
     prop_oneof![1 => Just(None), 3 => proptest::sample::select(pool).prop_map(Some)]
 }
 
 /// 1–10 events, timestamps on a coarse grid (ties happen), sorted by timestamp.
 fn events() -> impl Strategy<Value = Vec<Ev>> {
     proptest::collection::vec(
-        (0i64..40, opt(STATUSES), opt(PEOPLE), opt(TEAMS)).prop_map(|(h, status, assignee, team)| Ev {
-            ts: 1_700_000_000_000_000 + h * DAY / 4,
-            status,
-            assignee,
-            team,
-        }),
+        (0i64..40, opt(STATUSES), opt(PEOPLE), opt(TEAMS)).prop_map(
+            |(h, status, assignee, team)| Ev {
+                ts: 1_700_000_000_000_000 + h * DAY / 4,
+                status,
+                assignee,
+                team,
+            },
+        ),
         1..10,
     )
     .prop_map(|mut v| {
@@ -48,7 +60,11 @@ fn events() -> impl Strategy<Value = Vec<Ev>> {
 }
 
 fn ctx(as_of: Ts) -> TimelineContext {
-    let mut categorizer = Categorizer::new(StatusOverrides::default(), Default::default(), Default::default());
+    let mut categorizer = Categorizer::new(
+        StatusOverrides::default(),
+        Default::default(),
+        Default::default(),
+    );
     categorizer.prepare(STATUSES.iter().copied());
     TimelineContext {
         categorizer,
@@ -65,7 +81,14 @@ fn record(evs: &[Ev], as_of: Ts) -> ItemRecord {
     let c = ctx(as_of);
     let refs: Vec<EventRef> = evs
         .iter()
-        .map(|e| EventRef { ts: e.ts, status: e.status, assignee: e.assignee, team: e.team, source: Some("csv"), created: None })
+        .map(|e| EventRef {
+            ts: e.ts,
+            status: e.status,
+            assignee: e.assignee,
+            team: e.team,
+            source: Some("csv"),
+            created: None,
+        })
         .collect();
     let t = Timeline::build("X-1", &refs, &c);
     items::record(&t, &c)
@@ -142,19 +165,34 @@ proptest! {
 
 /// The audit's path: a frame in input order → `ingest::prepare` (sort) → `items::compute`.
 fn compute(rows: &[(String, Ev)], as_of: Ts) -> Vec<ItemRecord> {
-    let s = |f: &dyn Fn(&Ev) -> Option<&'static str>| -> Vec<Option<&'static str>> { rows.iter().map(|r| f(&r.1)).collect() };
+    let s = |f: &dyn Fn(&Ev) -> Option<&'static str>| -> Vec<Option<&'static str>> {
+        rows.iter().map(|r| f(&r.1)).collect()
+    };
     let n = rows.len();
-    let df = DataFrame::new(n, vec![
-        Column::new(Col::ItemId.name().into(), rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>()),
-        Column::new(Col::Timestamp.name().into(), rows.iter().map(|r| r.1.ts).collect::<Vec<_>>()),
-        Column::new(Col::Status.name().into(), s(&|e| e.status)),
-        Column::new(Col::Assignee.name().into(), s(&|e| e.assignee)),
-        Column::new(Col::Team.name().into(), s(&|e| e.team)),
-        Column::new(Col::Actor.name().into(), vec![None::<&str>; n]),
-        Column::new(Col::Source.name().into(), vec![Some("csv"); n]),
-        Column::new(Col::Created.name().into(), vec![None::<i64>; n]),
-    ]).unwrap();
-    let lf = df.lazy().with_row_index(Col::Seq.name(), None).with_column(lit(0u32).alias(Col::FileIdx.name()));
+    let df = DataFrame::new(
+        n,
+        vec![
+            Column::new(
+                Col::ItemId.name().into(),
+                rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                Col::Timestamp.name().into(),
+                rows.iter().map(|r| r.1.ts).collect::<Vec<_>>(),
+            ),
+            Column::new(Col::Status.name().into(), s(&|e| e.status)),
+            Column::new(Col::Assignee.name().into(), s(&|e| e.assignee)),
+            Column::new(Col::Team.name().into(), s(&|e| e.team)),
+            Column::new(Col::Actor.name().into(), vec![None::<&str>; n]),
+            Column::new(Col::Source.name().into(), vec![Some("csv"); n]),
+            Column::new(Col::Created.name().into(), vec![None::<i64>; n]),
+        ],
+    )
+    .unwrap();
+    let lf = df
+        .lazy()
+        .with_row_index(Col::Seq.name(), None)
+        .with_column(lit(0u32).alias(Col::FileIdx.name()));
     let (sorted, _) = flowaudit::ingest::prepare(lf, as_of).unwrap();
     items::compute(&sorted, &ctx(as_of)).unwrap()
 }

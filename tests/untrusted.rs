@@ -20,11 +20,24 @@ fn names_from_the_data_are_escaped_everywhere() {
         "B,2024-01-05T00:00:00Z,Done,-team,bob".to_string(),
         "=1+1,2024-01-01T00:00:00Z,In Progress,-team,bob".to_string(),
     ];
-    std::fs::write(&input, format!("item_id,timestamp,status,team,assignee\n{}\n", rows.join("\n"))).unwrap();
+    std::fs::write(
+        &input,
+        format!(
+            "item_id,timestamp,status,team,assignee\n{}\n",
+            rows.join("\n")
+        ),
+    )
+    .unwrap();
     let out = dir.path().join("out");
-    Command::cargo_bin("flowaudit").unwrap()
-        .arg("audit").arg(&input).arg("--out").arg(&out).arg("--quiet")
-        .assert().success();
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
     let mut checked = 0;
     for e in walk(&out) {
         let name = e.to_string_lossy().into_owned();
@@ -40,17 +53,24 @@ fn names_from_the_data_are_escaped_everywhere() {
     }
     assert!(checked > 3);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the status is shown, escaped");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the status is shown, escaped"
+    );
     // CSV: a cell starting with = + - @ is prefixed with '.
     let items = std::fs::read_to_string(out.join("items.csv")).unwrap();
     assert!(items.contains("'=1+1,"), "{items}");
     assert!(!items.lines().any(|l| l.starts_with('=')), "{items}");
     let mut tables = 0;
     for e in walk(&out.join("tables")) {
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_path(&e).unwrap();
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&e)
+            .unwrap();
         for rec in r.records() {
             for cell in rec.unwrap().iter() {
-                let bad = cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                let bad = cell.starts_with(['=', '+', '@'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
                 assert!(!bad, "{}: unneutralised cell {cell:?}", e.display());
             }
         }
@@ -66,7 +86,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() { stack.push(e.path()) } else { out.push(e.path()) }
+            if e.path().is_dir() {
+                stack.push(e.path())
+            } else {
+                out.push(e.path())
+            }
         }
     }
     out.sort();

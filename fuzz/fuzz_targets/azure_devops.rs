@@ -3,5 +3,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    flowaudit_fuzz::load_bytes("updates.json", data, Some(flowaudit::ingest::Format::AzureDevops));
+    flowaudit_fuzz::load_bytes(
+        "updates.json",
+        data,
+        Some(flowaudit::ingest::Format::AzureDevops),
+    );
 });

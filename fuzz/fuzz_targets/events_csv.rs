@@ -3,5 +3,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    flowaudit_fuzz::load_bytes("events.csv", data, Some(flowaudit::ingest::Format::EventsCsv));
+    flowaudit_fuzz::load_bytes(
+        "events.csv",
+        data,
+        Some(flowaudit::ingest::Format::EventsCsv),
+    );
 });

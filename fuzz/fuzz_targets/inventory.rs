@@ -3,5 +3,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    flowaudit_fuzz::load_bytes("tools.csv", data, Some(flowaudit::ingest::Format::Inventory));
+    flowaudit_fuzz::load_bytes(
+        "tools.csv",
+        data,
+        Some(flowaudit::ingest::Format::Inventory),
+    );
 });

@@ -203,8 +203,17 @@ impl Renderer for Html {
             s.counts.teams,
             esc(&s.tool_version)
         );
+        // The executive summary comes first, then the contents, then every other section.
+        let (first, rest) = r
+            .sections
+            .split_first()
+            .map_or((None, &r.sections[..]), |(f, r)| (Some(f), r));
+        if let Some(sec) = first {
+            let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
+            blocks(&mut o, r, &sec.blocks);
+        }
         o.push_str("<nav><h2>Contents</h2><ul>");
-        for sec in &r.sections {
+        for sec in rest {
             let _ = write!(
                 o,
                 "<li><a href=\"#{}\">{}</a></li>",
@@ -213,7 +222,7 @@ impl Renderer for Html {
             );
         }
         o.push_str("<li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
-        for sec in &r.sections {
+        for sec in rest {
             let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
             blocks(&mut o, r, &sec.blocks);
         }

@@ -166,14 +166,20 @@ pub fn build(
     });
 
     // Process consistency over the teams with items.
-    let mut wf_ref: std::collections::HashMap<&str, std::collections::HashSet<&str>> = std::collections::HashMap::new();
+    let mut wf_ref: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
         if let Some(t) = &r.team {
-            wf_ref.entry(t.as_str()).or_default().extend(r.status_time.iter().map(|s| s.status.as_str()));
+            wf_ref
+                .entry(t.as_str())
+                .or_default()
+                .extend(r.status_time.iter().map(|s| s.status.as_str()));
         }
     }
-    let wf: BTreeMap<String, BTreeSet<String>> =
-        wf_ref.into_iter().map(|(t, s)| (t.to_string(), s.into_iter().map(str::to_string).collect())).collect();
+    let wf: BTreeMap<String, BTreeSet<String>> = wf_ref
+        .into_iter()
+        .map(|(t, s)| (t.to_string(), s.into_iter().map(str::to_string).collect()))
+        .collect();
     let (core, analysed) = consistency::analyse(&wf);
     p.tables.push(Table {
         name: "consistency",
