@@ -20,7 +20,22 @@ fi
 secs="${2:-120}"
 nice -n 19 cargo build --release --target "$triple" --bin "$target"
 mkdir -p "corpus/$target" "artifacts/$target"
-seeds=()
+# Seeds: the small hand-written ones committed under seeds/TARGET, plus the real exports of
+# ../shared/datasets copied into a seed folder outside git at run time (the datasets are never
+# committed to this repository).
+datasets="../../shared/datasets"
+real="seeds-real/$target"
+mkdir -p "$real"
+case "$target" in
+  xes|detect) cp -f "$datasets"/xes/*.xes "$real"/ 2>/dev/null || true ;;
+  jira_json) cp -f "$datasets"/jira/*.json "$real"/ 2>/dev/null || true ;;
+  jira_csv) cp -f "$datasets"/jira/*.csv "$real"/ 2>/dev/null || true ;;
+  github) cp -f "$datasets"/github/pygithub_issue28*.json "$datasets"/github/pygithub_repo_issues_list.json "$real"/ 2>/dev/null || true ;;
+  linear) cp -f "$datasets"/linear/*.csv "$real"/ 2>/dev/null || true ;;
+  azure_devops) cp -f "$datasets"/azure_devops/*.json "$real"/ 2>/dev/null || true ;;
+  trello) : ;; # the Trello board is 239 KB, above -max_len; the hand-written seed covers it
+esac
+seeds=("$real")
 [ -d "seeds/$target" ] && seeds+=("seeds/$target")
 exec nice -n 19 "$CARGO_TARGET_DIR/$triple/release/$target" "corpus/$target" "${seeds[@]}" \
   -artifact_prefix="artifacts/$target/" -max_total_time="$secs" -max_len=65536 \
