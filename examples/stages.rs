@@ -65,6 +65,8 @@ fn main() -> anyhow::Result<()> {
         signals: &cfg.signals,
         verdict: &cfg.verdict,
         blockers: &cfg.blockers,
+        jira_time_in_status: &loaded.jira_time_in_status,
+        jira_status_ids: &cfg.import.jira_status_ids,
     })?;
     lap("report model + charts", &mut t0);
     let files = flowaudit::app::render_all(&r)?;

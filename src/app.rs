@@ -195,6 +195,8 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         signals: &cfg.file.signals,
         verdict: &cfg.file.verdict,
         blockers: &cfg.file.blockers,
+        jira_time_in_status: &loaded.jira_time_in_status,
+        jira_status_ids: &cfg.file.import.jira_status_ids,
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {

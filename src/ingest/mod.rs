@@ -132,6 +132,8 @@ pub struct Loaded {
     pub roster: Vec<inventory::RosterRow>,
     /// Warnings counted while reading.
     pub warnings: Warnings,
+    /// Jira CSV `[CHART] Time in Status` per issue key (status id, times entered, ms).
+    pub jira_time_in_status: jira_csv::TimeInStatus,
 }
 
 /// Expand inputs: files as given, folders to every file inside (recursively, sorted), hidden
@@ -417,6 +419,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         tools: Vec::new(),
         roster: Vec::new(),
         warnings: Warnings::default(),
+        jira_time_in_status: Default::default(),
     };
     out.warnings.add(
         crate::warning::WarningKind::InputSkipped,
@@ -553,6 +556,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     _ => trello::read_many,
                 };
                 let r = read(&group, &ictx)?;
+                if fmt == Format::JiraCsv {
+                    // Time in status without a changelog: the export's own accounting.
+                    for p in &group {
+                        out.jira_time_in_status
+                            .extend(jira_csv::read_time_in_status(p)?);
+                    }
+                }
                 out.warnings.merge(r.warnings);
                 out.hints.merge(r.hints);
                 let items = r.items;

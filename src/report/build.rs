@@ -54,6 +54,10 @@ pub struct BuildInput<'a> {
     pub verdict: &'a VerdictCfg,
     /// `[blockers]`.
     pub blockers: &'a BlockerCfg,
+    /// Jira CSV `[CHART] Time in Status` per issue key.
+    pub jira_time_in_status: &'a crate::ingest::jira_csv::TimeInStatus,
+    /// Jira status id → name (`[import] jira_status_ids`).
+    pub jira_status_ids: &'a BTreeMap<String, String>,
 }
 
 /// The last category of an item as of `as_of`.
@@ -119,6 +123,8 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         signals,
         verdict,
         blockers,
+        jira_time_in_status,
+        jira_status_ids,
     } = input;
     let all = Group {
         in_scope: records.iter().filter(|r| r.in_scope()).collect(),
@@ -529,6 +535,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 name: "teams",
                 limit: 100,
             });
+            b.extend(team_blocks(&teams, &decision.findings));
             b
         },
     });
@@ -543,13 +550,63 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             }],
         });
     }
+    let mut st_blocks = vec![Block::Table {
+        name: "status_time",
+        limit: 40,
+    }];
+    if !jira_time_in_status.is_empty() {
+        // Jira's own accounting ([CHART] Time in Status of the CSV export), per status.
+        let mut per: BTreeMap<String, (u64, i64)> = BTreeMap::new();
+        let mut rows = Vec::new();
+        for (key, entries) in jira_time_in_status {
+            for (id, entered, ms) in entries {
+                let name = jira_status_ids
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("status {id}"));
+                let e = per.entry(name.clone()).or_insert((0, 0));
+                e.0 += 1;
+                e.1 += ms;
+                rows.push(vec![
+                    Cell::from(key.as_str()),
+                    Cell::from(id.as_str()),
+                    Cell::from(name),
+                    Cell::from(*entered),
+                    Cell::from(r6(*ms as f64 / 86_400_000.0)),
+                ]);
+            }
+        }
+        tables.push(Table {
+            name: "jira_time_in_status",
+            header: vec!["item_id", "status_id", "status", "entered", "days"],
+            rows,
+        });
+        tables.push(Table {
+            name: "jira_time_in_status_totals",
+            header: vec!["status", "items", "item_days"],
+            rows: per
+                .into_iter()
+                .map(|(s, (n, ms))| {
+                    vec![
+                        Cell::from(s),
+                        Cell::from(n),
+                        Cell::from(r6(ms as f64 / 86_400_000.0)),
+                    ]
+                })
+                .collect(),
+        });
+        st_blocks.push(Block::Paragraph(
+            "Time in status as Jira itself accounts it (the CSV export's [CHART] Time in Status; a status's time is counted when the issue leaves it; status ids are named through [import] jira_status_ids of the config):".into(),
+        ));
+        st_blocks.push(Block::Table {
+            name: "jira_time_in_status_totals",
+            limit: 40,
+        });
+    }
     sections.push(Section {
         id: "status-time",
         title: "Time in status".into(),
-        blocks: vec![Block::Table {
-            name: "status_time",
-            limit: 40,
-        }],
+        blocks: st_blocks,
     });
 
     let summary = Summary {
@@ -685,6 +742,62 @@ fn teams_table(teams: &[TeamSummary]) -> Table {
             })
             .collect(),
     }
+}
+
+/// One sub-section per team: its figures in words, its fired signals with their levers, and
+/// its costliest blockers.
+fn team_blocks(
+    teams: &[TeamSummary],
+    findings: &[crate::metrics::blockers::Finding],
+) -> Vec<Block> {
+    let h = super::text::human;
+    let pct = |x: Option<f64>| {
+        x.map(|v| format!("{:.0}%", v * 100.0))
+            .unwrap_or_else(|| "no data".into())
+    };
+    let mut out = Vec::new();
+    for t in teams {
+        out.push(Block::Subheading(t.team.clone()));
+        let mut facts = vec![format!(
+            "{} items in scope, {} done; {} in progress at the end, {} of them at risk.",
+            t.items, t.done, t.wip, t.at_risk
+        )];
+        if let (Some(p50), Some(p85)) = (t.cycle_time_days.p50, t.cycle_time_days.p85) {
+            facts.push(format!(
+                "Cycle time: median {} days; 85% of items finish within {} days (n = {}). Lead time median {} days.",
+                h(p50),
+                h(p85),
+                t.cycle_time_days.n,
+                t.lead_time_days.p50.map(h).unwrap_or_else(|| "–".into())
+            ));
+        }
+        facts.push(format!(
+            "Flow efficiency {}; {} team handoffs per item; {} of items changed team, {} bounced; reopen rate {}; workflow similarity {}.",
+            pct(t.flow_efficiency),
+            t.handoffs_per_item.map(h).unwrap_or_else(|| "–".into()),
+            pct(t.team_change_rate),
+            pct(t.ping_pong_rate),
+            pct(t.reopen_rate),
+            pct(t.workflow_similarity)
+        ));
+        let fired: Vec<String> = t.signals.clone().unwrap_or_default();
+        facts.push(if fired.is_empty() {
+            "No signal fired.".to_string()
+        } else {
+            format!("Signals fired: {}.", fired.join(", ").replace('_', " "))
+        });
+        let mine: Vec<String> = findings
+            .iter()
+            .filter(|f| f.scope == t.team || f.scope.split(" ↔ ").any(|x| x == t.team))
+            .take(3)
+            .map(|f| format!("{} ({}): {}", f.kind.replace('_', " "), f.scope, f.evidence))
+            .collect();
+        if !mine.is_empty() {
+            facts.push(format!("Top blockers: {}", mine.join("; ")));
+        }
+        out.push(Block::List(facts));
+    }
+    out
 }
 
 /// Charts draw at most this many points; beyond it, an evenly spaced sample (in the

@@ -153,6 +153,9 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                 }
                 o.push_str("</ul>");
             }
+            Block::Subheading(t) => {
+                let _ = write!(o, "<h3>{}</h3>", esc(t));
+            }
             Block::Headline => {
                 o.push_str("<div class=\"cards\">");
                 for h in &r.headline {

@@ -92,6 +92,9 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                 o.push('\n');
             }
             Block::Headline => headline(o, r),
+            Block::Subheading(t) => {
+                let _ = writeln!(o, "### {}\n", esc(t));
+            }
         }
     }
 }

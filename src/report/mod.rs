@@ -256,6 +256,8 @@ pub enum Block {
     List(Vec<String>),
     /// The headline figures (cards with their change since the previous period).
     Headline,
+    /// A sub-heading inside a section (plain text).
+    Subheading(String),
 }
 
 /// A section of the report.
