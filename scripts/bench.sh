@@ -23,9 +23,11 @@ BIN="$CARGO_TARGET_DIR/release/flowaudit"
 FLOOR="$CARGO_TARGET_DIR/release/examples/floor"
 
 secs() { # run a command, print its wall time in seconds and peak RSS in MB
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-  echo "$out" | awk '{printf "%.2f %.0f", $1, $2/1024}'
+  local t
+  t="$(mktemp)"
+  /usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; rm -f "$t"; return 1; }
+  awk '{printf "%.2f %.0f\n", $1, $2/1024}' "$t"
+  rm -f "$t"
 }
 
 printf '%-28s %10s %10s %10s %10s %12s\n' "input" "floor s" "audit s" "audit/floor" "peak MB" "pm4py s"

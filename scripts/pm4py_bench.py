@@ -20,7 +20,7 @@ else:
     df = pm4py.format_dataframe(df, case_id="item_id", activity_key="status", timestamp_key="timestamp")
     case, act, ts, res = "case:concept:name", "concept:name", "time:timestamp", "actor"
 pm4py.get_all_case_durations(df, activity_key=act, timestamp_key=ts, case_id_key=case)
-pm4py.discover_handover_of_work_network(df, beta=0, activity_key=act, timestamp_key=ts, case_id_key=case, resource_key=res)
+pm4py.discover_handover_of_work_network(df, beta=0, timestamp_key=ts, case_id_key=case, resource_key=res)
 if not xes:
     pm4py.discover_performance_dfg(df, activity_key=act, timestamp_key=ts, case_id_key=case)
 print(f"pm4py: {len(df)} events in {time.perf_counter() - t:.3f} s")

@@ -80,7 +80,25 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
     }
     let offset_secs = parse_offset(rest).ok_or_else(err)?;
     let utc = naive - Duration::seconds(offset_secs as i64);
-    Ok((utc.and_utc().timestamp_micros(), Offset::Explicit))
+    let ts = in_range(utc.and_utc().timestamp_micros(), &format_args!("{t:?}"))?;
+    Ok((ts, Offset::Explicit))
+}
+
+/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants read are those
+/// [`format_instant`] writes as text that [`parse_instant`] reads back (four-digit years).
+const MIN_TS: Ts = -62_167_219_200_000_000;
+const MAX_TS: Ts = 253_402_300_799_999_999;
+
+/// `ts` if it is within the years 0000 to 9999 in UTC (an offset or a zone can push a
+/// date at either end out of them: `0000-01-01` in Europe/Paris is year -1 in UTC).
+fn in_range(ts: Ts, text: &dyn std::fmt::Display) -> Result<Ts, String> {
+    if (MIN_TS..=MAX_TS).contains(&ts) {
+        Ok(ts)
+    } else {
+        Err(format!(
+            "{text} is outside the years 0000 to 9999 (in UTC) that flowaudit reads; check the year"
+        ))
+    }
 }
 
 fn parse_offset(rest: &str) -> Option<i32> {
@@ -121,11 +139,9 @@ fn digits(b: &[u8]) -> Option<u32> {
 /// Read a local wall-clock time in `tz`. Ambiguous times (DST fall-back) take the earlier
 /// instant; times in a DST gap are moved forward by the gap (as most calendars do).
 pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String> {
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(dt) => Ok((dt.with_timezone(&Utc).timestamp_micros(), Offset::Local)),
-        LocalResult::Ambiguous(a, _) => {
-            Ok((a.with_timezone(&Utc).timestamp_micros(), Offset::Local))
-        }
+    let (ts, how) = match tz.from_local_datetime(&naive) {
+        LocalResult::Single(dt) => (dt.with_timezone(&Utc).timestamp_micros(), Offset::Local),
+        LocalResult::Ambiguous(a, _) => (a.with_timezone(&Utc).timestamp_micros(), Offset::Local),
         LocalResult::None => {
             // In a gap: read it with the offset in force just before the gap.
             let before = naive - Duration::hours(3);
@@ -138,9 +154,10 @@ pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String
                 }
             };
             let utc = naive - Duration::seconds(off as i64);
-            Ok((utc.and_utc().timestamp_micros(), Offset::LocalGap))
+            (utc.and_utc().timestamp_micros(), Offset::LocalGap)
         }
-    }
+    };
+    Ok((in_range(ts, &naive)?, how))
 }
 
 use chrono::Offset as _;
@@ -494,9 +511,11 @@ pub fn parse_js_date(s: &str) -> Result<Ts, String> {
     } else {
         parse_offset(off).ok_or_else(bad)?
     };
-    Ok((naive - Duration::seconds(secs as i64))
-        .and_utc()
-        .timestamp_micros())
+    // chrono reads signed years of any length (`-262143`): the offset must not overflow.
+    let utc = naive
+        .checked_sub_signed(Duration::seconds(secs as i64))
+        .ok_or_else(bad)?;
+    in_range(utc.and_utc().timestamp_micros(), &format_args!("{t:?}"))
 }
 
 #[cfg(test)]

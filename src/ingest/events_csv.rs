@@ -164,8 +164,42 @@ fn parse_ts_column(
     Ok(out)
 }
 
+/// The compression whose signature starts the file, if any: polars takes a CSV starting
+/// with one for compressed (polars-io `SupportedCompression::check`) and, built without its
+/// `decompress` feature, panics on it. Also the leading bytes, for the message.
+fn compression_signature(path: &Path) -> Option<(&'static str, [u8; 4])> {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .ok()?;
+    let kind = match magic {
+        [0x1f, 0x8b, _, _] => "gzip",
+        [0x78, 0x01 | 0x5e | 0x9c | 0xda, _, _] => "zlib",
+        [0x28, 0xb5, 0x2f, 0xfd] => "zstd",
+        _ => return None,
+    };
+    Some((kind, magic))
+}
+
 /// Read an events CSV.
 pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
+    if let Some((kind, magic)) = compression_signature(path) {
+        return Err(IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "byte 0".into(),
+            reason: format!(
+                "the file starts with the bytes of {kind}-compressed data ({:02X} {:02X}), which the CSV reader does not decompress; decompress it and pass the plain UTF-8 CSV{}",
+                magic[0],
+                magic[1],
+                if magic[..2] == *b"x^" {
+                    " (a plain CSV whose header starts with `x^` reads as zlib: rename or move that first column)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
     let malformed = |e: PolarsError| {
         diagnose(path, &e.to_string()).unwrap_or_else(|| IngestError::Malformed {
             path: path.to_path_buf(),

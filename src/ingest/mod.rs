@@ -805,32 +805,38 @@ pub fn quality_warnings(df: &DataFrame) -> PolarsResult<Warnings> {
     let int = |c: Col| -> PolarsResult<Int64Chunked> {
         Ok(df.column(c.name())?.as_materialized_series().i64()?.clone())
     };
-    let ids = text(Col::ItemId)?;
-    let ts = int(Col::Timestamp)?;
+    // Columns as plain vectors: `ChunkedArray::get` walks the chunk list on every call,
+    // which turns a pass over a many-chunked frame quadratic.
+    let ids_ca = text(Col::ItemId)?;
+    let ts_ca = int(Col::Timestamp)?;
+    let ids: Vec<Option<&str>> = ids_ca.iter().collect();
+    let ts: Vec<Option<Ts>> = ts_ca.iter().collect();
     let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
     let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
-    for (i, t) in ts.iter().enumerate() {
+    for (i, t) in ts.iter().copied().enumerate() {
         if let Some(t) = t {
             if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
                 odd += 1;
                 if first_odd.is_none() {
-                    first_odd = Some((ids.get(i).unwrap_or_default().to_string(), t));
+                    first_odd = Some((ids[i].unwrap_or_default().to_string(), t));
                 }
             }
         }
     }
     if n > 1 {
-        let others = [
+        let other_cas = [
             text(Col::Status)?,
             text(Col::Assignee)?,
             text(Col::Team)?,
             text(Col::Actor)?,
             text(Col::Source)?,
         ];
-        let created = int(Col::Created)?;
-        let key = |i: usize| (ids.get(i), ts.get(i));
+        let others: Vec<Vec<Option<&str>>> = other_cas.iter().map(|c| c.iter().collect()).collect();
+        let created_ca = int(Col::Created)?;
+        let created: Vec<Option<Ts>> = created_ca.iter().collect();
+        let key = |i: usize| (ids[i], ts[i]);
         let row = |i: usize| -> (Vec<Option<&str>>, Option<Ts>) {
-            (others.iter().map(|c| c.get(i)).collect(), created.get(i))
+            (others.iter().map(|c| c[i]).collect(), created[i])
         };
         let mut start = 0;
         while start < n {
@@ -845,8 +851,8 @@ pub fn quality_warnings(df: &DataFrame) -> PolarsResult<Warnings> {
                         dup += 1;
                         if first_dup.is_none() {
                             first_dup = Some((
-                                ids.get(i).unwrap_or_default().to_string(),
-                                ts.get(i).unwrap_or_default(),
+                                ids[i].unwrap_or_default().to_string(),
+                                ts[i].unwrap_or_default(),
                             ));
                         }
                     }

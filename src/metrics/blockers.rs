@@ -94,6 +94,36 @@ fn examples(items: &[String]) -> String {
     }
 }
 
+/// Contributions `(item-days, item id)` grouped by scope (a status or a team).
+type Contributions<'a> = BTreeMap<&'a str, Vec<(f64, String)>>;
+
+/// One item-days finding per scope, its impact the sum of the contributions; scopes that
+/// are empty (items without a team) are dropped. `say(n, scope)` words the evidence for
+/// `n` items; examples of items are appended.
+fn item_day_findings(
+    kind: &'static str,
+    m: Contributions,
+    say: impl Fn(usize, &str) -> String,
+) -> Vec<Finding> {
+    m.into_iter()
+        .filter(|(scope, _)| !scope.is_empty())
+        .map(|(scope, items)| {
+            let total: f64 = items.iter().map(|x| x.0).sum();
+            let n = items.len();
+            let mut f = finding(
+                kind,
+                scope.to_string(),
+                total,
+                Unit::ItemDays,
+                String::new(),
+                items,
+            );
+            f.evidence = format!("{}{}", say(n, scope), examples(&f.items));
+            f
+        })
+        .collect()
+}
+
 /// The items whose time counts for queues and blocked time.
 fn time_population(r: &ItemRecord, period: Option<(Ts, Ts)>) -> bool {
     r.done_in(period) || r.outcome == Outcome::Open
@@ -101,7 +131,7 @@ fn time_population(r: &ItemRecord, period: Option<(Ts, Ts)>) -> bool {
 
 /// Queues: one finding per waiting status.
 pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| time_population(r, period)) {
         for s in r
             .status_time
@@ -113,30 +143,14 @@ pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> 
                 .push((days(s.micros), r.item_id.clone()));
         }
     }
-    m.into_iter()
-        .map(|(status, items)| {
-            let total: f64 = items.iter().map(|x| x.0).sum();
-            let n = items.len();
-            let mut f = finding(
-                "queue",
-                status.to_string(),
-                total,
-                Unit::ItemDays,
-                String::new(),
-                items,
-            );
-            f.evidence = format!(
-                "{n} items waited in \u{201c}{status}\u{201d}{}",
-                examples(&f.items)
-            );
-            f
-        })
-        .collect()
+    item_day_findings("queue", m, |n, status| {
+        format!("{n} items waited in \u{201c}{status}\u{201d}")
+    })
 }
 
 /// Blocked time per team.
 pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| time_population(r, period)) {
         let b: i64 = r
             .status_time
@@ -150,23 +164,7 @@ pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding>
                 .push((days(b), r.item_id.clone()));
         }
     }
-    m.into_iter()
-        .filter(|(t, _)| !t.is_empty())
-        .map(|(team, items)| {
-            let total: f64 = items.iter().map(|x| x.0).sum();
-            let n = items.len();
-            let mut f = finding(
-                "blocked",
-                team.to_string(),
-                total,
-                Unit::ItemDays,
-                String::new(),
-                items,
-            );
-            f.evidence = format!("{n} items were blocked{}", examples(&f.items));
-            f
-        })
-        .collect()
+    item_day_findings("blocked", m, |n, _| format!("{n} items were blocked"))
 }
 
 /// Handoff drag per team.
@@ -248,7 +246,7 @@ pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
 
 /// Rework per team.
 pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
         if let Some(t) = r.first_rework {
             let end = r.finished.filter(|f| *f >= t).unwrap_or(as_of);
@@ -260,31 +258,14 @@ pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
             }
         }
     }
-    m.into_iter()
-        .filter(|(t, _)| !t.is_empty())
-        .map(|(team, items)| {
-            let total: f64 = items.iter().map(|x| x.0).sum();
-            let n = items.len();
-            let mut f = finding(
-                "rework",
-                team.to_string(),
-                total,
-                Unit::ItemDays,
-                String::new(),
-                items,
-            );
-            f.evidence = format!(
-                "{n} items were reopened or moved back{}",
-                examples(&f.items)
-            );
-            f
-        })
-        .collect()
+    item_day_findings("rework", m, |n, _| {
+        format!("{n} items were reopened or moved back")
+    })
 }
 
 /// Aging per team from (team, item, age − p85) of at-risk items.
 pub fn aging(over: &[(String, String, f64)]) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    let mut m: Contributions = BTreeMap::new();
     for (team, item, excess) in over {
         if !team.is_empty() && *excess > 0.0 {
             m.entry(team.as_str())
@@ -292,30 +273,14 @@ pub fn aging(over: &[(String, String, f64)]) -> Vec<Finding> {
                 .push((*excess, item.clone()));
         }
     }
-    m.into_iter()
-        .map(|(team, items)| {
-            let total: f64 = items.iter().map(|x| x.0).sum();
-            let n = items.len();
-            let mut f = finding(
-                "aging",
-                team.to_string(),
-                total,
-                Unit::ItemDays,
-                String::new(),
-                items,
-            );
-            f.evidence = format!(
-                "{n} items in progress are older than the team's 85th percentile cycle time{}",
-                examples(&f.items)
-            );
-            f
-        })
-        .collect()
+    item_day_findings("aging", m, |n, _| {
+        format!("{n} items in progress are older than the team's 85th percentile cycle time")
+    })
 }
 
 /// Stale open items per team: no event for at least `stale_days`.
 pub fn stale(records: &[ItemRecord], as_of: Ts, stale_days: f64) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
+    let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| r.outcome == Outcome::Open) {
         let idle = days(as_of - r.last_event);
         if idle >= stale_days {
@@ -324,26 +289,9 @@ pub fn stale(records: &[ItemRecord], as_of: Ts, stale_days: f64) -> Vec<Finding>
                 .push((idle, r.item_id.clone()));
         }
     }
-    m.into_iter()
-        .filter(|(t, _)| !t.is_empty())
-        .map(|(team, items)| {
-            let total: f64 = items.iter().map(|x| x.0).sum();
-            let n = items.len();
-            let mut f = finding(
-                "stale",
-                team.to_string(),
-                total,
-                Unit::ItemDays,
-                String::new(),
-                items,
-            );
-            f.evidence = format!(
-                "{n} open items had no event for {stale_days} days or more{}",
-                examples(&f.items)
-            );
-            f
-        })
-        .collect()
+    item_day_findings("stale", m, |n, _| {
+        format!("{n} open items had no event for {stale_days} days or more")
+    })
 }
 
 /// Tool overlap per fragmented category: (category, tools, teams, annual cost).

@@ -16,6 +16,7 @@ pub const METHODS_MD: &str = "\
 - **Team handoff**: a change of the team holding an item; **ping-pong**: a team getting an item back after another team (A → B → A).
 - **Reopen**: a move from a done or canceled status back to an open one.
 - **Percentiles**: linear interpolation between closest ranks (as numpy).
+- **Signals and verdict**: a team would benefit from operations support when at least 3 of 7 signals fire — by default flow efficiency below 25%, more than 1 team handoff per item, more than 10% of items bounced between teams, a reopen rate above 10%, more than 20% of work in progress older than the team's 85th percentile cycle time, an overlapping tool category or a licence less than 80% used, a workflow similarity below 50%. The verdict weighs the share of such teams with organisation-wide signals (fragmented tools, divergent workflows, frequent team changes); the thresholds used are in the signals table and the verdict section, and can be changed in the config.
 - **Status categories**: each status is backlog, active, waiting, blocked, done or canceled, by the config, the source's own category, or the default name patterns (see the status mapping in the data-quality section).
 
 The full definitions are in docs/METRICS.md of the flowaudit repository; the same input always gives the same report.
