@@ -503,7 +503,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             header: vec!["week_start", "team", "done"],
             rows: throughput_rows,
         },
-        teams_table(&teams),
+        super::teams::teams_table(&teams),
     ];
     let mut tables = tables;
     tables.extend(flow.tables);
@@ -535,7 +535,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 name: "teams",
                 limit: 100,
             });
-            b.extend(team_blocks(&teams, &decision.findings));
+            b.extend(super::teams::team_blocks(&teams, &decision.findings));
             b
         },
     });
@@ -669,135 +669,6 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_map,
         takeaways,
     })
-}
-
-fn teams_table(teams: &[TeamSummary]) -> Table {
-    Table {
-        name: "teams",
-        header: vec![
-            "team",
-            "items",
-            "done",
-            "lead_time_p50",
-            "lead_time_p85",
-            "cycle_time_n",
-            "cycle_time_p50",
-            "cycle_time_p85",
-            "cycle_time_p95",
-            "flow_efficiency",
-            "handoffs_per_item",
-            "team_change_rate",
-            "ping_pong_rate",
-            "reopen_rate",
-            "wip",
-            "at_risk",
-            "workflow_similarity",
-            "low_flow_efficiency",
-            "handoff_heavy",
-            "ping_pong",
-            "rework",
-            "aging",
-            "tool_sprawl",
-            "workflow_divergence",
-        ],
-        rows: teams
-            .iter()
-            .map(|t| {
-                let mut row: Vec<Cell> = vec![
-                    t.team.as_str().into(),
-                    t.items.into(),
-                    t.done.into(),
-                    t.lead_time_days.p50.into(),
-                    t.lead_time_days.p85.into(),
-                    t.cycle_time_days.n.into(),
-                    t.cycle_time_days.p50.into(),
-                    t.cycle_time_days.p85.into(),
-                    t.cycle_time_days.p95.into(),
-                    t.flow_efficiency.into(),
-                    t.handoffs_per_item.into(),
-                    t.team_change_rate.into(),
-                    t.ping_pong_rate.into(),
-                    t.reopen_rate.into(),
-                    t.wip.into(),
-                    t.at_risk.into(),
-                    t.workflow_similarity.into(),
-                ];
-                for id in [
-                    "low_flow_efficiency",
-                    "handoff_heavy",
-                    "ping_pong",
-                    "rework",
-                    "aging",
-                    "tool_sprawl",
-                    "workflow_divergence",
-                ] {
-                    let state = t.signal_states.iter().find(|s| s.0 == id).and_then(|s| s.1);
-                    row.push(match state {
-                        Some(true) => "true".into(),
-                        Some(false) => "false".into(),
-                        None => Cell::Empty,
-                    });
-                }
-                row
-            })
-            .collect(),
-    }
-}
-
-/// One sub-section per team: its figures in words, its fired signals with their levers, and
-/// its costliest blockers.
-fn team_blocks(
-    teams: &[TeamSummary],
-    findings: &[crate::metrics::blockers::Finding],
-) -> Vec<Block> {
-    let h = super::text::human;
-    let pct = |x: Option<f64>| {
-        x.map(|v| format!("{:.0}%", v * 100.0))
-            .unwrap_or_else(|| "no data".into())
-    };
-    let mut out = Vec::new();
-    for t in teams {
-        out.push(Block::Subheading(t.team.clone()));
-        let mut facts = vec![format!(
-            "{} items in scope, {} done; {} in progress at the end, {} of them at risk.",
-            t.items, t.done, t.wip, t.at_risk
-        )];
-        if let (Some(p50), Some(p85)) = (t.cycle_time_days.p50, t.cycle_time_days.p85) {
-            facts.push(format!(
-                "Cycle time: median {} days; 85% of items finish within {} days (n = {}). Lead time median {} days.",
-                h(p50),
-                h(p85),
-                t.cycle_time_days.n,
-                t.lead_time_days.p50.map(h).unwrap_or_else(|| "–".into())
-            ));
-        }
-        facts.push(format!(
-            "Flow efficiency {}; {} team handoffs per item; {} of items changed team, {} bounced; reopen rate {}; workflow similarity {}.",
-            pct(t.flow_efficiency),
-            t.handoffs_per_item.map(h).unwrap_or_else(|| "–".into()),
-            pct(t.team_change_rate),
-            pct(t.ping_pong_rate),
-            pct(t.reopen_rate),
-            pct(t.workflow_similarity)
-        ));
-        let fired: Vec<String> = t.signals.clone().unwrap_or_default();
-        facts.push(if fired.is_empty() {
-            "No signal fired.".to_string()
-        } else {
-            format!("Signals fired: {}.", fired.join(", ").replace('_', " "))
-        });
-        let mine: Vec<String> = findings
-            .iter()
-            .filter(|f| f.scope == t.team || f.scope.split(" ↔ ").any(|x| x == t.team))
-            .take(3)
-            .map(|f| format!("{} ({}): {}", f.kind.replace('_', " "), f.scope, f.evidence))
-            .collect();
-        if !mine.is_empty() {
-            facts.push(format!("Top blockers: {}", mine.join("; ")));
-        }
-        out.push(Block::List(facts));
-    }
-    out
 }
 
 /// Charts draw at most this many points; beyond it, an evenly spaced sample (in the

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sprawl_section;
+pub mod teams;
 pub mod text;
 pub mod verdict_section;
 

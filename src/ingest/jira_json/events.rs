@@ -1,0 +1,300 @@
+//! Canonical events of each joined issue: the creation event (initial status, assignee and
+//! team from the first history items, else the current ones), one event per status,
+//! assignee or team history item in time order, the configured team field, status-category
+//! and current-status hints, per-file counts and the truncation / missing-offset warnings.
+
+use super::changelog::Acc;
+use super::values::{array_of, text, ts};
+use super::{State, SEARCH_HISTORY_CAP, SOURCE};
+use crate::error::{shown, IngestError};
+use crate::ingest::imported::{ImportContext, Imported};
+use crate::model::{Event, SourceCategory, Ts};
+use crate::warning::WarningKind;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The configured team field: ids to read from `fields`, names to match history items.
+struct TeamField {
+    ids: BTreeSet<String>,
+    names: Vec<String>,
+}
+
+impl TeamField {
+    fn new(configured: Option<&str>, st: &State) -> Option<TeamField> {
+        let c = configured?.trim();
+        if c.is_empty() {
+            return None;
+        }
+        let mut ids = BTreeSet::from([c.to_string()]);
+        let mut names = vec![c.to_string()];
+        for acc in st.accs.values() {
+            for (id, name) in &acc.latest.names {
+                if name.eq_ignore_ascii_case(c) {
+                    ids.insert(id.clone());
+                }
+                if id == c && !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        Some(TeamField { ids, names })
+    }
+
+    fn matches(&self, item: &Value) -> bool {
+        let id = item.get("fieldId").and_then(Value::as_str);
+        let field = item.get("field").and_then(Value::as_str);
+        id.is_some_and(|i| self.ids.contains(i))
+            || field.is_some_and(|f| self.names.iter().any(|n| n.eq_ignore_ascii_case(f)))
+    }
+
+    fn current(&self, fields: &Value) -> Option<String> {
+        self.ids.iter().find_map(|id| team_value(fields.get(id)?))
+    }
+}
+
+/// A team field's value: string, number, object (`name`/`value`/`title`/`displayName`), or
+/// the first usable element of an array.
+fn team_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(_) | Value::Number(_) => text(Some(v)),
+        Value::Object(_) => ["name", "value", "title", "displayName"]
+            .iter()
+            .find_map(|k| text(v.get(*k))),
+        Value::Array(a) => a.iter().find_map(team_value),
+        _ => None,
+    }
+}
+
+fn person(v: Option<&Value>) -> Option<String> {
+    let v = v?;
+    ["displayName", "name", "accountId", "key", "emailAddress"]
+        .iter()
+        .find_map(|k| text(v.get(*k)))
+}
+
+fn category(key: &str) -> Option<SourceCategory> {
+    match key {
+        "new" => Some(SourceCategory::Backlog),
+        "indeterminate" => Some(SourceCategory::Committed),
+        "done" => Some(SourceCategory::Done),
+        _ => None,
+    }
+}
+
+/// `toString` (else the `to` id) of an item; `from…` with `from = true`.
+fn item_value(item: &Value, from: bool) -> Option<String> {
+    let (s, id) = if from {
+        ("fromString", "from")
+    } else {
+        ("toString", "to")
+    };
+    text(item.get(s)).or_else(|| text(item.get(id)))
+}
+
+pub(super) fn build(
+    paths: &[PathBuf],
+    ctx: &ImportContext,
+    mut st: State,
+) -> Result<Imported, IngestError> {
+    let mut out = Imported::default();
+    let team = TeamField::new(ctx.options.jira_team_field.as_deref(), &st);
+    let mut file_items = vec![0u64; paths.len()];
+    let mut file_events = vec![0u64; paths.len()];
+    let mut truncated: Vec<String> = Vec::new();
+    let order = std::mem::take(&mut st.order);
+    for id in &order {
+        let Some(acc) = st.accs.get(id) else { continue };
+        let path = paths.get(acc.latest.file).cloned().unwrap_or_default();
+        let before = out.batch.len();
+        build_issue(
+            acc,
+            &path,
+            team.as_ref(),
+            (&mut st.local_ts, st.tz),
+            &mut out,
+        )?;
+        let n = (out.batch.len() - before) as u64;
+        if let Some(e) = file_events.get_mut(acc.latest.file) {
+            *e += n;
+        }
+        for f in &acc.files {
+            if let Some(c) = file_items.get_mut(*f) {
+                *c += 1;
+            }
+        }
+        let distinct = acc.histories.len();
+        let cut = match acc.total {
+            Some(t) => (distinct as u64) < t,
+            None => distinct >= SEARCH_HISTORY_CAP,
+        };
+        if cut {
+            truncated.push(acc.latest.key.clone());
+        }
+    }
+    out.items = order.len();
+    out.files = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), file_items[i], file_events[i]))
+        .collect();
+    if !truncated.is_empty() {
+        let n = truncated.len() as u64;
+        let mut list: Vec<String> = truncated.iter().take(10).cloned().collect();
+        if truncated.len() > 10 {
+            list.push(format!("and {} more", truncated.len() - 10));
+        }
+        out.warnings.add(WarningKind::TruncatedChangelog, n, || {
+            format!(
+                "{n} Jira issue(s) have a truncated (or possibly truncated) changelog: {}. \
+                 Their oldest transitions are missing, so the initial status and early times \
+                 are wrong; re-fetch each via GET /rest/api/3/issue/{{key}}/changelog (every \
+                 page) and pass those files with the search results",
+                list.join(", ")
+            )
+        });
+    }
+    let (local, tz) = (st.local_ts, st.tz);
+    out.warnings
+        .add(WarningKind::TimestampWithoutOffset, local, || {
+            format!(
+            "{local} Jira JSON timestamps had no UTC offset and were read in {tz} (--tz); Jira \
+             normally writes one (…-0500): check how the file was produced"
+        )
+        });
+    Ok(out)
+}
+
+fn build_issue(
+    acc: &Acc,
+    path: &Path,
+    team: Option<&TeamField>,
+    (local, tz): (&mut u64, chrono_tz::Tz),
+    out: &mut Imported,
+) -> Result<(), IngestError> {
+    let key = acc.latest.key.clone();
+    let rec = format!("issue {key:?}");
+    let fields = acc
+        .latest
+        .issue
+        .get("fields")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let created_s = fields
+        .get("created")
+        .and_then(Value::as_str)
+        .ok_or_else(|| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: rec.clone(),
+            field: "fields.created".into(),
+            value: shown(
+                &fields
+                    .get("created")
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+            ),
+            reason: "the issue has no creation time; request the `created` field (fields=*all)"
+                .into(),
+        })?;
+    let created = ts(created_s, path, &rec, "fields.created", (&mut *local, tz))?;
+    let current_status = text(fields.pointer("/status/name"));
+    if let (Some(s), Some(c)) = (
+        &current_status,
+        fields
+            .pointer("/status/statusCategory/key")
+            .and_then(Value::as_str)
+            .and_then(category),
+    ) {
+        out.hints
+            .source_categories
+            .insert((SOURCE.to_string(), s.clone()), c);
+    }
+    // Histories in time order (stable: ties keep their listed order).
+    let mut hs: Vec<(Ts, &Value)> = Vec::with_capacity(acc.histories.len());
+    for (i, h) in acc.histories.iter().enumerate() {
+        let hrec = match text(h.get("id")) {
+            Some(id) => format!("{rec} history {id}"),
+            None => format!("{rec} history {}", i + 1),
+        };
+        let s = h
+            .get("created")
+            .and_then(Value::as_str)
+            .ok_or_else(|| IngestError::BadValue {
+                path: path.to_path_buf(),
+                record: hrec.clone(),
+                field: "created".into(),
+                value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
+                reason: "a history needs its `created` time; re-download the changelog".into(),
+            })?;
+        hs.push((ts(s, path, &hrec, "created", (&mut *local, tz))?, h));
+    }
+    hs.sort_by_key(|(t, _)| *t);
+    let items = |h: &Value| -> Vec<Value> { array_of(h, "items") };
+    let is_field = |it: &Value, f: &str| {
+        it.get("field")
+            .and_then(Value::as_str)
+            .is_some_and(|x| x.eq_ignore_ascii_case(f))
+    };
+    let is_team = |it: &Value| team.is_some_and(|t| t.matches(it));
+    let first =
+        |pred: &dyn Fn(&Value) -> bool| hs.iter().flat_map(|(_, h)| items(h)).find(|it| pred(it));
+    let first_status = first(&|it| is_field(it, "status"));
+    let first_assignee = first(&|it| is_field(it, "assignee"));
+    let first_team = first(&|it| is_team(it));
+    let status0 = match &first_status {
+        Some(it) => item_value(it, true),
+        None => current_status.clone(),
+    };
+    if first_status.is_none() {
+        if let Some(s) = &current_status {
+            out.hints.current_status.insert(key.clone(), s.clone());
+        }
+    }
+    let assignee0 = match &first_assignee {
+        Some(it) => item_value(it, true),
+        None => person(fields.get("assignee")),
+    };
+    let team0 = match (&first_team, team) {
+        (Some(it), _) => item_value(it, true),
+        (None, Some(t)) => t.current(&fields),
+        (None, None) => None,
+    };
+    let base = Event {
+        item_id: key.clone(),
+        timestamp: created,
+        source: Some(SOURCE.to_string()),
+        created: Some(created),
+        ..Event::default()
+    };
+    out.batch.push(Event {
+        status: status0,
+        assignee: assignee0,
+        team: team0,
+        actor: person(fields.get("creator")),
+        ..base.clone()
+    });
+    for (t, h) in &hs {
+        let actor = person(h.get("author"));
+        for it in items(h) {
+            let mut e = Event {
+                timestamp: *t,
+                actor: actor.clone(),
+                ..base.clone()
+            };
+            if is_field(&it, "status") {
+                e.status = text(it.get("toString"));
+                if e.status.is_none() {
+                    continue;
+                }
+            } else if is_field(&it, "assignee") {
+                e.assignee = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
+            } else if is_team(&it) {
+                e.team = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
+            } else {
+                continue;
+            }
+            out.batch.push(e);
+        }
+    }
+    Ok(())
+}

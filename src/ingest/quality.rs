@@ -1,0 +1,186 @@
+//! Merging and checking the events of every input: item ids that collide across systems get
+//! their source as prefix, and the sorted frame is checked for duplicate events and
+//! implausible timestamps (counted as warnings).
+
+use super::*;
+
+/// The source prefix of a format's item ids when they collide with another system's.
+pub(super) fn source_prefix(f: Format) -> &'static str {
+    match f {
+        Format::EventsCsv => "csv",
+        Format::Xes => "xes",
+        Format::JiraJson | Format::JiraCsv => "jira",
+        Format::Github => "github",
+        Format::Linear => "linear",
+        Format::AzureDevops => "azure_devops",
+        Format::Trello => "trello",
+        Format::Inventory | Format::Roster => "",
+    }
+}
+
+/// Prefix item ids that appear in inputs of more than one system (INTERFACE.md "Item ids")
+/// with `source:`. Inputs of the same system (several Jira pages) never collide with each
+/// other. Returns the frames and the colliding ids, sorted.
+pub(super) fn prefix_collisions(
+    frames: Vec<(DataFrame, Format)>,
+) -> PolarsResult<(Vec<(DataFrame, Format)>, Vec<String>)> {
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
+    let mut by_system: BTreeMap<&'static str, HashSet<String>> = BTreeMap::new();
+    for (df, f) in &frames {
+        let ids = df
+            .column(Col::ItemId.name())?
+            .as_materialized_series()
+            .str()?
+            .clone();
+        by_system
+            .entry(source_prefix(*f))
+            .or_default()
+            .extend(ids.iter().flatten().map(str::to_string));
+    }
+    if by_system.len() < 2 {
+        return Ok((frames, Vec::new()));
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut colliding: BTreeSet<String> = BTreeSet::new();
+    for ids in by_system.values() {
+        for id in ids {
+            if !seen.insert(id.as_str()) {
+                colliding.insert(id.clone());
+            }
+        }
+    }
+    if colliding.is_empty() {
+        return Ok((frames, Vec::new()));
+    }
+    let mut out = Vec::with_capacity(frames.len());
+    for (mut df, f) in frames {
+        let prefix = source_prefix(f);
+        let ids = df
+            .column(Col::ItemId.name())?
+            .as_materialized_series()
+            .str()?
+            .clone();
+        let renamed: StringChunked = ids
+            .iter()
+            .map(|v| {
+                v.map(|s| {
+                    if colliding.contains(s) {
+                        format!("{prefix}:{s}")
+                    } else {
+                        s.to_string()
+                    }
+                })
+            })
+            .collect();
+        df.replace(
+            Col::ItemId.name(),
+            renamed.with_name(Col::ItemId.name().into()).into_column(),
+        )?;
+        out.push((df, f));
+    }
+    Ok((out, colliding.into_iter().collect()))
+}
+
+/// Earliest plausible instant: 1970-01-01T00:00:00Z.
+pub const PLAUSIBLE_FROM: Ts = 0;
+/// Latest plausible instant: 2100-01-01T00:00:00Z.
+pub const PLAUSIBLE_TO: Ts = 4_102_444_800_000_000;
+
+/// Data-quality warnings counted on the sorted, `as_of`-filtered events (docs/METRICS.md
+/// "Inputs"):
+///
+/// - `duplicate_event`: an event identical to an earlier one of the same item in every
+///   canonical column (item, timestamp, status, assignee, team, actor, source, created) —
+///   whichever file or row it came from. Each extra copy counts once; the copies are kept
+///   (they repeat the state in force, so they change no duration, handoff or status count,
+///   only the item's `events`).
+/// - `implausible_timestamp`: an event before 1970 or after 2100. Kept; without `--as-of`
+///   the latest event sets the audit instant, so one such typo moves `as_of` and ages every
+///   open item.
+///
+/// Duplicates share (item, timestamp), so they are adjacent runs of the sorted frame: one
+/// linear pass, a hash set only inside runs of equal (item, timestamp).
+pub fn quality_warnings(df: &DataFrame) -> PolarsResult<Warnings> {
+    use std::collections::HashSet;
+    let mut w = Warnings::default();
+    let n = df.height();
+    let text = |c: Col| -> PolarsResult<StringChunked> {
+        Ok(df.column(c.name())?.as_materialized_series().str()?.clone())
+    };
+    let int = |c: Col| -> PolarsResult<Int64Chunked> {
+        Ok(df.column(c.name())?.as_materialized_series().i64()?.clone())
+    };
+    // Columns as plain vectors: `ChunkedArray::get` walks the chunk list on every call,
+    // which turns a pass over a many-chunked frame quadratic.
+    let ids_ca = text(Col::ItemId)?;
+    let ts_ca = int(Col::Timestamp)?;
+    let ids: Vec<Option<&str>> = ids_ca.iter().collect();
+    let ts: Vec<Option<Ts>> = ts_ca.iter().collect();
+    let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
+    let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
+    for (i, t) in ts.iter().copied().enumerate() {
+        if let Some(t) = t {
+            if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
+                odd += 1;
+                if first_odd.is_none() {
+                    first_odd = Some((ids[i].unwrap_or_default().to_string(), t));
+                }
+            }
+        }
+    }
+    if n > 1 {
+        let other_cas = [
+            text(Col::Status)?,
+            text(Col::Assignee)?,
+            text(Col::Team)?,
+            text(Col::Actor)?,
+            text(Col::Source)?,
+        ];
+        let others: Vec<Vec<Option<&str>>> = other_cas.iter().map(|c| c.iter().collect()).collect();
+        let created_ca = int(Col::Created)?;
+        let created: Vec<Option<Ts>> = created_ca.iter().collect();
+        let key = |i: usize| (ids[i], ts[i]);
+        let row = |i: usize| -> (Vec<Option<&str>>, Option<Ts>) {
+            (others.iter().map(|c| c[i]).collect(), created[i])
+        };
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && key(end) == key(start) {
+                end += 1;
+            }
+            if end - start > 1 {
+                let mut seen = HashSet::new();
+                for i in start..end {
+                    if !seen.insert(row(i)) {
+                        dup += 1;
+                        if first_dup.is_none() {
+                            first_dup = Some((
+                                ids[i].unwrap_or_default().to_string(),
+                                ts[i].unwrap_or_default(),
+                            ));
+                        }
+                    }
+                }
+            }
+            start = end;
+        }
+    }
+    w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
+        let (id, t) = first_dup.clone().unwrap_or_default();
+        format!(
+            "{dup} event(s) are identical to an earlier event of the same item (first: item {} at {}); they were kept and count as events but change no duration or handoff. Remove the repeated rows if the export duplicated them",
+            shown(&id),
+            crate::time::format_instant(t)
+        )
+    });
+    w.add(crate::warning::WarningKind::ImplausibleTimestamp, odd, || {
+        let (id, t) = first_odd.clone().unwrap_or_default();
+        format!(
+            "{odd} event(s) have a timestamp before 1970 or after 2100 (first: item {} at {}); they were kept, and without --as-of the latest event sets the audit instant. Fix the timestamps or pass --as-of",
+            shown(&id),
+            crate::time::format_instant(t)
+        )
+    });
+    Ok(w)
+}
