@@ -173,13 +173,7 @@ fn compression_signature(path: &Path) -> Option<(&'static str, [u8; 4])> {
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut magic))
         .ok()?;
-    let kind = match magic {
-        [0x1f, 0x8b, _, _] => "gzip",
-        [0x78, 0x01 | 0x5e | 0x9c | 0xda, _, _] => "zlib",
-        [0x28, 0xb5, 0x2f, 0xfd] => "zstd",
-        _ => return None,
-    };
-    Some((kind, magic))
+    super::files::compression_kind(&magic).map(|kind| (kind, magic))
 }
 
 /// Read an events CSV.

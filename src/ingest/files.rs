@@ -98,7 +98,9 @@ pub(super) fn utf16_to_utf8(head: &[u8]) -> Option<Vec<u8>> {
 /// text"); any other invalid byte is named with its line and offset, with a guess at the
 /// encoding (Windows-1252/Latin-1 for a lone high byte).
 pub fn encoding_problem(path: &Path, head: &[u8]) -> Option<IngestError> {
-    if head.starts_with(&[0x1f, 0x8b]) {
+    // Compressed data is binary by nature: the importer that reads it (XES for .xes.gz) or
+    // refuses it (the events CSV, with the compression named) says what to do.
+    if compression_kind(head).is_some() {
         return None;
     }
     if let Some(text) = utf16_to_utf8(head) {
@@ -229,4 +231,15 @@ pub(super) fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
             source,
         })?;
     Ok(buf)
+}
+
+/// The compression a file's first bytes announce — the signatures polars' CSV reader checks
+/// (gzip, zlib, zstd) — or `None`.
+pub(crate) fn compression_kind(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0x1f, 0x8b, _, _, ..] => Some("gzip"),
+        [0x78, 0x01 | 0x5e | 0x9c | 0xda, _, _, ..] => Some("zlib"),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some("zstd"),
+        _ => None,
+    }
 }
