@@ -1,4 +1,5 @@
 //! The `flowaudit` binary: parse arguments, run, print, map errors to exit codes.
+mod allocator;
 mod progress;
 
 use clap::Parser;
