@@ -202,28 +202,17 @@ pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Fin
 
 /// Ping-pong per unordered team pair.
 pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
+    // The bounces of each item come from the ping-pong metric itself; here they are only
+    // grouped by pair, with the item's own share kept as evidence.
     let mut m: BTreeMap<(String, String), (u64, i64, Vec<(f64, String)>)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
-        let mut per: BTreeMap<(String, String), i64> = BTreeMap::new();
-        for w in r.team_seq.windows(3) {
-            if w[0].1 == w[2].1 {
-                let (a, b) = (&w[0].1, &w[1].1);
-                let key = if a < b {
-                    (a.clone(), b.clone())
-                } else {
-                    (b.clone(), a.clone())
-                };
-                let e = m.entry(key.clone()).or_default();
-                e.0 += 1;
-                e.1 += w[2].0 - w[1].0;
-                *per.entry(key).or_insert(0) += w[2].0 - w[1].0;
-            }
-        }
-        for (k, us) in per {
-            m.entry(k)
-                .or_default()
-                .2
-                .push((days(us), r.item_id.clone()));
+        let mut per = BTreeMap::new();
+        super::ping_pong::add_item(&mut per, &r.team_seq);
+        for (k, b) in per {
+            let e = m.entry(k).or_default();
+            e.0 += b.bounces;
+            e.1 += b.micros;
+            e.2.push((b.item_days(), r.item_id.clone()));
         }
     }
     m.into_iter()

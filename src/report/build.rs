@@ -98,13 +98,13 @@ fn group_figures(
 }
 
 fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
-    match p85 {
-        None => 0,
-        Some(p) => wip
-            .iter()
-            .filter(|r| r.started.is_some_and(|s| days(as_of - s) > p))
-            .count() as u64,
-    }
+    use crate::metrics::aging;
+    wip.iter()
+        .filter(|r| {
+            r.started
+                .is_some_and(|s| aging::at_risk(aging::age_days(s, as_of), p85))
+        })
+        .count() as u64
 }
 
 /// Build the report.
