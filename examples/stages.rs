@@ -8,6 +8,24 @@ use flowaudit::status::Categorizer;
 use flowaudit::timeline::TimelineContext;
 use std::time::Instant;
 
+// The binary's allocator, so that the timings match `flowaudit audit`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Resident and peak resident memory of this process (Linux; empty elsewhere).
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(String::new(), |kb| format!("{} {} MB", &name[2..name.len() - 1], kb / 1024))
+    };
+    format!("{}  {}", field("VmRSS:"), field("VmHWM:"))
+}
+
 fn main() -> anyhow::Result<()> {
     let input = std::env::args()
         .nth(1)
@@ -15,7 +33,7 @@ fn main() -> anyhow::Result<()> {
     let cfg = flowaudit::config::FileConfig::default();
     let t = Instant::now();
     let lap = |what: &str, t: &mut Instant| {
-        eprintln!("{what:<24} {:>8.3} s", t.elapsed().as_secs_f64());
+        eprintln!("{what:<24} {:>8.3} s   {}", t.elapsed().as_secs_f64(), memory());
         *t = Instant::now();
     };
     let mut t0 = t;

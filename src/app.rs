@@ -169,7 +169,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
     // The previous period of equal length, audited as of its own end (METRICS.md §5).
     let previous = match cfg.period {
         Some((from, to)) => {
-            let prev_df = ingest::until(&df, from).context("selecting the previous period")?;
+            let prev_df = df.until(from).context("selecting the previous period")?;
             let pctx = TimelineContext {
                 as_of: from,
                 period: Some((from - (to - from), from)),

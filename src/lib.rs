@@ -26,6 +26,7 @@ pub mod ingest;
 pub mod init;
 pub mod metrics;
 pub mod model;
+pub mod name;
 pub mod report;
 pub mod rng;
 pub mod status;

@@ -41,15 +41,11 @@ pub enum Col {
     Source,
     /// Explicit creation instant of the item, when the source has one.
     Created,
-    /// Index of the input file the event came from (tie order across files).
-    FileIdx,
-    /// Position of the event within its file (tie order within a file).
-    Seq,
 }
 
 impl Col {
     /// Every column, in frame order.
-    pub const ALL: [Col; 10] = [
+    pub const ALL: [Col; 8] = [
         Col::ItemId,
         Col::Timestamp,
         Col::Status,
@@ -58,8 +54,6 @@ impl Col {
         Col::Actor,
         Col::Source,
         Col::Created,
-        Col::FileIdx,
-        Col::Seq,
     ];
 
     /// The column's name in frames.
@@ -73,8 +67,6 @@ impl Col {
             Col::Actor => "actor",
             Col::Source => "source",
             Col::Created => "created",
-            Col::FileIdx => "file_idx",
-            Col::Seq => "seq",
         }
     }
 

@@ -189,10 +189,6 @@ fn compute(rows: &[(String, Ev)], as_of: Ts) -> Vec<ItemRecord> {
         ],
     )
     .unwrap();
-    let lf = df
-        .lazy()
-        .with_row_index(Col::Seq.name(), None)
-        .with_column(lit(0u32).alias(Col::FileIdx.name()));
-    let (sorted, _) = flowaudit::ingest::prepare(lf, as_of).unwrap();
+    let (sorted, _) = flowaudit::ingest::prepare(df.lazy(), as_of).unwrap();
     items::compute(&sorted, &ctx(as_of)).unwrap()
 }

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
+mod sorted;
 mod quality;
 pub mod trello;
 pub mod xes;
@@ -28,6 +29,7 @@ pub use files::{detect, encoding_problem, expand_inputs};
 use polars::prelude::*;
 use quality::*;
 pub use quality::{quality_warnings, PLAUSIBLE_FROM, PLAUSIBLE_TO};
+pub use sorted::{audit_order, EventColumns, SortedEvents};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -122,7 +124,8 @@ pub struct InputSummary {
 
 /// Everything read from the inputs.
 pub struct Loaded {
-    /// Every event of every input, canonical columns plus `file_idx` and `seq`, unsorted.
+    /// Every event of every input, canonical columns, in input order (file by file, row by
+    /// row: the tie order of events at the same instant).
     pub events: LazyFrame,
     /// Latest event instant over all inputs (None when no events).
     pub max_ts: Option<Ts>,
@@ -277,7 +280,6 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         tz: opts.tz,
         options: opts.import.clone(),
     };
-    let mut file_idx: u32 = 0;
     for (path, fmt, group) in grouped {
         let mut listed = false;
         let pl = |e: PolarsError| IngestError::Malformed {
@@ -398,12 +400,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         )
     });
     for (df, _) in pending {
-        let lf = df
-            .lazy()
-            .with_row_index(Col::Seq.name(), None)
-            .with_column(lit(file_idx).alias(Col::FileIdx.name()));
-        frames.push(lf);
-        file_idx += 1;
+        frames.push(df.lazy());
     }
     if frames.is_empty() {
         let path = inputs.first().cloned().unwrap_or_default();
@@ -421,46 +418,17 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     Ok(out)
 }
 
-/// Keep the events at or before `as_of` and sort them by (item, timestamp, file, seq).
-/// Returns the frame and the number of events dropped for being after `as_of`.
-pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(DataFrame, u64)> {
-    let df = events
-        .with_column(Col::Timestamp.expr().gt(lit(as_of)).alias("__after"))
-        .collect()?;
-    let after = df
-        .column("__after")?
-        .as_materialized_series()
-        .bool()?
-        .sum()
-        .unwrap_or(0) as u64;
-    let sorted = df
-        .lazy()
-        .filter(col("__after").not())
-        .drop(cols(["__after"]))
-        .sort(
-            [
-                Col::ItemId.name(),
-                Col::Timestamp.name(),
-                Col::FileIdx.name(),
-                Col::Seq.name(),
-            ],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()?;
-    Ok((sorted, after))
+/// Keep the events at or before `as_of` and order them by (item, timestamp, input order)
+/// ([`SortedEvents`]). Returns the events and the number dropped for being after `as_of`.
+pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(SortedEvents, u64)> {
+    SortedEvents::new(events, as_of)
 }
 
-/// The events of a sorted frame at or before `instant` (order kept).
-pub fn until(df: &DataFrame, instant: Ts) -> PolarsResult<DataFrame> {
-    df.clone()
-        .lazy()
-        .filter(Col::Timestamp.expr().lt_eq(lit(instant)))
-        .collect()
-}
-
-/// The distinct statuses of an event frame, sorted.
-pub fn distinct_statuses(df: &DataFrame) -> PolarsResult<Vec<String>> {
-    let u = df
+/// The distinct statuses of the events' frame (including any after the audit instant),
+/// sorted.
+pub fn distinct_statuses(events: &SortedEvents) -> PolarsResult<Vec<String>> {
+    let u = events
+        .frame()
         .clone()
         .lazy()
         .select([Col::Status

@@ -100,71 +100,60 @@ pub const PLAUSIBLE_TO: Ts = 4_102_444_800_000_000;
 ///
 /// Duplicates share (item, timestamp), so they are adjacent runs of the sorted frame: one
 /// linear pass, a hash set only inside runs of equal (item, timestamp).
-pub fn quality_warnings(df: &DataFrame) -> PolarsResult<Warnings> {
-    use std::collections::HashSet;
+pub fn quality_warnings(events: &SortedEvents) -> PolarsResult<Warnings> {
+    use rustc_hash::FxHashSet;
     let mut w = Warnings::default();
-    let n = df.height();
-    let text = |c: Col| -> PolarsResult<StringChunked> {
-        Ok(df.column(c.name())?.as_materialized_series().str()?.clone())
-    };
-    let int = |c: Col| -> PolarsResult<Int64Chunked> {
-        Ok(df.column(c.name())?.as_materialized_series().i64()?.clone())
-    };
-    // Columns as plain vectors: `ChunkedArray::get` walks the chunk list on every call,
-    // which turns a pass over a many-chunked frame quadratic.
-    let ids_ca = text(Col::ItemId)?;
-    let ts_ca = int(Col::Timestamp)?;
-    let ids: Vec<Option<&str>> = ids_ca.iter().collect();
-    let ts: Vec<Option<Ts>> = ts_ca.iter().collect();
+    let c = events.columns()?;
+    let order = events.order();
+    let n = order.len();
+    let id = |k: usize| c.item_id.get(order[k] as usize);
+    let ts = |k: usize| c.timestamp.get(order[k] as usize);
     let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
     let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
-    for (i, t) in ts.iter().copied().enumerate() {
-        if let Some(t) = t {
+    for k in 0..n {
+        if let Some(t) = ts(k) {
             if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
                 odd += 1;
                 if first_odd.is_none() {
-                    first_odd = Some((ids[i].unwrap_or_default().to_string(), t));
+                    first_odd = Some((id(k).unwrap_or_default().to_string(), t));
                 }
             }
         }
     }
-    if n > 1 {
-        let other_cas = [
-            text(Col::Status)?,
-            text(Col::Assignee)?,
-            text(Col::Team)?,
-            text(Col::Actor)?,
-            text(Col::Source)?,
-        ];
-        let others: Vec<Vec<Option<&str>>> = other_cas.iter().map(|c| c.iter().collect()).collect();
-        let created_ca = int(Col::Created)?;
-        let created: Vec<Option<Ts>> = created_ca.iter().collect();
-        let key = |i: usize| (ids[i], ts[i]);
-        let row = |i: usize| -> (Vec<Option<&str>>, Option<Ts>) {
-            (others.iter().map(|c| c[i]).collect(), created[i])
-        };
-        let mut start = 0;
-        while start < n {
-            let mut end = start + 1;
-            while end < n && key(end) == key(start) {
-                end += 1;
-            }
-            if end - start > 1 {
-                let mut seen = HashSet::new();
-                for i in start..end {
-                    if !seen.insert(row(i)) {
-                        dup += 1;
-                        if first_dup.is_none() {
-                            first_dup = Some((
-                                ids[i].unwrap_or_default().to_string(),
-                                ts[i].unwrap_or_default(),
-                            ));
-                        }
+    let key = |k: usize| (id(k), ts(k));
+    let row = |k: usize| {
+        let i = order[k] as usize;
+        (
+            c.status.get(i),
+            c.assignee.get(i),
+            c.team.get(i),
+            c.actor.get(i),
+            c.source.get(i),
+            c.created.get(i),
+        )
+    };
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        let k0 = key(start);
+        while end < n && key(end) == k0 {
+            end += 1;
+        }
+        if end - start > 1 {
+            let mut seen = FxHashSet::default();
+            for k in start..end {
+                if !seen.insert(row(k)) {
+                    dup += 1;
+                    if first_dup.is_none() {
+                        first_dup = Some((
+                            id(k).unwrap_or_default().to_string(),
+                            ts(k).unwrap_or_default(),
+                        ));
                     }
                 }
             }
-            start = end;
         }
+        start = end;
     }
     w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
         let (id, t) = first_dup.clone().unwrap_or_default();

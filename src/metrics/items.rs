@@ -12,9 +12,11 @@ use super::{
     backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens,
     time_in_status,
 };
-use crate::model::{Category, Col, Ts};
+use crate::model::{Category, Ts};
+use crate::name::{Interner, Name};
 use crate::status::Rule;
 use crate::timeline::{EventRef, Timeline, TimelineContext};
+use crate::ingest::SortedEvents;
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -22,13 +24,13 @@ use rayon::prelude::*;
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusSpan {
     /// Status name.
-    pub status: String,
+    pub status: Name,
     /// Category used.
     pub category: Category,
     /// Rule that chose the category.
     pub rule: Rule,
     /// Team in force when the status first began.
-    pub team: Option<String>,
+    pub team: Option<Name>,
     /// Total time in microseconds (cut at the item's end).
     pub micros: Ts,
 }
@@ -39,7 +41,7 @@ pub struct ItemRecord {
     /// Item id.
     pub item_id: String,
     /// Team at `finished`, or at `as_of` when not terminal.
-    pub team: Option<String>,
+    pub team: Option<Name>,
     /// Created.
     pub created: Ts,
     /// Started.
@@ -94,15 +96,15 @@ pub struct ItemRecord {
     /// for day-by-day counts.
     pub category_changes: Vec<(Ts, Category)>,
     /// Status in force from each instant on (first at `created`), up to the item's end.
-    pub status_changes: Vec<(Ts, String)>,
+    pub status_changes: Vec<(Ts, Name)>,
     /// Team sequence with the instant each team took over.
-    pub team_seq: Vec<(Ts, String)>,
+    pub team_seq: Vec<(Ts, Name)>,
     /// Assignee sequence.
-    pub assignee_seq: Vec<String>,
+    pub assignee_seq: Vec<Name>,
     /// First reopen or backward move.
     pub first_rework: Option<Ts>,
     /// Distinct event sources (tools) the item passed through.
-    pub sources: Vec<String>,
+    pub sources: Vec<Name>,
 }
 
 impl ItemRecord {
@@ -137,8 +139,8 @@ impl ItemRecord {
     }
 }
 
-/// Compute one item's record from its timeline.
-pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
+/// Compute one item's record from its timeline; names are shared through `names`.
+pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<'a>) -> ItemRecord {
     let started = lifecycle::started(t);
     let finished = lifecycle::finished(t);
     let outcome = lifecycle::outcome(t);
@@ -151,10 +153,10 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
     let status_time = time_in_status::status_time(t)
         .into_iter()
         .map(|(i, micros)| StatusSpan {
-            status: i.status.to_string(),
+            status: names.get(i.status),
             category: i.category,
             rule: i.rule,
-            team: i.team.map(str::to_string),
+            team: i.team.map(|x| names.get(x)),
             micros,
         })
         .collect();
@@ -170,11 +172,11 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
         }
         v
     };
-    let status_changes: Vec<(Ts, String)> = t
+    let status_changes: Vec<(Ts, Name)> = t
         .intervals
         .iter()
         .filter(|i| i.start <= end || i.start == t.created)
-        .map(|i| (i.start.min(end), i.status.to_string()))
+        .map(|i| (i.start.min(end), names.get(i.status)))
         .collect();
     let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
     let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
@@ -183,7 +185,7 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
     };
     ItemRecord {
         item_id: t.item_id.to_string(),
-        team: team.map(str::to_string),
+        team: team.map(|x| names.get(x)),
         created: t.created,
         started,
         finished,
@@ -214,69 +216,70 @@ pub fn record(t: &Timeline, ctx: &TimelineContext) -> ItemRecord {
         team_seq: t
             .team_seq
             .iter()
-            .map(|(ts, s)| (*ts, s.to_string()))
+            .map(|(ts, s)| (*ts, names.get(s)))
             .collect(),
-        assignee_seq: t.assignee_seq.iter().map(|(_, s)| s.to_string()).collect(),
+        assignee_seq: t.assignee_seq.iter().map(|(_, s)| names.get(s)).collect(),
         first_rework,
-        sources: t.sources.iter().map(|s| s.to_string()).collect(),
+        sources: t.sources.iter().map(|s| names.get(s)).collect(),
     }
 }
 
-fn str_col<'a>(df: &'a DataFrame, c: Col) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(df
-        .column(c.name())?
-        .as_materialized_series()
-        .str()?
-        .iter()
-        .collect())
-}
+/// Items per parallel block. A block builds its events' [`EventRef`]s and its [`Interner`]
+/// once, so memory stays proportional to a block rather than to the input.
+const BLOCK_ITEMS: usize = 2048;
 
-fn i64_col(df: &DataFrame, c: Col) -> PolarsResult<Vec<Option<i64>>> {
-    Ok(df
-        .column(c.name())?
-        .as_materialized_series()
-        .i64()?
-        .iter()
-        .collect())
-}
-
-/// Run the per-item metrics over an event frame sorted by (item, timestamp, file, seq)
-/// whose events are all at or before `ctx.as_of`. Records come back in item order.
-pub fn compute(df: &DataFrame, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
-    let ids = str_col(df, Col::ItemId)?;
-    let ts = i64_col(df, Col::Timestamp)?;
-    let status = str_col(df, Col::Status)?;
-    let assignee = str_col(df, Col::Assignee)?;
-    let team = str_col(df, Col::Team)?;
-    let source = str_col(df, Col::Source)?;
-    let created = i64_col(df, Col::Created)?;
-    let events: Vec<EventRef> = (0..ids.len())
-        .map(|i| EventRef {
-            ts: ts[i].unwrap_or(0),
-            status: status[i],
-            assignee: assignee[i],
-            team: team[i],
-            source: source[i],
-            created: created[i],
-        })
-        .collect();
+/// Run the per-item metrics over the events (all at or before `ctx.as_of`, in audit order).
+/// Records come back in item order.
+///
+/// Nothing is copied per event up front: items are cut from the id column, and blocks of
+/// items read their events straight from the frame's arrays in parallel.
+pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
+    let c = events.columns()?;
+    let order = events.order();
+    let n = order.len();
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let id = |k: usize| c.item_id.get(order[k] as usize);
     // Item boundaries.
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
-    for i in 1..=ids.len() {
-        if i == ids.len() || ids[i] != ids[start] {
-            ranges.push((start, i));
-            start = i;
+    let mut current = id(0);
+    for k in 1..n {
+        let this = id(k);
+        if this != current {
+            ranges.push((start, k));
+            start = k;
+            current = this;
         }
     }
-    if ids.is_empty() {
-        ranges.clear();
-    }
+    ranges.push((start, n));
     Ok(ranges
-        .par_iter()
-        .map(|&(a, b)| {
-            let t = Timeline::build(ids[a].unwrap_or(""), &events[a..b], ctx);
-            record(&t, ctx)
+        .par_chunks(BLOCK_ITEMS)
+        .flat_map_iter(|block| {
+            let (a, b) = (block[0].0, block[block.len() - 1].1);
+            let evs: Vec<EventRef> = order[a..b]
+                .iter()
+                .map(|&i| {
+                    let i = i as usize;
+                    EventRef {
+                        ts: c.timestamp.get(i).unwrap_or(0),
+                        status: c.status.get(i),
+                        assignee: c.assignee.get(i),
+                        team: c.team.get(i),
+                        source: c.source.get(i),
+                        created: c.created.get(i),
+                    }
+                })
+                .collect();
+            let mut names = Interner::default();
+            block
+                .iter()
+                .map(|&(s, e)| {
+                    let t = Timeline::build(id(s).unwrap_or(""), &evs[s - a..e - a], ctx);
+                    record(&t, ctx, &mut names)
+                })
+                .collect::<Vec<_>>()
         })
         .collect())
 }

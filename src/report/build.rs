@@ -132,8 +132,10 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         wip: records.iter().filter(|r| in_wip(r)).collect(),
     };
     // Teams of the audit: teams of the items in scope plus the teams of the inventory.
+    let in_scope_teams: BTreeSet<&str> =
+        all.in_scope.iter().filter_map(|r| r.team.as_deref()).collect();
     let mut team_names: BTreeSet<String> =
-        all.in_scope.iter().filter_map(|r| r.team.clone()).collect();
+        in_scope_teams.into_iter().map(str::to_string).collect();
     team_names.extend(tools.iter().map(|t| t.team.clone()));
     let (lead, cycle, fe, rates, reopen_rate) = group_figures(&all);
 

@@ -7,6 +7,7 @@ use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::{self, HandoffBucket};
 use crate::metrics::handoff_cost::{self, BUCKETS};
 use crate::metrics::handoffs::PairCounts;
+use rustc_hash::FxHashMap;
 use crate::metrics::items::ItemRecord;
 use crate::metrics::ping_pong::{self, PairBounces};
 use crate::model::Ts;
@@ -22,18 +23,25 @@ fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {
 pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String]) -> Parts {
     let mut p = Parts::default();
     let scope: Vec<&ItemRecord> = records.iter().filter(|r| r.in_scope()).collect();
-    let mut matrix = PairCounts::new();
-    let mut pairs = PairCounts::new();
+    // Counted in hash maps keyed by borrowed names, ordered once at the end.
+    let mut matrix_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+    let mut pairs_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
     let mut bounces: BTreeMap<(String, String), PairBounces> = BTreeMap::new();
     for r in &scope {
         for w in r.team_seq.windows(2) {
-            *matrix.entry((w[0].1.clone(), w[1].1.clone())).or_insert(0) += 1;
+            *matrix_h.entry((&w[0].1, &w[1].1)).or_insert(0) += 1;
         }
         for w in r.assignee_seq.windows(2) {
-            *pairs.entry((w[0].clone(), w[1].clone())).or_insert(0) += 1;
+            *pairs_h.entry((&w[0], &w[1])).or_insert(0) += 1;
         }
         ping_pong::add_item(&mut bounces, &r.team_seq);
     }
+    let owned = |m: FxHashMap<(&str, &str), u64>| -> PairCounts {
+        m.into_iter()
+            .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+            .collect()
+    };
+    let (matrix, pairs) = (owned(matrix_h), owned(pairs_h));
     p.tables.push(Table {
         name: "handoff_matrix",
         header: vec!["from_team", "to_team", "count"],

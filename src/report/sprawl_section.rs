@@ -96,7 +96,7 @@ pub fn build(
     let mut sources: BTreeMap<&str, (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
         let e = sources.entry(r.team_name()).or_default();
-        e.0.extend(r.sources.iter().map(String::as_str));
+        e.0.extend(r.sources.iter().map(crate::name::Name::as_str));
         e.1 += r.sources.len() as u64;
         e.2 += 1;
     }
