@@ -23,7 +23,19 @@ fn memory() -> String {
             .and_then(|kb| kb.parse::<u64>().ok())
             .map_or(String::new(), |kb| format!("{} {} MB", &name[2..name.len() - 1], kb / 1024))
     };
-    format!("{}  {}", field("VmRSS:"), field("VmHWM:"))
+    // CPU seconds so far (user, system), from /proc/self/stat (clock ticks of 1/100 s).
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    format!(
+        "{}  {}  cpu user {:.1} s sys {:.1} s",
+        field("VmRSS:"),
+        field("VmHWM:"),
+        tick(11),
+        tick(12)
+    )
 }
 
 fn main() -> anyhow::Result<()> {

@@ -116,23 +116,16 @@ fn key(s: &str) -> String {
 /// Read the statuses, their sources and items from loaded inputs. One pass over three
 /// columns; no sort is needed to count distinct items.
 pub fn scan(loaded: Loaded) -> PolarsResult<Scan> {
-    let df = loaded
-        .events
-        .select([
-            Col::ItemId.expr(),
-            Col::Status.expr(),
-            Col::Source.expr(),
-            Col::Team.expr(),
-        ])
-        .collect()?;
-    let text = |c: Col| -> PolarsResult<StringChunked> {
-        Ok(df.column(c.name())?.as_materialized_series().str()?.clone())
+    let t = &loaded.events;
+    let column = |c: Col| {
+        let coded = t.coded(c);
+        (0..coded.len()).map(move |i| coded.get(i))
     };
     let (ids, sts, srcs, teams) = (
-        text(Col::ItemId)?,
-        text(Col::Status)?,
-        text(Col::Source)?,
-        text(Col::Team)?,
+        &t.item_id,
+        column(Col::Status),
+        column(Col::Source),
+        column(Col::Team),
     );
     let mut item_index: HashMap<&str, u32> = HashMap::new();
     let mut item_source: Vec<Option<&str>> = Vec::new();
@@ -141,9 +134,9 @@ pub fn scan(loaded: Loaded) -> PolarsResult<Scan> {
     let mut team_set: BTreeSet<String> = loaded.roster.iter().map(|r| r.team.clone()).collect();
     for (((id, st), src), team) in ids
         .iter()
-        .zip(sts.iter())
-        .zip(srcs.iter())
-        .zip(teams.iter())
+        .zip(sts)
+        .zip(srcs)
+        .zip(teams)
     {
         let Some(id) = id else { continue };
         let next = item_index.len() as u32;

@@ -5,10 +5,9 @@
 
 use flowaudit::metrics::handoffs::{add_pairs, PairCounts};
 use flowaudit::metrics::items::{self, ItemRecord};
-use flowaudit::model::{Col, Ts};
+use flowaudit::model::{Event, EventBatch, Ts};
 use flowaudit::status::{Categorizer, StatusOverrides};
 use flowaudit::timeline::{EventRef, Timeline, TimelineContext};
-use polars::prelude::*;
 use proptest::prelude::*;
 
 const STATUSES: &[&str] = &[
@@ -91,7 +90,7 @@ fn record(evs: &[Ev], as_of: Ts) -> ItemRecord {
         })
         .collect();
     let t = Timeline::build("X-1", &refs, &c);
-    items::record(&t, &c)
+    items::record(&t, &c, &mut Default::default())
 }
 
 proptest! {
@@ -163,32 +162,21 @@ proptest! {
     }
 }
 
-/// The audit's path: a frame in input order → `ingest::prepare` (sort) → `items::compute`.
+/// The audit's path: events in input order → `ingest::prepare` (order) → `items::compute`.
 fn compute(rows: &[(String, Ev)], as_of: Ts) -> Vec<ItemRecord> {
-    let s = |f: &dyn Fn(&Ev) -> Option<&'static str>| -> Vec<Option<&'static str>> {
-        rows.iter().map(|r| f(&r.1)).collect()
-    };
-    let n = rows.len();
-    let df = DataFrame::new(
-        n,
-        vec![
-            Column::new(
-                Col::ItemId.name().into(),
-                rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                Col::Timestamp.name().into(),
-                rows.iter().map(|r| r.1.ts).collect::<Vec<_>>(),
-            ),
-            Column::new(Col::Status.name().into(), s(&|e| e.status)),
-            Column::new(Col::Assignee.name().into(), s(&|e| e.assignee)),
-            Column::new(Col::Team.name().into(), s(&|e| e.team)),
-            Column::new(Col::Actor.name().into(), vec![None::<&str>; n]),
-            Column::new(Col::Source.name().into(), vec![Some("csv"); n]),
-            Column::new(Col::Created.name().into(), vec![None::<i64>; n]),
-        ],
-    )
-    .unwrap();
-    let (sorted, _) = flowaudit::ingest::prepare(df.lazy(), as_of).unwrap();
+    let mut b = EventBatch::default();
+    for (id, e) in rows {
+        b.push(Event {
+            item_id: id.clone(),
+            timestamp: e.ts,
+            status: e.status.map(str::to_string),
+            assignee: e.assignee.map(str::to_string),
+            team: e.team.map(str::to_string),
+            source: Some("csv".into()),
+            ..Default::default()
+        });
+    }
+    let table = flowaudit::ingest::EventTable::from_batch(b);
+    let (sorted, _) = flowaudit::ingest::prepare(table, as_of).unwrap();
     items::compute(&sorted, &ctx(as_of)).unwrap()
 }

@@ -8,7 +8,10 @@
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
 use crate::error::{shown, IngestError};
+use super::table::{Coded, EventTable};
 use crate::model::{Col, Ts};
+use rayon::prelude::*;
+use std::sync::Arc;
 use crate::time::{self, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
@@ -88,31 +91,86 @@ pub fn looks_like_events(header: &[String]) -> bool {
         == 2
 }
 
-/// An events CSV read into the canonical frame (without `file_idx`/`seq`).
+/// An events CSV read into canonical events.
 pub struct EventsCsv {
-    /// Canonical columns item_id, timestamp, status, assignee, team, actor, source, created.
-    pub frame: DataFrame,
+    /// The events, in file order.
+    pub table: EventTable,
     /// Distinct items.
     pub items: usize,
     /// Warnings counted while reading.
     pub warnings: Warnings,
 }
 
+/// Timestamps read without an offset, or moved out of a DST gap, over the whole file.
+#[derive(Default)]
+struct LocalTimes {
+    local: u64,
+    gap: u64,
+    first_local: Option<String>,
+}
+
+/// Parse a text column of instants, in parallel. The first bad value (in row order) stops
+/// the audit with its line.
 fn parse_ts_column(
     path: &Path,
     field: &str,
     values: &StringChunked,
     tz: Tz,
     required: bool,
-    warnings: &mut Warnings,
     rows: &RowLines,
-) -> Result<Vec<Option<Ts>>, IngestError> {
-    let mut out = Vec::with_capacity(values.len());
-    let (mut local, mut gap) = (0u64, 0u64);
-    let mut first_local: Option<String> = None;
-    for (i, v) in values.iter().enumerate() {
-        match v.map(str::trim).filter(|s| !s.is_empty()) {
-            None if required => {
+    seen: &mut LocalTimes,
+) -> Result<Int64Chunked, IngestError> {
+    let values = values.rechunk();
+    let arr = values.downcast_as_array();
+    const PART: usize = 1 << 16;
+    type Part = Result<(Vec<Option<Ts>>, u64, u64, Option<usize>), (usize, String)>;
+    let parts: Vec<Part> = (0..arr.len().div_ceil(PART))
+        .into_par_iter()
+        .map(|p| {
+            let (lo, hi) = (p * PART, ((p + 1) * PART).min(arr.len()));
+            let mut out = Vec::with_capacity(hi - lo);
+            let (mut local, mut gap, mut first_local) = (0u64, 0u64, None);
+            for i in lo..hi {
+                match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
+                    None if required => return Err((i, String::new())),
+                    None => out.push(None),
+                    Some(s) => match time::parse_instant(s, tz) {
+                        Ok((ts, o)) => {
+                            match o {
+                                Offset::Explicit => {}
+                                Offset::Local => {
+                                    local += 1;
+                                    first_local.get_or_insert(i);
+                                }
+                                Offset::LocalGap => gap += 1,
+                            }
+                            out.push(Some(ts));
+                        }
+                        Err(reason) => return Err((i, reason)),
+                    },
+                }
+            }
+            Ok((out, local, gap, first_local))
+        })
+        .collect();
+    let mut ts: Vec<Option<Ts>> = Vec::with_capacity(arr.len());
+    for part in parts {
+        match part {
+            Ok((v, local, gap, first)) => {
+                ts.extend(v);
+                seen.local += local;
+                seen.gap += gap;
+                if seen.first_local.is_none() {
+                    if let Some(i) = first {
+                        seen.first_local = Some(format!(
+                            "{}: {:?}",
+                            rows.line(i),
+                            arr.get(i).unwrap_or_default().trim()
+                        ));
+                    }
+                }
+            }
+            Err((i, reason)) if reason.is_empty() => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
                     record: rows.line(i),
@@ -121,47 +179,21 @@ fn parse_ts_column(
                     reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
                 })
             }
-            None => out.push(None),
-            Some(s) => match time::parse_instant(s, tz) {
-                Ok((ts, o)) => {
-                    match o {
-                        Offset::Explicit => {}
-                        Offset::Local => {
-                            local += 1;
-                            if first_local.is_none() {
-                                first_local = Some(format!("{}: {s:?}", rows.line(i)));
-                            }
-                        }
-                        Offset::LocalGap => gap += 1,
-                    }
-                    out.push(Some(ts));
-                }
-                Err(reason) => {
-                    return Err(IngestError::BadValue {
-                        path: path.to_path_buf(),
-                        record: rows.line(i),
-                        field: field.to_string(),
-                        value: shown(s),
-                        reason: format!("{reason}; fix the value or remove the row"),
-                    })
-                }
-            },
+            Err((i, reason)) => {
+                return Err(IngestError::BadValue {
+                    path: path.to_path_buf(),
+                    record: rows.line(i),
+                    field: field.to_string(),
+                    value: shown(arr.get(i).unwrap_or_default().trim()),
+                    reason: format!("{reason}; fix the value or remove the row"),
+                })
+            }
         }
     }
-    warnings.add(WarningKind::TimestampWithoutOffset, local, || {
-        format!(
-            "{}: {local} timestamp(s) in `{field}` carry no UTC offset and were read in {tz} (first at {}); add offsets or pass --tz",
-            path.display(),
-            first_local.clone().unwrap_or_default()
-        )
-    });
-    warnings.add(WarningKind::TimestampInDstGap, gap, || {
-        format!(
-            "{}: {gap} local time(s) in `{field}` fall in a DST gap of {tz} and were moved forward",
-            path.display()
-        )
-    });
-    Ok(out)
+    Ok(Int64Chunked::from_iter_options(
+        "ts".into(),
+        ts.into_iter(),
+    ))
 }
 
 /// The compression whose signature starts the file, if any: polars takes a CSV starting
@@ -176,8 +208,49 @@ fn compression_signature(path: &Path) -> Option<(&'static str, [u8; 4])> {
     super::files::compression_kind(&magic).map(|kind| (kind, magic))
 }
 
+/// Bytes of the file read and parsed at a time: the text of one part is turned into
+/// canonical events (instants parsed, names coded) and dropped before the next is read, so
+/// memory holds the events plus one part's text, not the whole file's text.
+pub const PART_BYTES: usize = 64 << 20;
+
 /// Read an events CSV.
 pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
+    read_in_parts(path, tz, PART_BYTES)
+}
+
+/// The end of the last complete record of `buf` (just after its line break), counting
+/// quotes so that a line break inside a quoted value does not end a record. `None` when
+/// `buf` holds no line break outside quotes.
+fn last_record_end(buf: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    let mut end = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            end = Some(i + 1);
+        }
+    }
+    end
+}
+
+/// The end of the first record of `buf` (just after its line break), as [`last_record_end`].
+fn first_record_end(buf: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        if buf[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Read an events CSV `part_bytes` at a time (see [`PART_BYTES`]; tests use small parts
+/// to show that the split never changes the result).
+pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv, IngestError> {
+    use std::io::Read;
     if let Some((kind, magic)) = compression_signature(path) {
         return Err(IngestError::Malformed {
             path: path.to_path_buf(),
@@ -203,14 +276,20 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
             ),
         })
     };
+    let io = |e: std::io::Error| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    // The header, as polars reads it (names made unique), every column as text.
     let pl_path = PlRefPath::try_from_path(path).map_err(malformed)?;
-    let mut lf = LazyCsvReader::new(pl_path)
+    let schema = LazyCsvReader::new(pl_path)
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_glob(false)
         .finish()
+        .map_err(malformed)?
+        .collect_schema()
         .map_err(malformed)?;
-    let schema = lf.collect_schema().map_err(malformed)?;
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mapping = map_header(&header);
     for ((c, pos), (_, required, aliases)) in mapping.iter().zip(COLUMNS) {
@@ -223,135 +302,265 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
             });
         }
     }
-    let exprs: Vec<Expr> = mapping
-        .iter()
-        .map(|(c, pos)| match pos {
-            Some(p) => col(header[*p].as_str())
-                .cast(DataType::String)
-                .alias(c.name()),
-            None => lit(NULL).cast(DataType::String).alias(c.name()),
-        })
-        .collect();
-    let df = lf.select(exprs).collect().map_err(malformed)?;
-    let mut warnings = Warnings::default();
-    let text = |c: Col| -> Result<StringChunked, IngestError> {
-        Ok(df
-            .column(c.name())
-            .map_err(malformed)?
-            .as_materialized_series()
-            .str()
-            .map_err(malformed)?
-            .clone())
+    let name_of = |c: Col| -> Option<String> {
+        mapping
+            .iter()
+            .find(|(x, _)| *x == c)
+            .and_then(|(_, p)| *p)
+            .map(|p| header[p].clone())
     };
-    let ids = text(Col::ItemId)?;
-    let keep: BooleanChunked = ids
-        .iter()
-        .map(|v| Some(v.is_some_and(|s| !s.trim().is_empty())))
-        .collect();
-    let dropped = keep.iter().filter(|k| *k == Some(false)).count() as u64;
-    warnings.add(WarningKind::RowWithoutItemId, dropped, || {
-        format!(
-            "{}: {dropped} row(s) have an empty item id and were skipped",
-            path.display()
-        )
-    });
-    let rows = RowLines {
+    let mut projection: Vec<usize> = mapping.iter().filter_map(|(_, p)| *p).collect();
+    projection.sort_unstable();
+    projection.dedup();
+
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut want = part_bytes.max(1);
+    let mut header_skipped = false;
+    let mut eof = false;
+    let mut rows_before = 0usize;
+    let mut reader = PartReader {
         path,
-        kept: (dropped > 0).then(|| {
-            keep.iter()
-                .enumerate()
-                .filter(|(_, k)| *k == Some(true))
-                .map(|(i, _)| i)
-                .collect()
-        }),
-    };
-    let df = if dropped > 0 {
-        df.filter(&keep).map_err(malformed)?
-    } else {
-        df
-    };
-    let text = |c: Col| -> Result<StringChunked, IngestError> {
-        Ok(df
-            .column(c.name())
-            .map_err(malformed)?
-            .as_materialized_series()
-            .str()
-            .map_err(malformed)?
-            .clone())
-    };
-    for (c, pos) in &mapping {
-        if let (Some(p), false) = (pos, matches!(c, Col::Timestamp | Col::Created)) {
-            check_lengths(&rows, &header[*p], &text(*c)?)?;
-        }
-    }
-    let ts_name = mapping
-        .iter()
-        .find(|(c, _)| *c == Col::Timestamp)
-        .and_then(|(_, p)| *p)
-        .map(|p| header[p].clone())
-        .unwrap_or_default();
-    let ts = parse_ts_column(
-        path,
-        &ts_name,
-        &text(Col::Timestamp)?,
         tz,
-        true,
-        &mut warnings,
-        &rows,
-    )?;
-    let created_name = mapping
-        .iter()
-        .find(|(c, _)| *c == Col::Created)
-        .and_then(|(_, p)| *p)
-        .map(|p| header[p].clone());
-    let created = match &created_name {
-        Some(n) => parse_ts_column(
-            path,
-            n,
-            &text(Col::Created)?,
-            tz,
-            false,
-            &mut warnings,
-            &rows,
-        )?,
-        None => vec![None; df.height()],
+        schema,
+        projection: Arc::new(projection),
+        ts_name: name_of(Col::Timestamp).unwrap_or_default(),
+        created_name: name_of(Col::Created),
+        names: [Col::ItemId, Col::Status, Col::Assignee, Col::Team, Col::Actor, Col::Source]
+            .map(name_of),
+        local: LocalTimes::default(),
+        dropped: 0,
+        items: rustc_hash::FxHashSet::default(),
+        parts: Vec::new(),
     };
-    // When the input provides no assignee on any event, the actor stands in (METRICS.md §1).
-    let assignee = text(Col::Assignee)?;
-    let assignee = if assignee.null_count() == assignee.len() {
-        text(Col::Actor)?
-    } else {
-        assignee
-    };
-    let source = text(Col::Source)?;
-    let source: StringChunked = source.iter().map(|s| Some(s.unwrap_or("csv"))).collect();
-    let items = {
-        let ids = text(Col::ItemId)?;
-        let distinct: std::collections::HashSet<&str> = ids.iter().flatten().collect();
-        distinct.len()
-    };
-    let h = df.height();
-    let columns = vec![
-        text(Col::ItemId)?
-            .with_name(Col::ItemId.name().into())
-            .into_column(),
-        Int64Chunked::from_iter_options(Col::Timestamp.name().into(), ts.into_iter()).into_column(),
-        text(Col::Status)?.into_column(),
-        assignee
-            .with_name(Col::Assignee.name().into())
-            .into_column(),
-        text(Col::Team)?.into_column(),
-        text(Col::Actor)?.into_column(),
-        source.with_name(Col::Source.name().into()).into_column(),
-        Int64Chunked::from_iter_options(Col::Created.name().into(), created.into_iter())
-            .into_column(),
-    ];
-    let frame = DataFrame::new(h, columns).map_err(malformed)?;
-    Ok(EventsCsv {
-        frame,
-        items,
-        warnings,
-    })
+    while !eof {
+        // Fill the buffer to `want` bytes (or the end of the file).
+        let mut filled = buf.len();
+        buf.resize(want.max(filled), 0);
+        while filled < buf.len() {
+            let n = file.read(&mut buf[filled..]).map_err(io)?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            filled += n;
+        }
+        buf.truncate(filled);
+        let mut start = 0;
+        if !header_skipped {
+            match first_record_end(&buf) {
+                Some(e) => {
+                    start = e;
+                    header_skipped = true;
+                }
+                None if eof => break, // only a header
+                None => {
+                    want = want.saturating_mul(2);
+                    continue;
+                }
+            }
+        }
+        let end = if eof {
+            buf.len()
+        } else {
+            match last_record_end(&buf[start..]) {
+                Some(e) => start + e,
+                None => {
+                    // One record longer than the buffer: read more.
+                    want = want.saturating_mul(2);
+                    continue;
+                }
+            }
+        };
+        if end > start {
+            rows_before += reader.part(&buf[start..end], rows_before).map_err(|e| match e {
+                PartError::Polars(e) => malformed(e),
+                PartError::Ingest(e) => e,
+            })?;
+        }
+        buf.drain(..end);
+        want = part_bytes.max(1).max(buf.len() * 2);
+    }
+    reader.finish()
+}
+
+/// Why a part could not be read.
+enum PartError {
+    Polars(PolarsError),
+    Ingest(IngestError),
+}
+
+impl From<PolarsError> for PartError {
+    fn from(e: PolarsError) -> Self {
+        PartError::Polars(e)
+    }
+}
+
+impl From<IngestError> for PartError {
+    fn from(e: IngestError) -> Self {
+        PartError::Ingest(e)
+    }
+}
+
+/// Turns parts of a file into canonical events.
+struct PartReader<'a> {
+    path: &'a Path,
+    tz: Tz,
+    schema: SchemaRef,
+    projection: Arc<Vec<usize>>,
+    ts_name: String,
+    created_name: Option<String>,
+    /// Header name of item id, status, assignee, team, actor, source (when present).
+    names: [Option<String>; 6],
+    local: LocalTimes,
+    dropped: u64,
+    items: rustc_hash::FxHashSet<String>,
+    parts: Vec<EventTable>,
+}
+
+impl PartReader<'_> {
+    /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows.
+    fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
+        let df = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(self.schema.clone()))
+            .with_projection(Some(self.projection.clone()))
+            .with_raise_if_empty(false)
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()?;
+        let rows = df.height();
+        let text = |df: &DataFrame, name: &Option<String>| -> PolarsResult<Option<StringChunked>> {
+            match name {
+                Some(n) => Ok(Some(df.column(n)?.as_materialized_series().str()?.clone())),
+                None => Ok(None),
+            }
+        };
+        let ids = text(&df, &self.names[0])?.unwrap_or_default();
+        let keep: BooleanChunked = ids
+            .iter()
+            .map(|v| Some(v.is_some_and(|s| !s.trim().is_empty())))
+            .collect();
+        let dropped = keep.iter().filter(|k| *k == Some(false)).count();
+        self.dropped += dropped as u64;
+        let row_lines = RowLines {
+            path: self.path,
+            offset: rows_before,
+            kept: (dropped > 0).then(|| {
+                keep.iter()
+                    .enumerate()
+                    .filter(|(_, k)| *k == Some(true))
+                    .map(|(i, _)| i)
+                    .collect()
+            }),
+        };
+        let df = if dropped > 0 { df.filter(&keep)? } else { df };
+        let n = df.height();
+        for name in &self.names {
+            if let (Some(name), Some(values)) = (name, text(&df, name)?) {
+                check_lengths(&row_lines, name, &values)?;
+            }
+        }
+        let ts = parse_ts_column(
+            self.path,
+            &self.ts_name,
+            &text(&df, &Some(self.ts_name.clone()))?.unwrap_or_default(),
+            self.tz,
+            true,
+            &row_lines,
+            &mut self.local,
+        )?;
+        let created = match &self.created_name {
+            Some(name) => parse_ts_column(
+                self.path,
+                name,
+                &text(&df, &Some(name.clone()))?.unwrap_or_default(),
+                self.tz,
+                false,
+                &row_lines,
+                &mut self.local,
+            )?,
+            None => Int64Chunked::full_null("created".into(), n),
+        };
+        let ids = text(&df, &self.names[0])?.unwrap_or_default();
+        let mut last: Option<&str> = None;
+        for id in ids.iter().flatten() {
+            if last != Some(id) {
+                if !self.items.contains(id) {
+                    self.items.insert(id.to_string());
+                }
+                last = Some(id);
+            }
+        }
+        let texts: Vec<Option<StringChunked>> = self.names[1..]
+            .iter()
+            .map(|name| text(&df, name))
+            .collect::<PolarsResult<_>>()?;
+        let coded: Vec<Coded> = texts
+            .par_iter()
+            .map(|t| match t {
+                Some(t) => Coded::from_text(t),
+                None => Coded::nulls(n),
+            })
+            .collect();
+        let [status, assignee, team, actor, source]: [Coded; 5] = coded
+            .try_into()
+            .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
+        self.parts.push(EventTable {
+            item_id: ids.with_name(Col::ItemId.name().into()),
+            timestamp: ts.with_name(Col::Timestamp.name().into()),
+            created: created.with_name(Col::Created.name().into()),
+            coded: [status, assignee, team, actor, source],
+        });
+        Ok(rows)
+    }
+
+    /// The whole file's events and warnings.
+    fn finish(self) -> Result<EventsCsv, IngestError> {
+        let path = self.path;
+        let mut warnings = Warnings::default();
+        let dropped = self.dropped;
+        warnings.add(WarningKind::RowWithoutItemId, dropped, || {
+            format!(
+                "{}: {dropped} row(s) have an empty item id and were skipped",
+                path.display()
+            )
+        });
+        let LocalTimes {
+            local,
+            gap,
+            first_local,
+        } = self.local;
+        let (tz, field) = (self.tz, self.ts_name.clone());
+        warnings.add(WarningKind::TimestampWithoutOffset, local, || {
+            format!(
+                "{}: {local} timestamp(s) in `{field}` carry no UTC offset and were read in {tz} (first at {}); add offsets or pass --tz",
+                path.display(),
+                first_local.clone().unwrap_or_default()
+            )
+        });
+        warnings.add(WarningKind::TimestampInDstGap, gap, || {
+            format!(
+                "{}: {gap} local time(s) in `{field}` fall in a DST gap of {tz} and were moved forward",
+                path.display()
+            )
+        });
+        let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: "CSV".into(),
+            reason: e.to_string(),
+        })?;
+        // When the input provides no assignee on any event, the actor stands in
+        // (METRICS.md §1).
+        if table.coded[1].all_null() {
+            table.coded[1] = table.coded[3].clone();
+        }
+        table.coded[4].fill_null("csv");
+        Ok(EventsCsv {
+            table,
+            items: self.items.len(),
+            warnings,
+        })
+    }
 }
 
 /// Longest text value accepted in a field (bytes). A longer one is nearly always a quote
@@ -363,6 +572,8 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// dropped).
 struct RowLines<'a> {
     path: &'a Path,
+    /// Data rows of the file before this part.
+    offset: usize,
     /// Original row index of each kept row, when rows were dropped.
     kept: Option<Vec<usize>>,
 }
@@ -374,7 +585,8 @@ impl RowLines<'_> {
             .kept
             .as_ref()
             .and_then(|k| k.get(i).copied())
-            .unwrap_or(i);
+            .unwrap_or(i)
+            + self.offset;
         match line_of_record(self.path, row + 1) {
             Some(l) => format!("line {l}"),
             None => format!("data row {}", row + 1),

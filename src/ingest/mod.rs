@@ -15,13 +15,14 @@ pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
 mod sorted;
+mod table;
 mod quality;
 pub mod trello;
 pub mod xes;
 
 use crate::cli::FormatArg;
 use crate::error::{shown, IngestError};
-use crate::model::{Col, EventBatch, SourceHints, Ts};
+use crate::model::{Col, SourceHints, Ts};
 use crate::warning::Warnings;
 use chrono_tz::Tz;
 use files::*;
@@ -30,6 +31,7 @@ use polars::prelude::*;
 use quality::*;
 pub use quality::{quality_warnings, PLAUSIBLE_FROM, PLAUSIBLE_TO};
 pub use sorted::{audit_order, EventColumns, SortedEvents};
+pub use table::{Coded, EventTable, IntArray, TextArray, NULL_CODE};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -126,7 +128,7 @@ pub struct InputSummary {
 pub struct Loaded {
     /// Every event of every input, canonical columns, in input order (file by file, row by
     /// row: the tie order of events at the same instant).
-    pub events: LazyFrame,
+    pub events: EventTable,
     /// Latest event instant over all inputs (None when no events).
     pub max_ts: Option<Ts>,
     /// Earliest event instant.
@@ -143,32 +145,6 @@ pub struct Loaded {
     pub warnings: Warnings,
     /// Jira CSV `[CHART] Time in Status` per issue key (status id, times entered, ms).
     pub jira_time_in_status: jira_csv::TimeInStatus,
-}
-
-fn batch_frame(b: EventBatch) -> PolarsResult<DataFrame> {
-    let h = b.len();
-    DataFrame::new(
-        h,
-        vec![
-            Column::new(Col::ItemId.name().into(), b.item_id),
-            Column::new(Col::Timestamp.name().into(), b.timestamp),
-            Column::new(Col::Status.name().into(), b.status),
-            Column::new(Col::Assignee.name().into(), b.assignee),
-            Column::new(Col::Team.name().into(), b.team),
-            Column::new(Col::Actor.name().into(), b.actor),
-            Column::new(Col::Source.name().into(), b.source),
-            Column::new(Col::Created.name().into(), b.created),
-        ],
-    )
-}
-
-fn ts_bounds(df: &DataFrame) -> PolarsResult<(Option<Ts>, Option<Ts>)> {
-    let s = df
-        .column(Col::Timestamp.name())?
-        .as_materialized_series()
-        .i64()?
-        .clone();
-    Ok((s.min(), s.max()))
 }
 
 /// Options for loading.
@@ -191,9 +167,12 @@ pub struct LoadOptions<'a> {
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestError> {
     let (files, specials) = expand(inputs)?;
     let explicit_dir = |p: &PathBuf| inputs.iter().any(|i| i == p);
-    let mut frames: Vec<LazyFrame> = Vec::new();
     let mut out = Loaded {
-        events: LazyFrame::default(),
+        events: EventTable::concat(Vec::new()).map_err(|e| IngestError::Malformed {
+            path: inputs.first().cloned().unwrap_or_default(),
+            record: "frame".into(),
+            reason: e.to_string(),
+        })?,
         max_ts: None,
         min_ts: None,
         inputs: Vec::new(),
@@ -275,18 +254,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             None => grouped.push((path.clone(), fmt, vec![path])),
         }
     }
-    let mut pending: Vec<(DataFrame, Format)> = Vec::new();
+    let mut pending: Vec<(EventTable, Format)> = Vec::new();
     let ictx = imported::ImportContext {
         tz: opts.tz,
         options: opts.import.clone(),
     };
     for (path, fmt, group) in grouped {
         let mut listed = false;
-        let pl = |e: PolarsError| IngestError::Malformed {
-            path: path.clone(),
-            record: "frame".into(),
-            reason: e.to_string(),
-        };
         let (df, items) = match fmt {
             Format::Inventory => {
                 let rows = inventory::read_inventory(&path)?;
@@ -313,14 +287,14 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             Format::EventsCsv => {
                 let r = events_csv::read(&path, opts.tz)?;
                 out.warnings.merge(r.warnings);
-                (r.frame, r.items)
+                (r.table, r.items)
             }
             Format::Xes => {
                 let r = xes::read_xes(&path, opts.xes, opts.tz)?;
                 out.warnings.merge(r.warnings);
                 out.hints.merge(r.hints);
                 let items = r.traces;
-                (batch_frame(r.batch).map_err(pl)?, items)
+                (EventTable::from_batch(r.batch), items)
             }
             Format::JiraJson
             | Format::JiraCsv
@@ -357,16 +331,16 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     });
                 }
                 listed = true;
-                (batch_frame(r.batch).map_err(pl)?, items)
+                (EventTable::from_batch(r.batch), items)
             }
         };
-        if df.height() == 0 {
+        if df.is_empty() {
             return Err(IngestError::Empty {
                 path: path.clone(),
                 reason: "the file has no event rows; check the export's filter, or that this is the right file".into(),
             });
         }
-        let (lo, hi) = ts_bounds(&df).map_err(pl)?;
+        let (lo, hi) = df.ts_bounds();
         out.min_ts = match (out.min_ts, lo) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -380,7 +354,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 path: path.display().to_string(),
                 format: fmt.name(),
                 items: items as u64,
-                events: df.height() as u64,
+                events: df.len() as u64,
             });
         }
         pending.push((df, fmt));
@@ -399,10 +373,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             ex.join(", ")
         )
     });
-    for (df, _) in pending {
-        frames.push(df.lazy());
-    }
-    if frames.is_empty() {
+    if pending.is_empty() {
         let path = inputs.first().cloned().unwrap_or_default();
         return Err(IngestError::Empty {
             path,
@@ -410,7 +381,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 .into(),
         });
     }
-    out.events = concat(frames, UnionArgs::default()).map_err(|e| IngestError::Malformed {
+    out.events = EventTable::concat(pending.into_iter().map(|p| p.0).collect()).map_err(|e| IngestError::Malformed {
         path: inputs.first().cloned().unwrap_or_default(),
         record: "merge".into(),
         reason: e.to_string(),
@@ -420,28 +391,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
 
 /// Keep the events at or before `as_of` and order them by (item, timestamp, input order)
 /// ([`SortedEvents`]). Returns the events and the number dropped for being after `as_of`.
-pub fn prepare(events: LazyFrame, as_of: Ts) -> PolarsResult<(SortedEvents, u64)> {
+pub fn prepare(events: EventTable, as_of: Ts) -> PolarsResult<(SortedEvents, u64)> {
     SortedEvents::new(events, as_of)
 }
 
-/// The distinct statuses of the events' frame (including any after the audit instant),
-/// sorted.
+/// The distinct statuses of the events (including any after the audit instant), sorted.
 pub fn distinct_statuses(events: &SortedEvents) -> PolarsResult<Vec<String>> {
-    let u = events
-        .frame()
-        .clone()
-        .lazy()
-        .select([Col::Status
-            .expr()
-            .drop_nulls()
-            .unique()
-            .sort(Default::default())])
-        .collect()?;
-    Ok(u.column(Col::Status.name())?
-        .as_materialized_series()
-        .str()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect())
+    let mut v: Vec<String> = events.statuses().map(str::to_string).collect();
+    v.sort_unstable();
+    Ok(v)
 }

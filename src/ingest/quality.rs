@@ -22,45 +22,39 @@ pub(super) fn source_prefix(f: Format) -> &'static str {
 /// with `source:`. Inputs of the same system (several Jira pages) never collide with each
 /// other. Returns the frames and the colliding ids, sorted.
 pub(super) fn prefix_collisions(
-    frames: Vec<(DataFrame, Format)>,
-) -> PolarsResult<(Vec<(DataFrame, Format)>, Vec<String>)> {
-    use std::collections::{BTreeMap, BTreeSet, HashSet};
-    let mut by_system: BTreeMap<&'static str, HashSet<String>> = BTreeMap::new();
-    for (df, f) in &frames {
-        let ids = df
-            .column(Col::ItemId.name())?
-            .as_materialized_series()
-            .str()?
-            .clone();
+    frames: Vec<(EventTable, Format)>,
+) -> PolarsResult<(Vec<(EventTable, Format)>, Vec<String>)> {
+    use rustc_hash::FxHashSet;
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut by_system: BTreeMap<&'static str, FxHashSet<&str>> = BTreeMap::new();
+    for (t, f) in &frames {
         by_system
             .entry(source_prefix(*f))
             .or_default()
-            .extend(ids.iter().flatten().map(str::to_string));
+            .extend(t.item_id.iter().flatten());
     }
     if by_system.len() < 2 {
         return Ok((frames, Vec::new()));
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     let mut colliding: BTreeSet<String> = BTreeSet::new();
     for ids in by_system.values() {
         for id in ids {
-            if !seen.insert(id.as_str()) {
-                colliding.insert(id.clone());
+            if !seen.insert(id) {
+                colliding.insert(id.to_string());
             }
         }
     }
+    drop(by_system);
+    drop(seen);
     if colliding.is_empty() {
         return Ok((frames, Vec::new()));
     }
     let mut out = Vec::with_capacity(frames.len());
-    for (mut df, f) in frames {
+    for (mut t, f) in frames {
         let prefix = source_prefix(f);
-        let ids = df
-            .column(Col::ItemId.name())?
-            .as_materialized_series()
-            .str()?
-            .clone();
-        let renamed: StringChunked = ids
+        let renamed: StringChunked = t
+            .item_id
             .iter()
             .map(|v| {
                 v.map(|s| {
@@ -72,11 +66,8 @@ pub(super) fn prefix_collisions(
                 })
             })
             .collect();
-        df.replace(
-            Col::ItemId.name(),
-            renamed.with_name(Col::ItemId.name().into()).into_column(),
-        )?;
-        out.push((df, f));
+        t.item_id = renamed.with_name(Col::ItemId.name().into());
+        out.push((t, f));
     }
     Ok((out, colliding.into_iter().collect()))
 }

@@ -8,61 +8,65 @@
 //! XES trace, the generator's CSV): then the order is found from those runs in one pass and
 //! a sort of the runs, without comparing every event (docs/PERFORMANCE.md).
 
+use super::table::{Coded, EventTable, IntArray, TextArray};
 use crate::model::{Col, Ts};
 use polars::prelude::*;
 use rayon::prelude::*;
-
-/// polars' array of a text column (string views).
-pub type TextArray = <StringType as PolarsDataType>::Array;
-/// polars' array of an integer column.
-pub type IntArray = <Int64Type as PolarsDataType>::Array;
 
 
 /// Events at or before the audit instant, in audit order.
 #[derive(Clone)]
 pub struct SortedEvents {
-    /// The canonical columns in input order, one chunk per column.
-    frame: DataFrame,
-    /// Rows of `frame` in audit order; only events at or before the audit instant.
+    /// Item ids in input order (one chunk).
+    item_id: StringChunked,
+    /// Instants in input order (one chunk).
+    timestamp: Int64Chunked,
+    /// Explicit creation instants in input order (one chunk).
+    created: Int64Chunked,
+    /// Status, assignee, team, actor and source as codes (shared between copies).
+    coded: std::sync::Arc<[Coded; 5]>,
+    /// Rows in audit order; only events at or before the audit instant.
     order: Vec<IdxSize>,
 }
 
-/// The frame's columns as arrays, read by row.
+/// The events' columns, read by row (in input order; see [`SortedEvents::order`]).
 pub struct EventColumns<'a> {
     /// Item id.
     pub item_id: &'a TextArray,
     /// Instant (UTC microseconds).
     pub timestamp: &'a IntArray,
     /// Status.
-    pub status: &'a TextArray,
+    pub status: &'a Coded,
     /// Assignee.
-    pub assignee: &'a TextArray,
+    pub assignee: &'a Coded,
     /// Team.
-    pub team: &'a TextArray,
+    pub team: &'a Coded,
     /// Actor.
-    pub actor: &'a TextArray,
+    pub actor: &'a Coded,
     /// Source.
-    pub source: &'a TextArray,
+    pub source: &'a Coded,
     /// Explicit creation instant.
     pub created: &'a IntArray,
 }
 
 impl SortedEvents {
-    /// Collect the merged events, drop those after `as_of`, and order them. Returns the
-    /// events and how many were after `as_of`.
-    pub fn new(events: LazyFrame, as_of: Ts) -> PolarsResult<(SortedEvents, u64)> {
-        let mut frame = events
-            .select(Col::ALL.iter().map(|c| c.expr()).collect::<Vec<_>>())
-            .collect()?;
-        frame.rechunk_mut_par();
-        let mut s = SortedEvents {
-            frame,
-            order: Vec::new(),
-        };
-        let cols = s.columns()?;
-        let order = audit_order(cols.item_id, cols.timestamp);
+    /// Order the merged events and drop those after `as_of`. Returns the events and how
+    /// many were after `as_of`.
+    pub fn new(table: EventTable, as_of: Ts) -> PolarsResult<(SortedEvents, u64)> {
+        let EventTable {
+            item_id,
+            timestamp,
+            created,
+            coded,
+        } = table;
+        let (item_id, timestamp, created) = (
+            item_id.rechunk().into_owned(),
+            timestamp.rechunk().into_owned(),
+            created.rechunk().into_owned(),
+        );
+        let order = audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
         let before = order.len();
-        let ts = cols.timestamp;
+        let ts = timestamp.downcast_as_array();
         let order: Vec<IdxSize> = if ts.iter().flatten().any(|t| *t > as_of) {
             order
                 .into_iter()
@@ -72,21 +76,29 @@ impl SortedEvents {
             order
         };
         let after = (before - order.len()) as u64;
-        s.order = order;
-        Ok((s, after))
+        Ok((
+            SortedEvents {
+                item_id,
+                timestamp,
+                created,
+                coded: std::sync::Arc::new(coded),
+                order,
+            },
+            after,
+        ))
     }
 
     /// The events at or before `instant` (order kept).
     pub fn until(&self, instant: Ts) -> PolarsResult<SortedEvents> {
-        let ts = self.columns()?.timestamp;
+        let ts = self.timestamp.downcast_as_array();
         Ok(SortedEvents {
-            frame: self.frame.clone(),
             order: self
                 .order
                 .iter()
                 .copied()
                 .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= instant))
                 .collect(),
+            ..self.clone()
         })
     }
 
@@ -100,45 +112,33 @@ impl SortedEvents {
         self.order.is_empty()
     }
 
-    /// Rows of [`Self::frame`] in audit order.
+    /// Rows of [`Self::columns`] in audit order.
     pub fn order(&self) -> &[IdxSize] {
         &self.order
     }
 
-    /// The frame in input order (it may hold events after the audit instant, which
-    /// [`Self::order`] leaves out).
-    pub fn frame(&self) -> &DataFrame {
-        &self.frame
+    /// The distinct statuses of every row (including rows after the audit instant).
+    pub fn statuses(&self) -> impl Iterator<Item = &str> {
+        self.coded[0].names()
     }
 
-    /// The columns as arrays.
+    /// The columns, read by row (input order; it may hold events after the audit instant,
+    /// which [`Self::order`] leaves out).
     pub fn columns(&self) -> PolarsResult<EventColumns<'_>> {
-        let text = |c: Col| -> PolarsResult<&TextArray> {
-            let ca = self.frame.column(c.name())?.as_materialized_series().str()?;
-            single(ca.chunks().len(), c)?;
-            Ok(ca.downcast_as_array())
-        };
-        let int = |c: Col| -> PolarsResult<&IntArray> {
-            let ca = self.frame.column(c.name())?.as_materialized_series().i64()?;
-            single(ca.chunks().len(), c)?;
-            Ok(ca.downcast_as_array())
-        };
+        for (ca, c) in [(self.timestamp.chunks().len(), Col::Timestamp), (self.created.chunks().len(), Col::Created), (self.item_id.chunks().len(), Col::ItemId)] {
+            single(ca, c)?;
+        }
+        let [status, assignee, team, actor, source] = &*self.coded;
         Ok(EventColumns {
-            item_id: text(Col::ItemId)?,
-            timestamp: int(Col::Timestamp)?,
-            status: text(Col::Status)?,
-            assignee: text(Col::Assignee)?,
-            team: text(Col::Team)?,
-            actor: text(Col::Actor)?,
-            source: text(Col::Source)?,
-            created: int(Col::Created)?,
+            item_id: self.item_id.downcast_as_array(),
+            timestamp: self.timestamp.downcast_as_array(),
+            status,
+            assignee,
+            team,
+            actor,
+            source,
+            created: self.created.downcast_as_array(),
         })
-    }
-
-    /// The events in audit order as a frame (a copy; for tests and small inputs).
-    pub fn to_frame(&self) -> PolarsResult<DataFrame> {
-        let idx = IdxCa::from_vec("idx".into(), self.order.clone());
-        self.frame.take(&idx)
     }
 }
 
@@ -223,21 +223,26 @@ mod tests {
 
     #[test]
     fn events_after_as_of_are_dropped_and_counted() {
-        let df = df!(
-            "item_id" => ["A", "A", "B"],
-            "timestamp" => [1i64, 9, 2],
-            "status" => [Some("To Do"), None, Some("Done")],
-            "assignee" => [None::<&str>, None, None],
-            "team" => [None::<&str>, None, None],
-            "actor" => [None::<&str>, None, None],
-            "source" => ["csv", "csv", "csv"],
-            "created" => [None::<i64>, None, None],
-        )
-        .unwrap();
-        let (s, after) = SortedEvents::new(df.lazy(), 5).unwrap();
+        let mut b = crate::model::EventBatch::default();
+        for (id, ts, st) in [("A", 1, Some("To Do")), ("A", 9, None), ("B", 2, Some("Done"))] {
+            b.push(crate::model::Event {
+                item_id: id.into(),
+                timestamp: ts,
+                status: st.map(str::to_string),
+                source: Some("csv".into()),
+                ..Default::default()
+            });
+        }
+        let (s, after) = SortedEvents::new(EventTable::from_batch(b), 5).unwrap();
         assert_eq!(after, 1);
         assert_eq!(s.order(), [0, 2]);
         assert_eq!(s.until(1).unwrap().order(), [0]);
-        assert_eq!(s.to_frame().unwrap().height(), 2);
+        let c = s.columns().unwrap();
+        assert_eq!(c.status.get(0), Some("To Do"));
+        assert_eq!(c.status.get(1), None);
+        assert_eq!(c.status.get(2), Some("Done"));
+        assert_eq!(c.status.code(0), 0);
+        assert_eq!(c.source.code(2), 0);
+        assert_eq!(s.statuses().collect::<Vec<_>>(), ["To Do", "Done"]);
     }
 }

@@ -365,7 +365,7 @@ mod tests {
         as_of: f64,
     ) -> ItemRecord {
         let c = Box::leak(Box::new(ctx(as_of)));
-        record(&Timeline::build(id, events, c), c)
+        record(&Timeline::build(id, events, c), c, &mut Default::default())
     }
 
     #[test]
