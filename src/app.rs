@@ -13,7 +13,6 @@ use crate::status::Categorizer;
 use crate::timeline::TimelineContext;
 use crate::warning::WarningKind;
 use anyhow::{bail, Context, Result};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What an audit produced, for the command line's closing line.
@@ -142,7 +141,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         )
     });
     warnings.merge(ingest::quality_warnings(&df).context("checking the events")?);
-    let mut roster: HashMap<String, String> = loaded
+    let mut roster: rustc_hash::FxHashMap<String, String> = loaded
         .roster
         .iter()
         .map(|r| (r.person.clone(), r.team.clone()))

@@ -233,7 +233,7 @@ pub struct Categorizer {
     /// source → status → category.
     source_categories: BTreeMap<String, BTreeMap<String, SourceCategory>>,
     /// status → pattern category (None = fallback), for the statuses prepared.
-    patterns: std::collections::HashMap<String, Option<Category>>,
+    patterns: rustc_hash::FxHashMap<String, Option<Category>>,
 }
 
 /// Lower-case key for case-insensitive status lookups.

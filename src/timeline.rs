@@ -9,7 +9,8 @@
 
 use crate::model::{is_unassigned, Category, Ts};
 use crate::status::{Categorizer, Rule};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One event of an item, borrowed from the event frame.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,7 +50,7 @@ pub struct TimelineContext {
     /// Status categories.
     pub categorizer: Categorizer,
     /// Person → team (roster file and `[people]`).
-    pub roster: HashMap<String, String>,
+    pub roster: FxHashMap<String, String>,
     /// People never part of an assignee sequence (and never used to derive a team).
     pub exclude_people: BTreeSet<String>,
     /// Current status by item id, for items with no status event.

@@ -70,6 +70,7 @@ pub fn in_wip(r: &ItemRecord) -> bool {
     r.outcome == Outcome::Open && last_category(r).is_some_and(Category::is_committed)
 }
 
+#[derive(Default)]
 struct Group<'a> {
     in_scope: Vec<&'a ItemRecord>,
     done: Vec<&'a ItemRecord>,
@@ -161,45 +162,66 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         .zip(&weekly)
         .map(|(w, c)| vec![format_date(*w).into(), "*".into(), (*c).into()])
         .collect();
-    for team in &team_names {
-        let of = |r: &&&ItemRecord| r.team.as_deref() == Some(team.as_str());
-        let g = Group {
-            in_scope: all.in_scope.iter().filter(of).copied().collect(),
-            done: all.done.iter().filter(of).copied().collect(),
-            wip: all.wip.iter().filter(of).copied().collect(),
-        };
-        let (l, c, f, rt, rr) = group_figures(&g);
-        let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
-        team_cycle.push(c);
-        if !g.in_scope.is_empty() || !g.done.is_empty() {
-            let wk = throughput::weekly_counts(&grid, g.done.iter().filter_map(|r| r.finished), tz);
-            throughput_rows.extend(
-                grid.iter()
-                    .zip(&wk)
-                    .map(|(w, n)| vec![format_date(*w).into(), team.as_str().into(), (*n).into()]),
-            );
+    // One pass sorts the records into their teams; the teams' figures are independent and
+    // computed in parallel (results in team order).
+    let mut by_team: BTreeMap<&str, Group> = team_names
+        .iter()
+        .map(|t| (t.as_str(), Group::default()))
+        .collect();
+    for (list, pick) in [
+        (&all.in_scope, 0usize),
+        (&all.done, 1),
+        (&all.wip, 2),
+    ] {
+        for r in list.iter() {
+            if let Some(g) = r.team.as_deref().and_then(|t| by_team.get_mut(t)) {
+                [&mut g.in_scope, &mut g.done, &mut g.wip][pick].push(r);
+            }
         }
-        teams.push(TeamSummary {
-            team: team.clone(),
-            items: g.in_scope.len() as u64,
-            done: g
-                .in_scope
-                .iter()
-                .filter(|r| r.outcome == Outcome::Done)
-                .count() as u64,
-            lead_time_days: r6s(l),
-            cycle_time_days: r6s(c),
-            flow_efficiency: r6o(f),
-            handoffs_per_item: r6o(rt.map(|x| x.0)),
-            team_change_rate: r6o(rt.map(|x| x.1)),
-            ping_pong_rate: r6o(rt.map(|x| x.2)),
-            reopen_rate: r6o(rr),
-            wip: g.wip.len() as u64,
-            at_risk: at_risk(&g.wip, p85, as_of),
-            workflow_similarity: None,
-            signals: None,
-            signal_states: Vec::new(),
-        });
+    }
+    let per_team: Vec<(Stats, Vec<Vec<Cell>>, TeamSummary)> = by_team
+        .into_par_iter()
+        .map(|(team, g)| {
+            let (l, c, f, rt, rr) = group_figures(&g);
+            let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
+            let mut rows = Vec::new();
+            if !g.in_scope.is_empty() || !g.done.is_empty() {
+                let wk =
+                    throughput::weekly_counts(&grid, g.done.iter().filter_map(|r| r.finished), tz);
+                rows.extend(
+                    grid.iter()
+                        .zip(&wk)
+                        .map(|(w, n)| vec![format_date(*w).into(), team.into(), (*n).into()]),
+                );
+            }
+            let summary = TeamSummary {
+                team: team.to_string(),
+                items: g.in_scope.len() as u64,
+                done: g
+                    .in_scope
+                    .iter()
+                    .filter(|r| r.outcome == Outcome::Done)
+                    .count() as u64,
+                lead_time_days: r6s(l),
+                cycle_time_days: r6s(c),
+                flow_efficiency: r6o(f),
+                handoffs_per_item: r6o(rt.map(|x| x.0)),
+                team_change_rate: r6o(rt.map(|x| x.1)),
+                ping_pong_rate: r6o(rt.map(|x| x.2)),
+                reopen_rate: r6o(rr),
+                wip: g.wip.len() as u64,
+                at_risk: at_risk(&g.wip, p85, as_of),
+                workflow_similarity: None,
+                signals: None,
+                signal_states: Vec::new(),
+            };
+            (c, rows, summary)
+        })
+        .collect();
+    for (c, rows, summary) in per_team {
+        team_cycle.push(c);
+        throughput_rows.extend(rows);
+        teams.push(summary);
     }
 
     // Engine warnings.
@@ -222,23 +244,35 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
 
     // Status mapping used.
     // Keys borrow from the records (no clone per span); sorted once at the end.
-    let mut counts: std::collections::HashMap<(&str, &str, Category, Rule), u64> =
-        std::collections::HashMap::new();
-    for r in &records {
-        let mut seen: Vec<(&str, &str, Category, Rule)> = Vec::with_capacity(r.status_time.len());
-        for s in &r.status_time {
-            let k = (
-                s.status.as_str(),
-                s.team.as_deref().unwrap_or(""),
-                s.category,
-                s.rule,
-            );
-            if !seen.contains(&k) {
-                seen.push(k);
-                *counts.entry(k).or_insert(0) += 1;
+    // Counted per chunk of records in parallel, then merged.
+    type MapKey<'a> = (&'a str, &'a str, Category, Rule);
+    let counts: rustc_hash::FxHashMap<MapKey, u64> = records
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut counts: rustc_hash::FxHashMap<MapKey, u64> = Default::default();
+            for r in chunk {
+                let mut seen: Vec<MapKey> = Vec::with_capacity(r.status_time.len());
+                for s in &r.status_time {
+                    let k = (
+                        s.status.as_str(),
+                        s.team.as_deref().unwrap_or(""),
+                        s.category,
+                        s.rule,
+                    );
+                    if !seen.contains(&k) {
+                        seen.push(k);
+                        *counts.entry(k).or_insert(0) += 1;
+                    }
+                }
             }
-        }
-    }
+            counts
+        })
+        .reduce(Default::default, |mut a, b| {
+            for (k, n) in b {
+                *a.entry(k).or_insert(0) += n;
+            }
+            a
+        });
     let map: BTreeMap<(String, String, Category, Rule), u64> = counts
         .into_iter()
         .map(|((a, b, c, d), n)| ((a.to_string(), b.to_string(), c, d), n))
@@ -268,26 +302,38 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
 
     // Time in status: done items in the period plus open items at as_of.
-    let population: Vec<&ItemRecord> = records
-        .iter()
-        .filter(|r| r.done_in(period) || r.outcome == Outcome::Open)
-        .collect();
-    let mut st_h: std::collections::HashMap<(&str, &str, Category), (u64, i64)> =
-        std::collections::HashMap::new();
-    for r in &population {
-        for s in &r.status_time {
-            for team in ["*", r.team_name()] {
-                if team.is_empty() {
-                    continue;
+    type TimeKey<'a> = (&'a str, &'a str, Category);
+    let st_h: rustc_hash::FxHashMap<TimeKey, (u64, i64)> = records
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut st_h: rustc_hash::FxHashMap<TimeKey, (u64, i64)> = Default::default();
+            for r in chunk
+                .iter()
+                .filter(|r| r.done_in(period) || r.outcome == Outcome::Open)
+            {
+                for s in &r.status_time {
+                    for team in ["*", r.team_name()] {
+                        if team.is_empty() {
+                            continue;
+                        }
+                        let e = st_h
+                            .entry((team, s.status.as_str(), s.category))
+                            .or_insert((0, 0));
+                        e.0 += 1;
+                        e.1 += s.micros;
+                    }
                 }
-                let e = st_h
-                    .entry((team, s.status.as_str(), s.category))
-                    .or_insert((0, 0));
-                e.0 += 1;
-                e.1 += s.micros;
             }
-        }
-    }
+            st_h
+        })
+        .reduce(Default::default, |mut a, b| {
+            for (k, v) in b {
+                let e = a.entry(k).or_insert((0, 0));
+                e.0 += v.0;
+                e.1 += v.1;
+            }
+            a
+        });
     let st: BTreeMap<(String, String, Category), (u64, i64)> = st_h
         .into_iter()
         .map(|((t, s, c), v)| ((t.to_string(), s.to_string(), c), v))
@@ -337,7 +383,9 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_order.into_iter().map(|x| (x.0, x.1)).collect();
     let team_list: Vec<String> = team_names.iter().cloned().collect();
     let grid = (grid_from, grid_to);
-    let flow = super::flow::build(&super::flow::FlowInput {
+    // The flow, handoffs, tools and comparison parts read the records independently: they
+    // run in parallel.
+    let flow_input = super::flow::FlowInput {
         records: &records,
         period,
         as_of,
@@ -348,15 +396,29 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         team_cycle: &team_cycle,
         forecast,
         status_order: &status_order,
-    });
-    let hand = super::handoff_section::build(&records, period, &team_list);
-    let sprawl = super::sprawl_section::build(
-        &records,
-        tools,
-        roster,
-        &team_list,
-        signals.utilisation,
-        signals.workflow_similarity,
+    };
+    let ((flow, hand), (sprawl, current)) = rayon::join(
+        || {
+            rayon::join(
+                || super::flow::build(&flow_input),
+                || super::handoff_section::build(&records, period, &team_list),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    super::sprawl_section::build(
+                        &records,
+                        tools,
+                        roster,
+                        &team_list,
+                        signals.utilisation,
+                        signals.workflow_similarity,
+                    )
+                },
+                || super::comparison::figures(&records, None, period, grid, tz),
+            )
+        },
     );
     let decision = super::verdict_section::build(super::verdict_section::VerdictInput {
         records: &records,
@@ -372,7 +434,6 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
 
     // Comparison with the previous period of equal length.
-    let current = super::comparison::figures(&records, None, period, grid, tz);
     let mut comparison_pairs = Vec::new();
     let mut moves = Vec::new();
     if let (Some(prev), Some((from, to))) = (&previous, period) {

@@ -190,7 +190,7 @@ pub fn build(i: &FlowInput) -> Parts {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
     {
         let team = team.to_string();
-        let used: std::collections::HashSet<&str> = i
+        let used: rustc_hash::FxHashSet<&str> = i
             .records
             .iter()
             .filter(|r| r.team.as_deref() == Some(team.as_str()))
@@ -381,10 +381,14 @@ pub fn build(i: &FlowInput) -> Parts {
             ),
         ));
     }
-    aging_rows.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| format!("{:?}", a.1[0]).cmp(&format!("{:?}", b.1[0])))
-    });
+    // Oldest first; equal ages by item id (the first cell).
+    fn id(c: &Cell) -> &str {
+        match c {
+            Cell::Text(t) => t,
+            _ => "",
+        }
+    }
+    aging_rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| id(&a.1[0]).cmp(id(&b.1[0]))));
     let at_risk: Vec<String> = aging_rows
         .iter()
         .filter(|r| r.1[6] == Cell::from("true"))

@@ -166,8 +166,8 @@ pub fn build(
     });
 
     // Process consistency over the teams with items.
-    let mut wf_ref: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
-        std::collections::HashMap::new();
+    let mut wf_ref: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> =
+        Default::default();
     for r in records.iter().filter(|r| r.in_scope()) {
         if let Some(t) = &r.team {
             wf_ref
