@@ -212,32 +212,34 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
 
 /// Every output file of a report: (relative path, bytes).
 pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut files = vec![
-        (PathBuf::from("summary.json"), report::json::Json.render(r)?),
-        (PathBuf::from("items.csv"), report::csv::Items.render(r)?),
-        (PathBuf::from("report.html"), report::html::Html.render(r)?),
-        (
-            PathBuf::from("report.md"),
-            report::markdown::Markdown.render(r)?,
-        ),
+    use rayon::prelude::*;
+    type Job<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
+    // Every file renders independently: in parallel, collected in this order.
+    let mut jobs: Vec<(PathBuf, Job)> = vec![
+        ("summary.json".into(), Box::new(|| report::json::Json.render(r))),
+        ("items.csv".into(), Box::new(|| report::csv::Items.render(r))),
+        ("report.html".into(), Box::new(|| report::html::Html.render(r))),
+        ("report.md".into(), Box::new(|| report::markdown::Markdown.render(r))),
     ];
     for t in &r.tables {
-        files.push((
+        jobs.push((
             Path::new("tables").join(format!("{}.csv", t.name)),
-            report::csv::table(t)?,
+            Box::new(move || report::csv::table(t)),
         ));
     }
     for c in &r.charts {
-        files.push((
+        jobs.push((
             Path::new("charts").join(format!("{}.svg", c.name)),
-            c.svg.clone().into_bytes(),
+            Box::new(move || Ok(c.svg.clone().into_bytes())),
         ));
-        files.push((
+        jobs.push((
             Path::new("charts").join(format!("{}.png", c.name)),
-            c.png.clone(),
+            Box::new(move || Ok(c.png.clone())),
         ));
     }
-    Ok(files)
+    jobs.into_par_iter()
+        .map(|(path, job)| Ok((path, job()?)))
+        .collect()
 }
 
 /// Write a report folder atomically: into `<out>.tmp-<pid>` beside the target, then swap.

@@ -2,9 +2,8 @@
 //! Text cells that a spreadsheet would run as formulas are neutralised; floats have at most
 //! 6 decimals; nulls are empty cells; instants are RFC 3339 UTC.
 
-use super::text::{csv_safe, num};
+use super::text::{csv_safe, num_into};
 use super::{Cell, Renderer, Report, Table};
-use crate::time::format_instant;
 
 /// `items.csv` columns, in order.
 pub const ITEM_COLUMNS: [&str; 19] = [
@@ -29,12 +28,21 @@ pub const ITEM_COLUMNS: [&str; 19] = [
     "backward_moves",
 ];
 
-fn cell_text(c: &Cell) -> String {
+/// Write one cell's text as a field (`buf` is scratch space for numbers).
+fn write_cell(w: &mut csv::Writer<Vec<u8>>, buf: &mut String, c: &Cell) -> csv::Result<()> {
     match c {
-        Cell::Text(s) => csv_safe(s).into_owned(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Float(f) => num(*f),
-        Cell::Empty => String::new(),
+        Cell::Text(s) => w.write_field(csv_safe(s).as_bytes()),
+        Cell::Int(i) => {
+            buf.clear();
+            let _ = std::fmt::Write::write_fmt(buf, format_args!("{i}"));
+            w.write_field(buf.as_bytes())
+        }
+        Cell::Float(f) => {
+            buf.clear();
+            num_into(buf, *f);
+            w.write_field(buf.as_bytes())
+        }
+        Cell::Empty => w.write_field(b""),
     }
 }
 
@@ -44,8 +52,12 @@ pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     w.write_record(&t.header)?;
+    let mut buf = String::new();
     for row in &t.rows {
-        w.write_record(row.iter().map(cell_text))?;
+        for c in row {
+            write_cell(&mut w, &mut buf, c)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
@@ -55,34 +67,54 @@ pub struct Items;
 
 impl Renderer for Items {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let opt_ts = |t: Option<i64>| t.map(format_instant).unwrap_or_default();
-        let opt_f = |x: Option<f64>| x.map(num).unwrap_or_default();
+        use super::text::num_into;
+        use crate::time::format_instant_into;
+        // One row per item: fields are written one at a time through one reused buffer
+        // (a million items would otherwise make twenty strings each).
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+            .from_writer(Vec::with_capacity(report.items.len() * 150));
         w.write_record(ITEM_COLUMNS)?;
+        let mut b = String::with_capacity(64);
         for r in &report.items {
-            w.write_record([
-                csv_safe(&r.item_id).into_owned(),
-                csv_safe(r.team_name()).into_owned(),
-                format_instant(r.created),
-                opt_ts(r.started),
-                opt_ts(r.finished),
-                r.outcome.name().to_string(),
-                opt_f(r.lead_time_days),
-                opt_f(r.cycle_time_days),
-                num(r.case_duration_days),
-                opt_f(r.active_days),
-                opt_f(r.waiting_days),
-                opt_f(r.blocked_days),
-                opt_f(r.flow_efficiency),
-                r.events.to_string(),
-                r.handoffs.to_string(),
-                r.team_handoffs.to_string(),
-                r.ping_pongs.to_string(),
-                r.reopens.to_string(),
-                r.backward_moves.to_string(),
-            ])?;
+            w.write_field(csv_safe(&r.item_id).as_bytes())?;
+            w.write_field(csv_safe(r.team_name()).as_bytes())?;
+            for t in [Some(r.created), r.started, r.finished] {
+                b.clear();
+                if let Some(t) = t {
+                    format_instant_into(&mut b, t);
+                }
+                w.write_field(&b)?;
+            }
+            w.write_field(r.outcome.name())?;
+            for x in [
+                r.lead_time_days,
+                r.cycle_time_days,
+                Some(r.case_duration_days),
+                r.active_days,
+                r.waiting_days,
+                r.blocked_days,
+                r.flow_efficiency,
+            ] {
+                b.clear();
+                if let Some(x) = x {
+                    num_into(&mut b, x);
+                }
+                w.write_field(&b)?;
+            }
+            for n in [
+                r.events,
+                r.handoffs,
+                r.team_handoffs,
+                r.ping_pongs,
+                r.reopens,
+                r.backward_moves,
+            ] {
+                b.clear();
+                let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{n}"));
+                w.write_field(&b)?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
     }

@@ -49,15 +49,40 @@ pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Format a float with at most 6 decimals, no trailing zeros, no `-0`.
 pub fn num(x: f64) -> String {
+    let mut s = String::new();
+    num_into(&mut s, x);
+    s
+}
+
+/// [`num`] appended to `out`. The value rounded to 6 decimals is an integer count of
+/// millionths; below 10^15 millionths its decimal text is exact, so it is written from the
+/// integer without float formatting (same text as `format!("{:.6}")`, trimmed).
+pub fn num_into(out: &mut String, x: f64) {
+    use std::fmt::Write;
     if !x.is_finite() {
-        return String::new();
+        return;
     }
-    let s = format!("{:.6}", super::r6(x));
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
+    let n = (x * 1e6).round();
+    if n.abs() >= 1e15 {
+        let s = format!("{:.6}", super::r6(x));
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        out.push_str(if s == "-0" { "0" } else { s });
+        return;
+    }
+    let n = n as i64;
+    if n < 0 {
+        out.push('-');
+    }
+    let a = n.unsigned_abs();
+    let _ = write!(out, "{}", a / 1_000_000);
+    let mut frac = a % 1_000_000;
+    if frac != 0 {
+        let mut digits = 6;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{frac:0digits$}");
     }
 }
 
@@ -90,6 +115,40 @@ pub fn human(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_num_is_the_formatted_text() {
+        let reference = |x: f64| -> String {
+            if !x.is_finite() {
+                return String::new();
+            }
+            let s = format!("{:.6}", crate::report::r6(x));
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".into()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut v: Vec<f64> = vec![
+            0.0, -0.0, 1.0, -1.0, 0.5, 1e-7, -1e-7, 4e-7, 5e-7, 0.1234565, 2.675, 1e9, 1e15,
+            -3.25e12, 123456.000001, f64::NAN, f64::INFINITY, 0.000001, 10.0, 100.5,
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..300_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = 10f64.powi((x % 13) as i32 - 3);
+            let sign = if x & 1 == 0 { 1.0 } else { -1.0 };
+            v.push(sign * mantissa * scale);
+            v.push((sign * mantissa * scale * 1e6).round() / 1e6);
+        }
+        for x in v {
+            assert_eq!(num(x), reference(x), "{x:e}");
+        }
+    }
 
     #[test]
     fn escapes_and_neutralises() {
