@@ -34,8 +34,11 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
     let year = digits(&b[0..4]).ok_or_else(err)? as i32;
     let month = digits(&b[5..7]).ok_or_else(err)?;
     let day = digits(&b[8..10]).ok_or_else(err)?;
-    let date = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("{t:?} is not a calendar date"))?;
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
+        return Err(format!("{t:?} is not a calendar date"));
+    }
     let mut i = 10;
     let (mut hh, mut mm, mut ss, mut nanos) = (0u32, 0u32, 0u32, 0u32);
     if i < b.len() && (b[i] == b'T' || b[i] == b't' || b[i] == b' ') {
@@ -71,16 +74,34 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
         }
     }
     // A leap second (ss = 60) is read as the last instant of that minute.
-    let time = NaiveTime::from_hms_nano_opt(hh, mm, ss.min(59), nanos)
-        .ok_or_else(|| format!("{t:?} is not a time of day"))?;
-    let naive = NaiveDateTime::new(date, time);
+    let ss = ss.min(59);
+    if hh > 23 || mm > 59 {
+        return Err(format!("{t:?} is not a time of day"));
+    }
     let rest = &t[i..];
     if rest.is_empty() {
-        return local_to_utc(naive, tz);
+        let date = NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| format!("{t:?} is not a calendar date"))?;
+        let time = NaiveTime::from_hms_nano_opt(hh, mm, ss, nanos)
+            .ok_or_else(|| format!("{t:?} is not a time of day"))?;
+        return local_to_utc(NaiveDateTime::new(date, time), tz);
     }
     let offset_secs = parse_offset(rest).ok_or_else(err)?;
-    let utc = naive - Duration::seconds(offset_secs as i64);
-    let ts = in_range(utc.and_utc().timestamp_micros(), &format_args!("{t:?}"))?;
+    // Days since 1970-01-01 of the civil date (H. Hinnant's algorithm), then the time of
+    // day and the offset: the same instant chrono computes, without building its types.
+    let (y, m, d) = (
+        i64::from(year) - i64::from(month <= 2),
+        i64::from(month),
+        i64::from(day),
+    );
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss) - i64::from(offset_secs);
+    let ts = secs * 1_000_000 + i64::from(nanos / 1000);
+    let ts = in_range(ts, &format_args!("{t:?}"))?;
     Ok((ts, Offset::Explicit))
 }
 
@@ -301,6 +322,47 @@ pub fn to_datetime(ts: Ts) -> DateTime<Utc> {
 #[cfg(test)]
 mod format_tests {
     use super::*;
+
+    #[test]
+    fn explicit_offsets_give_chronos_instant() {
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for _ in 0..200_000 {
+            let (y, mo) = (next(10_000) as i32, next(12) as u32 + 1);
+            let d = next(31) as u32 + 1;
+            let (h, mi, se) = (next(24), next(60), next(60));
+            let frac = match next(4) {
+                0 => String::new(),
+                1 => format!(".{:03}", next(1000)),
+                2 => format!(".{:06}", next(1_000_000)),
+                _ => format!(".{:09}", next(1_000_000_000)),
+            };
+            let off = match next(3) {
+                0 => "Z".to_string(),
+                _ => format!(
+                    "{}{:02}:{:02}",
+                    if next(2) == 0 { '+' } else { '-' },
+                    next(15),
+                    next(4) * 15
+                ),
+            };
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}{frac}{off}");
+            let ours = parse_instant(&text, chrono_tz::UTC).map(|r| r.0);
+            let theirs = DateTime::parse_from_rfc3339(&text).map(|dt| dt.timestamp_micros());
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) if (MIN_TS..=MAX_TS).contains(&b) => assert_eq!(a, b, "{text}"),
+                (Ok(a), Ok(b)) => panic!("{text}: {a} accepted, out of range {b}"),
+                (Err(_), Err(_)) => {}
+                (Err(_), Ok(b)) => assert!(!(MIN_TS..=MAX_TS).contains(&b), "{text} refused"),
+                (Ok(a), Err(e)) => panic!("{text}: {a}, chrono: {e}"),
+            }
+        }
+    }
 
     #[test]
     fn fast_instant_format_is_chronos_text() {

@@ -349,17 +349,11 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
     };
     while !eof {
         // Fill the buffer to `want` bytes (or the end of the file).
-        let mut filled = buf.len();
-        buf.resize(want.max(filled), 0);
-        while filled < buf.len() {
-            let n = file.read(&mut buf[filled..]).map_err(io)?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            filled += n;
+        let missing = want.saturating_sub(buf.len()) as u64;
+        if missing > 0 {
+            let n = (&mut file).take(missing).read_to_end(&mut buf).map_err(io)?;
+            eof = (n as u64) < missing;
         }
-        buf.truncate(filled);
         if !header_skipped {
             match first_record_end(&buf) {
                 Some(e) => {
@@ -469,53 +463,80 @@ impl PartReader<'_> {
         };
         let df = if dropped > 0 { df.filter(&keep)? } else { df };
         let n = df.height();
-        for name in &self.names {
-            if let (Some(name), Some(values)) = (name, text(&df, name)?) {
-                check_lengths(&row_lines, name, &values)?;
-            }
-        }
-        let ts = parse_ts_column(
-            self.path,
-            &self.ts_name,
-            &text(&df, &Some(self.ts_name.clone()))?.unwrap_or_default(),
-            self.tz,
-            true,
-            &row_lines,
-            &mut self.local,
-        )?;
-        let created = match &self.created_name {
-            Some(name) => parse_ts_column(
-                self.path,
-                name,
-                &text(&df, &Some(name.clone()))?.unwrap_or_default(),
-                self.tz,
-                false,
-                &row_lines,
-                &mut self.local,
-            )?,
-            None => Int64Chunked::full_null("created".into(), n),
-        };
-        let ids = text(&df, &self.names[0])?.unwrap_or_default();
-        let mut last: Option<&str> = None;
-        for id in ids.iter().flatten() {
-            if last != Some(id) {
-                if !self.items.contains(id) {
-                    self.items.insert(id.to_string());
-                }
-                last = Some(id);
-            }
-        }
-        let texts: Vec<Option<StringChunked>> = self.names[1..]
+        let columns: Vec<Option<StringChunked>> = self
+            .names
             .iter()
             .map(|name| text(&df, name))
             .collect::<PolarsResult<_>>()?;
-        let coded: Vec<Coded> = texts
-            .par_iter()
-            .map(|t| match t {
-                Some(t) => Coded::from_text(t),
-                None => Coded::nulls(n),
-            })
-            .collect();
+        let ts_text = text(&df, &Some(self.ts_name.clone()))?.unwrap_or_default();
+        let created_text = match &self.created_name {
+            Some(name) => Some(text(&df, &Some(name.clone()))?.unwrap_or_default()),
+            None => None,
+        };
+        drop(df);
+        let ids = columns[0].clone().unwrap_or_default();
+        // Independent work on the part's columns, in parallel: length checks, instants,
+        // distinct items, and coding the names. Errors are reported in that order.
+        let (path, tz, ts_name) = (self.path, self.tz, self.ts_name.as_str());
+        let (names, items) = (&self.names, &mut self.items);
+        let (mut local, created_name) = (LocalTimes::default(), self.created_name.as_deref());
+        let ((checked, instants), (_, coded)) = rayon::join(
+            || {
+                rayon::join(
+                    || -> Result<(), IngestError> {
+                        for (name, values) in names.iter().zip(&columns) {
+                            if let (Some(name), Some(values)) = (name, values) {
+                                check_lengths(&row_lines, name, values)?;
+                            }
+                        }
+                        Ok(())
+                    },
+                    || -> Result<(Int64Chunked, Int64Chunked), IngestError> {
+                        let ts = parse_ts_column(
+                            path, ts_name, &ts_text, tz, true, &row_lines, &mut local,
+                        )?;
+                        let created = match (created_name, &created_text) {
+                            (Some(name), Some(values)) => parse_ts_column(
+                                path, name, values, tz, false, &row_lines, &mut local,
+                            )?,
+                            _ => Int64Chunked::full_null("created".into(), n),
+                        };
+                        Ok((ts, created))
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        let mut last: Option<&str> = None;
+                        for id in ids.iter().flatten() {
+                            if last != Some(id) {
+                                if !items.contains(id) {
+                                    items.insert(id.to_string());
+                                }
+                                last = Some(id);
+                            }
+                        }
+                    },
+                    || -> Vec<Coded> {
+                        columns[1..]
+                            .par_iter()
+                            .map(|t| match t {
+                                Some(t) => Coded::from_text(t),
+                                None => Coded::nulls(n),
+                            })
+                            .collect()
+                    },
+                )
+            },
+        );
+        checked?;
+        let (ts, created) = instants?;
+        self.local.local += local.local;
+        self.local.gap += local.gap;
+        if self.local.first_local.is_none() {
+            self.local.first_local = local.first_local;
+        }
         let [status, assignee, team, actor, source]: [Coded; 5] = coded
             .try_into()
             .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
