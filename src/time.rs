@@ -258,6 +258,62 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
     })
 }
 
+/// Consecutive local days in a time zone, with the instant each begins: the day of an
+/// instant by binary search instead of a time-zone conversion (the cumulative flow asks
+/// for the day of every category change of every item).
+#[derive(Debug, Clone)]
+pub struct DayIndex {
+    first: NaiveDate,
+    /// `starts[j]`: the first instant of local day `first + j + 1`.
+    starts: Vec<Ts>,
+}
+
+impl DayIndex {
+    /// Days `first ..= last` (and the day after, as the end).
+    pub fn new(first: NaiveDate, last: NaiveDate, tz: Tz) -> DayIndex {
+        let mut starts = Vec::new();
+        let mut d = first;
+        while d <= last {
+            d = d.succ_opt().expect("invariant: dates in range");
+            starts.push(day_start(d, tz));
+        }
+        DayIndex { first, starts }
+    }
+
+    /// Days from `first` to the local date of `t`: `local_date(t, tz) - first` in days,
+    /// for instants from the first day to the end of the last (earlier instants give 0;
+    /// later ones the number of days + 1).
+    pub fn days_from_first(&self, t: Ts) -> usize {
+        self.starts.partition_point(|s| *s <= t)
+    }
+
+    /// The first day.
+    pub fn first(&self) -> NaiveDate {
+        self.first
+    }
+}
+
+/// The first instant whose local date in `tz` is `day` (midnight, or the end of a DST gap
+/// that swallows midnight). Local dates never decrease as instants increase, so a binary
+/// search over the ±36 hours around UTC midnight finds it.
+pub fn day_start(day: NaiveDate, tz: Tz) -> Ts {
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .expect("invariant: midnight exists")
+        .and_utc()
+        .timestamp_micros();
+    let (mut lo, mut hi) = (midnight - 36 * 3_600_000_000, midnight + 36 * 3_600_000_000);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if local_date(mid, tz) >= day {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
 /// The local calendar date of an instant in `tz`.
 pub fn local_date(ts: Ts, tz: Tz) -> NaiveDate {
     let dt = DateTime::<Utc>::from_timestamp_micros(ts)
@@ -322,6 +378,28 @@ pub fn to_datetime(ts: Ts) -> DateTime<Utc> {
 #[cfg(test)]
 mod format_tests {
     use super::*;
+
+    #[test]
+    fn day_index_agrees_with_local_dates_across_dst() {
+        for tz in [chrono_tz::UTC, chrono_tz::Europe::Paris, chrono_tz::America::Santiago, chrono_tz::Pacific::Apia] {
+            let first = NaiveDate::from_ymd_opt(2011, 1, 1).unwrap_or_default();
+            let last = NaiveDate::from_ymd_opt(2012, 12, 31).unwrap_or_default();
+            let idx = DayIndex::new(first, last, tz);
+            let start = day_start(first, tz);
+            let end = day_start(last.succ_opt().unwrap_or_default(), tz);
+            let mut t = start - 3_600_000_000;
+            while t < end + 3_600_000_000 {
+                let want = (local_date(t, tz) - first).num_days().max(0) as usize;
+                assert_eq!(idx.days_from_first(t), want, "{tz} {}", format_instant(t));
+                t += 1_234_567_891; // about 20 minutes, drifting across the clock
+            }
+            for d in [first, last] {
+                let s = day_start(d, tz);
+                assert_eq!(local_date(s, tz), d);
+                assert!(local_date(s - 1, tz) < d);
+            }
+        }
+    }
 
     #[test]
     fn explicit_offsets_give_chronos_instant() {

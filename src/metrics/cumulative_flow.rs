@@ -7,7 +7,7 @@
 //! the grid (O(changes + days)), so ten million events cost no more than one pass.
 
 use crate::model::{Category, Ts};
-use crate::time::local_date;
+use crate::time::DayIndex;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -24,28 +24,23 @@ pub fn day_grid(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
 
 /// Accumulates items into daily counts per category.
 pub struct CumulativeFlow {
-    first: NaiveDate,
+    days: DayIndex,
     delta: Vec<[i64; 6]>,
-    tz: Tz,
 }
 
 impl CumulativeFlow {
     /// A new accumulator over `days` (consecutive, non-empty).
     pub fn new(days: &[NaiveDate], tz: Tz) -> Self {
+        let first = days.first().copied().unwrap_or_default();
         CumulativeFlow {
-            first: days.first().copied().unwrap_or_default(),
+            days: DayIndex::new(first, days.last().copied().unwrap_or(first), tz),
             delta: vec![[0; 6]; days.len() + 1],
-            tz,
         }
     }
 
     fn index(&self, t: Ts) -> Option<usize> {
-        let d = (local_date(t, self.tz) - self.first).num_days();
-        if d >= self.delta.len() as i64 - 1 {
-            None
-        } else {
-            Some(d.max(0) as usize)
-        }
+        let d = self.days.days_from_first(t);
+        (d < self.delta.len() - 1).then_some(d)
     }
 
     /// Add one item's category changes (first at `created`).

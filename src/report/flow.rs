@@ -209,6 +209,8 @@ pub fn build(i: &FlowInput) -> Parts {
             .collect();
         let mut delta = vec![vec![0i64; statuses.len()]; days.len() + 1];
         let first = days.first().copied().unwrap_or_default();
+        let day_index =
+            crate::time::DayIndex::new(first, days.last().copied().unwrap_or(first), i.tz);
         for r in i
             .records
             .iter()
@@ -216,7 +218,7 @@ pub fn build(i: &FlowInput) -> Parts {
         {
             let mut prev: Option<usize> = None;
             for (t, s) in &r.status_changes {
-                let d = (local_date(*t, i.tz) - first).num_days().max(0) as usize;
+                let d = day_index.days_from_first(*t);
                 if d >= days.len() {
                     break;
                 }

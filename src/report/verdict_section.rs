@@ -7,6 +7,7 @@ use super::sprawl_section::Sprawl;
 use super::{r6, Block, Cell, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
 use crate::metrics::blockers::{self, Finding, Unit};
+use rayon::prelude::*;
 use crate::metrics::items::ItemRecord;
 use crate::metrics::signals::{self, Decision, OrgInputs, Signal, TeamInputs};
 use crate::model::Ts;
@@ -181,19 +182,25 @@ pub fn build(i: VerdictInput) -> Verdict {
         .values()
         .filter_map(|w| Some((w.team.clone(), w.similarity?, w.unique.clone())))
         .collect();
+    // Each kind of finding reads the records on its own: found in parallel, in this order.
+    type Finder<'f> = Box<dyn Fn() -> Vec<Finding> + Send + Sync + 'f>;
+    let finders: Vec<Finder> = vec![
+        Box::new(|| blockers::queues(i.records, i.period)),
+        Box::new(|| blockers::blocked(i.records, i.period)),
+        Box::new(|| blockers::handoff_drag(i.records, i.period)),
+        Box::new(|| blockers::ping_pong(i.records)),
+        Box::new(|| blockers::rework(i.records, i.as_of)),
+        Box::new(|| blockers::aging(i.aging_over)),
+        Box::new(|| blockers::stale(i.records, i.as_of, i.blockers.stale_days)),
+        Box::new(|| blockers::tool_overlap(&frag)),
+        Box::new(|| blockers::workflow_divergence(&div, i.signals.workflow_similarity)),
+    ];
     let findings = blockers::rank(
-        [
-            blockers::queues(i.records, i.period),
-            blockers::blocked(i.records, i.period),
-            blockers::handoff_drag(i.records, i.period),
-            blockers::ping_pong(i.records),
-            blockers::rework(i.records, i.as_of),
-            blockers::aging(i.aging_over),
-            blockers::stale(i.records, i.as_of, i.blockers.stale_days),
-            blockers::tool_overlap(&frag),
-            blockers::workflow_divergence(&div, i.signals.workflow_similarity),
-        ]
-        .concat(),
+        finders
+            .into_par_iter()
+            .map(|f| f())
+            .collect::<Vec<_>>()
+            .concat(),
     );
     p.tables.push(Table {
         name: "blockers",
