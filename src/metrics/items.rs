@@ -170,14 +170,17 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
                 v.push((i.start.min(end), i.category));
             }
         }
+        // Records live for the whole report: no spare capacity.
+        v.shrink_to_fit();
         v
     };
-    let status_changes: Vec<(Ts, Name)> = t
+    let mut status_changes: Vec<(Ts, Name)> = t
         .intervals
         .iter()
         .filter(|i| i.start <= end || i.start == t.created)
         .map(|i| (i.start.min(end), names.get(i.status)))
         .collect();
+    status_changes.shrink_to_fit();
     let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
     let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -224,8 +227,7 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
     }
 }
 
-/// Items per parallel block. A block builds its events' [`EventRef`]s and its [`Interner`]
-/// once, so memory stays proportional to a block rather than to the input.
+/// Fewest items a parallel task takes (each task starts a fresh [`Interner`]).
 const BLOCK_ITEMS: usize = 2048;
 
 /// Run the per-item metrics over the events (all at or before `ctx.as_of`, in audit order).
@@ -254,13 +256,16 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
         }
     }
     ranges.push((start, n));
+    // Indexed: the records are written straight into one vector of the right size. Each
+    // worker keeps a scratch event list and an interner across the items it is given.
     Ok(ranges
-        .par_chunks(BLOCK_ITEMS)
-        .flat_map_iter(|block| {
-            let (a, b) = (block[0].0, block[block.len() - 1].1);
-            let evs: Vec<EventRef> = order[a..b]
-                .iter()
-                .map(|&i| {
+        .par_iter()
+        .with_min_len(BLOCK_ITEMS)
+        .map_init(
+            || (Vec::<EventRef>::new(), Interner::default()),
+            |(evs, names), &(s, e)| {
+                evs.clear();
+                evs.extend(order[s..e].iter().map(|&i| {
                     let i = i as usize;
                     EventRef {
                         ts: c.timestamp.get(i).unwrap_or(0),
@@ -270,16 +275,10 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
                         source: c.source.get(i),
                         created: c.created.get(i),
                     }
-                })
-                .collect();
-            let mut names = Interner::default();
-            block
-                .iter()
-                .map(|&(s, e)| {
-                    let t = Timeline::build(id(s).unwrap_or(""), &evs[s - a..e - a], ctx);
-                    record(&t, ctx, &mut names)
-                })
-                .collect::<Vec<_>>()
-        })
+                }));
+                let t = Timeline::build(id(s).unwrap_or(""), evs, ctx);
+                record(&t, ctx, names)
+            },
+        )
         .collect())
 }
