@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the hot paths on a seeded synthetic organisation (10^5 events):
-//! timestamp parsing, status categorisation, the per-item pass (timelines and every item
-//! metric), and the report model. The end-to-end comparison with the polars floor and pm4py
+//! timestamp parsing and formatting, number formatting, status categorisation, coding a
+//! column, load and order, and the per-item pass (timelines and every item metric). The end-to-end comparison with the polars floor and pm4py
 //! is `scripts/bench.sh`.
 //!
 //! `cargo bench --bench metrics`
@@ -30,6 +30,20 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
+    c.bench_function("format_instant", |b| {
+        let mut out = String::new();
+        b.iter(|| {
+            out.clear();
+            flowaudit::time::format_instant_into(&mut out, black_box(1_709_285_400_123_000));
+        })
+    });
+    c.bench_function("format_number", |b| {
+        let mut out = String::new();
+        b.iter(|| {
+            out.clear();
+            flowaudit::report::text::num_into(&mut out, black_box(12.345_678_9));
+        })
+    });
     c.bench_function("pattern_category", |b| {
         b.iter(|| pattern_category(black_box("Waiting for Review"), false))
     });
@@ -52,6 +66,17 @@ fn benches(c: &mut Criterion) {
     });
     let l = ingest::load(&[path.clone()], &opts).expect("load");
     let as_of = l.max_ts.unwrap_or(0);
+    let status = l.events.to_frame().expect("frame");
+    let status = status
+        .column("status")
+        .expect("status")
+        .as_materialized_series()
+        .str()
+        .expect("text")
+        .clone();
+    c.bench_function("code_status_column_100k", |b| {
+        b.iter(|| ingest::Coded::from_text(black_box(&status)))
+    });
     let (df, _) = ingest::prepare(l.events, as_of).expect("prepare");
     let mut cat = Categorizer::default();
     cat.prepare(

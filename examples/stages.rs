@@ -21,7 +21,9 @@ fn memory() -> String {
             .find(|l| l.starts_with(name))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(String::new(), |kb| format!("{} {} MB", &name[2..name.len() - 1], kb / 1024))
+            .map_or(String::new(), |kb| {
+                format!("{} {} MB", &name[2..name.len() - 1], kb / 1024)
+            })
     };
     // CPU seconds so far (user, system), from /proc/self/stat (clock ticks of 1/100 s).
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -45,7 +47,11 @@ fn main() -> anyhow::Result<()> {
     let cfg = flowaudit::config::FileConfig::default();
     let t = Instant::now();
     let lap = |what: &str, t: &mut Instant| {
-        eprintln!("{what:<24} {:>8.3} s   {}", t.elapsed().as_secs_f64(), memory());
+        eprintln!(
+            "{what:<24} {:>8.3} s   {}",
+            t.elapsed().as_secs_f64(),
+            memory()
+        );
         *t = Instant::now();
     };
     let mut t0 = t;

@@ -216,10 +216,22 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     type Job<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
     // Every file renders independently: in parallel, collected in this order.
     let mut jobs: Vec<(PathBuf, Job)> = vec![
-        ("summary.json".into(), Box::new(|| report::json::Json.render(r))),
-        ("items.csv".into(), Box::new(|| report::csv::Items.render(r))),
-        ("report.html".into(), Box::new(|| report::html::Html.render(r))),
-        ("report.md".into(), Box::new(|| report::markdown::Markdown.render(r))),
+        (
+            "summary.json".into(),
+            Box::new(|| report::json::Json.render(r)),
+        ),
+        (
+            "items.csv".into(),
+            Box::new(|| report::csv::Items.render(r)),
+        ),
+        (
+            "report.html".into(),
+            Box::new(|| report::html::Html.render(r)),
+        ),
+        (
+            "report.md".into(),
+            Box::new(|| report::markdown::Markdown.render(r)),
+        ),
     ];
     for t in &r.tables {
         jobs.push((

@@ -132,12 +132,7 @@ pub fn scan(loaded: Loaded) -> PolarsResult<Scan> {
     let mut has_status: Vec<bool> = Vec::new();
     let mut per_status: BTreeMap<(String, String), HashSet<u32>> = BTreeMap::new();
     let mut team_set: BTreeSet<String> = loaded.roster.iter().map(|r| r.team.clone()).collect();
-    for (((id, st), src), team) in ids
-        .iter()
-        .zip(sts)
-        .zip(srcs)
-        .zip(teams)
-    {
+    for (((id, st), src), team) in ids.iter().zip(sts).zip(srcs).zip(teams) {
         let Some(id) = id else { continue };
         let next = item_index.len() as u32;
         let i = *item_index.entry(id).or_insert(next);

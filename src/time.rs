@@ -35,7 +35,20 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
     let month = digits(&b[5..7]).ok_or_else(err)?;
     let day = digits(&b[8..10]).ok_or_else(err)?;
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
         return Err(format!("{t:?} is not a calendar date"));
     }
@@ -381,7 +394,12 @@ mod format_tests {
 
     #[test]
     fn day_index_agrees_with_local_dates_across_dst() {
-        for tz in [chrono_tz::UTC, chrono_tz::Europe::Paris, chrono_tz::America::Santiago, chrono_tz::Pacific::Apia] {
+        for tz in [
+            chrono_tz::UTC,
+            chrono_tz::Europe::Paris,
+            chrono_tz::America::Santiago,
+            chrono_tz::Pacific::Apia,
+        ] {
             let first = NaiveDate::from_ymd_opt(2011, 1, 1).unwrap_or_default();
             let last = NaiveDate::from_ymd_opt(2012, 12, 31).unwrap_or_default();
             let idx = DayIndex::new(first, last, tz);
@@ -456,7 +474,7 @@ mod format_tests {
             1_709_285_400_000_000,
             1_709_285_400_123_000,
             1_709_285_400_123_456,
-            951_782_400_000_000,  // 2000-02-29
+            951_782_400_000_000,     // 2000-02-29
             -62_135_596_800_000_000, // 0001-01-01
             253_402_300_799_999_999, // 9999-12-31T23:59:59.999999
             253_402_300_800_000_000, // 10000-01-01 (chrono's text)

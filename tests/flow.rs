@@ -96,6 +96,21 @@ fn cfd_has_every_day_and_category_and_throughput_every_week() {
     assert_eq!(tp[0], vec!["2024-01-01", "*", "14"]);
 }
 
+#[test]
+fn aging_lists_the_oldest_first_and_equal_ages_by_item_id() {
+    let mut csv = constant_history();
+    let _ = writeln!(csv, "Z-old,{},In Progress,Alpha", at(90, 9));
+    let (_d, out) = run(&csv, &["--as-of", &at(100, 0)]);
+    let aging = rows(&out, "aging.csv");
+    let ids: Vec<&str> = aging.iter().map(|r| r[0].as_str()).collect();
+    let mut want = vec!["Z-old".to_string()];
+    want.extend((0..10).map(|k| format!("W-{k}")));
+    assert_eq!(ids, want);
+    // as_of − start: day 100 00:00 − day 90 09:00 = 9.625 days; W-*: 0.625 days.
+    assert_eq!(aging[0][4], "9.625");
+    assert_eq!(aging[1][4], "0.625");
+}
+
 /// Ten teams with ordinary one-way handoffs, and a planted ping-pong between Pay and Risk.
 fn planted_org() -> String {
     let teams = [

@@ -7,16 +7,16 @@
 //! An empty cell leaves that field unchanged. A row with no `item_id` is skipped (warning);
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
-use crate::error::{shown, IngestError};
 use super::table::{Coded, EventTable};
+use crate::error::{shown, IngestError};
 use crate::model::{Col, Ts};
-use rayon::prelude::*;
-use std::sync::Arc;
 use crate::time::{self, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Canonical columns, whether required, and their accepted aliases (already normalised).
 pub const COLUMNS: &[(Col, bool, &[&str])] = &[
@@ -190,10 +190,7 @@ fn parse_ts_column(
             }
         }
     }
-    Ok(Int64Chunked::from_iter_options(
-        "ts".into(),
-        ts.into_iter(),
-    ))
+    Ok(Int64Chunked::from_iter_options("ts".into(), ts.into_iter()))
 }
 
 /// The compression whose signature starts the file, if any: polars takes a CSV starting
@@ -340,8 +337,15 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
         projection: Arc::new(projection),
         ts_name: name_of(Col::Timestamp).unwrap_or_default(),
         created_name: name_of(Col::Created),
-        names: [Col::ItemId, Col::Status, Col::Assignee, Col::Team, Col::Actor, Col::Source]
-            .map(name_of),
+        names: [
+            Col::ItemId,
+            Col::Status,
+            Col::Assignee,
+            Col::Team,
+            Col::Actor,
+            Col::Source,
+        ]
+        .map(name_of),
         local: LocalTimes::default(),
         dropped: 0,
         items: rustc_hash::FxHashSet::default(),
@@ -351,7 +355,10 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
         // Fill the buffer to `want` bytes (or the end of the file).
         let missing = want.saturating_sub(buf.len()) as u64;
         if missing > 0 {
-            let n = (&mut file).take(missing).read_to_end(&mut buf).map_err(io)?;
+            let n = (&mut file)
+                .take(missing)
+                .read_to_end(&mut buf)
+                .map_err(io)?;
             eof = (n as u64) < missing;
         }
         if !header_skipped {
@@ -381,10 +388,12 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             }
         };
         if end > start {
-            rows_before += reader.part(&buf[start..end], rows_before).map_err(|e| match e {
-                PartError::Polars(e) => malformed(e),
-                PartError::Ingest(e) => e,
-            })?;
+            rows_before += reader
+                .part(&buf[start..end], rows_before)
+                .map_err(|e| match e {
+                    PartError::Polars(e) => malformed(e),
+                    PartError::Ingest(e) => e,
+                })?;
         }
         buf.drain(..end);
         want = part_bytes.max(1).max(buf.len() * 2);
@@ -782,7 +791,10 @@ mod tests {
         assert_eq!(frame.height(), 343);
         assert_eq!(whole.items, 134);
         let warnings = format!("{:?}", whole.warnings.entries());
-        assert!(warnings.contains("57 row(s) have an empty item id"), "{warnings}");
+        assert!(
+            warnings.contains("57 row(s) have an empty item id"),
+            "{warnings}"
+        );
         assert!(warnings.contains("57 timestamp(s)"), "{warnings}");
         let c = whole.table.coded(Col::Status);
         assert_eq!(c.get(0), Some("In Progress, deep"));
@@ -790,7 +802,10 @@ mod tests {
         assert_eq!(whole.table.coded(Col::Source).get(1), Some("csv"));
         for part in [1, 5, 64, 333, 4096] {
             let r = read_in_parts(&p, chrono_tz::UTC, part).unwrap();
-            assert!(r.table.to_frame().unwrap().equals_missing(&frame), "part {part}");
+            assert!(
+                r.table.to_frame().unwrap().equals_missing(&frame),
+                "part {part}"
+            );
             assert_eq!(r.items, whole.items);
             assert_eq!(format!("{:?}", r.warnings.entries()), warnings);
         }
@@ -805,7 +820,9 @@ mod tests {
         std::fs::write(&p, &s).unwrap();
         // 90 rows, 13 of which hold a line break inside quotes: the bad row is on line 105.
         for part in [16, PART_BYTES] {
-            let e = read_in_parts(&p, chrono_tz::UTC, part).err().map(|e| e.to_string());
+            let e = read_in_parts(&p, chrono_tz::UTC, part)
+                .err()
+                .map(|e| e.to_string());
             let e = e.unwrap_or_default();
             assert!(e.contains("line 105"), "part {part}: {e}");
             assert!(e.contains("2024-13-01"), "{e}");

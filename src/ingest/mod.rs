@@ -1,9 +1,10 @@
 //! Reading inputs: format detection from content, one importer per format, and the merge of
 //! every input into one canonical event frame (METRICS.md §1, INTERFACE.md "Inputs").
 //!
-//! Each importer normalises into the columns of [`crate::model::Col`]; this module adds
-//! `file_idx` and `seq` (the tie order: file order, then order within the file), filters the
-//! events after `as_of`, and sorts by (item, timestamp, file, seq) in polars.
+//! Each importer yields an [`EventTable`] (the columns of [`crate::model::Col`]; names coded);
+//! this module merges them in input order (file order, then order within the file: the tie
+//! order), and [`prepare`] orders the events by (item, timestamp, input order) and leaves out
+//! those after `as_of` ([`SortedEvents`]).
 
 pub mod azure_devops;
 pub mod events_csv;
@@ -14,9 +15,9 @@ pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
+mod quality;
 mod sorted;
 mod table;
-mod quality;
 pub mod trello;
 pub mod xes;
 
@@ -30,11 +31,11 @@ pub use files::{detect, encoding_problem, expand_inputs};
 use polars::prelude::*;
 use quality::*;
 pub use quality::{quality_warnings, PLAUSIBLE_FROM, PLAUSIBLE_TO};
-pub use sorted::{audit_order, EventColumns, SortedEvents};
-pub use table::{Coded, EventTable, IntArray, TextArray, NULL_CODE};
 use serde::Serialize;
+pub use sorted::{audit_order, EventColumns, SortedEvents};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+pub use table::{Coded, EventTable, IntArray, TextArray, NULL_CODE};
 
 /// A detected input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -381,10 +382,12 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 .into(),
         });
     }
-    out.events = EventTable::concat(pending.into_iter().map(|p| p.0).collect()).map_err(|e| IngestError::Malformed {
-        path: inputs.first().cloned().unwrap_or_default(),
-        record: "merge".into(),
-        reason: e.to_string(),
+    out.events = EventTable::concat(pending.into_iter().map(|p| p.0).collect()).map_err(|e| {
+        IngestError::Malformed {
+            path: inputs.first().cloned().unwrap_or_default(),
+            record: "merge".into(),
+            reason: e.to_string(),
+        }
     })?;
     Ok(out)
 }

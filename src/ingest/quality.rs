@@ -1,5 +1,5 @@
 //! Merging and checking the events of every input: item ids that collide across systems get
-//! their source as prefix, and the sorted frame is checked for duplicate events and
+//! their source as prefix, and the ordered events are checked for duplicate events and
 //! implausible timestamps (counted as warnings).
 
 use super::*;
@@ -89,7 +89,7 @@ pub const PLAUSIBLE_TO: Ts = 4_102_444_800_000_000;
 ///   the latest event sets the audit instant, so one such typo moves `as_of` and ages every
 ///   open item.
 ///
-/// Duplicates share (item, timestamp), so they are adjacent runs of the sorted frame: one
+/// Duplicates share (item, timestamp), so they are adjacent runs of the ordered events: one
 /// linear pass, a hash set only inside runs of equal (item, timestamp).
 pub fn quality_warnings(events: &SortedEvents) -> PolarsResult<Warnings> {
     use rustc_hash::FxHashSet;

@@ -13,7 +13,6 @@ use crate::model::{Col, Ts};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-
 /// Events at or before the audit instant, in audit order.
 #[derive(Clone)]
 pub struct SortedEvents {
@@ -125,7 +124,11 @@ impl SortedEvents {
     /// The columns, read by row (input order; it may hold events after the audit instant,
     /// which [`Self::order`] leaves out).
     pub fn columns(&self) -> PolarsResult<EventColumns<'_>> {
-        for (ca, c) in [(self.timestamp.chunks().len(), Col::Timestamp), (self.created.chunks().len(), Col::Created), (self.item_id.chunks().len(), Col::ItemId)] {
+        for (ca, c) in [
+            (self.timestamp.chunks().len(), Col::Timestamp),
+            (self.created.chunks().len(), Col::Created),
+            (self.item_id.chunks().len(), Col::ItemId),
+        ] {
             single(ca, c)?;
         }
         let [status, assignee, team, actor, source] = &*self.coded;
@@ -224,7 +227,11 @@ mod tests {
     #[test]
     fn events_after_as_of_are_dropped_and_counted() {
         let mut b = crate::model::EventBatch::default();
-        for (id, ts, st) in [("A", 1, Some("To Do")), ("A", 9, None), ("B", 2, Some("Done"))] {
+        for (id, ts, st) in [
+            ("A", 1, Some("To Do")),
+            ("A", 9, None),
+            ("B", 2, Some("Done")),
+        ] {
             b.push(crate::model::Event {
                 item_id: id.into(),
                 timestamp: ts,

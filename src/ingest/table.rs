@@ -57,11 +57,13 @@ fn merge<S: AsRef<str>>(parts: Vec<(Vec<u32>, Vec<S>)>) -> Coded {
         if identity {
             codes.extend_from_slice(&part_codes);
         } else {
-            codes.extend(
-                part_codes
-                    .into_iter()
-                    .map(|c| if c == NULL_CODE { c } else { remap[c as usize] }),
-            );
+            codes.extend(part_codes.into_iter().map(|c| {
+                if c == NULL_CODE {
+                    c
+                } else {
+                    remap[c as usize]
+                }
+            }));
         }
     }
     Coded { codes, names }
@@ -200,7 +202,13 @@ impl Coded {
 }
 
 /// The coded columns of a table, in this order.
-pub const CODED: [Col; 5] = [Col::Status, Col::Assignee, Col::Team, Col::Actor, Col::Source];
+pub const CODED: [Col; 5] = [
+    Col::Status,
+    Col::Assignee,
+    Col::Team,
+    Col::Actor,
+    Col::Source,
+];
 
 /// Canonical events in input order.
 #[derive(Clone)]
@@ -219,9 +227,15 @@ impl EventTable {
     /// From an importer's batch.
     pub fn from_batch(b: EventBatch) -> EventTable {
         EventTable {
-            item_id: StringChunked::from_iter_values(Col::ItemId.name().into(), b.item_id.iter().map(String::as_str)),
+            item_id: StringChunked::from_iter_values(
+                Col::ItemId.name().into(),
+                b.item_id.iter().map(String::as_str),
+            ),
             timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), b.timestamp),
-            created: Int64Chunked::from_iter_options(Col::Created.name().into(), b.created.into_iter()),
+            created: Int64Chunked::from_iter_options(
+                Col::Created.name().into(),
+                b.created.into_iter(),
+            ),
             coded: [
                 Coded::from_values(b.status),
                 Coded::from_values(b.assignee),
@@ -258,7 +272,10 @@ impl EventTable {
         let mut it = tables.into_iter();
         let Some(mut first) = it.next() else {
             return Ok(EventTable {
-                item_id: StringChunked::from_iter_values(Col::ItemId.name().into(), std::iter::empty::<&str>()),
+                item_id: StringChunked::from_iter_values(
+                    Col::ItemId.name().into(),
+                    std::iter::empty::<&str>(),
+                ),
                 timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), Vec::new()),
                 created: Int64Chunked::from_vec(Col::Created.name().into(), Vec::new()),
                 coded: Default::default(),
@@ -283,20 +300,28 @@ impl EventTable {
     /// As a polars frame of the canonical columns (a copy; for tests and inspection).
     pub fn to_frame(&self) -> PolarsResult<DataFrame> {
         let text = |c: &Coded, col: Col| {
-            StringChunked::from_iter_options(
-                col.name().into(),
-                (0..c.len()).map(|i| c.get(i)),
-            )
-            .into_column()
+            StringChunked::from_iter_options(col.name().into(), (0..c.len()).map(|i| c.get(i)))
+                .into_column()
         };
         let mut columns = vec![
-            self.item_id.clone().with_name(Col::ItemId.name().into()).into_column(),
-            self.timestamp.clone().with_name(Col::Timestamp.name().into()).into_column(),
+            self.item_id
+                .clone()
+                .with_name(Col::ItemId.name().into())
+                .into_column(),
+            self.timestamp
+                .clone()
+                .with_name(Col::Timestamp.name().into())
+                .into_column(),
         ];
         for (c, col) in self.coded.iter().zip(CODED) {
             columns.push(text(c, col));
         }
-        columns.push(self.created.clone().with_name(Col::Created.name().into()).into_column());
+        columns.push(
+            self.created
+                .clone()
+                .with_name(Col::Created.name().into())
+                .into_column(),
+        );
         DataFrame::new(self.len(), columns)
     }
 }

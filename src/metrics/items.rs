@@ -12,11 +12,11 @@ use super::{
     backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens,
     time_in_status,
 };
+use crate::ingest::SortedEvents;
 use crate::model::{Category, Ts};
 use crate::name::{Interner, Name};
 use crate::status::Rule;
 use crate::timeline::{EventRef, Timeline, TimelineContext};
-use crate::ingest::SortedEvents;
 use polars::prelude::*;
 use rayon::prelude::*;
 

@@ -133,10 +133,12 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         wip: records.iter().filter(|r| in_wip(r)).collect(),
     };
     // Teams of the audit: teams of the items in scope plus the teams of the inventory.
-    let in_scope_teams: BTreeSet<&str> =
-        all.in_scope.iter().filter_map(|r| r.team.as_deref()).collect();
-    let mut team_names: BTreeSet<String> =
-        in_scope_teams.into_iter().map(str::to_string).collect();
+    let in_scope_teams: BTreeSet<&str> = all
+        .in_scope
+        .iter()
+        .filter_map(|r| r.team.as_deref())
+        .collect();
+    let mut team_names: BTreeSet<String> = in_scope_teams.into_iter().map(str::to_string).collect();
     team_names.extend(tools.iter().map(|t| t.team.clone()));
     let (lead, cycle, fe, rates, reopen_rate) = group_figures(&all);
 
@@ -168,11 +170,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         .iter()
         .map(|t| (t.as_str(), Group::default()))
         .collect();
-    for (list, pick) in [
-        (&all.in_scope, 0usize),
-        (&all.done, 1),
-        (&all.wip, 2),
-    ] {
+    for (list, pick) in [(&all.in_scope, 0usize), (&all.done, 1), (&all.wip, 2)] {
         for r in list.iter() {
             if let Some(g) = r.team.as_deref().and_then(|t| by_team.get_mut(t)) {
                 [&mut g.in_scope, &mut g.done, &mut g.wip][pick].push(r);

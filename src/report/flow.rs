@@ -390,7 +390,10 @@ pub fn build(i: &FlowInput) -> Parts {
             _ => "",
         }
     }
-    aging_rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| id(&a.1[0]).cmp(id(&b.1[0]))));
+    aging_rows.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| id(&a.1[0]).cmp(id(&b.1[0])))
+    });
     let at_risk: Vec<String> = aging_rows
         .iter()
         .filter(|r| r.1[6] == Cell::from("true"))

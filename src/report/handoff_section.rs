@@ -7,10 +7,10 @@ use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::{self, HandoffBucket};
 use crate::metrics::handoff_cost::{self, BUCKETS};
 use crate::metrics::handoffs::PairCounts;
-use rustc_hash::FxHashMap;
 use crate::metrics::items::ItemRecord;
 use crate::metrics::ping_pong::{self, PairBounces};
 use crate::model::Ts;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {

@@ -166,8 +166,7 @@ pub fn build(
     });
 
     // Process consistency over the teams with items.
-    let mut wf_ref: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> =
-        Default::default();
+    let mut wf_ref: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> = Default::default();
     for r in records.iter().filter(|r| r.in_scope()) {
         if let Some(t) = &r.team {
             wf_ref

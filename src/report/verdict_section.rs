@@ -7,10 +7,10 @@ use super::sprawl_section::Sprawl;
 use super::{r6, Block, Cell, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
 use crate::metrics::blockers::{self, Finding, Unit};
-use rayon::prelude::*;
 use crate::metrics::items::ItemRecord;
 use crate::metrics::signals::{self, Decision, OrgInputs, Signal, TeamInputs};
 use crate::model::Ts;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// `summary.json` `recommendation`.
