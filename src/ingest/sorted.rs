@@ -65,15 +65,7 @@ impl SortedEvents {
         );
         let order = audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
         let before = order.len();
-        let ts = timestamp.downcast_as_array();
-        let order: Vec<IdxSize> = if ts.iter().flatten().any(|t| *t > as_of) {
-            order
-                .into_iter()
-                .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= as_of))
-                .collect()
-        } else {
-            order
-        };
+        let order = at_or_before(order, timestamp.downcast_as_array(), as_of);
         let after = (before - order.len()) as u64;
         Ok((
             SortedEvents {
@@ -89,14 +81,12 @@ impl SortedEvents {
 
     /// The events at or before `instant` (order kept).
     pub fn until(&self, instant: Ts) -> PolarsResult<SortedEvents> {
-        let ts = self.timestamp.downcast_as_array();
         Ok(SortedEvents {
-            order: self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= instant))
-                .collect(),
+            order: at_or_before(
+                self.order.clone(),
+                self.timestamp.downcast_as_array(),
+                instant,
+            ),
             ..self.clone()
         })
     }
@@ -143,6 +133,17 @@ impl SortedEvents {
             created: self.created.downcast_as_array(),
         })
     }
+}
+
+/// The rows of `order` (order kept) whose instant is at or before `instant` (or missing).
+fn at_or_before(order: Vec<IdxSize>, ts: &IntArray, instant: Ts) -> Vec<IdxSize> {
+    if ts.iter().flatten().all(|t| *t <= instant) {
+        return order;
+    }
+    order
+        .into_iter()
+        .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= instant))
+        .collect()
 }
 
 fn single(chunks: usize, c: Col) -> PolarsResult<()> {

@@ -98,6 +98,34 @@ fn group_figures(
     (lead, cycle, fe, rates, reopen)
 }
 
+/// Counts keyed by `K` over the records, in parallel: `add` counts one record into a chunk's
+/// map, `merge` adds one chunk's count of a key to another's. Keys borrow from the records.
+fn par_counts<'r, K, V>(
+    records: &'r [ItemRecord],
+    add: impl Fn(&mut rustc_hash::FxHashMap<K, V>, &'r ItemRecord) + Sync,
+    merge: impl Fn(&mut V, V) + Sync,
+) -> rustc_hash::FxHashMap<K, V>
+where
+    K: Eq + std::hash::Hash + Send,
+    V: Default + Send,
+{
+    records
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut m = rustc_hash::FxHashMap::default();
+            for r in chunk {
+                add(&mut m, r);
+            }
+            m
+        })
+        .reduce(rustc_hash::FxHashMap::default, |mut a, b| {
+            for (k, v) in b {
+                merge(a.entry(k).or_default(), v);
+            }
+            a
+        })
+}
+
 fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
     use crate::metrics::aging;
     wip.iter()
@@ -244,33 +272,25 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     // Keys borrow from the records (no clone per span); sorted once at the end.
     // Counted per chunk of records in parallel, then merged.
     type MapKey<'a> = (&'a str, &'a str, Category, Rule);
-    let counts: rustc_hash::FxHashMap<MapKey, u64> = records
-        .par_chunks(1 << 14)
-        .map(|chunk| {
-            let mut counts: rustc_hash::FxHashMap<MapKey, u64> = Default::default();
-            for r in chunk {
-                let mut seen: Vec<MapKey> = Vec::with_capacity(r.status_time.len());
-                for s in &r.status_time {
-                    let k = (
-                        s.status.as_str(),
-                        s.team.as_deref().unwrap_or(""),
-                        s.category,
-                        s.rule,
-                    );
-                    if !seen.contains(&k) {
-                        seen.push(k);
-                        *counts.entry(k).or_insert(0) += 1;
-                    }
+    let counts = par_counts(
+        &records,
+        |counts: &mut rustc_hash::FxHashMap<MapKey, u64>, r| {
+            let mut seen: Vec<MapKey> = Vec::with_capacity(r.status_time.len());
+            for s in &r.status_time {
+                let k = (
+                    s.status.as_str(),
+                    s.team.as_deref().unwrap_or(""),
+                    s.category,
+                    s.rule,
+                );
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    *counts.entry(k).or_insert(0) += 1;
                 }
             }
-            counts
-        })
-        .reduce(Default::default, |mut a, b| {
-            for (k, n) in b {
-                *a.entry(k).or_insert(0) += n;
-            }
-            a
-        });
+        },
+        |a, b| *a += b,
+    );
     let map: BTreeMap<(String, String, Category, Rule), u64> = counts
         .into_iter()
         .map(|((a, b, c, d), n)| ((a.to_string(), b.to_string(), c, d), n))
@@ -301,37 +321,30 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
 
     // Time in status: done items in the period plus open items at as_of.
     type TimeKey<'a> = (&'a str, &'a str, Category);
-    let st_h: rustc_hash::FxHashMap<TimeKey, (u64, i64)> = records
-        .par_chunks(1 << 14)
-        .map(|chunk| {
-            let mut st_h: rustc_hash::FxHashMap<TimeKey, (u64, i64)> = Default::default();
-            for r in chunk
-                .iter()
-                .filter(|r| r.done_in(period) || r.outcome == Outcome::Open)
-            {
-                for s in &r.status_time {
-                    for team in ["*", r.team_name()] {
-                        if team.is_empty() {
-                            continue;
-                        }
-                        let e = st_h
-                            .entry((team, s.status.as_str(), s.category))
-                            .or_insert((0, 0));
-                        e.0 += 1;
-                        e.1 += s.micros;
+    let st_h = par_counts(
+        &records,
+        |st_h: &mut rustc_hash::FxHashMap<TimeKey, (u64, i64)>, r| {
+            if !(r.done_in(period) || r.outcome == Outcome::Open) {
+                return;
+            }
+            for s in &r.status_time {
+                for team in ["*", r.team_name()] {
+                    if team.is_empty() {
+                        continue;
                     }
+                    let e = st_h
+                        .entry((team, s.status.as_str(), s.category))
+                        .or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += s.micros;
                 }
             }
-            st_h
-        })
-        .reduce(Default::default, |mut a, b| {
-            for (k, v) in b {
-                let e = a.entry(k).or_insert((0, 0));
-                e.0 += v.0;
-                e.1 += v.1;
-            }
-            a
-        });
+        },
+        |a, b| {
+            a.0 += b.0;
+            a.1 += b.1;
+        },
+    );
     let st: BTreeMap<(String, String, Category), (u64, i64)> = st_h
         .into_iter()
         .map(|((t, s, c), v)| ((t.to_string(), s.to_string(), c), v))
