@@ -149,3 +149,26 @@ fn linear_js_date_at_the_end_of_chronos_range_is_refused_instead_of_an_overflow_
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("-262143"), "{stderr}");
 }
+
+/// Found by the events_csv target's split check (2026-11-26, session 2): a row with more
+/// fields than the header was accepted when its extra fields fell in columns the audit does
+/// not read, but refused when it began a part of the file. Every column is parsed now, so it
+/// is refused wherever it is, as the bad-input rule says.
+#[test]
+fn a_row_with_more_fields_than_the_header_is_refused_wherever_it_falls() {
+    let bytes = b"item_id,timestamp,x,y,z,p,q,r\nR-1,2024-01-07T00:00:00Z,Doe,,2\nR-2,2024-01-08T00:00:00Z,a,b,c,d,e,f,g,h\n";
+    let (code, stderr) = audit("events.csv", bytes, &["--format", "events-csv"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("line 3"), "{stderr}");
+    assert!(
+        stderr.contains("the row has 10 fields but the header has 8"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("events.csv");
+    std::fs::write(&p, bytes).unwrap();
+    for part in [1, 20, 1 << 26] {
+        let r = flowaudit::ingest::events_csv::read_in_parts(&p, Tz::UTC, part);
+        assert!(r.is_err(), "parts of {part} bytes accepted it");
+    }
+}

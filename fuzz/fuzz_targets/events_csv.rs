@@ -1,4 +1,5 @@
-//! Fuzz the events_csv importer: the bytes as a file read with `--format` forced.
+//! Fuzz the events_csv importer: the bytes as a file read with `--format` forced, and read
+//! in one part and in parts of a third of the input, which must agree.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,4 +9,5 @@ fuzz_target!(|data: &[u8]| {
         data,
         Some(flowaudit::ingest::Format::EventsCsv),
     );
+    flowaudit_fuzz::events_csv_parts(data);
 });

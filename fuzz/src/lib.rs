@@ -32,3 +32,44 @@ pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
         }
     }
 }
+
+/// Read `data` as an events CSV in one part and in small parts: the split must never change
+/// the result (the same events, items and warnings, or an error both ways).
+pub fn events_csv_parts(data: &[u8]) {
+    use flowaudit::ingest::events_csv::{read_in_parts, PART_BYTES};
+    let dir = tempfile::Builder::new()
+        .prefix("flowaudit-fuzz")
+        .tempdir_in(std::env::var_os("FUZZ_TMP").unwrap_or_else(|| "/dev/shm".into()))
+        .or_else(|_| tempfile::tempdir())
+        .expect("temporary folder");
+    let path = dir.path().join("events.csv");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(data))
+        .expect("write the input");
+    let tz = chrono_tz::Europe::Paris;
+    let whole = read_in_parts(&path, tz, PART_BYTES);
+    let small = (data.len() / 3).max(1);
+    let parts = read_in_parts(&path, tz, small);
+    match (whole, parts) {
+        (Ok(a), Ok(b)) => {
+            let (fa, fb) = (a.table.to_frame().ok(), b.table.to_frame().ok());
+            let same = match (&fa, &fb) {
+                (Some(x), Some(y)) => x.equals_missing(y),
+                _ => fa.is_none() && fb.is_none(),
+            };
+            assert!(same, "parts of {small} bytes changed the events");
+            assert_eq!(a.items, b.items, "parts of {small} bytes changed the items");
+            assert_eq!(
+                format!("{:?}", a.warnings.entries()),
+                format!("{:?}", b.warnings.entries()),
+                "parts of {small} bytes changed the warnings"
+            );
+        }
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!(
+            "one part: {:?}; parts of {small} bytes: {:?}",
+            a.map(|_| ()),
+            b.map(|_| ())
+        ),
+    }
+}

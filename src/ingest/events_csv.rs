@@ -16,7 +16,6 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Canonical columns, whether required, and their accepted aliases (already normalised).
 pub const COLUMNS: &[(Col, bool, &[&str])] = &[
@@ -123,7 +122,8 @@ fn parse_ts_column(
     let values = values.rechunk();
     let arr = values.downcast_as_array();
     const PART: usize = 1 << 16;
-    type Part = Result<(Vec<Option<Ts>>, u64, u64, Option<usize>), (usize, String)>;
+    // A part's instants and offset counts, or the first bad row (None: the value is empty).
+    type Part = Result<(Vec<Option<Ts>>, u64, u64, Option<usize>), (usize, Option<String>)>;
     let parts: Vec<Part> = (0..arr.len().div_ceil(PART))
         .into_par_iter()
         .map(|p| {
@@ -132,7 +132,7 @@ fn parse_ts_column(
             let (mut local, mut gap, mut first_local) = (0u64, 0u64, None);
             for i in lo..hi {
                 match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
-                    None if required => return Err((i, String::new())),
+                    None if required => return Err((i, None)),
                     None => out.push(None),
                     Some(s) => match time::parse_instant(s, tz) {
                         Ok((ts, o)) => {
@@ -146,7 +146,7 @@ fn parse_ts_column(
                             }
                             out.push(Some(ts));
                         }
-                        Err(reason) => return Err((i, reason)),
+                        Err(reason) => return Err((i, Some(reason))),
                     },
                 }
             }
@@ -170,7 +170,7 @@ fn parse_ts_column(
                     }
                 }
             }
-            Err((i, reason)) if reason.is_empty() => {
+            Err((i, None)) => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
                     record: rows.line(i),
@@ -179,7 +179,7 @@ fn parse_ts_column(
                     reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
                 })
             }
-            Err((i, reason)) => {
+            Err((i, Some(reason))) => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
                     record: rows.line(i),
@@ -320,9 +320,6 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             .and_then(|(_, p)| *p)
             .map(|p| header[p].clone())
     };
-    let mut projection: Vec<usize> = mapping.iter().filter_map(|(_, p)| *p).collect();
-    projection.sort_unstable();
-    projection.dedup();
 
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut buf: Vec<u8> = Vec::new();
@@ -334,7 +331,6 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
         path,
         tz,
         schema,
-        projection: Arc::new(projection),
         ts_name: name_of(Col::Timestamp).unwrap_or_default(),
         created_name: name_of(Col::Created),
         names: [
@@ -424,7 +420,6 @@ struct PartReader<'a> {
     path: &'a Path,
     tz: Tz,
     schema: SchemaRef,
-    projection: Arc<Vec<usize>>,
     ts_name: String,
     created_name: Option<String>,
     /// Header name of item id, status, assignee, team, actor, source (when present).
@@ -441,7 +436,8 @@ impl PartReader<'_> {
         let df = CsvReadOptions::default()
             .with_has_header(false)
             .with_schema(Some(self.schema.clone()))
-            .with_projection(Some(self.projection.clone()))
+            // Every column is parsed (no projection), so that a row with more fields than
+            // the header is an error wherever it falls, not only at the start of a part.
             .with_raise_if_empty(false)
             .into_reader_with_file_handle(std::io::Cursor::new(bytes))
             .finish()?;
