@@ -172,3 +172,34 @@ fn a_row_with_more_fields_than_the_header_is_refused_wherever_it_falls() {
         assert!(r.is_err(), "parts of {part} bytes accepted it");
     }
 }
+
+/// Found by the events_csv target's split check (2026-11-26, session 2): with one stray
+/// quote inside an unquoted value (`20"4`), polars' reader refused the whole file ("CSV
+/// malformed: expected 1 rows, actual 29 rows", no line) while smaller parts of it parsed:
+/// its split between threads counts that quote, its parser does not. Such a quote is now
+/// refused wherever it is, with its line and value, however the file is split.
+#[test]
+fn a_stray_quote_is_refused_with_its_line_however_the_file_is_split() {
+    let p = fixture("events_csv_stray_quote.csv");
+    let whole = flowaudit::ingest::events_csv::read_in_parts(&p, Tz::UTC, 1 << 26);
+    let message = whole.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("line 42"), "{message}");
+    assert!(
+        message.contains("holds a quote but is not quoted"),
+        "{message}"
+    );
+    for part in [7, 1011] {
+        let parts = flowaudit::ingest::events_csv::read_in_parts(&p, Tz::UTC, part);
+        assert_eq!(
+            parts.err().map(|e| e.to_string()).unwrap_or_default(),
+            message
+        );
+    }
+    let bytes = std::fs::read(&p).unwrap();
+    let (code, stderr) = audit("events.csv", &bytes, &["--format", "events-csv"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("line 42") && stderr.contains("20\"4"),
+        "{stderr}"
+    );
+}

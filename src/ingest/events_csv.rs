@@ -1,9 +1,11 @@
 //! The generic events CSV (INTERFACE.md "Events CSV"): one row per event.
 //!
 //! Header names are matched ignoring case, spaces, underscores and hyphens, with the aliases
-//! of INTERFACE.md. polars reads the file (every column as text); timestamps are then parsed
-//! by [`crate::time`] so that every accepted form (`Z`, `+hh:mm`, `+hhmm`, 0–9 fraction
-//! digits, no offset → `--tz` with a warning) behaves the same in every importer.
+//! of INTERFACE.md. The file is read in parts of [`PART_BYTES`] cut at record ends; polars
+//! parses each part (every column as text); timestamps are then parsed by [`crate::time`] so
+//! that every accepted form (`Z`, `+hh:mm`, `+hhmm`, 0–9 fraction digits, no offset → `--tz`
+//! with a warning) behaves the same in every importer, and the names are coded
+//! ([`super::table::Coded`]) before the next part is read.
 //! An empty cell leaves that field unchanged. A row with no `item_id` is skipped (warning);
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
@@ -216,12 +218,14 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
 }
 
 /// The end (just after the line break) of the first or of the last complete record of
-/// `buf`, which starts at a record start; `None` when `buf` holds no record end.
+/// `buf`, which starts at a record start; `Ok(None)` when `buf` holds no record end.
 ///
 /// A line break ends a record unless it is inside a quoted value. As in polars' reader, a
-/// quote opens a quoted value only at the start of a field, `""` inside one is a literal
-/// quote, and a quote elsewhere (`5" screen`) is a literal character.
-fn record_end(buf: &[u8], last: bool) -> Option<usize> {
+/// quote opens a quoted value only at the start of a field and `""` inside one is a literal
+/// quote. A quote anywhere else (`5" screen`) is refused: `Err` holds its position. polars
+/// would read it as a character, but its own split of a file between threads counts it as a
+/// quote, so whether such a file is read would depend on where the splits fall.
+fn record_end(buf: &[u8], last: bool) -> Result<Option<usize>, usize> {
     let mut quoted = false;
     let mut escaped_at = usize::MAX;
     let mut end = None;
@@ -235,7 +239,8 @@ fn record_end(buf: &[u8], last: bool) -> Option<usize> {
                     quoted = false;
                 }
             }
-            b'"' => quoted = i == 0 || matches!(buf[i - 1], b',' | b'\n' | b'\r'),
+            b'"' if i == 0 || matches!(buf[i - 1], b',' | b'\n' | b'\r') => quoted = true,
+            b'"' => return Err(i),
             _ if quoted => {}
             _ => {
                 end = Some(i + 1);
@@ -245,17 +250,44 @@ fn record_end(buf: &[u8], last: bool) -> Option<usize> {
             }
         }
     }
-    end
+    Ok(end)
 }
 
 /// The end of the last complete record of `buf` ([`record_end`]).
-fn last_record_end(buf: &[u8]) -> Option<usize> {
+fn last_record_end(buf: &[u8]) -> Result<Option<usize>, usize> {
     record_end(buf, true)
 }
 
 /// The end of the first record of `buf` ([`record_end`]).
-fn first_record_end(buf: &[u8]) -> Option<usize> {
+fn first_record_end(buf: &[u8]) -> Result<Option<usize>, usize> {
     record_end(buf, false)
+}
+
+/// The error for a quote inside an unquoted value at byte `at` of the file; `buf` holds the
+/// file from byte `buf_start`.
+fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize) -> IngestError {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let line = std::fs::File::open(path)
+        .and_then(|f| f.take((buf_start + at) as u64).read_to_end(&mut head))
+        .map(|_| memchr::memchr_iter(b'\n', &head).count() + 1)
+        .unwrap_or(0);
+    let from = buf[..at]
+        .iter()
+        .rposition(|b| matches!(b, b',' | b'\n'))
+        .map_or(0, |p| p + 1);
+    let to = buf[at..]
+        .iter()
+        .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+        .map_or(buf.len(), |p| at + p);
+    IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: format!("line {line}"),
+        reason: format!(
+            "the value {} holds a quote but is not quoted; quote the whole value and double the quote inside (\"5\"\" screen\"), or remove the quote",
+            shown(&String::from_utf8_lossy(&buf[from..to]))
+        ),
+    }
 }
 
 /// Read an events CSV `part_bytes` at a time (see [`PART_BYTES`]; tests use small parts
@@ -327,6 +359,8 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
     let mut header_skipped = false;
     let mut eof = false;
     let mut rows_before = 0usize;
+    // Bytes of the file before `buf`.
+    let mut consumed = 0usize;
     let mut reader = PartReader {
         path,
         tz,
@@ -358,9 +392,10 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             eof = (n as u64) < missing;
         }
         if !header_skipped {
-            match first_record_end(&buf) {
+            match first_record_end(&buf).map_err(|at| stray_quote(path, &buf, consumed, at))? {
                 Some(e) => {
                     buf.drain(..e);
+                    consumed += e;
                     header_skipped = true;
                 }
                 None if eof => break, // only a header
@@ -371,16 +406,14 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             }
         }
         let start = 0;
-        let end = if eof {
-            buf.len()
-        } else {
-            match last_record_end(&buf[start..]) {
-                Some(e) => start + e,
-                None => {
-                    // One record longer than the buffer: read more.
-                    want = want.saturating_mul(2);
-                    continue;
-                }
+        let last = last_record_end(&buf).map_err(|at| stray_quote(path, &buf, consumed, at))?;
+        let end = match (eof, last) {
+            (true, _) => buf.len(),
+            (false, Some(e)) => e,
+            (false, None) => {
+                // One record longer than the buffer: read more.
+                want = want.saturating_mul(2);
+                continue;
             }
         };
         if end > start {
@@ -392,6 +425,7 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
                 })?;
         }
         buf.drain(..end);
+        consumed += end;
         want = part_bytes.max(1).max(buf.len() * 2);
     }
     reader.finish()
@@ -433,14 +467,25 @@ struct PartReader<'a> {
 impl PartReader<'_> {
     /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows.
     fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
-        let df = CsvReadOptions::default()
-            .with_has_header(false)
-            .with_schema(Some(self.schema.clone()))
-            // Every column is parsed (no projection), so that a row with more fields than
-            // the header is an error wherever it falls, not only at the start of a part.
-            .with_raise_if_empty(false)
-            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
-            .finish()?;
+        let parse = |threads: Option<usize>| {
+            CsvReadOptions::default()
+                .with_has_header(false)
+                .with_schema(Some(self.schema.clone()))
+                // Every column is parsed (no projection), so that a row with more fields
+                // than the header is an error wherever it falls, not only at a part's start.
+                .with_raise_if_empty(false)
+                .with_n_threads(threads)
+                .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+                .finish()
+        };
+        // polars splits a part between its threads by counting quotes; a stray quote inside
+        // an unquoted value (`20"4`, which its parser reads as a character) can make that
+        // split fail although the part parses. Then the part is parsed on one thread, so
+        // the result never depends on where the splits fell.
+        let df = match parse(None) {
+            Ok(df) => df,
+            Err(_) => parse(Some(1))?,
+        };
         let rows = df.height();
         let text = |df: &DataFrame, name: &Option<String>| -> PolarsResult<Option<StringChunked>> {
             match name {
@@ -770,11 +815,13 @@ mod tests {
 
     #[test]
     fn record_ends_skip_line_breaks_inside_quotes_only() {
-        let b = b"a,\"x\ny\",1\nb,5\" screen,2\nc,\"say \"\"hi\"\"\n\",3\nd";
-        assert_eq!(first_record_end(b), Some(10));
-        assert_eq!(last_record_end(b), Some(42));
-        assert_eq!(last_record_end(b"a,\"open\nstill"), None);
-        assert_eq!(last_record_end(b"x,y\r\n"), Some(5));
+        let b = b"a,\"x\ny\",1\nb,\"5\"\" screen\",2\r\nc,\"say \"\"hi\"\"\n\",3\nd";
+        assert_eq!(first_record_end(b), Ok(Some(10)));
+        assert_eq!(last_record_end(b), Ok(Some(46)));
+        assert_eq!(last_record_end(b"a,\"open\nstill"), Ok(None));
+        assert_eq!(last_record_end(b"x,y\r\n"), Ok(Some(5)));
+        // A quote inside an unquoted value.
+        assert_eq!(last_record_end(b"a,b\nb,5\" screen,2\n"), Err(7));
     }
 
     #[test]
