@@ -111,40 +111,43 @@ pub fn quality_warnings(events: &SortedEvents) -> PolarsResult<Warnings> {
             }
         }
     }
-    let key = |k: usize| (id(k), ts(k));
     let row = |k: usize| {
         let i = order[k] as usize;
+        // Equal names have equal codes.
         (
-            c.status.get(i),
-            c.assignee.get(i),
-            c.team.get(i),
-            c.actor.get(i),
-            c.source.get(i),
+            c.status.code(i),
+            c.assignee.code(i),
+            c.team.code(i),
+            c.actor.code(i),
+            c.source.code(i),
             c.created.get(i),
         )
     };
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        let k0 = key(start);
-        while end < n && key(end) == k0 {
-            end += 1;
-        }
-        if end - start > 1 {
-            let mut seen = FxHashSet::default();
-            for k in start..end {
-                if !seen.insert(row(k)) {
-                    dup += 1;
-                    if first_dup.is_none() {
-                        first_dup = Some((
-                            id(k).unwrap_or_default().to_string(),
-                            ts(k).unwrap_or_default(),
-                        ));
+    // Within each item (ranges known from the ordering), runs of equal instants.
+    for &(item_start, item_end) in events.items() {
+        let mut start = item_start;
+        while start < item_end {
+            let mut end = start + 1;
+            let t0 = ts(start);
+            while end < item_end && ts(end) == t0 {
+                end += 1;
+            }
+            if end - start > 1 {
+                let mut seen = FxHashSet::default();
+                for k in start..end {
+                    if !seen.insert(row(k)) {
+                        dup += 1;
+                        if first_dup.is_none() {
+                            first_dup = Some((
+                                id(k).unwrap_or_default().to_string(),
+                                ts(k).unwrap_or_default(),
+                            ));
+                        }
                     }
                 }
             }
+            start = end;
         }
-        start = end;
     }
     w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
         let (id, t) = first_dup.clone().unwrap_or_default();

@@ -26,6 +26,8 @@ pub struct SortedEvents {
     coded: std::sync::Arc<[Coded; 5]>,
     /// Rows in audit order; only events at or before the audit instant.
     order: Vec<IdxSize>,
+    /// Each item's events: a range of positions in `order`, in item order.
+    items: Vec<(usize, usize)>,
 }
 
 /// The events' columns, read by row (in input order; see [`SortedEvents::order`]).
@@ -63,9 +65,16 @@ impl SortedEvents {
             timestamp.rechunk().into_owned(),
             created.rechunk().into_owned(),
         );
-        let order = audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
+        let (order, items) =
+            audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
         let before = order.len();
-        let order = at_or_before(order, timestamp.downcast_as_array(), as_of);
+        let (order, items) = at_or_before(
+            order,
+            items,
+            item_id.downcast_as_array(),
+            timestamp.downcast_as_array(),
+            as_of,
+        );
         let after = (before - order.len()) as u64;
         Ok((
             SortedEvents {
@@ -74,6 +83,7 @@ impl SortedEvents {
                 created,
                 coded: std::sync::Arc::new(coded),
                 order,
+                items,
             },
             after,
         ))
@@ -81,12 +91,16 @@ impl SortedEvents {
 
     /// The events at or before `instant` (order kept).
     pub fn until(&self, instant: Ts) -> PolarsResult<SortedEvents> {
+        let (order, items) = at_or_before(
+            self.order.clone(),
+            self.items.clone(),
+            self.item_id.downcast_as_array(),
+            self.timestamp.downcast_as_array(),
+            instant,
+        );
         Ok(SortedEvents {
-            order: at_or_before(
-                self.order.clone(),
-                self.timestamp.downcast_as_array(),
-                instant,
-            ),
+            order,
+            items,
             ..self.clone()
         })
     }
@@ -104,6 +118,11 @@ impl SortedEvents {
     /// Rows of [`Self::columns`] in audit order.
     pub fn order(&self) -> &[IdxSize] {
         &self.order
+    }
+
+    /// Each item's events, in item order: a range of positions in [`Self::order`].
+    pub fn items(&self) -> &[(usize, usize)] {
+        &self.items
     }
 
     /// The distinct statuses of every row (including rows after the audit instant).
@@ -135,15 +154,40 @@ impl SortedEvents {
     }
 }
 
-/// The rows of `order` (order kept) whose instant is at or before `instant` (or missing).
-fn at_or_before(order: Vec<IdxSize>, ts: &IntArray, instant: Ts) -> Vec<IdxSize> {
+/// The rows of `order` (order kept) whose instant is at or before `instant` (or missing),
+/// and the items' ranges in the result.
+fn at_or_before(
+    order: Vec<IdxSize>,
+    items: Vec<(usize, usize)>,
+    ids: &TextArray,
+    ts: &IntArray,
+    instant: Ts,
+) -> (Vec<IdxSize>, Vec<(usize, usize)>) {
     if ts.iter().flatten().all(|t| *t <= instant) {
-        return order;
+        return (order, items);
     }
-    order
+    let order: Vec<IdxSize> = order
         .into_iter()
         .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= instant))
-        .collect()
+        .collect();
+    let items = item_ranges(&order, ids);
+    (order, items)
+}
+
+/// The ranges of equal item ids in `order` (the rows of one item are adjacent).
+fn item_ranges(order: &[IdxSize], ids: &TextArray) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for k in 1..=order.len() {
+        if k == order.len() || ids.get(order[k] as usize) != ids.get(order[k - 1] as usize) {
+            ranges.push((start, k));
+            start = k;
+        }
+    }
+    if order.is_empty() {
+        ranges.clear();
+    }
+    ranges
 }
 
 fn single(chunks: usize, c: Col) -> PolarsResult<()> {
@@ -156,11 +200,13 @@ fn single(chunks: usize, c: Col) -> PolarsResult<()> {
     }
 }
 
-/// Rows ordered by (item id, timestamp, row), nulls first — a stable sort by item and time.
+/// Rows ordered by (item id, timestamp, row), nulls first — a stable sort by item and time —
+/// and each item's range of positions in that order.
 ///
 /// Fast path: cut the rows into runs of one item with non-decreasing timestamps; when no
-/// item has two runs, the order is the runs sorted by item id. Otherwise every row is sorted.
-pub fn audit_order(ids: &TextArray, ts: &IntArray) -> Vec<IdxSize> {
+/// item has two runs, the order is the runs sorted by item id (and the runs are the items).
+/// Otherwise every row is sorted.
+pub fn audit_order(ids: &TextArray, ts: &IntArray) -> (Vec<IdxSize>, Vec<(usize, usize)>) {
     let n = ids.len();
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
@@ -179,17 +225,21 @@ pub fn audit_order(ids: &TextArray, ts: &IntArray) -> Vec<IdxSize> {
     let grouped = runs.windows(2).all(|w| ids.get(w[0].0) != ids.get(w[1].0));
     if grouped {
         let mut order = Vec::with_capacity(n);
+        let mut items = Vec::with_capacity(runs.len());
         for (a, b) in runs {
+            items.push((order.len(), order.len() + b - a));
             order.extend(a as IdxSize..b as IdxSize);
         }
-        return order;
+        return (order, items);
     }
     let mut keys: Vec<(Option<&str>, Option<i64>, IdxSize)> = (0..n)
         .into_par_iter()
         .map(|i| (ids.get(i), ts.get(i), i as IdxSize))
         .collect();
     keys.par_sort_unstable();
-    keys.into_iter().map(|k| k.2).collect()
+    let order: Vec<IdxSize> = keys.into_iter().map(|k| k.2).collect();
+    let items = item_ranges(&order, ids);
+    (order, items)
 }
 
 #[cfg(test)]
@@ -199,7 +249,10 @@ mod tests {
     fn order(ids: &[Option<&str>], ts: &[Option<i64>]) -> Vec<IdxSize> {
         let a = TextArray::from_slice(ids);
         let t = IntArray::from(ts.to_vec());
-        audit_order(&a, &t)
+        let (order, items) = audit_order(&a, &t);
+        // The items' ranges are the runs of equal ids in the order, however it was found.
+        assert_eq!(items, item_ranges(&order, &a));
+        order
     }
 
     #[test]
@@ -244,7 +297,9 @@ mod tests {
         let (s, after) = SortedEvents::new(EventTable::from_batch(b), 5).unwrap();
         assert_eq!(after, 1);
         assert_eq!(s.order(), [0, 2]);
+        assert_eq!(s.items(), [(0, 1), (1, 2)]);
         assert_eq!(s.until(1).unwrap().order(), [0]);
+        assert_eq!(s.until(1).unwrap().items(), [(0, 1)]);
         let c = s.columns().unwrap();
         assert_eq!(c.status.get(0), Some("To Do"));
         assert_eq!(c.status.get(1), None);

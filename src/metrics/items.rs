@@ -243,19 +243,7 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
         return Ok(Vec::new());
     }
     let id = |k: usize| c.item_id.get(order[k] as usize);
-    // Item boundaries.
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    let mut current = id(0);
-    for k in 1..n {
-        let this = id(k);
-        if this != current {
-            ranges.push((start, k));
-            start = k;
-            current = this;
-        }
-    }
-    ranges.push((start, n));
+    let ranges = events.items();
     // Indexed: the records are written straight into one vector of the right size. Each
     // worker keeps a scratch event list and an interner across the items it is given.
     Ok(ranges
