@@ -1,7 +1,7 @@
-//! The per-item pass: the sorted event frame → one [`ItemRecord`] per item.
+//! The per-item pass: the ordered events ([`SortedEvents`]) → one [`ItemRecord`] per item.
 //!
-//! polars does the scan, the merge of inputs and the stable sort by (item, timestamp, file,
-//! position); this pass then walks each item's events once. An item's metrics are a
+//! polars parses the inputs and `ingest` orders them by (item, timestamp, input order); this
+//! pass then walks each item's events once. An item's metrics are a
 //! sequential state machine over its events (status in force, team in force, transitions),
 //! which polars would need a dozen window passes to express; one pass here is simpler to
 //! check against METRICS.md and faster. Items are independent, so they run in parallel with
@@ -233,8 +233,9 @@ const BLOCK_ITEMS: usize = 2048;
 /// Run the per-item metrics over the events (all at or before `ctx.as_of`, in audit order).
 /// Records come back in item order.
 ///
-/// Nothing is copied per event up front: items are cut from the id column, and blocks of
-/// items read their events straight from the frame's arrays in parallel.
+/// Nothing is copied per event up front: the items' ranges come from the ordering
+/// ([`SortedEvents::items`]), and items read their events straight from the table's arrays,
+/// in parallel.
 pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
     let c = events.columns()?;
     let order = events.order();
