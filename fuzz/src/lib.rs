@@ -5,8 +5,9 @@
 use flowaudit::ingest::{self, imported::ImportOptions, xes::XesMapping, Format, LoadOptions};
 use std::io::Write;
 
-/// Write `data` to a temporary file named `name` and load it.
-pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
+/// `data` written to a temporary file named `name` (in `/dev/shm`, or `FUZZ_TMP`); the
+/// folder lives as long as the returned guard.
+fn temp_file(name: &str, data: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::Builder::new()
         .prefix("flowaudit-fuzz")
         .tempdir_in(std::env::var_os("FUZZ_TMP").unwrap_or_else(|| "/dev/shm".into()))
@@ -16,6 +17,12 @@ pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(data))
         .expect("write the input");
+    (dir, path)
+}
+
+/// Write `data` to a temporary file named `name` and load it.
+pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
+    let (_dir, path) = temp_file(name, data);
     let xes = XesMapping::default();
     let import = ImportOptions::default();
     let opts = LoadOptions {
@@ -37,15 +44,7 @@ pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
 /// the result (the same events, items and warnings, or an error both ways).
 pub fn events_csv_parts(data: &[u8]) {
     use flowaudit::ingest::events_csv::{read_in_parts, PART_BYTES};
-    let dir = tempfile::Builder::new()
-        .prefix("flowaudit-fuzz")
-        .tempdir_in(std::env::var_os("FUZZ_TMP").unwrap_or_else(|| "/dev/shm".into()))
-        .or_else(|_| tempfile::tempdir())
-        .expect("temporary folder");
-    let path = dir.path().join("events.csv");
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(data))
-        .expect("write the input");
+    let (_dir, path) = temp_file("events.csv", data);
     let tz = chrono_tz::Europe::Paris;
     let whole = read_in_parts(&path, tz, PART_BYTES);
     let small = (data.len() / 3).max(1);

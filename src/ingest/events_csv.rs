@@ -467,25 +467,16 @@ struct PartReader<'a> {
 impl PartReader<'_> {
     /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows.
     fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
-        let parse = |threads: Option<usize>| {
-            CsvReadOptions::default()
-                .with_has_header(false)
-                .with_schema(Some(self.schema.clone()))
-                // Every column is parsed (no projection), so that a row with more fields
-                // than the header is an error wherever it falls, not only at a part's start.
-                .with_raise_if_empty(false)
-                .with_n_threads(threads)
-                .into_reader_with_file_handle(std::io::Cursor::new(bytes))
-                .finish()
-        };
-        // polars splits a part between its threads by counting quotes; a stray quote inside
-        // an unquoted value (`20"4`, which its parser reads as a character) can make that
-        // split fail although the part parses. Then the part is parsed on one thread, so
-        // the result never depends on where the splits fell.
-        let df = match parse(None) {
-            Ok(df) => df,
-            Err(_) => parse(Some(1))?,
-        };
+        // A quote inside an unquoted value never reaches polars (`record_end` refuses it):
+        // polars' split of a part between its threads would count it as a quote.
+        let df = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(self.schema.clone()))
+            // Every column is parsed (no projection), so that a row with more fields than
+            // the header is an error wherever it falls, not only at the start of a part.
+            .with_raise_if_empty(false)
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()?;
         let rows = df.height();
         let text = |df: &DataFrame, name: &Option<String>| -> PolarsResult<Option<StringChunked>> {
             match name {

@@ -239,10 +239,6 @@ const BLOCK_ITEMS: usize = 2048;
 pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
     let c = events.columns()?;
     let order = events.order();
-    let n = order.len();
-    if n == 0 {
-        return Ok(Vec::new());
-    }
     let id = |k: usize| c.item_id.get(order[k] as usize);
     let ranges = events.items();
     // Indexed: the records are written straight into one vector of the right size. Each
