@@ -21,9 +21,8 @@ secs="${2:-120}"
 nice -n 19 cargo build --release --target "$triple" --bin "$target"
 mkdir -p "corpus/$target" "artifacts/$target"
 # Seeds: the small hand-written ones committed under seeds/TARGET, plus the real exports of
-# ../shared/datasets copied into a seed folder outside git at run time (the datasets are never
-# committed to this repository).
-datasets="../../shared/datasets"
+# tests/data (see tests/data/README.md) copied into a seed folder outside git at run time.
+datasets="../tests/data"
 real="seeds-real/$target"
 mkdir -p "$real"
 case "$target" in

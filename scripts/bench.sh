@@ -53,7 +53,7 @@ for n in $SIZES; do
 done
 echo "audit time per event (µs), by size:$per_event"
 for log in bpic2013_closed_problems.xes.gz helpdesk.xes.gz; do
-  src="../shared/datasets/xes/$log"
+  src="tests/data/xes/$log"
   [ -f "$src" ] || continue
   read -r a mem < <(secs "$BIN" audit "$src" --out "$WORK/out-$log" --quiet)
   p="-"

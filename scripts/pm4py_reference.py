@@ -4,7 +4,7 @@
 Run with the venv created by scripts/setup_pm4py_venv.sh:
 
     /root/.venvs/pm4py/bin/python scripts/pm4py_reference.py \
-        [--datasets /work/shared/datasets/xes] [--out tests/data/pm4py_reference.json]
+        [--datasets tests/data/xes] [--out tests/data/pm4py_reference.json]
 
 Writes tests/data/pm4py_reference.json. See the "how" field of the output for
 the exact pm4py calls and the semantics found in pm4py's source.
@@ -399,7 +399,7 @@ HOW = {
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--datasets", default="/work/shared/datasets/xes")
+    ap.add_argument("--datasets", default=str(Path(__file__).resolve().parent.parent / "tests/data/xes"))
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "tests/data/pm4py_reference.json"))
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()

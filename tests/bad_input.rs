@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 fn dataset(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
+        .join("tests/data")
         .join(rel)
 }
 

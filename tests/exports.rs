@@ -1,4 +1,4 @@
-//! The real exports of `../shared/datasets/` audited end to end: each system's folder alone,
+//! The real exports of `tests/data/` audited end to end: each system's folder alone,
 //! then several systems merged into one audit. Item counts were established independently
 //! (python over the same files; see each importer's tests for the details).
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 fn dataset(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets")
+        .join("tests/data")
         .join(dir)
 }
 

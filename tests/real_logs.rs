@@ -1,4 +1,4 @@
-//! The real process-mining logs of `../shared/datasets/xes/`, audited end to end, compared
+//! The real process-mining logs of `tests/data/xes/`, audited end to end, compared
 //! with the figures pm4py gives on the same files (`tests/data/pm4py_reference.json`; how they
 //! were obtained is recorded in its `how` field and in `scripts/pm4py_reference.py`).
 //!
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 fn dataset(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/xes")
+        .join("tests/data/xes")
         .join(name)
 }
 

@@ -12,7 +12,7 @@
 //!   field whose value differs from the item's previous known revision.
 //! - A single update/revision object, a plain array of them, a service-hook payload
 //!   (`{eventType, resource:{…}}`), and the API spec-example wrapper whose body is at
-//!   `responses."200".body` (the real samples in `shared/datasets/azure_devops`).
+//!   `responses."200".body` (the real samples in `tests/data/azure_devops`).
 //!
 //! Decisions and invariants:
 //! - Item id = the work-item id as a string (`workItemId` in updates, `id` in revisions).
@@ -779,7 +779,7 @@ mod tests {
 
     const DIR: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/datasets/azure_devops/"
+        "/tests/data/azure_devops/"
     );
     const UPDATES: &str = "msdocs_5.1_updates_GET__list_of_workitem_updates.json";
     const REVISIONS: &str = "msdocs_5.1_revisions_GET__list_workitem_revisions.json";
@@ -889,7 +889,7 @@ mod tests {
             let head = &bytes[..bytes.len().min(8192)];
             assert!(sniff(head, &p), "{n}");
         }
-        let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets/"));
+        let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/"));
         let mut rejected = 0;
         for dir in ["jira", "github", "trello", "xes", "ocel", "linear"] {
             for e in std::fs::read_dir(data.join(dir)).unwrap() {

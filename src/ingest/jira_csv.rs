@@ -587,7 +587,7 @@ mod tests {
     fn real(name: &str) -> PathBuf {
         PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/datasets/jira/"
+            "/tests/data/jira/"
         ))
         .join(name)
     }
@@ -739,7 +739,7 @@ mod tests {
         }
         let xes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/datasets/xes/running-example.xes"
+            "/tests/data/xes/running-example.xes"
         ))
         .unwrap();
         assert!(!sniff(&xes[..xes.len().min(8192)], Path::new("x.xes")));

@@ -501,7 +501,7 @@ mod tests {
     fn dataset(name: &str) -> PathBuf {
         PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/datasets/linear"
+            "/tests/data/linear"
         ))
         .join(name)
     }
@@ -895,7 +895,7 @@ mod tests {
         assert!(!sniff(b"item_id,timestamp,status\n1,2024-01-01,a\n", p));
         let xes: Vec<u8> = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/datasets/xes/running-example.xes"
+            "/tests/data/xes/running-example.xes"
         ))
         .unwrap()
         .into_iter()
@@ -904,7 +904,7 @@ mod tests {
         assert!(!sniff(&xes, p));
         let jira: Vec<u8> = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/datasets/jira/bellali_jira_cloud_export.csv"
+            "/tests/data/jira/bellali_jira_cloud_export.csv"
         ))
         .unwrap()
         .into_iter()

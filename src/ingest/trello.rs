@@ -642,7 +642,7 @@ mod tests {
     }
 
     fn dataset(rel: &str) -> PathBuf {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets")).join(rel)
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")).join(rel)
     }
 
     fn real() -> Imported {

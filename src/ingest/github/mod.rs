@@ -184,7 +184,7 @@ mod tests {
     use crate::time::parse_instant;
     use chrono_tz::Tz;
 
-    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets/");
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
 
     fn real(names: &[&str]) -> Vec<PathBuf> {
         names
