@@ -56,6 +56,7 @@ fn benches(c: &mut Criterion) {
         tools: None,
         roster: None,
         import: &cfg.import,
+        columns: &cfg.columns,
     };
     c.bench_function("load_and_sort_100k_events", |b| {
         b.iter(|| {

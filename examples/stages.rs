@@ -64,6 +64,7 @@ fn main() -> anyhow::Result<()> {
             tools: None,
             roster: None,
             import: &cfg.import,
+            columns: &cfg.columns,
         },
     )?;
     lap("load", &mut t0);

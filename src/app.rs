@@ -115,7 +115,7 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
 /// [`compute`], telling `progress` as each stage starts.
 pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
     progress.stage(Stage::ReadingInputs);
-    let loaded = ingest::load(
+    let mut loaded = ingest::load(
         &cfg.inputs,
         &LoadOptions {
             format: cfg.format.map(Into::into),
@@ -124,8 +124,18 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
             tools: cfg.tools.as_deref(),
             roster: cfg.roster.as_deref(),
             import: &cfg.file.import,
+            columns: &cfg.file.columns,
         },
     )?;
+    // Status categories, then how each input is read: status log or activity log.
+    let mut categorizer = Categorizer::new(
+        cfg.statuses.clone(),
+        std::mem::take(&mut loaded.hints.composite_statuses),
+        std::mem::take(&mut loaded.hints.source_categories),
+    );
+    categorizer.prepare(loaded.events.coded(crate::model::Col::Status).names());
+    categorizer.prepare(loaded.hints.current_status.values().map(String::as_str));
+    let status_counts = crate::log_kind::assign(&mut loaded, &cfg.file.log, &categorizer);
     let as_of = cfg
         .as_of
         .or(cfg.period.map(|p| p.1))
@@ -147,14 +157,6 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         .map(|r| (r.person.clone(), r.team.clone()))
         .collect();
     roster.extend(cfg.file.people.clone());
-    let mut categorizer = Categorizer::new(
-        cfg.statuses.clone(),
-        loaded.hints.composite_statuses,
-        loaded.hints.source_categories,
-    );
-    let statuses = ingest::distinct_statuses(&df).context("listing the statuses")?;
-    categorizer.prepare(statuses.iter().map(String::as_str));
-    categorizer.prepare(loaded.hints.current_status.values().map(String::as_str));
     let ctx = TimelineContext {
         categorizer,
         roster,
@@ -163,6 +165,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         workflow_order: cfg.file.workflow_order.clone(),
         as_of,
         period: cfg.period,
+        end_activities: cfg.file.log.end_activities.clone(),
     };
     let records = items::compute(&df, &ctx).context("computing item metrics")?;
     // The previous period of equal length, audited as of its own end (METRICS.md §5).
@@ -196,6 +199,8 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         blockers: &cfg.file.blockers,
         jira_time_in_status: &loaded.jira_time_in_status,
         jira_status_ids: &cfg.file.import.jira_status_ids,
+        status_counts,
+        evidence: &cfg.file.evidence,
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {
@@ -446,7 +451,7 @@ pub fn explain_statuses(r: &report::Report) -> String {
 /// `flowaudit init`: scan the inputs and return the config text (nothing is written).
 pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
     let defaults = crate::config::FileConfig::default();
-    let loaded = ingest::load(
+    let mut loaded = ingest::load(
         &opts.inputs,
         &LoadOptions {
             format: opts.format.map(Into::into),
@@ -455,8 +460,17 @@ pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
             tools: None,
             roster: None,
             import: &defaults.import,
+            columns: &defaults.columns,
         },
     )?;
+    // Which inputs are activity logs, as an audit without a config would read them.
+    let mut cat = Categorizer::new(
+        Default::default(),
+        loaded.hints.composite_statuses.clone(),
+        loaded.hints.source_categories.clone(),
+    );
+    cat.prepare(loaded.events.coded(crate::model::Col::Status).names());
+    crate::log_kind::assign(&mut loaded, &defaults.log, &cat);
     let scan = crate::init::scan(loaded).context("listing the statuses")?;
     Ok(crate::init::render(&scan, &opts.inputs, &opts.out, opts.tz))
 }

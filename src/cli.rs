@@ -274,4 +274,6 @@ pub enum FormatArg {
     AzureDevops,
     /// Trello board JSON.
     Trello,
+    /// Parquet file of events (the events CSV's columns).
+    Parquet,
 }

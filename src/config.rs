@@ -41,6 +41,68 @@ pub struct FileConfig {
     pub blockers: Blockers,
     /// Monte Carlo forecast settings (METRICS.md §6).
     pub forecast: Forecast,
+    /// How each input is read: status log or activity log (METRICS.md §11).
+    pub log: Log,
+    /// Evidence gates (METRICS.md §12).
+    pub evidence: Evidence,
+    /// Which header of an events CSV is which field (INTERFACE.md "Any history export").
+    pub columns: crate::ingest::events_csv::Columns,
+}
+
+/// `[log]`: status log or activity log (METRICS.md §11).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Log {
+    /// `auto` (decided per input), `statuses` or `activities`.
+    pub kind: LogKindSetting,
+    /// Activities that end a case: a case whose last activity is another one is open.
+    pub end_activities: Vec<String>,
+    /// Per-input kind, by file name or source name.
+    pub kind_by_input: BTreeMap<String, LogKindSetting>,
+}
+
+/// A `[log] kind` value.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogKindSetting {
+    /// Decided per input from its events.
+    #[default]
+    Auto,
+    /// A workflow status log.
+    Statuses,
+    /// A process-mining activity log.
+    Activities,
+}
+
+/// `[evidence]` thresholds (METRICS.md §12).
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Evidence {
+    /// Share of status events with a mapped status.
+    pub mapped_share: f64,
+    /// Items done in the period.
+    pub min_finished: u64,
+    /// Largest share of terminal items that left a terminal category again.
+    pub max_reopen_share: f64,
+    /// Largest share of done items with a cycle time of 0 or above ten years (exclusive).
+    pub max_implausible_share: f64,
+    /// Share of items in scope with a team.
+    pub team_share: f64,
+    /// Done items in the period a team needs before its signals are judged.
+    pub min_team_finished: u64,
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence {
+            mapped_share: 0.8,
+            min_finished: 30,
+            max_reopen_share: 0.5,
+            max_implausible_share: 0.05,
+            team_share: 0.8,
+            min_team_finished: 10,
+        }
+    }
 }
 
 /// `[signals]` thresholds.
@@ -401,6 +463,18 @@ min_teams = 3
 stale_days = 10
 [forecast]
 seed = 7
+[log]
+kind = "activities"
+end_activities = ["Payment"]
+[log.kind_by_input]
+"receipt.csv" = "statuses"
+[evidence]
+min_finished = 20
+min_team_finished = 5
+[columns]
+item_id = "ticket"
+timestamp = "date_updated"
+timestamp_format = "%Y-%m-%d"
 "#;
         let (f, o) = parse_file(text, Path::new("c.toml")).unwrap();
         assert_eq!(o.global["In Progress"], Category::Active);
@@ -412,6 +486,17 @@ seed = 7
         assert_eq!(f.forecast.seed, 7);
         assert_eq!(f.forecast.trials, 10_000);
         assert_eq!(f.xes.status.as_deref().map(|s| s.len()), Some(2));
+        assert_eq!(f.log.kind, LogKindSetting::Activities);
+        assert_eq!(f.log.end_activities, ["Payment"]);
+        assert_eq!(f.log.kind_by_input["receipt.csv"], LogKindSetting::Statuses);
+        assert_eq!(f.evidence.min_finished, 20);
+        assert_eq!(f.evidence.min_team_finished, 5);
+        assert_eq!(f.evidence.mapped_share, 0.8);
+        let (d, _) = parse_file("", Path::new("c.toml")).unwrap();
+        assert_eq!(d.log.kind, LogKindSetting::Auto);
+        assert_eq!(d.evidence, Evidence::default());
+        assert_eq!(f.columns.item_id.as_deref(), Some("ticket"));
+        assert_eq!(f.columns.timestamp_format.as_deref(), Some("%Y-%m-%d"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub enum IngestError {
         source: std::io::Error,
     },
     /// A required column is missing from a CSV header.
-    #[error("{path}: line 1: the header has no `{column}` column (looked for: {aliases}); found: {found}. Rename the column or pass --format.")]
+    #[error("{path}: line 1: the header has no `{column}` column (looked for: {aliases}); found: {found}. Rename the column, or say which header it is in the config's [columns] (e.g. `item_id = \"ticket\"`).")]
     MissingColumn {
         /// The file.
         path: PathBuf,

@@ -369,6 +369,54 @@ pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
             format!(" --tz {}", tz.name())
         },
     );
+    // Activity logs (METRICS.md §11) name process steps, not statuses: no status list.
+    let events_inputs: Vec<&InputSummary> =
+        scan.inputs.iter().filter(|i| i.kind.is_some()).collect();
+    let activity_inputs: Vec<&InputSummary> = events_inputs
+        .iter()
+        .copied()
+        .filter(|i| i.kind == Some("activities"))
+        .collect();
+    if !events_inputs.is_empty() && activity_inputs.len() == events_inputs.len() {
+        let reason = activity_inputs[0].kind_reason.clone().unwrap_or_default();
+        s.truncate(s.rfind("[statuses]\n").unwrap_or(s.len()));
+        let _ = write!(
+            s,
+            "#
+# These inputs are process-mining activity logs: {reason}.
+# Each case starts at its first event and, by the process-mining convention, finishes at its
+# last; the time after each activity is waiting, and active time comes from lifecycle
+# start/complete pairs (docs/METRICS.md section 11). No status mapping is needed: the {n}
+# activities found are not listed here.
+# Cases that do not end with one of `end_activities` (when set) are open at the audit instant.
+",
+            n = scan.items_by_key.len()
+        );
+        let _ = writeln!(
+            s,
+            "[log]\nkind = \"activities\"\n#end_activities = [{}]\n",
+            scan.statuses
+                .iter()
+                .take(2)
+                .map(|f| q(&f.status))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        s.push_str("[statuses]\n");
+        s.push_str(&examples(scan));
+        return s;
+    }
+    if !activity_inputs.is_empty() {
+        let _ = writeln!(
+            s,
+            "# (read as activity logs, so their activities are not listed: {})",
+            activity_inputs
+                .iter()
+                .map(|i| i.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if scan.statuses.is_empty() {
         s.push_str("# (no status found in the inputs: only lead times can be measured)\n");
     }
@@ -402,9 +450,21 @@ pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
         let refs: Vec<&Line> = lines.iter().collect();
         write_lines(&mut s, &refs);
     }
+    s.push_str(LOG_EXAMPLE);
     s.push_str(&examples(scan));
     s
 }
+
+/// `[log]` commented out, for status logs (METRICS.md section 11).
+const LOG_EXAMPLE: &str = r#"
+# How each input is read (METRICS.md section 11): "auto" reads an input whose events mostly
+# name process steps that no status mapping knows as an activity log.
+#[log]
+#kind = "auto"
+#end_activities = ["Closed"]
+#[log.kind_by_input]
+#"receipt.csv" = "activities"
+"#;
 
 fn category_meaning(c: Category) -> &'static str {
     match c {
@@ -469,6 +529,7 @@ fn examples(scan: &Scan) -> String {
         ImportOptions::default(),
     );
     let horizons: Vec<String> = fc.horizons_days.iter().map(u32::to_string).collect();
+    let ev = crate::config::Evidence::default();
     format!(
         r#"
 # ---------------------------------------------------------------------------------------------
@@ -546,7 +607,23 @@ fn examples(scan: &Scan) -> String {
 #trials = {fc_trials}
 #history_days = {fc_hd}
 #horizons_days = [{horizons}]
+
+# Evidence before a verdict (METRICS.md section 12; defaults shown): the verdict is only
+# given when every gate passes; a team's signals are judged from min_team_finished done items.
+#[evidence]
+#mapped_share = {ev_ms}
+#min_finished = {ev_mf}
+#max_reopen_share = {ev_mr}
+#max_implausible_share = {ev_mi}
+#team_share = {ev_ts}
+#min_team_finished = {ev_mtf}
 "#,
+        ev_ms = f(ev.mapped_share),
+        ev_mf = ev.min_finished,
+        ev_mr = f(ev.max_reopen_share),
+        ev_mi = f(ev.max_implausible_share),
+        ev_ts = f(ev.team_share),
+        ev_mtf = ev.min_team_finished,
         team = q(team),
         gpc = im.github_project_columns,
         apd = im.area_path_depth,
@@ -697,9 +774,40 @@ mod tests {
         assert_eq!(file.verdict, Verdict::default());
         assert_eq!(file.blockers, Blockers::default());
         assert_eq!(file.forecast, Forecast::default());
+        assert_eq!(file.evidence, crate::config::Evidence::default());
+        assert_eq!(file.log.kind, crate::config::LogKindSetting::Auto);
         assert_eq!(file.exclude_people.len(), 1);
         assert_eq!(file.import.area_path_depth, 2);
         assert_eq!(o.per_team.len(), 1);
         assert_eq!(o.global.len(), 1);
+    }
+
+    #[test]
+    fn an_activity_log_gets_a_log_section_instead_of_its_activities() {
+        let mut scan = scan_of(
+            (0..300)
+                .map(|i| found(&format!("Lab test {i}"), "xes", 1))
+                .collect(),
+        );
+        scan.inputs = vec![InputSummary {
+            path: "hospital.xes.gz".into(),
+            format: "xes",
+            items: 10,
+            events: 300,
+            kind: Some("activities"),
+            kind_reason: Some("300 of 300 events (100%) name steps".into()),
+        }];
+        let text = render(&scan, &[PathBuf::from("hospital.xes.gz")], Path::new("f.toml"), chrono_tz::UTC);
+        assert!(text.contains("process-mining activity logs: 300 of 300 events"), "{text}");
+        assert!(text.contains("[log]\nkind = \"activities\""), "{text}");
+        assert!(!text.contains("Lab test 7\""), "{text}");
+        let (file, o) = parse_file(&text, Path::new("f.toml")).expect(&text);
+        assert_eq!(file.log.kind, crate::config::LogKindSetting::Activities);
+        assert!(o.global.is_empty());
+        // A status log keeps its status list.
+        scan.inputs[0].kind = Some("statuses");
+        let text = render(&scan, &[PathBuf::from("x.csv")], Path::new("f.toml"), chrono_tz::UTC);
+        assert!(text.contains("Lab test 7\""), "{text}");
+        assert!(!text.contains("\n[log]"), "{text}");
     }
 }

@@ -151,7 +151,7 @@ impl Category {
 
 /// A category that the source system itself assigns to a status (METRICS.md §2): it beats
 /// the name patterns; the config beats it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceCategory {
     /// Jira `new`, ADO Proposed, Linear triage/backlog/unstarted.
     Backlog,
@@ -162,6 +162,18 @@ pub enum SourceCategory {
     Done,
     /// Ended without delivering.
     Canceled,
+}
+
+impl SourceCategory {
+    /// The source's own word for it (Jira's status category keys).
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceCategory::Backlog => "new",
+            SourceCategory::Committed => "indeterminate",
+            SourceCategory::Done => "done",
+            SourceCategory::Canceled => "canceled",
+        }
+    }
 }
 
 /// Is this value the explicit "nobody" (`unassigned`, any case)?
@@ -247,6 +259,10 @@ pub struct SourceHints {
     pub composite_statuses: std::collections::BTreeSet<String>,
     /// Status categories the source itself provides, keyed by (source, status name).
     pub source_categories: BTreeMap<(String, String), SourceCategory>,
+    /// Items reporting each source category for a (source, status name), where the source
+    /// reports it per item (Jira's `statusCategory`): one name can arrive with several
+    /// categories (a re-categorised or migrated workflow, METRICS.md §2).
+    pub source_category_votes: BTreeMap<(String, String), BTreeMap<SourceCategory, u64>>,
 }
 
 impl SourceHints {
@@ -255,5 +271,98 @@ impl SourceHints {
         self.current_status.extend(other.current_status);
         self.composite_statuses.extend(other.composite_statuses);
         self.source_categories.extend(other.source_categories);
+        for (k, votes) in other.source_category_votes {
+            let mine = self.source_category_votes.entry(k).or_default();
+            for (c, n) in votes {
+                *mine.entry(c).or_default() += n;
+            }
+        }
+    }
+
+    /// One item reports `category` for `status` in `source`.
+    pub fn vote(&mut self, source: &str, status: &str, category: SourceCategory) {
+        let k = (source.to_string(), status.to_string());
+        *self
+            .source_category_votes
+            .entry(k.clone())
+            .or_default()
+            .entry(category)
+            .or_default() += 1;
+        self.source_categories.insert(k, category);
+    }
+
+    /// METRICS.md §2 "Conflicting source categories" (for sources without status ids): a
+    /// status name reported with several categories takes the one most items report (a tie:
+    /// no source category, so the patterns decide). Returns one message per conflict, naming
+    /// the status and each category with its item count.
+    pub fn resolve_conflicts(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for ((src, status), votes) in &self.source_category_votes {
+            if votes.len() < 2 {
+                continue;
+            }
+            let mut v: Vec<(SourceCategory, u64)> = votes.iter().map(|(c, n)| (*c, *n)).collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let tie = v[0].1 == v[1].1;
+            let key = (src.clone(), status.clone());
+            let counts = v
+                .iter()
+                .map(|(c, n)| format!("{} for {n} item(s)", c.name()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if tie {
+                self.source_categories.remove(&key);
+                out.push(format!(
+                    "{src} reports the status {status:?} with different categories ({counts}): a tie, so the name patterns decide; set it in [source_statuses.{src:?}] if they guess wrong"
+                ));
+            } else {
+                self.source_categories.insert(key, v[0].0);
+                out.push(format!(
+                    "{src} reports the status {status:?} with different categories ({counts}): the category most items report, {}, is used for all; set it in [source_statuses.{src:?}] if that is wrong",
+                    v[0].0.name()
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicting_source_categories_take_the_majority_and_say_so() {
+        let mut h = SourceHints::default();
+        for _ in 0..25 {
+            h.vote("jira", "完成", SourceCategory::Done);
+        }
+        for _ in 0..5 {
+            h.vote("jira", "完成", SourceCategory::Backlog);
+        }
+        h.vote("jira", "Doing", SourceCategory::Committed);
+        // The last vote was `new`, but most items say `done`.
+        assert_eq!(h.source_categories[&("jira".into(), "完成".into())], SourceCategory::Backlog);
+        let msgs = h.resolve_conflicts();
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].contains("\"完成\"") && msgs[0].contains("done for 25 item(s), new for 5 item(s)"),
+            "{}",
+            msgs[0]
+        );
+        assert_eq!(h.source_categories[&("jira".into(), "完成".into())], SourceCategory::Done);
+        assert_eq!(h.source_categories[&("jira".into(), "Doing".into())], SourceCategory::Committed);
+    }
+
+    #[test]
+    fn a_tie_leaves_the_name_to_the_patterns_and_merge_adds_votes() {
+        let mut a = SourceHints::default();
+        a.vote("jira", "Review", SourceCategory::Done);
+        let mut b = SourceHints::default();
+        b.vote("jira", "Review", SourceCategory::Committed);
+        a.merge(b);
+        let msgs = a.resolve_conflicts();
+        assert!(msgs[0].contains("a tie"), "{}", msgs[0]);
+        assert!(!a.source_categories.contains_key(&("jira".into(), "Review".into())));
     }
 }

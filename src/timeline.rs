@@ -7,8 +7,9 @@
 //! current assignee or team; a status repeated adds no interval; the first status is in
 //! force from `created`.
 
+use crate::ingest::flags;
 use crate::model::{is_unassigned, Category, Ts};
-use crate::status::{Categorizer, Rule};
+use crate::status::{pattern_category, Categorizer, Rule};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +28,8 @@ pub struct EventRef<'a> {
     pub source: Option<&'a str>,
     /// Explicit creation instant.
     pub created: Option<Ts>,
+    /// Activity-log flags of the event (`ingest::flags`): 0 in status logs.
+    pub flags: u8,
 }
 
 /// A status interval `[start, next start)`.
@@ -61,6 +64,9 @@ pub struct TimelineContext {
     pub as_of: Ts,
     /// The period `[from, to)`, if any.
     pub period: Option<(Ts, Ts)>,
+    /// `[log] end_activities`: in an activity log, a case whose last activity is another one
+    /// is open (empty: every case is complete).
+    pub end_activities: Vec<String>,
 }
 
 /// One item's timeline up to `as_of`.
@@ -93,6 +99,14 @@ pub struct Timeline<'a> {
     pub as_of: Ts,
     /// Has at least one event in the period (always true without a period).
     pub in_period: bool,
+    /// Read from an activity log (METRICS.md §11): started = created = the first event.
+    pub activity: bool,
+    /// An activity log that records activity starts, so active time is measured.
+    pub measures_active: bool,
+    /// Activity logs: executions of an activity already executed in the case.
+    pub rework: u32,
+    /// Activity logs: the first such repeated execution.
+    pub first_rework: Option<Ts>,
 }
 
 impl<'a> Timeline<'a> {
@@ -105,8 +119,11 @@ impl<'a> Timeline<'a> {
         debug_assert!(!events.is_empty());
         let first_event = events.first().map_or(0, |e| e.ts);
         let last_event = events.last().map_or(0, |e| e.ts);
+        let activity = events[0].flags & flags::ACTIVITY != 0;
         let explicit = events.iter().find_map(|e| e.created);
         let (created, created_after_first_event) = match explicit {
+            // An activity log's case is created by its first event (METRICS.md §11).
+            _ if activity => (first_event, false),
             Some(c) if c > first_event => (first_event, true),
             Some(c) => (c, false),
             None => (first_event, false),
@@ -122,6 +139,7 @@ impl<'a> Timeline<'a> {
             None => true,
             Some((f, t)) => events.iter().any(|e| e.ts >= f && e.ts < t),
         };
+        let mut acts = Activities::default();
         for e in events {
             let mut team_set = false;
             if let Some(a) = e.assignee {
@@ -154,7 +172,11 @@ impl<'a> Timeline<'a> {
                 }
             }
             team_states.push((e.ts, team));
-            if let Some(s) = e.status {
+            if activity {
+                if let Some(s) = e.status {
+                    acts.event(e, s, team, &mut intervals);
+                }
+            } else if let Some(s) = e.status {
                 if status != Some(s) {
                     let start = if intervals.is_empty() { created } else { e.ts };
                     let (category, rule) = ctx.categorizer.categorize(s, team, e.source);
@@ -170,7 +192,9 @@ impl<'a> Timeline<'a> {
             }
         }
         let _ = assignee;
-        if intervals.is_empty() {
+        if activity {
+            acts.finish(last_event, team, &ctx.end_activities, &mut intervals);
+        } else if intervals.is_empty() {
             if let Some(s) = ctx.current_status.get(item_id) {
                 let source = events.iter().find_map(|e| e.source);
                 let t0 = team_states.first().and_then(|x| x.1);
@@ -201,6 +225,10 @@ impl<'a> Timeline<'a> {
             team_states,
             as_of: ctx.as_of,
             in_period,
+            activity,
+            measures_active: activity && events[0].flags & flags::MEASURES_ACTIVE != 0,
+            rework: acts.rework,
+            first_rework: acts.first_rework,
         }
     }
 
@@ -218,6 +246,104 @@ impl<'a> Timeline<'a> {
     /// Category of the last status as of `as_of` (None when the item has no status).
     pub fn last_category(&self) -> Option<Category> {
         self.intervals.last().map(|i| i.category)
+    }
+}
+
+/// An activity log's timeline as it is read (METRICS.md §11): every event is one
+/// execution of its activity (or, with lifecycle `start`/`resume`, the start of one).
+///
+/// While some started activity has not completed, the case is `active` in the activity
+/// started last; otherwise it is `waiting` after the activity completed last (the status
+/// for time in status is the last completed activity: pm4py's sojourn after it). The case
+/// finishes at its last event: that interval becomes `done` (`canceled` when the last
+/// activity matches pattern row 1), unless `[log] end_activities` is set and the last
+/// activity is not one of them (the case stays open).
+#[derive(Default)]
+struct Activities<'a> {
+    /// Started activities not yet completed, oldest first.
+    open: Vec<&'a str>,
+    /// Activities executed (completed) so far.
+    done: Vec<&'a str>,
+    /// The activity of the last event.
+    last: Option<&'a str>,
+    rework: u32,
+    first_rework: Option<Ts>,
+}
+
+impl<'a> Activities<'a> {
+    fn event(
+        &mut self,
+        e: &EventRef<'a>,
+        s: &'a str,
+        team: Option<&'a str>,
+        intervals: &mut Vec<Interval<'a>>,
+    ) {
+        if e.flags & flags::START != 0 {
+            self.open.push(s);
+        } else {
+            if let Some(k) = self.open.iter().rposition(|x| *x == s) {
+                self.open.remove(k);
+            }
+            if self.done.contains(&s) {
+                self.rework += 1;
+                self.first_rework.get_or_insert(e.ts);
+            } else {
+                self.done.push(s);
+            }
+        }
+        self.last = Some(s);
+        let (status, category) = match self.open.last() {
+            Some(a) => (*a, Category::Active),
+            None => (s, Category::Waiting),
+        };
+        let same = intervals
+            .last()
+            .is_some_and(|i| i.status == status && i.category == category);
+        if !same {
+            intervals.push(Interval {
+                start: e.ts,
+                status,
+                category,
+                rule: Rule::Activity,
+                team,
+            });
+        }
+    }
+
+    fn finish(
+        &self,
+        last_event: Ts,
+        team: Option<&'a str>,
+        end_activities: &[String],
+        intervals: &mut Vec<Interval<'a>>,
+    ) {
+        let Some(last) = self.last else { return };
+        let ends = end_activities.is_empty()
+            || end_activities
+                .iter()
+                .any(|a| a.trim().eq_ignore_ascii_case(last.trim()));
+        if !ends {
+            return;
+        }
+        let category = match pattern_category(last, false) {
+            Some(Category::Canceled) => Category::Canceled,
+            _ => Category::Done,
+        };
+        match intervals.last_mut() {
+            Some(i) if i.start == last_event => {
+                i.status = last;
+                i.category = category;
+            }
+            _ => {
+                intervals.push(Interval {
+                    start: last_event,
+                    status: last,
+                    category,
+                    rule: Rule::Activity,
+                    team,
+                });
+            }
+        }
     }
 }
 

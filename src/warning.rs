@@ -40,6 +40,9 @@ pub enum WarningKind {
     /// An input file, or part of one, was read but skipped (GitHub events whose issue
     /// cannot be identified, a GraphQL timeline page, a file with no GitHub objects).
     InputSkipped,
+    /// One status name arrived with different source categories (METRICS.md §2); the
+    /// category most items report was used.
+    ConflictingSourceCategory,
     /// A recorded paginated export whose `Link: rel="next"` points to a page that is not in
     /// the input: the items on the missing pages are not audited.
     IncompletePagination,

@@ -73,6 +73,7 @@ fn ctx(as_of: Ts) -> TimelineContext {
         workflow_order: Default::default(),
         as_of,
         period: None,
+        end_activities: Vec::new(),
     }
 }
 
@@ -87,6 +88,7 @@ fn record(evs: &[Ev], as_of: Ts) -> ItemRecord {
             team: e.team,
             source: Some("csv"),
             created: None,
+            flags: 0,
         })
         .collect();
     let t = Timeline::build("X-1", &refs, &c);

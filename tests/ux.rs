@@ -118,6 +118,7 @@ fn init_config_gives_the_categories_of_an_audit_without_config() {
             tools: None,
             roster: None,
             import: &defaults.import,
+            columns: &defaults.columns,
         },
     )
     .unwrap();

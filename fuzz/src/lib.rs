@@ -32,6 +32,7 @@ pub fn load_bytes(name: &str, data: &[u8], format: Option<Format>) {
         tools: None,
         roster: None,
         import: &import,
+        columns: &flowaudit::ingest::events_csv::NO_COLUMNS,
     };
     if let Ok(loaded) = ingest::load(&[path], &opts) {
         if let Some(as_of) = loaded.max_ts {
@@ -46,9 +47,9 @@ pub fn events_csv_parts(data: &[u8]) {
     use flowaudit::ingest::events_csv::{read_in_parts, PART_BYTES};
     let (_dir, path) = temp_file("events.csv", data);
     let tz = chrono_tz::Europe::Paris;
-    let whole = read_in_parts(&path, tz, PART_BYTES);
+    let whole = read_in_parts(&path, flowaudit::ingest::events_csv::CsvOptions::in_tz(tz), PART_BYTES);
     let small = (data.len() / 3).max(1);
-    let parts = read_in_parts(&path, tz, small);
+    let parts = read_in_parts(&path, flowaudit::ingest::events_csv::CsvOptions::in_tz(tz), small);
     match (whole, parts) {
         (Ok(a), Ok(b)) => {
             let (fa, fb) = (a.table.to_frame().ok(), b.table.to_frame().ok());

@@ -13,6 +13,7 @@ use super::table::{Coded, EventTable};
 use crate::error::{shown, IngestError};
 use crate::model::{Col, Ts};
 use crate::time::{self, Offset};
+use crate::time_formats::{self, TsFormat};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use polars::prelude::*;
@@ -60,6 +61,105 @@ pub const COLUMNS: &[(Col, bool, &[&str])] = &[
     (Col::Created, false, &["created"]),
 ];
 
+/// `[columns]` (INTERFACE.md "Any history export"): which header is which field, so that any
+/// history export reads without editing; and the timestamp format when detection cannot
+/// decide it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Columns {
+    /// Header of the item id.
+    pub item_id: Option<String>,
+    /// Header of the timestamp.
+    pub timestamp: Option<String>,
+    /// Header of the status (or activity).
+    pub status: Option<String>,
+    /// Header of the assignee.
+    pub assignee: Option<String>,
+    /// Header of the team.
+    pub team: Option<String>,
+    /// Header of the actor.
+    pub actor: Option<String>,
+    /// Header of the source.
+    pub source: Option<String>,
+    /// Header of the explicit creation time.
+    pub created: Option<String>,
+    /// strftime-style format of the timestamp column (chrono syntax).
+    pub timestamp_format: Option<String>,
+}
+
+impl Columns {
+    /// The configured header of `c`.
+    pub fn get(&self, c: Col) -> Option<&str> {
+        match c {
+            Col::ItemId => self.item_id.as_deref(),
+            Col::Timestamp => self.timestamp.as_deref(),
+            Col::Status => self.status.as_deref(),
+            Col::Assignee => self.assignee.as_deref(),
+            Col::Team => self.team.as_deref(),
+            Col::Actor => self.actor.as_deref(),
+            Col::Source => self.source.as_deref(),
+            Col::Created => self.created.as_deref(),
+        }
+    }
+
+    /// Does it name any header?
+    pub fn any(&self) -> bool {
+        Col::ALL.iter().any(|c| self.get(*c).is_some())
+    }
+}
+
+/// How to read an events CSV.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions<'a> {
+    /// Time zone of times without an offset.
+    pub tz: Tz,
+    /// `[columns]`.
+    pub columns: &'a Columns,
+}
+
+/// No `[columns]`.
+pub static NO_COLUMNS: Columns = Columns {
+    item_id: None,
+    timestamp: None,
+    status: None,
+    assignee: None,
+    team: None,
+    actor: None,
+    source: None,
+    created: None,
+    timestamp_format: None,
+};
+
+impl CsvOptions<'static> {
+    /// Headers by name and alias, times without an offset read in `tz`.
+    pub fn in_tz(tz: Tz) -> Self {
+        CsvOptions {
+            tz,
+            columns: &NO_COLUMNS,
+        }
+    }
+}
+
+/// The delimiter of a CSV, from its first line: the one of `,` `;` tab `|` that occurs most
+/// often outside quotes (ties in that order; `,` when none occurs).
+pub fn detect_separator(head: &[u8]) -> u8 {
+    let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+    let mut counts = [0usize; 4];
+    let seps = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for b in &head[..line_end] {
+        if *b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(k) = seps.iter().position(|s| s == b) {
+                counts[k] += 1;
+            }
+        }
+    }
+    let best = (0..4).fold(0, |best, k| if counts[k] > counts[best] { k } else { best });
+    seps[best]
+}
+
 /// Normalise a header name: lower case, without spaces, underscores, hyphens and a BOM.
 pub fn normalise_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}')
@@ -71,13 +171,32 @@ pub fn normalise_header(h: &str) -> String {
 
 /// For a header, the position of each canonical column (None when absent).
 pub fn map_header(header: &[String]) -> Vec<(Col, Option<usize>)> {
+    map_header_with(header, &Columns::default())
+}
+
+/// [`map_header`], with `[columns]` naming headers first (compared ignoring case, spaces,
+/// underscores and hyphens, as the aliases are). A configured header that is absent maps to
+/// None (the reader refuses it with the `[columns]` key).
+pub fn map_header_with(header: &[String], columns: &Columns) -> Vec<(Col, Option<usize>)> {
     let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    let configured: Vec<String> = Col::ALL
+        .iter()
+        .filter_map(|c| columns.get(*c).map(normalise_header))
+        .collect();
     COLUMNS
         .iter()
         .map(|(c, _, aliases)| {
-            let pos = aliases
-                .iter()
-                .find_map(|a| norm.iter().position(|h| h == a));
+            let pos = match columns.get(*c) {
+                Some(name) => {
+                    let want = normalise_header(name);
+                    norm.iter().position(|h| *h == want)
+                }
+                // An alias never takes a header that [columns] gave to another field.
+                None => aliases.iter().find_map(|a| {
+                    norm.iter()
+                        .position(|h| h == a && !configured.contains(h))
+                }),
+            };
             (*c, pos)
         })
         .collect()
@@ -85,7 +204,12 @@ pub fn map_header(header: &[String]) -> Vec<(Col, Option<usize>)> {
 
 /// Does this header look like an events CSV (has an item id and a timestamp column)?
 pub fn looks_like_events(header: &[String]) -> bool {
-    let m = map_header(header);
+    looks_like_events_with(header, &Columns::default())
+}
+
+/// [`looks_like_events`] with `[columns]`.
+pub fn looks_like_events_with(header: &[String], columns: &Columns) -> bool {
+    let m = map_header_with(header, columns);
     m.iter()
         .filter(|(c, p)| matches!(c, Col::ItemId | Col::Timestamp) && p.is_some())
         .count()
@@ -112,10 +236,12 @@ struct LocalTimes {
 
 /// Parse a text column of instants, in parallel. The first bad value (in row order) stops
 /// the audit with its line.
+#[allow(clippy::too_many_arguments)]
 fn parse_ts_column(
     path: &Path,
     field: &str,
     values: &StringChunked,
+    fmt: &TsFormat,
     tz: Tz,
     required: bool,
     rows: &RowLines,
@@ -136,7 +262,10 @@ fn parse_ts_column(
                 match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
                     None if required => return Err((i, None)),
                     None => out.push(None),
-                    Some(s) => match time::parse_instant(s, tz) {
+                    Some(s) => match match fmt {
+                        TsFormat::Iso => time::parse_instant(s, tz),
+                        f => time_formats::parse(f, s, tz),
+                    } {
                         Ok((ts, o)) => {
                             match o {
                                 Offset::Explicit => {}
@@ -213,8 +342,73 @@ fn compression_signature(path: &Path) -> Option<(&'static str, [u8; 4])> {
 pub const PART_BYTES: usize = 64 << 20;
 
 /// Read an events CSV.
-pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
-    read_in_parts(path, tz, PART_BYTES)
+pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
+    read_in_parts(path, opts, PART_BYTES)
+}
+
+/// Values of the timestamp formats are checked as ISO 8601 on this many rows first; a column
+/// that is not ISO there is read whole to decide its format (INTERFACE.md "CSV dialects").
+const ISO_PROBE_ROWS: usize = 1000;
+
+/// The format of the timestamp column at `pos` (header `field`): `fixed` (`[columns]
+/// timestamp_format`) when given; ISO 8601 when the first rows are; else decided from all
+/// the column's values ([`time_formats::detect`]), or refused naming the column with two
+/// of its values.
+fn column_format(
+    path: &Path,
+    sep: u8,
+    pos: usize,
+    field: &str,
+    fixed: Option<&str>,
+    tz: Tz,
+) -> Result<TsFormat, IngestError> {
+    if let Some(f) = fixed {
+        return TsFormat::strftime(f).map_err(|reason| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: "config [columns]".into(),
+            field: "timestamp_format".into(),
+            value: f.to_string(),
+            reason,
+        });
+    }
+    let reader = || -> Option<csv::Reader<std::io::BufReader<std::fs::File>>> {
+        let f = std::fs::File::open(path).ok()?;
+        Some(
+            csv::ReaderBuilder::new()
+                .delimiter(sep)
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(std::io::BufReader::new(f)),
+        )
+    };
+    let Some(mut r) = reader() else {
+        return Ok(TsFormat::Iso);
+    };
+    let iso = r
+        .byte_records()
+        .take(ISO_PROBE_ROWS)
+        .filter_map(Result::ok)
+        .all(|rec| {
+            let v = rec.get(pos).map(|b| String::from_utf8_lossy(b).trim().to_string());
+            v.is_none_or(|v| v.is_empty() || time::parse_instant(&v, tz).is_ok())
+        });
+    if iso {
+        return Ok(TsFormat::Iso);
+    }
+    let Some(mut r) = reader() else {
+        return Ok(TsFormat::Iso);
+    };
+    let values = r
+        .byte_records()
+        .filter_map(Result::ok)
+        .map(|rec| String::from_utf8_lossy(rec.get(pos).unwrap_or_default()).into_owned());
+    time_formats::detect(values).map_err(|u| IngestError::BadValue {
+        path: path.to_path_buf(),
+        record: "column".into(),
+        field: field.to_string(),
+        value: format!("{}\" and \"{}", u.examples[0], u.examples[1]),
+        reason: u.reason,
+    })
 }
 
 /// The end (just after the line break) of the first or of the last complete record of
@@ -225,7 +419,7 @@ pub fn read(path: &Path, tz: Tz) -> Result<EventsCsv, IngestError> {
 /// quote. A quote anywhere else (`5" screen`) is refused: `Err` holds its position. polars
 /// would read it as a character, but its own split of a file between threads counts it as a
 /// quote, so whether such a file is read would depend on where the splits fall.
-fn record_end(buf: &[u8], last: bool) -> Result<Option<usize>, usize> {
+fn record_end(buf: &[u8], last: bool, sep: u8) -> Result<Option<usize>, usize> {
     let mut quoted = false;
     let mut escaped_at = usize::MAX;
     let mut end = None;
@@ -239,7 +433,9 @@ fn record_end(buf: &[u8], last: bool) -> Result<Option<usize>, usize> {
                     quoted = false;
                 }
             }
-            b'"' if i == 0 || matches!(buf[i - 1], b',' | b'\n' | b'\r') => quoted = true,
+            b'"' if i == 0 || buf[i - 1] == sep || matches!(buf[i - 1], b'\n' | b'\r') => {
+                quoted = true
+            }
             b'"' => return Err(i),
             _ if quoted => {}
             _ => {
@@ -254,18 +450,18 @@ fn record_end(buf: &[u8], last: bool) -> Result<Option<usize>, usize> {
 }
 
 /// The end of the last complete record of `buf` ([`record_end`]).
-fn last_record_end(buf: &[u8]) -> Result<Option<usize>, usize> {
-    record_end(buf, true)
+fn last_record_end(buf: &[u8], sep: u8) -> Result<Option<usize>, usize> {
+    record_end(buf, true, sep)
 }
 
 /// The end of the first record of `buf` ([`record_end`]).
-fn first_record_end(buf: &[u8]) -> Result<Option<usize>, usize> {
-    record_end(buf, false)
+fn first_record_end(buf: &[u8], sep: u8) -> Result<Option<usize>, usize> {
+    record_end(buf, false, sep)
 }
 
 /// The error for a quote inside an unquoted value at byte `at` of the file; `buf` holds the
 /// file from byte `buf_start`.
-fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize) -> IngestError {
+fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize, sep: u8) -> IngestError {
     use std::io::Read;
     let mut head = Vec::new();
     let line = std::fs::File::open(path)
@@ -274,11 +470,11 @@ fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize) -> IngestEr
         .unwrap_or(0);
     let from = buf[..at]
         .iter()
-        .rposition(|b| matches!(b, b',' | b'\n'))
+        .rposition(|b| *b == sep || *b == b'\n')
         .map_or(0, |p| p + 1);
     let to = buf[at..]
         .iter()
-        .position(|b| matches!(b, b',' | b'\n' | b'\r'))
+        .position(|b| *b == sep || matches!(b, b'\n' | b'\r'))
         .map_or(buf.len(), |p| at + p);
     IngestError::Malformed {
         path: path.to_path_buf(),
@@ -292,8 +488,13 @@ fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize) -> IngestEr
 
 /// Read an events CSV `part_bytes` at a time (see [`PART_BYTES`]; tests use small parts
 /// to show that the split never changes the result).
-pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv, IngestError> {
+pub fn read_in_parts(
+    path: &Path,
+    opts: CsvOptions,
+    part_bytes: usize,
+) -> Result<EventsCsv, IngestError> {
     use std::io::Read;
+    let tz = opts.tz;
     if let Some((kind, magic)) = compression_signature(path) {
         return Err(IngestError::Malformed {
             path: path.to_path_buf(),
@@ -323,9 +524,18 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
         path: path.to_path_buf(),
         source: e,
     };
+    // The delimiter, from the header line.
+    let sep = {
+        let mut head = Vec::with_capacity(1 << 16);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+            .map_err(io)?;
+        detect_separator(&head)
+    };
     // The header, as polars reads it (names made unique), every column as text.
     let pl_path = PlRefPath::try_from_path(path).map_err(malformed)?;
     let schema = LazyCsvReader::new(pl_path)
+        .with_separator(sep)
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_glob(false)
@@ -334,13 +544,17 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
         .collect_schema()
         .map_err(malformed)?;
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let mapping = map_header(&header);
+    let mapping = map_header_with(&header, opts.columns);
     for ((c, pos), (_, required, aliases)) in mapping.iter().zip(COLUMNS) {
-        if *required && pos.is_none() {
+        let configured = opts.columns.get(*c);
+        if (*required || configured.is_some()) && pos.is_none() {
             return Err(IngestError::MissingColumn {
                 path: path.to_path_buf(),
                 column: c.name(),
-                aliases: aliases.join(", "),
+                aliases: match configured {
+                    Some(h) => format!("{h:?}, as [columns] {} says", c.name()),
+                    None => aliases.join(", "),
+                },
                 found: header.join(", "),
             });
         }
@@ -361,9 +575,25 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
     let mut rows_before = 0usize;
     // Bytes of the file before `buf`.
     let mut consumed = 0usize;
+    let pos_of = |c: Col| mapping.iter().find(|(x, _)| *x == c).and_then(|(_, p)| *p);
+    let ts_format = column_format(
+        path,
+        sep,
+        pos_of(Col::Timestamp).unwrap_or(0),
+        &name_of(Col::Timestamp).unwrap_or_default(),
+        opts.columns.timestamp_format.as_deref(),
+        tz,
+    )?;
+    let created_format = match pos_of(Col::Created) {
+        Some(p) => column_format(path, sep, p, &header[p], None, tz)?,
+        None => TsFormat::Iso,
+    };
     let mut reader = PartReader {
         path,
         tz,
+        sep,
+        ts_format,
+        created_format,
         schema,
         ts_name: name_of(Col::Timestamp).unwrap_or_default(),
         created_name: name_of(Col::Created),
@@ -392,7 +622,9 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             eof = (n as u64) < missing;
         }
         if !header_skipped {
-            match first_record_end(&buf).map_err(|at| stray_quote(path, &buf, consumed, at))? {
+            match first_record_end(&buf, sep)
+                .map_err(|at| stray_quote(path, &buf, consumed, at, sep))?
+            {
                 Some(e) => {
                     buf.drain(..e);
                     consumed += e;
@@ -406,7 +638,8 @@ pub fn read_in_parts(path: &Path, tz: Tz, part_bytes: usize) -> Result<EventsCsv
             }
         }
         let start = 0;
-        let last = last_record_end(&buf).map_err(|at| stray_quote(path, &buf, consumed, at))?;
+        let last = last_record_end(&buf, sep)
+            .map_err(|at| stray_quote(path, &buf, consumed, at, sep))?;
         let end = match (eof, last) {
             (true, _) => buf.len(),
             (false, Some(e)) => e,
@@ -453,6 +686,12 @@ impl From<IngestError> for PartError {
 struct PartReader<'a> {
     path: &'a Path,
     tz: Tz,
+    /// The delimiter.
+    sep: u8,
+    /// The timestamp column's format.
+    ts_format: TsFormat,
+    /// The created column's format.
+    created_format: TsFormat,
     schema: SchemaRef,
     ts_name: String,
     created_name: Option<String>,
@@ -469,7 +708,9 @@ impl PartReader<'_> {
     fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
         // A quote inside an unquoted value never reaches polars (`record_end` refuses it):
         // polars' split of a part between its threads would count it as a quote.
+        let sep = self.sep;
         let df = CsvReadOptions::default()
+            .map_parse_options(|o| o.with_separator(sep))
             .with_has_header(false)
             .with_schema(Some(self.schema.clone()))
             // Every column is parsed (no projection), so that a row with more fields than
@@ -519,6 +760,7 @@ impl PartReader<'_> {
         // Independent work on the part's columns, in parallel: length checks, instants,
         // distinct items, and coding the names. Errors are reported in that order.
         let (path, tz, ts_name) = (self.path, self.tz, self.ts_name.as_str());
+        let (ts_format, created_format) = (&self.ts_format, &self.created_format);
         let (names, items) = (&self.names, &mut self.items);
         let (mut local, created_name) = (LocalTimes::default(), self.created_name.as_deref());
         let ((checked, instants), (_, coded)) = rayon::join(
@@ -534,11 +776,13 @@ impl PartReader<'_> {
                     },
                     || -> Result<(Int64Chunked, Int64Chunked), IngestError> {
                         let ts = parse_ts_column(
-                            path, ts_name, &ts_text, tz, true, &row_lines, &mut local,
+                            path, ts_name, &ts_text, ts_format, tz, true, &row_lines,
+                            &mut local,
                         )?;
                         let created = match (created_name, &created_text) {
                             (Some(name), Some(values)) => parse_ts_column(
-                                path, name, values, tz, false, &row_lines, &mut local,
+                                path, name, values, created_format, tz, false, &row_lines,
+                                &mut local,
                             )?,
                             _ => Int64Chunked::full_null("created".into(), n),
                         };
@@ -586,6 +830,7 @@ impl PartReader<'_> {
             timestamp: ts.with_name(Col::Timestamp.name().into()),
             created: created.with_name(Col::Created.name().into()),
             coded: [status, assignee, team, actor, source],
+            flags: Vec::new(),
         });
         Ok(rows)
     }
@@ -807,12 +1052,13 @@ mod tests {
     #[test]
     fn record_ends_skip_line_breaks_inside_quotes_only() {
         let b = b"a,\"x\ny\",1\nb,\"5\"\" screen\",2\r\nc,\"say \"\"hi\"\"\n\",3\nd";
-        assert_eq!(first_record_end(b), Ok(Some(10)));
-        assert_eq!(last_record_end(b), Ok(Some(46)));
-        assert_eq!(last_record_end(b"a,\"open\nstill"), Ok(None));
-        assert_eq!(last_record_end(b"x,y\r\n"), Ok(Some(5)));
+        assert_eq!(first_record_end(b, b','), Ok(Some(10)));
+        assert_eq!(last_record_end(b, b','), Ok(Some(46)));
+        assert_eq!(last_record_end(b"a,\"open\nstill", b','), Ok(None));
+        assert_eq!(last_record_end(b"x,y\r\n", b','), Ok(Some(5)));
         // A quote inside an unquoted value.
-        assert_eq!(last_record_end(b"a,b\nb,5\" screen,2\n"), Err(7));
+        assert_eq!(last_record_end(b"a,b\nb,5\" screen,2\n", b','), Err(7));
+        assert_eq!(last_record_end(b"a;b\nb;\"x;y\";2\n", b';'), Ok(Some(14)));
     }
 
     #[test]
@@ -820,7 +1066,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("events.csv");
         std::fs::write(&p, tricky_csv(400)).unwrap();
-        let whole = read_in_parts(&p, chrono_tz::UTC, PART_BYTES).unwrap();
+        let whole = read_in_parts(&p, CsvOptions::in_tz(chrono_tz::UTC), PART_BYTES).unwrap();
         let frame = whole.table.to_frame().unwrap();
         assert_eq!(frame.height(), 343);
         assert_eq!(whole.items, 134);
@@ -835,7 +1081,7 @@ mod tests {
         assert_eq!(whole.table.coded(Col::Assignee).get(0), Some("ann\nsmith"));
         assert_eq!(whole.table.coded(Col::Source).get(1), Some("csv"));
         for part in [1, 5, 64, 333, 4096] {
-            let r = read_in_parts(&p, chrono_tz::UTC, part).unwrap();
+            let r = read_in_parts(&p, CsvOptions::in_tz(chrono_tz::UTC), part).unwrap();
             assert!(
                 r.table.to_frame().unwrap().equals_missing(&frame),
                 "part {part}"
@@ -854,7 +1100,7 @@ mod tests {
         std::fs::write(&p, &s).unwrap();
         // 90 rows, 13 of which hold a line break inside quotes: the bad row is on line 105.
         for part in [16, PART_BYTES] {
-            let e = read_in_parts(&p, chrono_tz::UTC, part)
+            let e = read_in_parts(&p, CsvOptions::in_tz(chrono_tz::UTC), part)
                 .err()
                 .map(|e| e.to_string());
             let e = e.unwrap_or_default();

@@ -184,6 +184,7 @@ pub(super) fn csv_header(head: &[u8]) -> Option<Vec<String>> {
     let first = text.trim_start_matches('\u{feff}').lines().next()?;
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(events_csv::detect_separator(first.as_bytes()))
         .from_reader(first.as_bytes());
     let rec = r.records().next()?.ok()?;
     (rec.len() >= 2).then(|| rec.iter().map(str::to_string).collect())
@@ -194,6 +195,9 @@ pub(super) fn csv_header(head: &[u8]) -> Option<Vec<String>> {
 pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     if xes::looks_like_xes(head, path) {
         return Some(Format::Xes);
+    }
+    if super::parquet::looks_like_parquet(head) {
+        return Some(Format::Parquet);
     }
     let sniffers: [(fn(&[u8], &Path) -> bool, Format); 6] = [
         (jira_json::sniff, Format::JiraJson),

@@ -516,9 +516,7 @@ fn emit(row: &Row, ctx: &ImportContext, out: &mut Imported) {
     if let Some(s) = &row.status {
         out.hints.current_status.insert(row.key.clone(), s.clone());
         if let Some(c) = row.category {
-            out.hints
-                .source_categories
-                .insert((SOURCE.to_string(), s.clone()), c);
+            out.hints.vote(SOURCE, s, c);
         }
     }
     let never_moved = matches!(row.chart.as_slice(), [(_, 1, _)]);

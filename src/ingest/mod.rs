@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
+pub mod parquet;
 mod quality;
 mod sorted;
 mod table;
@@ -35,7 +36,7 @@ use serde::Serialize;
 pub use sorted::{audit_order, EventColumns, SortedEvents};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-pub use table::{Coded, EventTable, IntArray, TextArray, NULL_CODE};
+pub use table::{flags, Coded, EventTable, IntArray, TextArray, NULL_CODE};
 
 /// A detected input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,6 +62,8 @@ pub enum Format {
     AzureDevops,
     /// Trello board JSON export.
     Trello,
+    /// Parquet file of events (the events CSV's columns).
+    Parquet,
 }
 
 impl Format {
@@ -77,6 +80,7 @@ impl Format {
             Format::Linear => "linear",
             Format::AzureDevops => "azure_devops",
             Format::Trello => "trello",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -92,6 +96,7 @@ impl Format {
         (Format::Linear, "Linear CSV export (30 or 34 columns)"),
         (Format::AzureDevops, "Azure DevOps work-item updates, revisions and reporting revisions JSON"),
         (Format::Trello, "Trello board JSON export"),
+        (Format::Parquet, "Parquet file of events: the events CSV's columns (Arrow timestamps or text)"),
     ];
 }
 
@@ -108,6 +113,7 @@ impl From<FormatArg> for Format {
             FormatArg::Linear => Format::Linear,
             FormatArg::AzureDevops => Format::AzureDevops,
             FormatArg::Trello => Format::Trello,
+            FormatArg::Parquet => Format::Parquet,
         }
     }
 }
@@ -123,6 +129,34 @@ pub struct InputSummary {
     pub items: u64,
     /// Events (or rows for inventory and roster).
     pub events: u64,
+    /// Read as a status log or an activity log (METRICS.md §11); None for inventory and
+    /// roster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// Why it was read as that kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind_reason: Option<String>,
+}
+
+/// The rows of [`Loaded::events`] that one input (or one export group) produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputSpan {
+    /// Its entries in [`Loaded::inputs`] (an export group lists every file).
+    pub inputs: std::ops::Range<usize>,
+    /// Its rows in the merged table.
+    pub rows: std::ops::Range<usize>,
+    /// The format it was read as.
+    pub format: Format,
+}
+
+impl Format {
+    /// A tracker's export (always a status log, METRICS.md §11)?
+    pub fn is_export(self) -> bool {
+        !matches!(
+            self,
+            Format::EventsCsv | Format::Xes | Format::Inventory | Format::Roster | Format::Parquet
+        )
+    }
 }
 
 /// Everything read from the inputs.
@@ -146,6 +180,8 @@ pub struct Loaded {
     pub warnings: Warnings,
     /// Jira CSV `[CHART] Time in Status` per issue key (status id, times entered, ms).
     pub jira_time_in_status: jira_csv::TimeInStatus,
+    /// Which rows each events input produced, in input order.
+    pub spans: Vec<InputSpan>,
 }
 
 /// Options for loading.
@@ -162,6 +198,8 @@ pub struct LoadOptions<'a> {
     pub roster: Option<&'a Path>,
     /// Options of the export importers.
     pub import: &'a imported::ImportOptions,
+    /// `[columns]`: which header of an events CSV (or Parquet file) is which field.
+    pub columns: &'a events_csv::Columns,
 }
 
 /// Read every input into one (lazy, unsorted) event frame plus inventory and roster.
@@ -182,6 +220,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         roster: Vec::new(),
         warnings: Warnings::default(),
         jira_time_in_status: Default::default(),
+        spans: Vec::new(),
     };
     out.warnings.add(
         crate::warning::WarningKind::InputSkipped,
@@ -209,7 +248,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             }
             continue;
         }
-        if let Some(problem) = encoding_problem(f, &head) {
+        if parquet::looks_like_parquet(&head) {
+            // Binary by design: no text encoding to check.
+        } else if let Some(problem) = encoding_problem(f, &head) {
             // Inside a folder, a binary file that would not be read anyway (an image, a
             // spreadsheet) is skipped; one that looks like an input is refused.
             let lossy =
@@ -222,7 +263,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         }
         let fmt = match opts.format {
             Some(fmt) if explicit => fmt,
-            _ => match detect(f, &head) {
+            _ => match detect(f, &head).or_else(|| {
+                // A history export whose headers `[columns]` names.
+                (opts.columns.any()
+                    && files::csv_header(&head)
+                        .is_some_and(|h| events_csv::looks_like_events_with(&h, opts.columns)))
+                .then_some(Format::EventsCsv)
+            }) {
                 Some(fmt) => fmt,
                 None if explicit => {
                     return Err(IngestError::UnknownFormat {
@@ -246,10 +293,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     // group takes the place of its first file.
     let mut grouped: Vec<(PathBuf, Format, Vec<PathBuf>)> = Vec::new();
     for (path, fmt) in typed {
-        let export = !matches!(
-            fmt,
-            Format::EventsCsv | Format::Xes | Format::Inventory | Format::Roster
-        );
+        let export = fmt.is_export();
         match grouped.iter_mut().find(|(_, f, _)| export && *f == fmt) {
             Some(g) => g.2.push(path),
             None => grouped.push((path.clone(), fmt, vec![path])),
@@ -262,6 +306,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     };
     for (path, fmt, group) in grouped {
         let mut listed = false;
+        let inputs_before = out.inputs.len();
         let (df, items) = match fmt {
             Format::Inventory => {
                 let rows = inventory::read_inventory(&path)?;
@@ -270,6 +315,8 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     format: fmt.name(),
                     items: 0,
                     events: rows.len() as u64,
+                    kind: None,
+                    kind_reason: None,
                 });
                 out.tools.extend(rows);
                 continue;
@@ -281,12 +328,31 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     format: fmt.name(),
                     items: 0,
                     events: rows.len() as u64,
+                    kind: None,
+                    kind_reason: None,
                 });
                 out.roster.extend(rows);
                 continue;
             }
             Format::EventsCsv => {
-                let r = events_csv::read(&path, opts.tz)?;
+                let r = events_csv::read(
+                    &path,
+                    events_csv::CsvOptions {
+                        tz: opts.tz,
+                        columns: opts.columns,
+                    },
+                )?;
+                out.warnings.merge(r.warnings);
+                (r.table, r.items)
+            }
+            Format::Parquet => {
+                let r = parquet::read(
+                    &path,
+                    events_csv::CsvOptions {
+                        tz: opts.tz,
+                        columns: opts.columns,
+                    },
+                )?;
                 out.warnings.merge(r.warnings);
                 (r.table, r.items)
             }
@@ -295,7 +361,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 out.warnings.merge(r.warnings);
                 out.hints.merge(r.hints);
                 let items = r.traces;
-                (EventTable::from_batch(r.batch), items)
+                let mut t = EventTable::from_batch(r.batch);
+                t.flags = r.starts;
+                (t, items)
             }
             Format::JiraJson
             | Format::JiraCsv
@@ -329,6 +397,8 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                         format: fmt.name(),
                         items: *i,
                         events: *e,
+                        kind: None,
+                        kind_reason: None,
                     });
                 }
                 listed = true;
@@ -356,8 +426,16 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 format: fmt.name(),
                 items: items as u64,
                 events: df.len() as u64,
+                kind: None,
+                kind_reason: None,
             });
         }
+        let rows_before = out.spans.last().map_or(0, |s| s.rows.end);
+        out.spans.push(InputSpan {
+            inputs: inputs_before..out.inputs.len(),
+            rows: rows_before..rows_before + df.len(),
+            format: fmt,
+        });
         pending.push((df, fmt));
     }
     // Item ids that collide across inputs of different systems get their source as prefix.
@@ -374,6 +452,12 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             ex.join(", ")
         )
     });
+    let conflicts = out.hints.resolve_conflicts();
+    out.warnings.add(
+        crate::warning::WarningKind::ConflictingSourceCategory,
+        conflicts.len() as u64,
+        || conflicts.join("; "),
+    );
     if pending.is_empty() {
         let path = inputs.first().cloned().unwrap_or_default();
         return Err(IngestError::Empty {

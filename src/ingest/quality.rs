@@ -7,7 +7,7 @@ use super::*;
 /// The source prefix of a format's item ids when they collide with another system's.
 pub(super) fn source_prefix(f: Format) -> &'static str {
     match f {
-        Format::EventsCsv => "csv",
+        Format::EventsCsv | Format::Parquet => "csv",
         Format::Xes => "xes",
         Format::JiraJson | Format::JiraCsv => "jira",
         Format::Github => "github",

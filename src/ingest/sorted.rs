@@ -24,6 +24,8 @@ pub struct SortedEvents {
     created: Int64Chunked,
     /// Status, assignee, team, actor and source as codes (shared between copies).
     coded: std::sync::Arc<[Coded; 5]>,
+    /// Per-row flags (`table::flags`), empty when none (shared between copies).
+    flags: std::sync::Arc<Vec<u8>>,
     /// Rows in audit order; only events at or before the audit instant.
     order: Vec<IdxSize>,
     /// Each item's events: a range of positions in `order`, in item order.
@@ -48,6 +50,8 @@ pub struct EventColumns<'a> {
     pub source: &'a Coded,
     /// Explicit creation instant.
     pub created: &'a IntArray,
+    /// Per-row flags (`table::flags`); empty when no row has any.
+    pub flags: &'a [u8],
 }
 
 impl SortedEvents {
@@ -59,6 +63,7 @@ impl SortedEvents {
             timestamp,
             created,
             coded,
+            flags,
         } = table;
         let (item_id, timestamp, created) = (
             item_id.rechunk().into_owned(),
@@ -82,6 +87,7 @@ impl SortedEvents {
                 timestamp,
                 created,
                 coded: std::sync::Arc::new(coded),
+                flags: std::sync::Arc::new(flags),
                 order,
                 items,
             },
@@ -150,6 +156,7 @@ impl SortedEvents {
             actor,
             source,
             created: self.created.downcast_as_array(),
+            flags: &self.flags,
         })
     }
 }

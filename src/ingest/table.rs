@@ -221,6 +221,19 @@ pub struct EventTable {
     pub created: Int64Chunked,
     /// Status, assignee, team, actor and source ([`CODED`] order).
     pub coded: [Coded; 5],
+    /// Per-row [`flags`] (`FLAG_*`); empty when no row has any (the common case: status
+    /// logs pay nothing).
+    pub flags: Vec<u8>,
+}
+
+/// Per-event flags of activity logs (METRICS.md §11).
+pub mod flags {
+    /// The event starts an activity (XES `lifecycle:transition` start or resume).
+    pub const START: u8 = 1;
+    /// The event belongs to an input read as an activity log.
+    pub const ACTIVITY: u8 = 2;
+    /// Its input records when activities start, so active time can be measured.
+    pub const MEASURES_ACTIVE: u8 = 4;
 }
 
 impl EventTable {
@@ -243,6 +256,17 @@ impl EventTable {
                 Coded::from_values(b.actor),
                 Coded::from_values(b.source),
             ],
+            flags: Vec::new(),
+        }
+    }
+
+    /// Set `flag` on rows `lo..hi` (materialising the flags when none were set).
+    pub fn set_flag(&mut self, lo: usize, hi: usize, flag: u8) {
+        if self.flags.is_empty() {
+            self.flags = vec![0; self.len()];
+        }
+        for f in &mut self.flags[lo..hi] {
+            *f |= flag;
         }
     }
 
@@ -279,13 +303,25 @@ impl EventTable {
                 timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), Vec::new()),
                 created: Int64Chunked::from_vec(Col::Created.name().into(), Vec::new()),
                 coded: Default::default(),
+                flags: Vec::new(),
             });
         };
+        let mut flags = std::mem::take(&mut first.flags);
+        let mut rows = first.len();
         let mut coded: [Vec<Coded>; 5] = Default::default();
         for (v, c) in coded.iter_mut().zip(std::mem::take(&mut first.coded)) {
             v.push(c);
         }
         for t in it {
+            if !t.flags.is_empty() || !flags.is_empty() {
+                flags.resize(rows, 0);
+                if t.flags.is_empty() {
+                    flags.resize(rows + t.len(), 0);
+                } else {
+                    flags.extend_from_slice(&t.flags);
+                }
+            }
+            rows += t.len();
             first.item_id.append(&t.item_id)?;
             first.timestamp.append(&t.timestamp)?;
             first.created.append(&t.created)?;
@@ -294,6 +330,7 @@ impl EventTable {
             }
         }
         first.coded = coded.map(Coded::concat);
+        first.flags = flags;
         Ok(first)
     }
 
@@ -380,5 +417,27 @@ mod tests {
         assert_eq!(t.ts_bounds(), (Some(5), Some(5)));
         assert_eq!(t.coded(Col::Status).code(1), 0);
         assert_eq!(t.to_frame().unwrap().height(), 2);
+        assert!(t.flags.is_empty());
+    }
+
+    #[test]
+    fn flags_are_materialised_only_when_set_and_kept_in_row_order_by_concat() {
+        let mut b = EventBatch::default();
+        for ts in [1, 2] {
+            b.push(crate::model::Event {
+                item_id: "A".into(),
+                timestamp: ts,
+                ..Default::default()
+            });
+        }
+        let plain = EventTable::from_batch(b.clone());
+        let mut flagged = EventTable::from_batch(b);
+        flagged.set_flag(1, 2, flags::START);
+        flagged.set_flag(0, 2, flags::ACTIVITY);
+        assert_eq!(flagged.flags, [flags::ACTIVITY, flags::ACTIVITY | flags::START]);
+        let t = EventTable::concat(vec![plain.clone(), flagged.clone(), plain.clone()]).unwrap();
+        assert_eq!(t.flags, [0, 0, 2, 3, 0, 0]);
+        let t = EventTable::concat(vec![plain.clone(), plain]).unwrap();
+        assert!(t.flags.is_empty());
     }
 }

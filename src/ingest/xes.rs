@@ -74,7 +74,12 @@ pub struct XesRead {
     pub warnings: Warnings,
     /// The attribute keys actually used to build the status, in join order.
     pub status_keys: Vec<String>,
+    /// Per event, `flags::START` when its standard `lifecycle:transition` starts an
+    /// activity (`start`, `resume`); empty when no event does (METRICS.md §11).
+    pub starts: Vec<u8>,
 }
+
+use super::table::flags::START;
 
 const NAME: &str = "concept:name";
 const LIFECYCLE: &str = "lifecycle:transition";
@@ -618,6 +623,7 @@ impl<'a> Parser<'a> {
         } = self;
         // Invariant: at least the assignee and team keys exist, so k >= 1.
         let k = keys.names.len();
+        let mut starts: Vec<u8> = Vec::new();
         let status_idx: Vec<usize> = match keys.auto_lifecycle {
             Some(lc) => {
                 let non_standard = out_vals.chunks(k).any(|row| {
@@ -628,6 +634,20 @@ impl<'a> Parser<'a> {
                 if non_standard {
                     keys.status.clone()
                 } else {
+                    // Standard lifecycle: the activity is the status; start and resume
+                    // begin active time in an activity log.
+                    let is_start = |row: &[Option<String>]| {
+                        row[lc].as_deref().is_some_and(|v| {
+                            let v = v.trim();
+                            v.eq_ignore_ascii_case("start") || v.eq_ignore_ascii_case("resume")
+                        })
+                    };
+                    if out_vals.chunks(k).any(|row| is_start(row)) {
+                        starts = out_vals
+                            .chunks(k)
+                            .map(|row| if is_start(row) { START } else { 0 })
+                            .collect();
+                    }
                     keys.status.iter().copied().filter(|&i| i != lc).collect()
                 }
             }
@@ -666,6 +686,7 @@ impl<'a> Parser<'a> {
             traces,
             warnings,
             status_keys,
+            starts,
         })
     }
 

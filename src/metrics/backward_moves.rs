@@ -2,7 +2,8 @@
 //! `backlog`, plus, where the config declares an ordered workflow for the team in force at
 //! the transition (`[workflow_order]`), transitions to an earlier status of that order. One
 //! transition counts once. Reopens (terminal → non-terminal) are not counted here.
-//! Status names in the workflow order are compared case-insensitively.
+//! Status names in the workflow order are compared case-insensitively. An activity log has
+//! none: its rework is counted as repeated activities (METRICS.md §11).
 
 use crate::model::{Category, Ts};
 use crate::timeline::Timeline;
@@ -18,6 +19,9 @@ pub fn backward_move_instants(
     workflow_order: &BTreeMap<String, Vec<String>>,
 ) -> Vec<Ts> {
     let mut out = Vec::new();
+    if t.activity {
+        return out;
+    }
     for w in t.intervals.windows(2) {
         let (a, b) = (&w[0], &w[1]);
         if a.category.is_terminal() {

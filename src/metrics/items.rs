@@ -105,6 +105,8 @@ pub struct ItemRecord {
     pub first_rework: Option<Ts>,
     /// Distinct event sources (tools) the item passed through.
     pub sources: Vec<Name>,
+    /// Read from an activity log (METRICS.md §11).
+    pub activity: bool,
 }
 
 impl ItemRecord {
@@ -224,6 +226,7 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         assignee_seq: t.assignee_seq.iter().map(|(_, s)| names.get(s)).collect(),
         first_rework,
         sources: t.sources.iter().map(|s| names.get(s)).collect(),
+        activity: t.activity,
     }
 }
 
@@ -259,6 +262,7 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
                         team: c.team.get(i),
                         source: c.source.get(i),
                         created: c.created.get(i),
+                        flags: c.flags.get(i).copied().unwrap_or(0),
                     }
                 }));
                 let t = Timeline::build(id(s).unwrap_or(""), evs, ctx);

@@ -37,8 +37,12 @@ impl Outcome {
     }
 }
 
-/// First instant in a committed category.
+/// First instant in a committed category; in an activity log, `created` (the case's first
+/// event, METRICS.md §11).
 pub fn started(t: &Timeline) -> Option<Ts> {
+    if t.activity {
+        return t.intervals.first().map(|_| t.created);
+    }
     t.intervals
         .iter()
         .find(|i| i.category.is_committed())

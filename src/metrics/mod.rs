@@ -12,6 +12,7 @@ pub mod case_duration;
 pub mod consistency;
 pub mod cumulative_flow;
 pub mod cycle_time;
+pub mod evidence;
 pub mod flow_efficiency;
 pub mod forecast;
 pub mod handoff_cost;

@@ -5,16 +5,23 @@
 use crate::model::Ts;
 use crate::timeline::Timeline;
 
-/// Number of reopens.
+/// Number of reopens; in an activity log, the executions of an activity already executed in
+/// the case (rework, METRICS.md §11).
 pub fn reopens(t: &Timeline) -> u32 {
+    if t.activity {
+        return t.rework;
+    }
     t.intervals
         .windows(2)
         .filter(|w| w[0].category.is_terminal() && !w[1].category.is_terminal())
         .count() as u32
 }
 
-/// Instant of the first reopen.
+/// Instant of the first reopen (activity logs: the first repeated execution).
 pub fn first_reopen(t: &Timeline) -> Option<Ts> {
+    if t.activity {
+        return t.first_rework;
+    }
     t.intervals
         .windows(2)
         .find(|w| w[0].category.is_terminal() && !w[1].category.is_terminal())

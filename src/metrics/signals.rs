@@ -166,6 +166,8 @@ pub enum VerdictKind {
     PartTime,
     /// Not needed.
     NotNeeded,
+    /// An evidence gate failed (METRICS.md §12): no verdict is given.
+    InsufficientEvidence,
 }
 
 impl VerdictKind {
@@ -175,6 +177,7 @@ impl VerdictKind {
             VerdictKind::Dedicated => "dedicated",
             VerdictKind::PartTime => "part_time",
             VerdictKind::NotNeeded => "not_needed",
+            VerdictKind::InsufficientEvidence => "insufficient_evidence",
         }
     }
 }

@@ -56,9 +56,13 @@ pub fn status_time<'a, 'b>(t: &'b Timeline<'a>) -> Vec<(&'b Interval<'a>, Ts)> {
     out
 }
 
-/// Active, waiting and blocked days inside `[started, end]`; `None` if never started.
+/// Active, waiting and blocked days inside `[started, end]`; `None` if never started, and
+/// for an activity log that records completions only (it cannot tell work from waiting).
 pub fn committed_days(t: &Timeline) -> Option<(f64, f64, f64)> {
     started(t)?;
+    if t.activity && !t.measures_active {
+        return None;
+    }
     let c = category_time(t);
     Some((
         days(c[Category::Active.index()]),

@@ -58,6 +58,10 @@ pub struct BuildInput<'a> {
     pub jira_time_in_status: &'a crate::ingest::jira_csv::TimeInStatus,
     /// Jira status id → name (`[import] jira_status_ids`).
     pub jira_status_ids: &'a BTreeMap<String, String>,
+    /// How the status-log inputs name statuses (None when every input is an activity log).
+    pub status_counts: Option<crate::log_kind::StatusCounts>,
+    /// `[evidence]`.
+    pub evidence: &'a crate::config::Evidence,
 }
 
 /// The last category of an item as of `as_of`.
@@ -154,6 +158,8 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         blockers,
         jira_time_in_status,
         jira_status_ids,
+        status_counts,
+        evidence,
     } = input;
     let all = Group {
         in_scope: records.iter().filter(|r| r.in_scope()).collect(),
@@ -228,6 +234,8 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                     .iter()
                     .filter(|r| r.outcome == Outcome::Done)
                     .count() as u64,
+                finished: g.done.len() as u64,
+                judged: g.done.len() as u64 >= evidence.min_team_finished,
                 lead_time_days: r6s(l),
                 cycle_time_days: r6s(c),
                 flow_efficiency: r6o(f),
@@ -431,7 +439,38 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             )
         },
     );
+    // Evidence before a verdict (METRICS.md §12), on the items in scope.
+    let gates = {
+        use crate::metrics::evidence::{self, EvidenceInputs, TEN_YEARS_DAYS};
+        let status_log_items = || all.in_scope.iter().filter(|r| !r.activity);
+        let cycles = || all.done.iter().filter_map(|r| r.cycle_time_days);
+        evidence::gates(
+            &EvidenceInputs {
+                status_events: status_counts.as_ref().map(|c| c.with_status),
+                mapped_events: status_counts
+                    .as_ref()
+                    .map_or(0, |c| c.with_status - c.unmapped),
+                unmapped_examples: status_counts
+                    .as_ref()
+                    .map(|c| c.top_unmapped(5))
+                    .unwrap_or_default(),
+                finished: all.done.len() as u64,
+                terminal: status_log_items().filter(|r| r.ever_terminal).count() as u64,
+                reopened: status_log_items()
+                    .filter(|r| r.ever_terminal && r.reopens > 0)
+                    .count() as u64,
+                with_cycle: cycles().count() as u64,
+                implausible: cycles()
+                    .filter(|c| *c <= 0.0 || *c > TEN_YEARS_DAYS)
+                    .count() as u64,
+                in_scope: all.in_scope.len() as u64,
+                with_team: all.in_scope.iter().filter(|r| r.team.is_some()).count() as u64,
+            },
+            evidence,
+        )
+    };
     let decision = super::verdict_section::build(super::verdict_section::VerdictInput {
+        gates: &gates,
         records: &records,
         period,
         as_of,
@@ -442,6 +481,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         signals,
         verdict,
         blockers,
+        min_team_finished: evidence.min_team_finished,
     });
 
     // Comparison with the previous period of equal length.
@@ -588,7 +628,30 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         tables.push(super::comparison::table(&comparison_pairs));
     }
     let mut flow_sections = flow.sections.into_iter();
-    let mut sections = vec![decision.executive];
+    let mut executive = decision.executive;
+    let activity_items = records.iter().filter(|r| r.activity).count();
+    if activity_items > 0 {
+        let measured = records.iter().any(|r| r.activity && r.active_days.is_some());
+        // Before the headline figures (after the verdict, or the failed gates).
+        let at = executive
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Headline))
+            .unwrap_or(0);
+        executive.blocks.insert(
+            at,
+            Block::Paragraph(format!(
+                "{activity_items} of {} items come from a process-mining activity log (see the inputs in the data-quality section): each case starts at its first event and finishes at its last, and the time after each activity counts as waiting in it.{}",
+                records.len(),
+                if measured {
+                    " Active time comes from the log's lifecycle start and complete events."
+                } else {
+                    " The log records only completions (no lifecycle start events), so work cannot be told from waiting: flow efficiency cannot be measured from this log (it is left empty, not 0%)."
+                }
+            )),
+        );
+    }
+    let mut sections = vec![executive];
     sections.extend(flow_sections.next()); // flow over time
     sections.extend(flow_sections.next()); // aging
     sections.extend(hand.sections);

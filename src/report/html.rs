@@ -17,6 +17,8 @@ pub const METHODS_MD: &str = "\
 - **Reopen**: a move from a done or canceled status back to an open one.
 - **Percentiles**: linear interpolation between closest ranks (as numpy).
 - **Signals and verdict**: a team would benefit from operations support when at least 3 of 7 signals fire — by default flow efficiency below 25%, more than 1 team handoff per item, more than 10% of items bounced between teams, a reopen rate above 10%, more than 20% of work in progress older than the team's 85th percentile cycle time, an overlapping tool category or a licence less than 80% used, a workflow similarity below 50%. The verdict weighs the share of such teams with organisation-wide signals (fragmented tools, divergent workflows, frequent team changes); the thresholds used are in the signals table and the verdict section, and can be changed in the config.
+- **Activity logs**: a process-mining log names work steps, not statuses; read as one (detected when most of its events name steps no status mapping knows), each case starts at its first event and finishes at its last, time between an activity's start and complete is active and all other time is waiting after the last completed activity, and repeated activities count as rework.
+- **Evidence before a verdict**: the verdict is only given when the statuses are mapped, at least 30 items finished, reopens and durations are plausible and most items have a team; a team's signals are judged only from 10 items done in the period.
 - **Status categories**: each status is backlog, active, waiting, blocked, done or canceled, by the config, the source's own category, or the default name patterns (see the status mapping in the data-quality section).
 
 The full definitions are in docs/METRICS.md of the flowaudit repository; the same input always gives the same report.
@@ -246,15 +248,20 @@ impl Renderer for Html {
             }
             o.push_str("</tbody></table></div>");
         }
-        o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th></tr></thead><tbody>");
+        o.push_str("<h3>Evidence before a verdict</h3><p class=\"note\">The verdict and the blocker ranking are only given when every gate passes (METRICS.md §12).</p>");
+        if let Some(t) = r.table("evidence") {
+            html_table(&mut o, t, 10);
+        }
+        o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th><th>read as</th></tr></thead><tbody>");
         for i in &s.inputs {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
                 esc(&i.path),
                 i.format,
                 i.items,
-                i.events
+                i.events,
+                esc(&read_as(i))
             );
         }
         o.push_str("</tbody></table></div><h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
@@ -265,5 +272,14 @@ impl Renderer for Html {
         o.push_str(&methods_html(METHODS_MD));
         o.push_str("</main></body></html>\n");
         Ok(o.into_bytes())
+    }
+}
+
+/// How an input was read, with the reason (the inputs table of the data-quality section).
+pub(super) fn read_as(i: &crate::ingest::InputSummary) -> String {
+    match (i.kind, &i.kind_reason) {
+        (Some(k), Some(r)) => format!("{k} log: {r}"),
+        (Some(k), None) => format!("{k} log"),
+        _ => "–".into(),
     }
 }

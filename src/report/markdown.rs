@@ -130,18 +130,23 @@ impl Renderer for Markdown {
             }
             o.push('\n');
         }
+        let _ = writeln!(o, "Evidence before a verdict (the verdict and the blocker ranking are only given when every gate passes):\n");
+        if let Some(t) = r.table("evidence") {
+            md_table(&mut o, t, 10);
+        }
         let _ = writeln!(
             o,
-            "Inputs read:\n\n| file | format | items | events/rows |\n|---|---|---|---|"
+            "Inputs read:\n\n| file | format | items | events/rows | read as |\n|---|---|---|---|---|"
         );
         for i in &s.inputs {
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 esc(&i.path),
                 i.format,
                 i.items,
-                i.events
+                i.events,
+                esc(&super::html::read_as(i))
             );
         }
         o.push('\n');

@@ -111,6 +111,11 @@ pub struct TeamSummary {
     pub items: u64,
     /// Of those, done.
     pub done: u64,
+    /// Items done in the period (the sample its signals are judged on).
+    pub finished: u64,
+    /// Has at least `[evidence] min_team_finished` items done in the period: its signals
+    /// are judged and it counts in the verdict (METRICS.md §12).
+    pub judged: bool,
     /// Lead time stats of its done items in the period.
     pub lead_time_days: Stats,
     /// Cycle time stats.

@@ -1,6 +1,6 @@
 //! The teams part of the report: `tables/teams.csv` (the figures of `summary.json`'s
-//! `teams` plus one column per signal: `true`, `false`, or empty for no data) and one
-//! sub-section per team in words.
+//! `teams` plus one column per signal: `true`, `false`, or empty for no data or a team too
+//! small to judge; then `finished` and `judged`) and one sub-section per judged team.
 
 use super::{Block, Cell, Table, TeamSummary};
 
@@ -33,6 +33,8 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
             "aging",
             "tool_sprawl",
             "workflow_divergence",
+            "finished",
+            "judged",
         ],
         rows: teams
             .iter()
@@ -72,14 +74,17 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
                         None => Cell::Empty,
                     });
                 }
+                row.push(t.finished.into());
+                row.push(if t.judged { "true" } else { "false" }.into());
                 row
             })
             .collect(),
     }
 }
 
-/// One sub-section per team: its figures in words, its fired signals with their levers, and
-/// its costliest blockers.
+/// One sub-section per team that can be judged (METRICS.md §12: enough items done in the
+/// period): its figures in words, its fired signals with their levers, and its costliest
+/// blockers. The other teams share the teams table.
 pub fn team_blocks(
     teams: &[TeamSummary],
     findings: &[crate::metrics::blockers::Finding],
@@ -90,7 +95,7 @@ pub fn team_blocks(
             .unwrap_or_else(|| "no data".into())
     };
     let mut out = Vec::new();
-    for t in teams {
+    for t in teams.iter().filter(|t| t.judged) {
         out.push(Block::Subheading(t.team.clone()));
         let mut facts = vec![format!(
             "{} items in scope, {} done; {} in progress at the end, {} of them at risk.",

@@ -7,6 +7,7 @@ use super::sprawl_section::Sprawl;
 use super::{r6, Block, Cell, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
 use crate::metrics::blockers::{self, Finding, Unit};
+use crate::metrics::evidence::{self, Gate};
 use crate::metrics::items::ItemRecord;
 use crate::metrics::signals::{self, Decision, OrgInputs, Signal, TeamInputs};
 use crate::model::Ts;
@@ -16,7 +17,8 @@ use serde::Serialize;
 /// `summary.json` `recommendation`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
-    /// `dedicated`, `part_time` or `not_needed`.
+    /// `dedicated`, `part_time`, `not_needed`, or `insufficient_evidence` when an evidence
+    /// gate failed.
     pub verdict: &'static str,
     /// Teams that would benefit ÷ teams.
     pub share_of_teams: f64,
@@ -30,6 +32,11 @@ pub struct Recommendation {
     pub inputs: OrgInputs,
     /// The thresholds used.
     pub thresholds: VerdictCfg,
+    /// The evidence gates (METRICS.md §12).
+    pub evidence: Vec<Gate>,
+    /// Teams with too few items done in the period to judge (`[evidence]
+    /// min_team_finished`): not in the share.
+    pub teams_too_few_to_judge: Vec<String>,
 }
 
 /// Everything this part computed.
@@ -46,6 +53,8 @@ pub struct Verdict {
 
 /// Inputs of the part.
 pub struct VerdictInput<'a> {
+    /// The evidence gates, checked before anything here is presented as a finding.
+    pub gates: &'a [Gate],
     /// Every record.
     pub records: &'a [ItemRecord],
     /// Period.
@@ -66,9 +75,20 @@ pub struct VerdictInput<'a> {
     pub verdict: &'a VerdictCfg,
     /// `[blockers]`.
     pub blockers: &'a BlockerCfg,
+    /// `[evidence] min_team_finished`, for the words about teams too small to judge.
+    pub min_team_finished: u64,
 }
 
 const SOURCES: &str = "These thresholds are heuristics drawn from practice, not laws: coordination costs rise past about four product teams; product-operations coverage runs at roughly one person per two or three embedded teams; and Aha!'s position is that a dedicated role is rarely needed outside large organisations with many products and teams. Change them in the config's [verdict] and [signals] to see what would change.";
+
+/// A gate's figure in words: a count for `finished_items`, a percentage otherwise.
+fn gate_figure(gate: &str, v: f64) -> String {
+    if gate == "finished_items" {
+        format!("{v:.0}")
+    } else {
+        format!("{}%", super::text::human(v * 100.0))
+    }
+}
 
 fn fmt_value(s: &Signal) -> String {
     match (s.id, s.value) {
@@ -95,10 +115,17 @@ pub fn build(i: VerdictInput) -> Verdict {
     let mut needing = Vec::new();
     let mut signal_rows = Vec::new();
     let mut levers = Vec::new();
+    let mut too_few = Vec::new();
     for t in i.teams.iter_mut() {
         let sp = i.sprawl.teams.get(&t.team);
         let wf = i.sprawl.workflows.get(&t.team);
         t.workflow_similarity = wf.and_then(|w| w.similarity).map(r6);
+        if !t.judged {
+            // Too few items to judge (METRICS.md §12): figures shown, no signal, not in
+            // the verdict's share.
+            too_few.push(t.team.clone());
+            continue;
+        }
         let inputs = TeamInputs {
             flow_efficiency: t.flow_efficiency,
             handoffs_per_item: t.handoffs_per_item,
@@ -154,10 +181,11 @@ pub fn build(i: VerdictInput) -> Verdict {
     let with_wf: Vec<f64> = i
         .teams
         .iter()
+        .filter(|t| t.judged)
         .filter_map(|t| t.workflow_similarity)
         .collect();
     let org = OrgInputs {
-        teams: i.teams.len() as u32,
+        teams: i.teams.iter().filter(|t| t.judged).count() as u32,
         teams_needing_support: needing.len() as u32,
         fragmented_categories: i.sprawl.fragmented.len() as u32,
         divergent_teams: with_wf
@@ -168,6 +196,46 @@ pub fn build(i: VerdictInput) -> Verdict {
         team_change_rate: i.team_change_rate.map(r6),
     };
     let d: Decision = signals::decide(&org, i.verdict);
+    let sufficient = evidence::all_pass(i.gates);
+    let verdict_kind = if sufficient {
+        d.verdict
+    } else {
+        signals::VerdictKind::InsufficientEvidence
+    };
+    let failed_gates: Vec<String> = i
+        .gates
+        .iter()
+        .filter(|g| !g.passed)
+        .map(|g| {
+            format!(
+                "{}: {} ({} against a threshold of {}). What to do: {}.",
+                g.gate.replace('_', " "),
+                g.measure,
+                g.value.map_or_else(|| "–".into(), |v| gate_figure(g.gate, v)),
+                gate_figure(g.gate, g.threshold),
+                g.fix
+            )
+        })
+        .collect();
+    const PROVISIONAL: &str = "Provisional: an evidence gate failed (see the executive summary and the data-quality section), so these findings are read from data flowaudit could not fully interpret.";
+    p.tables.push(Table {
+        name: "evidence",
+        header: vec!["gate", "passed", "value", "threshold", "measure", "fix"],
+        rows: i
+            .gates
+            .iter()
+            .map(|g| {
+                vec![
+                    Cell::from(g.gate),
+                    Cell::from(if g.passed { "true" } else { "false" }),
+                    Cell::from(g.value.map(r6)),
+                    Cell::from(r6(g.threshold)),
+                    Cell::from(g.measure.as_str()),
+                    Cell::from(g.fix.as_str()),
+                ]
+            })
+            .collect(),
+    });
 
     // Blockers.
     let frag: Vec<(String, Vec<String>, Vec<String>, f64)> = i
@@ -255,9 +323,13 @@ pub fn build(i: VerdictInput) -> Verdict {
         .collect();
     let total_days: f64 = days_findings.iter().map(|f| f.impact).sum();
 
-    let mut bblocks = vec![Block::Paragraph(
+    let mut bblocks = Vec::new();
+    if !sufficient {
+        bblocks.push(Block::Paragraph(PROVISIONAL.into()));
+    }
+    bblocks.push(Block::Paragraph(
         "Findings ranked by the item-days they cost (queues, blocked time, handoff drag, ping-pong, rework, aging, stale work); tool overlap (money) and workflow divergence (similarity) are ranked separately. Every item behind a finding is in tables/blocker_items.csv.".into(),
-    )];
+    ));
     bblocks.push(Block::List(
         days_findings.iter().take(10).map(|f| describe(f)).collect(),
     ));
@@ -287,17 +359,39 @@ pub fn build(i: VerdictInput) -> Verdict {
     });
     p.sections.push(Section {
         id: "blockers",
-        title: "Efficiency blockers".into(),
+        title: if sufficient {
+            "Efficiency blockers".into()
+        } else {
+            "Efficiency blockers (provisional)".into()
+        },
         blocks: bblocks,
     });
 
-    let mut sblocks = vec![Block::Paragraph(format!(
+    let judged = i.teams.len() - too_few.len();
+    let mut sblocks = Vec::new();
+    if !sufficient {
+        sblocks.push(Block::Paragraph(PROVISIONAL.into()));
+    }
+    sblocks.push(Block::Paragraph(format!(
         "A team would benefit from operations support when at least {} of its seven signals fire. {}",
         i.signals.min_signals,
-        if needing.is_empty() { "No team reaches that." .to_string() } else { format!("{} of {} teams do:", needing.len(), i.teams.len()) }
-    ))];
+        if needing.is_empty() { "No team reaches that." .to_string() } else { format!("{} of {} teams do:", needing.len(), judged) }
+    )));
     if !levers.is_empty() {
         sblocks.push(Block::List(levers.clone()));
+    }
+    if !too_few.is_empty() {
+        sblocks.push(Block::Paragraph(format!(
+            "{} of {} teams had fewer than {} items done in the period: too few items to judge, so their signals are not evaluated and they do not count in the verdict (their figures, with their n, are in the teams table): {}.",
+            too_few.len(),
+            i.teams.len(),
+            i.min_team_finished,
+            if too_few.len() > 12 {
+                format!("{} and {} more", too_few[..12].join(", "), too_few.len() - 12)
+            } else {
+                too_few.join(", ")
+            }
+        )));
     }
     sblocks.push(Block::Table {
         name: "signals",
@@ -309,7 +403,8 @@ pub fn build(i: VerdictInput) -> Verdict {
         blocks: sblocks,
     });
 
-    let verdict_line = match d.verdict {
+    let verdict_line = match verdict_kind {
+        signals::VerdictKind::InsufficientEvidence => "No verdict: not enough evidence. The rules below were applied to figures that failed an evidence gate, and are shown only to say what they would give.",
         signals::VerdictKind::Dedicated => "Verdict: a dedicated product-operations role is justified.",
         signals::VerdictKind::PartTime => "Verdict: a named product manager should own process and tooling part-time; a dedicated role is not yet justified.",
         signals::VerdictKind::NotNeeded => "Verdict: a dedicated product-operations role is not needed; product managers own the process and fix the named blockers inside the teams.",
@@ -321,7 +416,8 @@ pub fn build(i: VerdictInput) -> Verdict {
             let m: f64 = findings.iter().filter(|f| f.unit == Unit::Money).map(|f| f.impact).sum();
             if m > 0.0 { format!(", and the overlapping tools {} a year", super::text::human(m)) } else { String::new() }
         },
-        match d.verdict {
+        match verdict_kind {
+            signals::VerdictKind::InsufficientEvidence => "Fix the failed evidence gates first; the verdict is only given when every gate passes.",
             signals::VerdictKind::Dedicated => "If the teams fixed the top blockers themselves and consolidated tools, the case would weaken to part-time.",
             signals::VerdictKind::PartTime => "Would a dedicated role pay? Only if the named blockers outgrow what one product manager can own alongside their product work.",
             signals::VerdictKind::NotNeeded => "If more teams crossed the signal threshold, or tools fragmented further, the verdict would move to part-time.",
@@ -340,10 +436,23 @@ pub fn build(i: VerdictInput) -> Verdict {
         blocks: vblocks,
     });
 
-    let mut eblocks = vec![Block::Paragraph(verdict_line.to_string()), Block::Headline];
+    let mut eblocks = if sufficient {
+        vec![Block::Paragraph(verdict_line.to_string())]
+    } else {
+        vec![
+            Block::Paragraph("Not enough evidence for a verdict. flowaudit could not interpret enough of this data to judge whether a product-operations role is justified; these evidence gates failed:".into()),
+            Block::List(failed_gates.clone()),
+            Block::Paragraph("The flow figures below that do not depend on a failed gate stand; the blockers and signals are provisional.".into()),
+        ]
+    };
+    eblocks.push(Block::Headline);
     let top3: Vec<String> = days_findings.iter().take(3).map(|f| describe(f)).collect();
     if !top3.is_empty() {
-        eblocks.push(Block::Paragraph("The three costliest blockers:".into()));
+        eblocks.push(Block::Paragraph(if sufficient {
+            "The three costliest blockers:".into()
+        } else {
+            "The three costliest blockers (provisional):".into()
+        }));
         eblocks.push(Block::List(top3));
     }
     eblocks.push(Block::Paragraph(if needing.is_empty() {
@@ -358,13 +467,15 @@ pub fn build(i: VerdictInput) -> Verdict {
     };
 
     let recommendation = Recommendation {
-        verdict: d.verdict.id(),
+        verdict: verdict_kind.id(),
         share_of_teams: r6(d.share),
         org_signals: d.org_signals.clone(),
         reasons: d.reasons.clone(),
         teams_needing_support: needing,
         inputs: org,
         thresholds: i.verdict.clone(),
+        evidence: i.gates.to_vec(),
+        teams_too_few_to_judge: too_few,
     };
     Verdict {
         parts: p,

@@ -205,9 +205,7 @@ fn build_issue(
             .and_then(Value::as_str)
             .and_then(category),
     ) {
-        out.hints
-            .source_categories
-            .insert((SOURCE.to_string(), s.clone()), c);
+        out.hints.vote(SOURCE, s, c);
     }
     // Histories in time order (stable: ties keep their listed order).
     let mut hs: Vec<(Ts, &Value)> = Vec::with_capacity(acc.histories.len());
