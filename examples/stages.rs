@@ -67,18 +67,19 @@ fn main() -> anyhow::Result<()> {
             columns: &cfg.columns,
         },
     )?;
+    let mut loaded = loaded;
     lap("load", &mut t0);
+    let mut categorizer = Categorizer::new(
+        Default::default(),
+        std::mem::take(&mut loaded.hints.composite_statuses),
+        std::mem::take(&mut loaded.hints.source_categories),
+    );
+    categorizer.prepare(loaded.events.coded(flowaudit::model::Col::Status).names());
+    let status_counts = flowaudit::log_kind::assign(&mut loaded, &cfg.log, &categorizer);
+    lap("statuses and log kinds", &mut t0);
     let as_of = loaded.max_ts.unwrap_or(0);
     let (df, _) = ingest::prepare(loaded.events, as_of)?;
     lap("prepare (filter, sort)", &mut t0);
-    let mut categorizer = Categorizer::new(
-        Default::default(),
-        loaded.hints.composite_statuses,
-        loaded.hints.source_categories,
-    );
-    let statuses = ingest::distinct_statuses(&df)?;
-    categorizer.prepare(statuses.iter().map(String::as_str));
-    lap("statuses", &mut t0);
     let ctx = TimelineContext {
         categorizer,
         as_of,
@@ -104,6 +105,8 @@ fn main() -> anyhow::Result<()> {
         blockers: &cfg.blockers,
         jira_time_in_status: &loaded.jira_time_in_status,
         jira_status_ids: &cfg.import.jira_status_ids,
+        status_counts,
+        evidence: &cfg.evidence,
     })?;
     lap("report model + charts", &mut t0);
     let files = flowaudit::app::render_all(&r)?;

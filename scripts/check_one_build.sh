@@ -21,12 +21,12 @@ if [ -n "$missing" ]; then
 fi
 echo "one-build check: the test build resolves the same features for all $(printf '%s\n' "$normal" | wc -l) crates of the release build"
 if [ -n "${1:-}" ]; then
-  # Crate names of polars' tree (polars itself included).
-  names="$(cargo tree --locked -p polars -e normal,build --prefix none -f '{p}' | awk '{print $1}' | sort -u)"
-  rebuilt="$(grep -E '^\s*Compiling ' "$1" | awk '{print $2}' | sort -u | comm -12 - <(printf '%s\n' "$names") || true)"
+  # Crates of polars' tree (polars itself included), as "name vX.Y.Z".
+  names="$(cargo tree --locked -p polars -e normal,build --prefix none -f '{p}' | awk '{print $1" "$2}' | sort -u)"
+  rebuilt="$(grep -E '^\s*Compiling ' "$1" | awk '{print $2" "$3}' | sort -u | comm -12 - <(printf '%s\n' "$names") || true)"
   if [ -n "$rebuilt" ]; then
     echo "one-build check: the test build compiled crates the release build had already built:" >&2
-    printf '  %s\n' $rebuilt >&2
+    printf '%s\n' "$rebuilt" | sed 's/^/  /' >&2
     exit 1
   fi
   echo "one-build check: the test build compiled no crate of polars' tree"

@@ -409,7 +409,7 @@ pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
     if !activity_inputs.is_empty() {
         let _ = writeln!(
             s,
-            "# (read as activity logs, so their activities are not listed: {})",
+            "# (read as activity logs, where no status mapping is needed: {}; their activities are\n#  among the names below only so that a status reading could be configured)",
             activity_inputs
                 .iter()
                 .map(|i| i.path.as_str())

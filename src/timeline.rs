@@ -250,14 +250,17 @@ impl<'a> Timeline<'a> {
 }
 
 /// An activity log's timeline as it is read (METRICS.md §11): every event is one
-/// execution of its activity (or, with lifecycle `start`/`resume`, the start of one).
+/// execution of its activity — or, with XES lifecycle values, `start`/`resume` begins one,
+/// `complete` (or no lifecycle) completes one, `suspend`/`withdraw`/`ate_abort`/`pi_abort`
+/// end one without completing it, and `schedule`/`assign`/`reassign`/`*skip` do neither.
 ///
-/// While some started activity has not completed, the case is `active` in the activity
-/// started last; otherwise it is `waiting` after the activity completed last (the status
-/// for time in status is the last completed activity: pm4py's sojourn after it). The case
-/// finishes at its last event: that interval becomes `done` (`canceled` when the last
-/// activity matches pattern row 1), unless `[log] end_activities` is set and the last
-/// activity is not one of them (the case stays open).
+/// While some started activity has not ended, the case is `active` in the activity started
+/// last; otherwise it is `waiting` after the activity completed last (the status for time in
+/// status: the time on the directly-follows edge after it). The case finishes at its last
+/// event: that interval becomes `done` (`canceled` when the last activity matches pattern
+/// row 1), unless `[log] end_activities` is set and the last activity is not one of them
+/// (the case stays open). A completion of an activity already completed in the case is
+/// rework.
 #[derive(Default)]
 struct Activities<'a> {
     /// Started activities not yet completed, oldest first.
@@ -266,6 +269,8 @@ struct Activities<'a> {
     done: Vec<&'a str>,
     /// The activity of the last event.
     last: Option<&'a str>,
+    /// The activity completed last.
+    completed: Option<&'a str>,
     rework: u32,
     first_rework: Option<Ts>,
 }
@@ -284,17 +289,20 @@ impl<'a> Activities<'a> {
             if let Some(k) = self.open.iter().rposition(|x| *x == s) {
                 self.open.remove(k);
             }
-            if self.done.contains(&s) {
-                self.rework += 1;
-                self.first_rework.get_or_insert(e.ts);
-            } else {
-                self.done.push(s);
+            if e.flags & flags::NOT_COMPLETE == 0 {
+                if self.done.contains(&s) {
+                    self.rework += 1;
+                    self.first_rework.get_or_insert(e.ts);
+                } else {
+                    self.done.push(s);
+                }
+                self.completed = Some(s);
             }
         }
         self.last = Some(s);
         let (status, category) = match self.open.last() {
             Some(a) => (*a, Category::Active),
-            None => (s, Category::Waiting),
+            None => (self.completed.unwrap_or(s), Category::Waiting),
         };
         let same = intervals
             .last()
@@ -438,6 +446,89 @@ mod tests {
         assert_eq!(t.team_at(day(3.5)), Some("Platform"));
         assert_eq!(t.team_at(day(4.5)), None);
         assert_eq!(t.team_at(day(0.5)), Some("Payments"));
+    }
+
+    /// METRICS.md §11 on a case with lifecycle values: active between start and complete,
+    /// waiting after the last completed activity, suspend ends active time without being an
+    /// execution, a repeated completion is rework, the last event finishes the case.
+    #[test]
+    fn activity_case_with_lifecycle() {
+        let c = ctx(30.0);
+        let act = |d: f64, s: &'static str, f: u8| EventRef {
+            ts: day(d),
+            status: Some(s),
+            flags: flags::ACTIVITY | flags::MEASURES_ACTIVE | f,
+            ..Default::default()
+        };
+        let e = [
+            act(0.0, "Register", 0),
+            act(1.0, "Check", flags::START),
+            act(2.0, "Check", flags::NOT_COMPLETE), // suspend
+            act(3.0, "Check", flags::START),        // resume
+            act(4.0, "Check", 0),                   // complete
+            act(6.0, "Check", flags::START),
+            act(7.0, "Check", 0), // a second execution: rework
+            act(9.0, "Decide", 0),
+        ];
+        let t = Timeline::build("C", &e, &c);
+        assert!(t.activity && t.measures_active);
+        let iv: Vec<(f64, &str, Category)> = t
+            .intervals
+            .iter()
+            .map(|i| (crate::model::days(i.start - day(0.0)), i.status, i.category))
+            .collect();
+        assert_eq!(
+            iv,
+            [
+                (0.0, "Register", Category::Waiting),
+                (1.0, "Check", Category::Active),
+                (2.0, "Register", Category::Waiting),
+                (3.0, "Check", Category::Active),
+                (4.0, "Check", Category::Waiting),
+                (6.0, "Check", Category::Active),
+                (7.0, "Check", Category::Waiting),
+                (9.0, "Decide", Category::Done),
+            ]
+        );
+        assert_eq!((t.rework, t.first_rework), (1, Some(day(7.0))));
+        let r = crate::metrics::items::record(&t, &c, &mut Default::default());
+        assert_eq!(r.started, Some(day(0.0)));
+        assert_eq!(r.finished, Some(day(9.0)));
+        assert_eq!(r.cycle_time_days, Some(9.0));
+        assert_eq!(r.lead_time_days, Some(9.0));
+        // Active: days 1–2, 3–4 and 6–7.
+        assert_eq!(r.active_days, Some(3.0));
+        assert_eq!(r.flow_efficiency, Some(3.0 / 9.0));
+        assert_eq!((r.reopens, r.backward_moves), (1, 0));
+    }
+
+    #[test]
+    fn activity_case_ending_in_a_canceling_step_or_outside_end_activities() {
+        let mut c = ctx(30.0);
+        let act = |d: f64, s: &'static str| EventRef {
+            ts: day(d),
+            status: Some(s),
+            flags: flags::ACTIVITY,
+            ..Default::default()
+        };
+        let e = [act(0.0, "Register"), act(2.0, "Reject request"), act(5.0, "Rejected")];
+        let t = Timeline::build("C", &e, &c);
+        assert_eq!(t.intervals.last().map(|i| i.category), Some(Category::Canceled));
+        let r = crate::metrics::items::record(&t, &c, &mut Default::default());
+        assert_eq!(r.outcome, crate::metrics::lifecycle::Outcome::Canceled);
+        // Completions only: flow efficiency cannot be measured.
+        assert_eq!((r.active_days, r.flow_efficiency), (None, None));
+        c.end_activities = vec!["Pay".into()];
+        let t = Timeline::build("C", &e, &c);
+        let r = crate::metrics::items::record(&t, &c, &mut Default::default());
+        assert_eq!(r.outcome, crate::metrics::lifecycle::Outcome::Open);
+        assert_eq!(r.started, Some(day(0.0)));
+        // A one-event case is finished at once: cycle time 0.
+        let c1 = ctx(30.0);
+        let one = [act(3.0, "Register")];
+        let t = Timeline::build("D", &one, &c1);
+        let r = crate::metrics::items::record(&t, &c1, &mut Default::default());
+        assert_eq!(r.cycle_time_days, Some(0.0));
     }
 
     #[test]

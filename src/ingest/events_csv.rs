@@ -346,12 +346,13 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
     read_in_parts(path, opts, PART_BYTES)
 }
 
-/// Values of the timestamp formats are checked as ISO 8601 on this many rows first; a column
-/// that is not ISO there is read whole to decide its format (INTERFACE.md "CSV dialects").
+/// Rows searched for the first non-empty value of a timestamp column: when it is ISO 8601
+/// the column is read as ISO 8601, otherwise the whole column is read to decide its format
+/// (INTERFACE.md "CSV dialects").
 const ISO_PROBE_ROWS: usize = 1000;
 
 /// The format of the timestamp column at `pos` (header `field`): `fixed` (`[columns]
-/// timestamp_format`) when given; ISO 8601 when the first rows are; else decided from all
+/// timestamp_format`) when given; ISO 8601 when its first value is; else decided from all
 /// the column's values ([`time_formats::detect`]), or refused naming the column with two
 /// of its values.
 fn column_format(
@@ -384,15 +385,17 @@ fn column_format(
     let Some(mut r) = reader() else {
         return Ok(TsFormat::Iso);
     };
-    let iso = r
+    // A column that starts with an ISO 8601 value is read as ISO 8601: a later value in
+    // another form is then refused with its line, like any unreadable value.
+    let first = r
         .byte_records()
         .take(ISO_PROBE_ROWS)
         .filter_map(Result::ok)
-        .all(|rec| {
-            let v = rec.get(pos).map(|b| String::from_utf8_lossy(b).trim().to_string());
-            v.is_none_or(|v| v.is_empty() || time::parse_instant(&v, tz).is_ok())
+        .find_map(|rec| {
+            let v = String::from_utf8_lossy(rec.get(pos)?).trim().to_string();
+            (!v.is_empty()).then_some(v)
         });
-    if iso {
+    if first.is_none_or(|v| time::parse_instant(&v, tz).is_ok()) {
         return Ok(TsFormat::Iso);
     }
     let Some(mut r) = reader() else {

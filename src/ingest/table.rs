@@ -234,6 +234,10 @@ pub mod flags {
     pub const ACTIVITY: u8 = 2;
     /// Its input records when activities start, so active time can be measured.
     pub const MEASURES_ACTIVE: u8 = 4;
+    /// The event neither starts nor completes an execution (XES lifecycle `schedule`,
+    /// `assign`, `reassign`, `autoskip`, `manualskip`), or ends one without completing it
+    /// (`suspend`, `withdraw`, `ate_abort`, `pi_abort`).
+    pub const NOT_COMPLETE: u8 = 8;
 }
 
 impl EventTable {

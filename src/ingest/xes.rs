@@ -75,11 +75,12 @@ pub struct XesRead {
     /// The attribute keys actually used to build the status, in join order.
     pub status_keys: Vec<String>,
     /// Per event, `flags::START` when its standard `lifecycle:transition` starts an
-    /// activity (`start`, `resume`); empty when no event does (METRICS.md §11).
+    /// activity (`start`, `resume`), `flags::NOT_COMPLETE` when it is neither a start nor a
+    /// completion; empty when every event completes (METRICS.md §11).
     pub starts: Vec<u8>,
 }
 
-use super::table::flags::START;
+use super::table::flags::{NOT_COMPLETE, START};
 
 const NAME: &str = "concept:name";
 const LIFECYCLE: &str = "lifecycle:transition";
@@ -635,18 +636,17 @@ impl<'a> Parser<'a> {
                     keys.status.clone()
                 } else {
                     // Standard lifecycle: the activity is the status; start and resume
-                    // begin active time in an activity log.
-                    let is_start = |row: &[Option<String>]| {
-                        row[lc].as_deref().is_some_and(|v| {
-                            let v = v.trim();
-                            v.eq_ignore_ascii_case("start") || v.eq_ignore_ascii_case("resume")
-                        })
+                    // begin active time in an activity log; only complete (or no
+                    // lifecycle) is an execution of the activity.
+                    let flag = |row: &[Option<String>]| match row[lc].as_deref().map(str::trim) {
+                        Some(v) if v.eq_ignore_ascii_case("start") => START,
+                        Some(v) if v.eq_ignore_ascii_case("resume") => START,
+                        Some(v) if v.eq_ignore_ascii_case("complete") => 0,
+                        Some(_) => NOT_COMPLETE,
+                        None => 0,
                     };
-                    if out_vals.chunks(k).any(|row| is_start(row)) {
-                        starts = out_vals
-                            .chunks(k)
-                            .map(|row| if is_start(row) { START } else { 0 })
-                            .collect();
+                    if out_vals.chunks(k).any(|row| flag(row) != 0) {
+                        starts = out_vals.chunks(k).map(flag).collect();
                     }
                     keys.status.iter().copied().filter(|&i| i != lc).collect()
                 }
