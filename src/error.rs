@@ -55,7 +55,7 @@ pub enum IngestError {
         reason: String,
     },
     /// The format could not be recognised.
-    #[error("{path}: unknown input format ({reason}). Supported formats: run `flowaudit formats`; force one with --format.")]
+    #[error("{path}: unknown input format ({reason}). Supported formats: run `flowaudit formats`; force one with --format; for a history export with its own headers, name them in the config's [columns] (e.g. `item_id = \"ticket\"`, `timestamp = \"date_updated\"`).")]
     UnknownFormat {
         /// The file.
         path: PathBuf,

@@ -797,8 +797,16 @@ mod tests {
             kind: Some("activities"),
             kind_reason: Some("300 of 300 events (100%) name steps".into()),
         }];
-        let text = render(&scan, &[PathBuf::from("hospital.xes.gz")], Path::new("f.toml"), chrono_tz::UTC);
-        assert!(text.contains("process-mining activity logs: 300 of 300 events"), "{text}");
+        let text = render(
+            &scan,
+            &[PathBuf::from("hospital.xes.gz")],
+            Path::new("f.toml"),
+            chrono_tz::UTC,
+        );
+        assert!(
+            text.contains("process-mining activity logs: 300 of 300 events"),
+            "{text}"
+        );
         assert!(text.contains("[log]\nkind = \"activities\""), "{text}");
         assert!(!text.contains("Lab test 7\""), "{text}");
         let (file, o) = parse_file(&text, Path::new("f.toml")).expect(&text);
@@ -806,7 +814,12 @@ mod tests {
         assert!(o.global.is_empty());
         // A status log keeps its status list.
         scan.inputs[0].kind = Some("statuses");
-        let text = render(&scan, &[PathBuf::from("x.csv")], Path::new("f.toml"), chrono_tz::UTC);
+        let text = render(
+            &scan,
+            &[PathBuf::from("x.csv")],
+            Path::new("f.toml"),
+            chrono_tz::UTC,
+        );
         assert!(text.contains("Lab test 7\""), "{text}");
         assert!(!text.contains("\n[log]"), "{text}");
     }

@@ -85,7 +85,10 @@ pub fn setting_for(log: &Log, file_name: &str, source: Option<&str>) -> (LogKind
         return (*k, format!("[log.kind_by_input] {file_name:?}"));
     }
     if let Some(k) = source.and_then(|s| log.kind_by_input.get(s)) {
-        return (*k, format!("[log.kind_by_input] {:?}", source.unwrap_or_default()));
+        return (
+            *k,
+            format!("[log.kind_by_input] {:?}", source.unwrap_or_default()),
+        );
     }
     (log.kind, "[log] kind".to_string())
 }
@@ -166,9 +169,9 @@ fn count(loaded: &Loaded, lo: usize, hi: usize, cat: &Categorizer) -> StatusCoun
         }
         c.with_status += 1;
         let src = source.code(row);
-        let ok = *mapped.entry((code, src)).or_insert_with(|| {
-            cat.is_mapped(status.get(row).unwrap_or_default(), source.get(row))
-        });
+        let ok = *mapped
+            .entry((code, src))
+            .or_insert_with(|| cat.is_mapped(status.get(row).unwrap_or_default(), source.get(row)));
         if !ok {
             c.unmapped += 1;
             *per_code.entry(code).or_default() += 1;
@@ -215,7 +218,9 @@ pub fn assign(loaded: &mut Loaded, log: &Log, cat: &Categorizer) -> Option<Statu
         match d.kind {
             LogKind::Activities => {
                 let starts = !loaded.events.flags.is_empty()
-                    && loaded.events.flags[lo..hi].iter().any(|f| f & flags::START != 0);
+                    && loaded.events.flags[lo..hi]
+                        .iter()
+                        .any(|f| f & flags::START != 0);
                 let f = flags::ACTIVITY | if starts { flags::MEASURES_ACTIVE } else { 0 };
                 loaded.events.set_flag(lo, hi, f);
             }
@@ -247,7 +252,9 @@ mod tests {
         let d = decide(LogKindSetting::Auto, "[log] kind", None, &counts(100, 51));
         assert_eq!(d.kind, LogKind::Activities);
         assert!(d.reason.contains("51 of 100 events (51%)"), "{}", d.reason);
-        assert!(d.reason.contains("\u{201c}Leucocytes\u{201d}, \u{201c}CRP\u{201d}"));
+        assert!(d
+            .reason
+            .contains("\u{201c}Leucocytes\u{201d}, \u{201c}CRP\u{201d}"));
         // Exactly half is not more than half.
         let d = decide(LogKindSetting::Auto, "[log] kind", None, &counts(100, 50));
         assert_eq!(d.kind, LogKind::Statuses);
@@ -259,10 +266,18 @@ mod tests {
     #[test]
     fn exports_are_always_status_logs_and_settings_force_a_kind() {
         let all_unmapped = counts(10, 10);
-        let d = decide(LogKindSetting::Activities, "[log] kind", Some("jira_json"), &all_unmapped);
+        let d = decide(
+            LogKindSetting::Activities,
+            "[log] kind",
+            Some("jira_json"),
+            &all_unmapped,
+        );
         assert_eq!(d.kind, LogKind::Statuses);
         let d = decide(LogKindSetting::Statuses, "[log] kind", None, &all_unmapped);
-        assert_eq!((d.kind, d.reason.as_str()), (LogKind::Statuses, "[log] kind = \"statuses\""));
+        assert_eq!(
+            (d.kind, d.reason.as_str()),
+            (LogKind::Statuses, "[log] kind = \"statuses\"")
+        );
         let d = decide(LogKindSetting::Activities, "x", None, &counts(10, 0));
         assert_eq!(d.kind, LogKind::Activities);
     }
@@ -276,9 +291,18 @@ mod tests {
         log.kind_by_input
             .insert("receipt.csv".into(), LogKindSetting::Activities);
         log.kind_by_input.insert("xes".into(), LogKindSetting::Auto);
-        assert_eq!(setting_for(&log, "receipt.csv", Some("csv")).0, LogKindSetting::Activities);
-        assert_eq!(setting_for(&log, "a.xes", Some("xes")).0, LogKindSetting::Auto);
-        assert_eq!(setting_for(&log, "b.csv", Some("csv")).0, LogKindSetting::Statuses);
+        assert_eq!(
+            setting_for(&log, "receipt.csv", Some("csv")).0,
+            LogKindSetting::Activities
+        );
+        assert_eq!(
+            setting_for(&log, "a.xes", Some("xes")).0,
+            LogKindSetting::Auto
+        );
+        assert_eq!(
+            setting_for(&log, "b.csv", Some("csv")).0,
+            LogKindSetting::Statuses
+        );
     }
 
     #[test]

@@ -342,16 +342,26 @@ mod tests {
         }
         h.vote("jira", "Doing", SourceCategory::Committed);
         // The last vote was `new`, but most items say `done`.
-        assert_eq!(h.source_categories[&("jira".into(), "完成".into())], SourceCategory::Backlog);
+        assert_eq!(
+            h.source_categories[&("jira".into(), "完成".into())],
+            SourceCategory::Backlog
+        );
         let msgs = h.resolve_conflicts();
         assert_eq!(msgs.len(), 1);
         assert!(
-            msgs[0].contains("\"完成\"") && msgs[0].contains("done for 25 item(s), new for 5 item(s)"),
+            msgs[0].contains("\"完成\"")
+                && msgs[0].contains("done for 25 item(s), new for 5 item(s)"),
             "{}",
             msgs[0]
         );
-        assert_eq!(h.source_categories[&("jira".into(), "完成".into())], SourceCategory::Done);
-        assert_eq!(h.source_categories[&("jira".into(), "Doing".into())], SourceCategory::Committed);
+        assert_eq!(
+            h.source_categories[&("jira".into(), "完成".into())],
+            SourceCategory::Done
+        );
+        assert_eq!(
+            h.source_categories[&("jira".into(), "Doing".into())],
+            SourceCategory::Committed
+        );
     }
 
     #[test]
@@ -363,6 +373,8 @@ mod tests {
         a.merge(b);
         let msgs = a.resolve_conflicts();
         assert!(msgs[0].contains("a tie"), "{}", msgs[0]);
-        assert!(!a.source_categories.contains_key(&("jira".into(), "Review".into())));
+        assert!(!a
+            .source_categories
+            .contains_key(&("jira".into(), "Review".into())));
     }
 }

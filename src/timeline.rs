@@ -511,9 +511,16 @@ mod tests {
             flags: flags::ACTIVITY,
             ..Default::default()
         };
-        let e = [act(0.0, "Register"), act(2.0, "Reject request"), act(5.0, "Rejected")];
+        let e = [
+            act(0.0, "Register"),
+            act(2.0, "Reject request"),
+            act(5.0, "Rejected"),
+        ];
         let t = Timeline::build("C", &e, &c);
-        assert_eq!(t.intervals.last().map(|i| i.category), Some(Category::Canceled));
+        assert_eq!(
+            t.intervals.last().map(|i| i.category),
+            Some(Category::Canceled)
+        );
         let r = crate::metrics::items::record(&t, &c, &mut Default::default());
         assert_eq!(r.outcome, crate::metrics::lifecycle::Outcome::Canceled);
         // Completions only: flow efficiency cannot be measured.

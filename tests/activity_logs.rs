@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
 }
 
 fn reference() -> Value {
@@ -36,8 +38,11 @@ impl Audit {
         r.records()
             .map(|rec| {
                 let rec = rec.unwrap();
-                let row: BTreeMap<String, String> =
-                    h.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
+                let row: BTreeMap<String, String> = h
+                    .iter()
+                    .cloned()
+                    .zip(rec.iter().map(str::to_string))
+                    .collect();
                 (rec[0].to_string(), row)
             })
             .collect()
@@ -94,8 +99,13 @@ fn every_xes_log_read_as_activities_finishes_every_case_with_pm4py_durations() {
         let refl = &r["logs"][log];
         assert_eq!(s["inputs"][0]["kind"], "activities", "{log}");
         assert_eq!(s["counts"]["items"], refl["n_traces"], "{log}");
-        let finished = s["counts"]["done"].as_u64().unwrap() + s["counts"]["canceled"].as_u64().unwrap();
-        assert_eq!(Some(finished), refl["n_traces"].as_u64(), "{log}: every case finishes");
+        let finished =
+            s["counts"]["done"].as_u64().unwrap() + s["counts"]["canceled"].as_u64().unwrap();
+        assert_eq!(
+            Some(finished),
+            refl["n_traces"].as_u64(),
+            "{log}: every case finishes"
+        );
         assert_eq!(s["counts"]["open"], 0, "{log}");
         let items = a.items();
         for (id, row) in &items {
@@ -106,6 +116,15 @@ fn every_xes_log_read_as_activities_finishes_every_case_with_pm4py_durations() {
                 assert!(close(ct, cd) && close(lt, cd), "{log} {id}: {row:?}");
             }
             assert_eq!(row["backward_moves"], "0", "{log} {id}");
+        }
+        // Every case, against pm4py's case durations (scripts/pm4py_activity_reference.py).
+        let all = &activity_reference()["logs"][format!("repo:{log}")]["case_durations"];
+        let all = all.as_object().unwrap();
+        assert_eq!(all.len(), items.len(), "{log}");
+        for (id, secs) in all {
+            let y = secs.as_f64().unwrap() / 86_400.0;
+            let ct: f64 = items[id]["cycle_time_days"].parse().unwrap();
+            assert!(close(ct, y), "{log} {id}: cycle {ct}, pm4py duration {y}");
         }
         for c in refl["case_durations"]["specific_cases"].as_array().unwrap() {
             let id = c["case:concept:name"].as_str().unwrap();
@@ -121,7 +140,11 @@ fn every_xes_log_read_as_activities_finishes_every_case_with_pm4py_durations() {
         // no case is canceled.
         if s["counts"]["canceled"] == 0 {
             let cd = &refl["case_durations"];
-            for (ours, theirs) in [("mean", "mean_days"), ("p50", "p50_days"), ("p95", "p95_days")] {
+            for (ours, theirs) in [
+                ("mean", "mean_days"),
+                ("p50", "p50_days"),
+                ("p95", "p95_days"),
+            ] {
                 let x = s["cycle_time_days"][ours].as_f64().unwrap();
                 let y = cd[theirs].as_f64().unwrap();
                 assert!(close(x, y), "{log}: cycle {ours} ours {x}, pm4py {y}");
@@ -139,13 +162,18 @@ fn completions_only_log_has_no_flow_efficiency_and_counts_repeated_activities() 
     let s = a.summary();
     assert_eq!(s["flow_efficiency"], Value::Null);
     let items = a.items();
-    assert!(items.values().all(|r| r["flow_efficiency"].is_empty() && r["active_days"].is_empty()));
+    assert!(items
+        .values()
+        .all(|r| r["flow_efficiency"].is_empty() && r["active_days"].is_empty()));
     // Case 1 of Helpdesk: Assign seriousness, Take in charge ticket, Take in charge ticket,
     // Resolve ticket, Closed — one repeated activity.
     let reopened = items.values().filter(|r| r["reopens"] != "0").count();
     assert!(reopened > 0);
     let status_time = a.text("tables/status_time.csv");
-    assert!(status_time.contains(",Take in charge ticket,waiting,"), "{status_time}");
+    assert!(
+        status_time.contains(",Take in charge ticket,waiting,"),
+        "{status_time}"
+    );
     let report = a.text("report.md");
     assert!(report.contains("activities log: "), "{report}");
 }
@@ -171,25 +199,34 @@ fn forced_status_reading_of_an_activity_log_gives_insufficient_evidence() {
         .collect();
     assert_eq!(gates["mapped_statuses"]["passed"], false);
     assert!(gates["mapped_statuses"]["value"].as_f64().unwrap() < 0.8);
-    assert!(gates["mapped_statuses"]["fix"]
-        .as_str()
-        .unwrap()
-        .contains("[log] kind = \\\"activities\\\"")
-        || gates["mapped_statuses"]["fix"]
+    assert!(
+        gates["mapped_statuses"]["fix"]
             .as_str()
             .unwrap()
-            .contains("[log] kind = \"activities\""));
+            .contains("[log] kind = \\\"activities\\\"")
+            || gates["mapped_statuses"]["fix"]
+                .as_str()
+                .unwrap()
+                .contains("[log] kind = \"activities\"")
+    );
     let md = a.text("report.md");
     let summary_at = md.find("## Executive summary").unwrap();
     let after = &md[summary_at..];
     assert!(
-        after.lines().nth(2).unwrap().starts_with("Not enough evidence for a verdict"),
+        after
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("Not enough evidence for a verdict"),
         "{after}"
     );
     assert!(after.contains("mapped statuses:"), "{after}");
     assert!(md.contains("## Efficiency blockers (provisional)"), "{md}");
     let csv = a.text("tables/evidence.csv");
-    assert!(csv.starts_with("gate,passed,value,threshold,measure,fix\n"), "{csv}");
+    assert!(
+        csv.starts_with("gate,passed,value,threshold,measure,fix\n"),
+        "{csv}"
+    );
     assert!(csv.contains("\nmapped_statuses,false,"), "{csv}");
 }
 
@@ -202,14 +239,21 @@ fn a_verdict_is_only_given_when_every_gate_passes() {
         ("xes/running-example.xes", None),
         ("jira", None),
         ("trello", None),
-        ("xes/roadtraffic100traces.xes", Some("[log]\nkind = \"statuses\"\n")),
+        (
+            "xes/roadtraffic100traces.xes",
+            Some("[log]\nkind = \"statuses\"\n"),
+        ),
     ] {
         let a = audit(&data(input), config, &[]);
         let rec = &a.summary()["recommendation"];
         let gates = rec["evidence"].as_array().unwrap();
         assert_eq!(gates.len(), 5, "{input}");
         let all = gates.iter().all(|g| g["passed"] == true);
-        assert_eq!(rec["verdict"] == "insufficient_evidence", !all, "{input}: {rec}");
+        assert_eq!(
+            rec["verdict"] == "insufficient_evidence",
+            !all,
+            "{input}: {rec}"
+        );
     }
 }
 
@@ -235,11 +279,16 @@ fn small_teams_are_too_few_to_judge() {
         s["recommendation"]["inputs"]["teams"].as_u64(),
         Some(judged)
     );
-    let too_few = s["recommendation"]["teams_too_few_to_judge"].as_array().unwrap();
+    let too_few = s["recommendation"]["teams_too_few_to_judge"]
+        .as_array()
+        .unwrap();
     assert_eq!(too_few.len(), small.len());
     let md = a.text("report.md");
     let name = small[0]["team"].as_str().unwrap();
-    assert!(!md.contains(&format!("### {name}\n")), "{name} has its own section");
+    assert!(
+        !md.contains(&format!("### {name}\n")),
+        "{name} has its own section"
+    );
 }
 
 /// `[log] end_activities`: a case whose last activity is another one is open at `as_of`.
@@ -257,4 +306,54 @@ fn end_activities_leave_other_cases_open() {
     assert_eq!(open + done, items.len());
     let s = a.summary();
     assert_eq!(s["counts"]["open"].as_u64(), Some(open as u64));
+}
+
+fn activity_reference() -> Value {
+    serde_json::from_slice(&std::fs::read(data("pm4py_activity_reference.json")).unwrap()).unwrap()
+}
+
+/// Real process-mining CSVs nobody here wrote (pm4py-core's test data, a Sepsis excerpt, the
+/// MobIS challenge log with `;` and `DD.MM.YYYY hh:mm`, a tracker's history export read
+/// through `[columns]`; origins in tests/data/README.md): items, events and every case's
+/// duration equal pm4py's (`scripts/pm4py_activity_reference.py`); read as activity logs,
+/// every case finishes with its case duration as cycle time.
+#[test]
+fn real_csv_logs_agree_with_pm4py_case_by_case() {
+    let r = activity_reference();
+    for (file, config, kind) in [
+        ("running-example.csv", None, "activities"),
+        ("roadtraffic100traces.csv", None, "activities"),
+        ("sepsis_val_EXCERPT_first13cases.csv", None, "activities"),
+        (
+            "mobis_challenge_log_2019_snippet.csv",
+            Some("[columns]\nitem_id = \"case\"\ntimestamp = \"end\"\n"),
+            "activities",
+        ),
+        (
+            "aea_jira_anon_EXCERPT_first134rows.csv",
+            Some("[columns]\nitem_id = \"ticket\"\ntimestamp = \"date_updated\"\nstatus = \"Status\"\n"),
+            "statuses",
+        ),
+    ] {
+        let a = audit(&data(&format!("csv/{file}")), config, &[]);
+        let s = a.summary();
+        let refl = &r["logs"][file];
+        assert_eq!(s["inputs"][0]["kind"], kind, "{file}");
+        assert_eq!(s["counts"]["items"], refl["cases"], "{file}");
+        assert_eq!(s["counts"]["events"], refl["events"], "{file}");
+        let items = a.items();
+        let durations = refl["case_durations"].as_object().unwrap();
+        assert_eq!(durations.len(), items.len(), "{file}");
+        for (id, secs) in durations {
+            let row = &items[id];
+            let theirs = secs.as_f64().unwrap() / 86_400.0;
+            let cd: f64 = row["case_duration_days"].parse().unwrap();
+            assert!(close(cd, theirs), "{file} {id}: ours {cd}, pm4py {theirs}");
+            if kind == "activities" {
+                assert_eq!(row["outcome"], "done", "{file} {id}");
+                let ct: f64 = row["cycle_time_days"].parse().unwrap();
+                assert!(close(ct, theirs), "{file} {id}: cycle {ct}, pm4py {theirs}");
+            }
+        }
+    }
 }

@@ -277,8 +277,8 @@ fn bad_timestamp_names_file_line_field_and_value() {
 
 #[test]
 fn truncated_xes_gz_is_exit_1_naming_the_file() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/xes/bpic2013_open_problems.xes.gz");
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/xes/bpic2013_open_problems.xes.gz");
     let bytes = std::fs::read(src).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cut.xes.gz");

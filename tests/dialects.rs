@@ -71,7 +71,11 @@ fn semicolon_log_with_slashed_millisecond_timestamps() {
                c1;Register;2014/10/22 11:15:41.000;Ann\n\
                c1;Check;2014/10/23 09:00:00.500;Bob\n\
                c2;Register;2014/10/22 12:00:00.000;Ann\n";
-    let r = audit(&[("log.csv", csv.as_bytes())], None, &["--tz", "Europe/Amsterdam"]);
+    let r = audit(
+        &[("log.csv", csv.as_bytes())],
+        None,
+        &["--tz", "Europe/Amsterdam"],
+    );
     assert!(r.ok, "{}", r.stderr);
     let s = r.summary();
     assert_eq!(s["counts"]["items"], 2);
@@ -132,7 +136,10 @@ fn history_export_read_through_columns() {
     let items = r.file("items.csv");
     let na = items.lines().find(|l| l.starts_with("NA,")).unwrap();
     assert!(na.contains(",done,"), "{na}");
-    assert!(na.contains("2024-01-02T00:00:00Z,2024-01-05T00:00:00Z,2024-01-09T00:00:00Z"), "{na}");
+    assert!(
+        na.contains("2024-01-02T00:00:00Z,2024-01-05T00:00:00Z,2024-01-09T00:00:00Z"),
+        "{na}"
+    );
     // A header [columns] names that is not in the file is refused with the key.
     let r = audit(
         &[("history.csv", csv.as_bytes())],
@@ -190,14 +197,28 @@ fn parquet_audits_like_the_same_csv() {
         let from_pq = audit(&[("events.parquet", &bytes)], None, &[]);
         assert!(from_pq.ok, "{}", from_pq.stderr);
         assert_eq!(from_pq.summary()["inputs"][0]["format"], "parquet");
-        for rel in ["items.csv", "tables/throughput.csv", "tables/status_time.csv", "tables/handoff_matrix.csv", "tables/blockers.csv", "tables/evidence.csv", "report.md"] {
+        for rel in [
+            "items.csv",
+            "tables/throughput.csv",
+            "tables/status_time.csv",
+            "tables/handoff_matrix.csv",
+            "tables/blockers.csv",
+            "tables/evidence.csv",
+            "report.md",
+        ] {
             let a = from_csv.file(rel);
             let b = from_pq.file(rel);
             // The inputs table names the file, its folder and its format; nothing else differs.
             let dir_a = from_csv.dir.path().display().to_string();
             let dir_b = from_pq.dir.path().display().to_string();
-            let a = a.replace(&dir_a, "DIR").replace("events.csv", "X").replace("events_csv", "Y");
-            let b = b.replace(&dir_b, "DIR").replace("events.parquet", "X").replace("parquet", "Y");
+            let a = a
+                .replace(&dir_a, "DIR")
+                .replace("events.csv", "X")
+                .replace("events_csv", "Y");
+            let b = b
+                .replace(&dir_b, "DIR")
+                .replace("events.parquet", "X")
+                .replace("parquet", "Y");
             let first = a.lines().zip(b.lines()).find(|(x, y)| x != y);
             assert!(a == b, "{rel} differs for {}: {first:?}", pq.display());
         }

@@ -168,7 +168,11 @@ fn a_row_with_more_fields_than_the_header_is_refused_wherever_it_falls() {
     let p = dir.path().join("events.csv");
     std::fs::write(&p, bytes).unwrap();
     for part in [1, 20, 1 << 26] {
-        let r = flowaudit::ingest::events_csv::read_in_parts(&p, flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC), part);
+        let r = flowaudit::ingest::events_csv::read_in_parts(
+            &p,
+            flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC),
+            part,
+        );
         assert!(r.is_err(), "parts of {part} bytes accepted it");
     }
 }
@@ -181,7 +185,11 @@ fn a_row_with_more_fields_than_the_header_is_refused_wherever_it_falls() {
 #[test]
 fn a_stray_quote_is_refused_with_its_line_however_the_file_is_split() {
     let p = fixture("events_csv_stray_quote.csv");
-    let whole = flowaudit::ingest::events_csv::read_in_parts(&p, flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC), 1 << 26);
+    let whole = flowaudit::ingest::events_csv::read_in_parts(
+        &p,
+        flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC),
+        1 << 26,
+    );
     let message = whole.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("line 42"), "{message}");
     assert!(
@@ -189,7 +197,11 @@ fn a_stray_quote_is_refused_with_its_line_however_the_file_is_split() {
         "{message}"
     );
     for part in [7, 1011] {
-        let parts = flowaudit::ingest::events_csv::read_in_parts(&p, flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC), part);
+        let parts = flowaudit::ingest::events_csv::read_in_parts(
+            &p,
+            flowaudit::ingest::events_csv::CsvOptions::in_tz(Tz::UTC),
+            part,
+        );
         assert_eq!(
             parts.err().map(|e| e.to_string()).unwrap_or_default(),
             message

@@ -777,10 +777,7 @@ mod tests {
     use crate::ingest::imported::ImportOptions;
     use chrono_tz::Tz;
 
-    const DIR: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/azure_devops/"
-    );
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/azure_devops/");
     const UPDATES: &str = "msdocs_5.1_updates_GET__list_of_workitem_updates.json";
     const REVISIONS: &str = "msdocs_5.1_revisions_GET__list_workitem_revisions.json";
     const REPORTING: &str =

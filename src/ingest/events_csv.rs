@@ -192,10 +192,9 @@ pub fn map_header_with(header: &[String], columns: &Columns) -> Vec<(Col, Option
                     norm.iter().position(|h| *h == want)
                 }
                 // An alias never takes a header that [columns] gave to another field.
-                None => aliases.iter().find_map(|a| {
-                    norm.iter()
-                        .position(|h| h == a && !configured.contains(h))
-                }),
+                None => aliases
+                    .iter()
+                    .find_map(|a| norm.iter().position(|h| h == a && !configured.contains(h))),
             };
             (*c, pos)
         })
@@ -641,8 +640,8 @@ pub fn read_in_parts(
             }
         }
         let start = 0;
-        let last = last_record_end(&buf, sep)
-            .map_err(|at| stray_quote(path, &buf, consumed, at, sep))?;
+        let last =
+            last_record_end(&buf, sep).map_err(|at| stray_quote(path, &buf, consumed, at, sep))?;
         let end = match (eof, last) {
             (true, _) => buf.len(),
             (false, Some(e)) => e,
@@ -779,12 +778,17 @@ impl PartReader<'_> {
                     },
                     || -> Result<(Int64Chunked, Int64Chunked), IngestError> {
                         let ts = parse_ts_column(
-                            path, ts_name, &ts_text, ts_format, tz, true, &row_lines,
-                            &mut local,
+                            path, ts_name, &ts_text, ts_format, tz, true, &row_lines, &mut local,
                         )?;
                         let created = match (created_name, &created_text) {
                             (Some(name), Some(values)) => parse_ts_column(
-                                path, name, values, created_format, tz, false, &row_lines,
+                                path,
+                                name,
+                                values,
+                                created_format,
+                                tz,
+                                false,
+                                &row_lines,
                                 &mut local,
                             )?,
                             _ => Int64Chunked::full_null("created".into(), n),

@@ -583,11 +583,7 @@ mod tests {
     }
 
     fn real(name: &str) -> PathBuf {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/jira/"
-        ))
-        .join(name)
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/jira/")).join(name)
     }
 
     fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {

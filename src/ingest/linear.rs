@@ -499,11 +499,7 @@ mod tests {
     }
 
     fn dataset(name: &str) -> PathBuf {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/linear"
-        ))
-        .join(name)
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/linear")).join(name)
     }
 
     fn temp(content: &str) -> tempfile::NamedTempFile {

@@ -159,10 +159,9 @@ fn instants(
 }
 
 fn name_is_timestamp(name: &str, opts: &CsvOptions) -> bool {
-    opts.columns
-        .timestamp
-        .as_deref()
-        .is_none_or(|t| super::events_csv::normalise_header(t) == super::events_csv::normalise_header(name))
+    opts.columns.timestamp.as_deref().is_none_or(|t| {
+        super::events_csv::normalise_header(t) == super::events_csv::normalise_header(name)
+    })
 }
 
 /// Read a Parquet file of events.
@@ -196,7 +195,10 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
         }
     }
     let column = |c: Col| -> Option<&Column> {
-        let pos = mapping.iter().find(|(x, _)| *x == c).and_then(|(_, p)| *p)?;
+        let pos = mapping
+            .iter()
+            .find(|(x, _)| *x == c)
+            .and_then(|(_, p)| *p)?;
         df.columns().get(pos)
     };
     let text = |c: Col| -> Result<Option<StringChunked>, IngestError> {
@@ -219,7 +221,10 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
     let dropped = keep.iter().filter(|k| *k == Some(false)).count() as u64;
     let df = df.filter(&keep).map_err(|e| malformed(path, e))?;
     let column = |c: Col| -> Option<&Column> {
-        let pos = mapping.iter().find(|(x, _)| *x == c).and_then(|(_, p)| *p)?;
+        let pos = mapping
+            .iter()
+            .find(|(x, _)| *x == c)
+            .and_then(|(_, p)| *p)?;
         df.columns().get(pos)
     };
     let n = df.height();
@@ -263,7 +268,13 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
         .collect::<rustc_hash::FxHashSet<&str>>()
         .len();
     let mut coded: Vec<Coded> = Vec::with_capacity(5);
-    for c in [Col::Status, Col::Assignee, Col::Team, Col::Actor, Col::Source] {
+    for c in [
+        Col::Status,
+        Col::Assignee,
+        Col::Team,
+        Col::Actor,
+        Col::Source,
+    ] {
         coded.push(match text(c)? {
             Some(t) => Coded::from_text(&t),
             None => Coded::nulls(n),
@@ -280,10 +291,7 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
     source.fill_null("csv");
     let table = EventTable {
         item_id: ids.with_name(Col::ItemId.name().into()),
-        timestamp: Int64Chunked::from_iter_options(
-            Col::Timestamp.name().into(),
-            ts.into_iter(),
-        ),
+        timestamp: Int64Chunked::from_iter_options(Col::Timestamp.name().into(), ts.into_iter()),
         created: Int64Chunked::from_iter_options(Col::Created.name().into(), created.into_iter()),
         coded: [status, assignee, team, actor, source],
         flags: Vec::new(),

@@ -438,7 +438,10 @@ mod tests {
         let mut flagged = EventTable::from_batch(b);
         flagged.set_flag(1, 2, flags::START);
         flagged.set_flag(0, 2, flags::ACTIVITY);
-        assert_eq!(flagged.flags, [flags::ACTIVITY, flags::ACTIVITY | flags::START]);
+        assert_eq!(
+            flagged.flags,
+            [flags::ACTIVITY, flags::ACTIVITY | flags::START]
+        );
         let t = EventTable::concat(vec![plain.clone(), flagged.clone(), plain.clone()]).unwrap();
         assert_eq!(t.flags, [0, 0, 2, 3, 0, 0]);
         let t = EventTable::concat(vec![plain.clone(), plain]).unwrap();

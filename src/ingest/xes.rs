@@ -1188,11 +1188,7 @@ mod tests {
     }
 
     fn real(name: &str) -> XesRead {
-        let path = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/xes"
-        ))
-        .join(name);
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/xes")).join(name);
         read_xes(&path, &XesMapping::default(), Tz::UTC).unwrap_or_else(|e| panic!("{e}"))
     }
 

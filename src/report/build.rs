@@ -631,7 +631,9 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     let mut executive = decision.executive;
     let activity_items = records.iter().filter(|r| r.activity).count();
     if activity_items > 0 {
-        let measured = records.iter().any(|r| r.activity && r.active_days.is_some());
+        let measured = records
+            .iter()
+            .any(|r| r.activity && r.active_days.is_some());
         // Before the headline figures (after the verdict, or the failed gates).
         let at = executive
             .blocks

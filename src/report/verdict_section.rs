@@ -211,7 +211,8 @@ pub fn build(i: VerdictInput) -> Verdict {
                 "{}: {} ({} against a threshold of {}). What to do: {}.",
                 g.gate.replace('_', " "),
                 g.measure,
-                g.value.map_or_else(|| "–".into(), |v| gate_figure(g.gate, v)),
+                g.value
+                    .map_or_else(|| "–".into(), |v| gate_figure(g.gate, v)),
                 gate_figure(g.gate, g.threshold),
                 g.fix
             )
