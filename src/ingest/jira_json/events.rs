@@ -11,7 +11,7 @@ use crate::ingest::imported::{ImportContext, Imported};
 use crate::model::{Event, SourceCategory, Ts};
 use crate::warning::WarningKind;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The configured team field: ids to read from `fields`, names to match history items.
@@ -99,6 +99,12 @@ pub(super) fn build(
 ) -> Result<Imported, IngestError> {
     let mut out = Imported::default();
     let team = TeamField::new(ctx.options.jira_team_field.as_deref(), &st);
+    let (split, split_messages) = split_statuses(&st);
+    out.warnings.add(
+        WarningKind::ConflictingSourceCategory,
+        split_messages.len() as u64,
+        || split_messages.join("; "),
+    );
     let mut file_items = vec![0u64; paths.len()];
     let mut file_events = vec![0u64; paths.len()];
     let mut truncated: Vec<String> = Vec::new();
@@ -111,6 +117,7 @@ pub(super) fn build(
             acc,
             &path,
             team.as_ref(),
+            &split,
             (&mut st.local_ts, st.tz),
             &mut out,
         )?;
@@ -165,10 +172,68 @@ pub(super) fn build(
     Ok(out)
 }
 
+/// METRICS.md §2 "Conflicting source categories": status names that several status ids carry
+/// with different categories (a status re-categorised in a team-managed project, a workflow
+/// migration), from the issues' current `fields.status` (name, id, `statusCategory`). Such a
+/// name is kept apart per id (`name [id]`), so that each interval takes the category of its
+/// status id.
+fn split_statuses(st: &State) -> (BTreeSet<String>, Vec<String>) {
+    let mut by_name: BTreeMap<String, BTreeMap<String, SourceCategory>> = BTreeMap::new();
+    let mut items: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for acc in st.accs.values() {
+        let s = acc.latest.issue.pointer("/fields/status");
+        let (Some(name), Some(id), Some(c)) = (
+            s.and_then(|s| text(s.get("name"))),
+            s.and_then(|s| text(s.get("id"))),
+            s.and_then(|s| s.pointer("/statusCategory/key"))
+                .and_then(Value::as_str)
+                .and_then(category),
+        ) else {
+            continue;
+        };
+        *items.entry((name.clone(), id.clone())).or_default() += 1;
+        by_name.entry(name).or_default().insert(id, c);
+    }
+    let mut split = BTreeSet::new();
+    let mut messages = Vec::new();
+    for (name, ids) in by_name {
+        let cats: BTreeSet<SourceCategory> = ids.values().copied().collect();
+        if cats.len() < 2 {
+            continue;
+        }
+        let each = ids
+            .iter()
+            .map(|(id, c)| {
+                let n = items.get(&(name.clone(), id.clone())).copied().unwrap_or(0);
+                format!("id {id} is {} for {n} item(s)", c.name())
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        messages.push(format!(
+            "jira: the status {name:?} has several ids with different categories ({each}): each id keeps its own category, shown as \"{name} [id]\""
+        ));
+        split.insert(name);
+    }
+    (split, messages)
+}
+
+/// A status name as the audit sees it: `name [id]` when the name is split by id.
+fn status_label(
+    split: &BTreeSet<String>,
+    name: Option<String>,
+    id: Option<String>,
+) -> Option<String> {
+    match (name, id) {
+        (Some(n), Some(id)) if split.contains(&n) => Some(format!("{n} [{id}]")),
+        (n, _) => n,
+    }
+}
+
 fn build_issue(
     acc: &Acc,
     path: &Path,
     team: Option<&TeamField>,
+    split: &BTreeSet<String>,
     (local, tz): (&mut u64, chrono_tz::Tz),
     out: &mut Imported,
 ) -> Result<(), IngestError> {
@@ -197,7 +262,11 @@ fn build_issue(
                 .into(),
         })?;
     let created = ts(created_s, path, &rec, "fields.created", (&mut *local, tz))?;
-    let current_status = text(fields.pointer("/status/name"));
+    let current_status = status_label(
+        split,
+        text(fields.pointer("/status/name")),
+        text(fields.pointer("/status/id")),
+    );
     if let (Some(s), Some(c)) = (
         &current_status,
         fields
@@ -240,7 +309,7 @@ fn build_issue(
     let first_assignee = first(&|it| is_field(it, "assignee"));
     let first_team = first(&|it| is_team(it));
     let status0 = match &first_status {
-        Some(it) => item_value(it, true),
+        Some(it) => status_label(split, item_value(it, true), text(it.get("from"))),
         None => current_status.clone(),
     };
     if first_status.is_none() {
@@ -280,7 +349,7 @@ fn build_issue(
                 ..base.clone()
             };
             if is_field(&it, "status") {
-                e.status = text(it.get("toString"));
+                e.status = status_label(split, text(it.get("toString")), text(it.get("to")));
                 if e.status.is_none() {
                     continue;
                 }
