@@ -107,6 +107,7 @@ fn main() -> anyhow::Result<()> {
         jira_status_ids: &cfg.import.jira_status_ids,
         status_counts,
         evidence: &cfg.evidence,
+        business_case: &cfg.business_case,
     })?;
     lap("report model + charts", &mut t0);
     let files = flowaudit::app::render_all(&r)?;

@@ -201,6 +201,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         jira_status_ids: &cfg.file.import.jira_status_ids,
         status_counts,
         evidence: &cfg.file.evidence,
+        business_case: &cfg.file.business_case,
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {

@@ -47,6 +47,42 @@ pub struct FileConfig {
     pub evidence: Evidence,
     /// Which header of an events CSV is which field (INTERFACE.md "Any history export").
     pub columns: crate::ingest::events_csv::Columns,
+    /// The business case behind the verdict (METRICS.md §13).
+    pub business_case: BusinessCase,
+}
+
+/// `[business_case]` (METRICS.md §13): the assumptions behind the time components and the
+/// role's cost. The defaults and their sources are in docs/METRICS.md.
+#[derive(Debug, Clone, Deserialize, PartialEq, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusinessCase {
+    /// Hours of coordination one team handoff costs (default 0.5: resuming an interrupted
+    /// task takes about 23 minutes, Mark, Gudith and Klocke, CHI 2008).
+    pub hours_per_handoff: f64,
+    /// Hours one bounce (A → B → A) costs (default 1.0: two handoffs).
+    pub hours_per_bounce: f64,
+    /// Cost of an hour of the people coordinating (no default: money is only shown when
+    /// given).
+    pub hourly_cost: Option<f64>,
+    /// Full annual cost of the role (no default).
+    pub role_annual_cost: Option<f64>,
+    /// Currency of the inventory's costs and of the two above (shown, never converted).
+    pub currency: String,
+    /// How many of the costliest blockers count as recoverable lead time.
+    pub top_blockers: usize,
+}
+
+impl Default for BusinessCase {
+    fn default() -> Self {
+        BusinessCase {
+            hours_per_handoff: 0.5,
+            hours_per_bounce: 1.0,
+            hourly_cost: None,
+            role_annual_cost: None,
+            currency: String::new(),
+            top_blockers: 3,
+        }
+    }
 }
 
 /// `[log]`: status log or activity log (METRICS.md §11).
@@ -471,6 +507,10 @@ end_activities = ["Payment"]
 [evidence]
 min_finished = 20
 min_team_finished = 5
+[business_case]
+hourly_cost = 80
+role_annual_cost = 120000
+currency = "EUR"
 [columns]
 item_id = "ticket"
 timestamp = "date_updated"
@@ -496,6 +536,10 @@ timestamp_format = "%Y-%m-%d"
         assert_eq!(d.log.kind, LogKindSetting::Auto);
         assert_eq!(d.evidence, Evidence::default());
         assert_eq!(f.columns.item_id.as_deref(), Some("ticket"));
+        assert_eq!(f.business_case.hourly_cost, Some(80.0));
+        assert_eq!(f.business_case.role_annual_cost, Some(120_000.0));
+        assert_eq!(f.business_case.hours_per_handoff, 0.5);
+        assert_eq!(d.business_case, BusinessCase::default());
         assert_eq!(f.columns.timestamp_format.as_deref(), Some("%Y-%m-%d"));
     }
 

@@ -530,6 +530,7 @@ fn examples(scan: &Scan) -> String {
     );
     let horizons: Vec<String> = fc.horizons_days.iter().map(u32::to_string).collect();
     let ev = crate::config::Evidence::default();
+    let bc = crate::config::BusinessCase::default();
     format!(
         r#"
 # ---------------------------------------------------------------------------------------------
@@ -617,7 +618,21 @@ fn examples(scan: &Scan) -> String {
 #max_implausible_share = {ev_mi}
 #team_share = {ev_ts}
 #min_team_finished = {ev_mtf}
+
+# The business case beside the verdict (METRICS.md section 13): the role's cost, the value of
+# an hour, and the assumptions behind coordination time (defaults shown; low and high halve
+# and double them).
+#[business_case]
+#role_annual_cost = 120000
+#hourly_cost = 80
+#currency = "EUR"
+#hours_per_handoff = {bc_hph}
+#hours_per_bounce = {bc_hpb}
+#top_blockers = {bc_tb}
 "#,
+        bc_hph = f(bc.hours_per_handoff),
+        bc_hpb = f(bc.hours_per_bounce),
+        bc_tb = bc.top_blockers,
         ev_ms = f(ev.mapped_share),
         ev_mf = ev.min_finished,
         ev_mr = f(ev.max_reopen_share),
@@ -775,6 +790,8 @@ mod tests {
         assert_eq!(file.blockers, Blockers::default());
         assert_eq!(file.forecast, Forecast::default());
         assert_eq!(file.evidence, crate::config::Evidence::default());
+        assert_eq!(file.business_case.hours_per_handoff, 0.5);
+        assert_eq!(file.business_case.role_annual_cost, Some(120_000.0));
         assert_eq!(file.log.kind, crate::config::LogKindSetting::Auto);
         assert_eq!(file.exclude_people.len(), 1);
         assert_eq!(file.import.area_path_depth, 2);

@@ -224,3 +224,24 @@ fn parquet_audits_like_the_same_csv() {
         }
     }
 }
+
+/// An activity log as CSV with XES lifecycle transitions (as pm4py writes it): starts and
+/// completions pair up, so active time is measured and a start is not a second execution.
+#[test]
+fn csv_activity_log_with_lifecycle_measures_active_time() {
+    let csv = "case:concept:name,concept:name,lifecycle:transition,time:timestamp,org:resource\n\
+               c1,Register request,start,2024-01-01T09:00:00Z,Ann\n\
+               c1,Register request,complete,2024-01-01T10:00:00Z,Ann\n\
+               c1,Examine thoroughly,start,2024-01-01T12:00:00Z,Bob\n\
+               c1,Examine thoroughly,complete,2024-01-01T13:00:00Z,Bob\n";
+    let r = audit(&[("log.csv", csv.as_bytes())], None, &[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert_eq!(r.summary()["inputs"][0]["kind"], "activities");
+    let items = r.file("items.csv");
+    let row: Vec<&str> = items.lines().nth(1).unwrap().split(',').collect();
+    // cycle 4 h, active 2 h, waiting 2 h, flow efficiency 0.5, no rework.
+    assert_eq!(&row[5..8], ["done", "0.166667", "0.166667"], "{items}");
+    assert_eq!(row[9], "0.083333", "{items}");
+    assert_eq!(row[12], "0.5", "{items}");
+    assert_eq!(row[17], "0", "{items}");
+}

@@ -33,6 +33,7 @@
 //!   than the axis has room for, only every k-th label is written, or column labels are
 //!   turned to read upwards.
 
+mod business;
 mod distribution;
 mod flow;
 mod handoffs;
@@ -41,6 +42,7 @@ mod scatter;
 mod status;
 mod tools;
 
+pub use business::{business_case, CaseBar};
 pub use distribution::{aging_wip, cycle_time_histogram, AgingPoint};
 pub use flow::{cfd, cfd_by_status, net_flow, throughput_histogram, throughput_run, wip_run};
 pub use handoffs::{cycle_time_by_handoffs, handoff_heatmap, HandoffBucket};

@@ -9,6 +9,7 @@
 //! An empty cell leaves that field unchanged. A row with no `item_id` is skipped (warning);
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
+use super::table::flags::of_lifecycle;
 use super::table::{Coded, EventTable};
 use crate::error::{shown, IngestError};
 use crate::model::{Col, Ts};
@@ -85,6 +86,8 @@ pub struct Columns {
     pub created: Option<String>,
     /// strftime-style format of the timestamp column (chrono syntax).
     pub timestamp_format: Option<String>,
+    /// Header of the XES-style lifecycle transition (`start`, `complete` …).
+    pub lifecycle: Option<String>,
 }
 
 impl Columns {
@@ -104,7 +107,7 @@ impl Columns {
 
     /// Does it name any header?
     pub fn any(&self) -> bool {
-        Col::ALL.iter().any(|c| self.get(*c).is_some())
+        Col::ALL.iter().any(|c| self.get(*c).is_some()) || self.lifecycle.is_some()
     }
 }
 
@@ -128,6 +131,7 @@ pub static NO_COLUMNS: Columns = Columns {
     source: None,
     created: None,
     timestamp_format: None,
+    lifecycle: None,
 };
 
 impl CsvOptions<'static> {
@@ -158,6 +162,26 @@ pub fn detect_separator(head: &[u8]) -> u8 {
     }
     let best = (0..4).fold(0, |best, k| if counts[k] > counts[best] { k } else { best });
     seps[best]
+}
+
+/// Aliases of the lifecycle column (normalised): an activity log's `start` / `complete`
+/// transitions (METRICS.md §11).
+pub const LIFECYCLE_ALIASES: &[&str] = &[
+    "lifecycle:transition",
+    "lifecycletransition",
+    "lifecycle",
+    "transition",
+];
+
+/// Position of the lifecycle column: `[columns] lifecycle`, else an alias.
+fn lifecycle_position(header: &[String], columns: &Columns) -> Option<usize> {
+    let norm: Vec<String> = header.iter().map(|h| normalise_header(h)).collect();
+    match &columns.lifecycle {
+        Some(name) => norm.iter().position(|h| *h == normalise_header(name)),
+        None => LIFECYCLE_ALIASES
+            .iter()
+            .find_map(|a| norm.iter().position(|h| h == a)),
+    }
 }
 
 /// Normalise a header name: lower case, without spaces, underscores, hyphens and a BOM.
@@ -608,6 +632,8 @@ pub fn read_in_parts(
             Col::Source,
         ]
         .map(name_of),
+        lifecycle_name: lifecycle_position(&header, opts.columns).map(|p| header[p].clone()),
+        non_standard_lifecycle: false,
         local: LocalTimes::default(),
         dropped: 0,
         items: rustc_hash::FxHashSet::default(),
@@ -699,6 +725,10 @@ struct PartReader<'a> {
     created_name: Option<String>,
     /// Header name of item id, status, assignee, team, actor, source (when present).
     names: [Option<String>; 6],
+    /// Header of the lifecycle transition, when present.
+    lifecycle_name: Option<String>,
+    /// A lifecycle value outside the XES model was seen: the column is not a lifecycle.
+    non_standard_lifecycle: bool,
     local: LocalTimes,
     dropped: u64,
     items: rustc_hash::FxHashSet<String>,
@@ -757,6 +787,23 @@ impl PartReader<'_> {
             Some(name) => Some(text(&df, &Some(name.clone()))?.unwrap_or_default()),
             None => None,
         };
+        // Lifecycle transitions: flags of activity-log rows (METRICS.md §11).
+        let mut flags: Vec<u8> = Vec::new();
+        if let Some(lc) = text(&df, &self.lifecycle_name)? {
+            flags = lc
+                .iter()
+                .map(|v| match v.map(str::trim).filter(|v| !v.is_empty()) {
+                    None => 0,
+                    Some(v) => of_lifecycle(v).unwrap_or_else(|| {
+                        self.non_standard_lifecycle = true;
+                        0
+                    }),
+                })
+                .collect();
+            if flags.iter().all(|f| *f == 0) {
+                flags.clear();
+            }
+        }
         drop(df);
         let ids = columns[0].clone().unwrap_or_default();
         // Independent work on the part's columns, in parallel: length checks, instants,
@@ -837,7 +884,7 @@ impl PartReader<'_> {
             timestamp: ts.with_name(Col::Timestamp.name().into()),
             created: created.with_name(Col::Created.name().into()),
             coded: [status, assignee, team, actor, source],
-            flags: Vec::new(),
+            flags,
         });
         Ok(rows)
     }
@@ -883,6 +930,10 @@ impl PartReader<'_> {
             table.coded[1] = table.coded[3].clone();
         }
         table.coded[4].fill_null("csv");
+        if self.non_standard_lifecycle {
+            // Not an XES lifecycle (sub-statuses kept in that column): no starts.
+            table.flags.clear();
+        }
         Ok(EventsCsv {
             table,
             items: self.items.len(),

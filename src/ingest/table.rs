@@ -238,6 +238,33 @@ pub mod flags {
     /// `assign`, `reassign`, `autoskip`, `manualskip`), or ends one without completing it
     /// (`suspend`, `withdraw`, `ate_abort`, `pi_abort`).
     pub const NOT_COMPLETE: u8 = 8;
+
+    /// The flag of a standard XES lifecycle value (IEEE 1849, compared ignoring case):
+    /// `start`/`resume` → [`START`], `complete` → 0, the others → [`NOT_COMPLETE`]; `None`
+    /// for a value outside the lifecycle model (BPIC 2013 keeps sub-statuses there).
+    pub fn of_lifecycle(v: &str) -> Option<u8> {
+        const OTHERS: [&str; 9] = [
+            "schedule",
+            "assign",
+            "reassign",
+            "suspend",
+            "withdraw",
+            "ate_abort",
+            "pi_abort",
+            "autoskip",
+            "manualskip",
+        ];
+        let v = v.trim();
+        if v.eq_ignore_ascii_case("start") || v.eq_ignore_ascii_case("resume") {
+            Some(START)
+        } else if v.eq_ignore_ascii_case("complete") {
+            Some(0)
+        } else if OTHERS.iter().any(|o| o.eq_ignore_ascii_case(v)) {
+            Some(NOT_COMPLETE)
+        } else {
+            None
+        }
+    }
 }
 
 impl EventTable {

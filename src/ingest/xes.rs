@@ -80,7 +80,7 @@ pub struct XesRead {
     pub starts: Vec<u8>,
 }
 
-use super::table::flags::{NOT_COMPLETE, START};
+use super::table::flags::of_lifecycle;
 
 const NAME: &str = "concept:name";
 const LIFECYCLE: &str = "lifecycle:transition";
@@ -638,12 +638,8 @@ impl<'a> Parser<'a> {
                     // Standard lifecycle: the activity is the status; start and resume
                     // begin active time in an activity log; only complete (or no
                     // lifecycle) is an execution of the activity.
-                    let flag = |row: &[Option<String>]| match row[lc].as_deref().map(str::trim) {
-                        Some(v) if v.eq_ignore_ascii_case("start") => START,
-                        Some(v) if v.eq_ignore_ascii_case("resume") => START,
-                        Some(v) if v.eq_ignore_ascii_case("complete") => 0,
-                        Some(_) => NOT_COMPLETE,
-                        None => 0,
+                    let flag = |row: &[Option<String>]| {
+                        row[lc].as_deref().and_then(of_lifecycle).unwrap_or(0)
                     };
                     if out_vals.chunks(k).any(|row| flag(row) != 0) {
                         starts = out_vals.chunks(k).map(flag).collect();

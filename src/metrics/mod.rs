@@ -8,6 +8,7 @@
 pub mod aging;
 pub mod backward_moves;
 pub mod blockers;
+pub mod business_case;
 pub mod case_duration;
 pub mod consistency;
 pub mod cumulative_flow;

@@ -62,6 +62,8 @@ pub struct BuildInput<'a> {
     pub status_counts: Option<crate::log_kind::StatusCounts>,
     /// `[evidence]`.
     pub evidence: &'a crate::config::Evidence,
+    /// `[business_case]`.
+    pub business_case: &'a crate::config::BusinessCase,
 }
 
 /// The last category of an item as of `as_of`.
@@ -160,6 +162,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         jira_status_ids,
         status_counts,
         evidence,
+        business_case,
     } = input;
     let all = Group {
         in_scope: records.iter().filter(|r| r.in_scope()).collect(),
@@ -532,6 +535,15 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     jobs.extend(flow.charts);
     jobs.extend(hand.charts);
     jobs.extend(sprawl.parts.charts);
+    let business = super::business_section::build(
+        &records,
+        period,
+        as_of,
+        tools,
+        &decision.findings,
+        business_case,
+    );
+    jobs.push(business.chart);
     let charts: Vec<chart::Chart> = jobs
         .into_par_iter()
         .map(|j| j())
@@ -624,6 +636,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     tables.extend(hand.tables);
     tables.extend(sprawl.parts.tables);
     tables.extend(decision.parts.tables);
+    tables.push(business.table);
     if !comparison_pairs.is_empty() {
         tables.push(super::comparison::table(&comparison_pairs));
     }
@@ -661,6 +674,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     sections.extend(dsec.next()); // blockers
     sections.extend(dsec.next()); // where ops support would help
     sections.extend(dsec.next()); // verdict
+    sections.push(business.section);
     sections.extend(sprawl.parts.sections);
     sections.push(Section {
         id: "teams",
@@ -794,6 +808,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         reopen_rate: r6o(reopen_rate),
         tool_sprawl: sprawl.summary.clone(),
         recommendation: Some(decision.recommendation),
+        business_case: business.case,
         teams,
         warnings: warnings.entries(),
     };

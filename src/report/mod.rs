@@ -3,6 +3,7 @@
 //! bytes; only `app` writes files.
 
 pub mod build;
+pub mod business_section;
 pub mod comparison;
 pub mod csv;
 pub mod flow;
@@ -174,6 +175,8 @@ pub struct Summary {
     pub tool_sprawl: Option<sprawl_section::SprawlSummary>,
     /// The product-ops recommendation.
     pub recommendation: Option<verdict_section::Recommendation>,
+    /// The business case behind the verdict (METRICS.md §13).
+    pub business_case: crate::metrics::business_case::BusinessCase,
     /// Per-team figures.
     pub teams: Vec<TeamSummary>,
     /// Data-quality warnings.

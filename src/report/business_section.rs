@@ -1,0 +1,180 @@
+//! The business case section (METRICS.md §13), after the verdict: `tables/business_case.csv`,
+//! the `business_case` chart, `summary.json` `business_case`. The figures are computed in
+//! [`crate::metrics::business_case`]; this part only arranges them.
+
+use super::flow::ChartJob;
+use super::{r6, Block, Cell, Section, Table};
+use crate::config::BusinessCase as Cfg;
+use crate::ingest::inventory::ToolRow;
+use crate::metrics::blockers::{Finding, Unit as FindingUnit};
+use crate::metrics::business_case::{self, BusinessCase, Inputs};
+use crate::metrics::items::ItemRecord;
+use crate::model::{days, Ts};
+
+/// What the part contributes.
+pub struct BusinessPart {
+    /// The section.
+    pub section: Section,
+    /// `tables/business_case.csv`.
+    pub table: Table,
+    /// The chart.
+    pub chart: ChartJob,
+    /// `summary.json` `business_case`.
+    pub case: BusinessCase,
+}
+
+/// Build the part from the records in scope, the inventory and the ranked findings.
+pub fn build(
+    records: &[ItemRecord],
+    period: Option<(Ts, Ts)>,
+    as_of: Ts,
+    tools: &[ToolRow],
+    findings: &[Finding],
+    cfg: &Cfg,
+) -> BusinessPart {
+    let period_days = match period {
+        Some((f, t)) => days(t - f),
+        None => days(as_of - records.iter().map(|r| r.created).min().unwrap_or(as_of)),
+    };
+    let inputs = Inputs {
+        tools,
+        handoffs: records
+            .iter()
+            .filter(|r| r.in_scope())
+            .map(|r| (r.team.as_deref(), r.team_handoffs, r.ping_pongs))
+            .collect(),
+        period_days,
+        top_blockers: findings
+            .iter()
+            .filter(|f| f.unit == FindingUnit::ItemDays)
+            .take(cfg.top_blockers)
+            .map(|f| {
+                (
+                    format!("{} · {}", f.kind.replace('_', " "), f.scope),
+                    f.impact,
+                )
+            })
+            .collect(),
+    };
+    let case = business_case::business_case(&inputs, cfg);
+    let table = Table {
+        name: "business_case",
+        header: vec!["component", "team", "basis", "low", "value", "high", "unit"],
+        rows: case
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    Cell::from(c.component),
+                    Cell::from(c.team.as_str()),
+                    Cell::from(c.basis.as_str()),
+                    Cell::from(r6(c.low)),
+                    Cell::from(r6(c.value)),
+                    Cell::from(r6(c.high)),
+                    Cell::from(c.unit.id()),
+                ]
+            })
+            .collect(),
+    };
+    let sum = |name: &str| -> f64 {
+        case.components
+            .iter()
+            .filter(|c| c.component == name && c.team != "*")
+            .map(|c| c.value)
+            .sum()
+    };
+    let mut bars = Vec::new();
+    if let Some(l) = case.licence_savings {
+        bars.push(business_case_bar(
+            "Unused seats",
+            [sum("unused_seats"); 3],
+            true,
+        ));
+        bars.push(business_case_bar(
+            "Tool consolidation",
+            [sum("consolidation"); 3],
+            true,
+        ));
+        let coord = case.coordination_cost.unwrap_or([0.0; 3]);
+        if case.coordination_cost.is_some() {
+            bars.push(business_case_bar("Coordination time", coord, false));
+        }
+        bars.push(business_case_bar(
+            "Total",
+            [l + coord[0], l + coord[1], l + coord[2]],
+            case.coordination_cost.is_none(),
+        ));
+    } else if let Some(m) = case.coordination_cost {
+        bars.push(business_case_bar("Coordination time", m, false));
+    }
+    let (role, currency) = (case.role_annual_cost, case.currency.clone());
+    let chart: ChartJob = Box::new(move || crate::chart::business_case(&bars, role, &currency));
+    let h = super::text::human;
+    let mut blocks = vec![Block::Paragraph(
+        "What a product-operations role would recover, measured where the data allows and assumed where it cannot be, against what the role costs. It sits beside the verdict and never changes it.".into(),
+    )];
+    blocks.push(Block::List(business_case::conclusion(&case)));
+    blocks.push(Block::Chart("business_case".into()));
+    let mut facts = Vec::new();
+    if let Some(l) = case.licence_savings {
+        facts.push(format!(
+            "Measured licence savings: {} a year (unused seats {}, tool consolidation {}), from the inventory alone.",
+            h(l),
+            h(sum("unused_seats")),
+            h(sum("consolidation"))
+        ));
+    }
+    let ch = case.coordination_hours;
+    facts.push(format!(
+        "Coordination time (assumed): {} hours a year ({} to {} with the assumptions halved and doubled), from the measured team handoffs and bounces annualised over {} days.",
+        h(ch[1]),
+        h(ch[0]),
+        h(ch[2]),
+        h(period_days)
+    ));
+    if case.recoverable_item_days > 0.0 {
+        facts.push(format!(
+            "Lead time that fixing the top {} blockers could recover: {} item-days — time items waited, not effort, and never person-days.",
+            cfg.top_blockers.min(inputs.top_blockers.len()),
+            h(case.recoverable_item_days)
+        ));
+    }
+    blocks.push(Block::List(facts));
+    blocks.push(Block::Table {
+        name: "business_case",
+        limit: 40,
+    });
+    blocks.push(Block::Paragraph(format!(
+        "Assumptions ([business_case] in the config; low and high halve and double each): hours_per_handoff = {} (resuming an interrupted task takes about 23 minutes: Mark, Gudith and Klocke, \u{201c}The cost of interrupted work\u{201d}, CHI 2008); hours_per_bounce = {} (a bounce is two handoffs){}.",
+        h(cfg.hours_per_handoff),
+        h(cfg.hours_per_bounce),
+        match cfg.hourly_cost {
+            Some(c) => format!("; hourly_cost = {} (given in the config)", h(c)),
+            None => String::new(),
+        }
+    )));
+    if !case.not_enough_data.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Not enough data for a full case: {}.",
+            case.not_enough_data.join("; ")
+        )));
+    }
+    BusinessPart {
+        section: Section {
+            id: "business_case",
+            title: "Business case".into(),
+            blocks,
+        },
+        table,
+        chart,
+        case,
+    }
+}
+
+fn business_case_bar(label: &str, range: [f64; 3], measured: bool) -> crate::chart::CaseBar {
+    crate::chart::CaseBar {
+        label: label.into(),
+        range,
+        measured,
+    }
+}
