@@ -109,14 +109,21 @@ fn licence_savings_match_the_inventory_and_assumptions_move_only_their_component
             unused += (seats - active).max(0.0) * cost / seats;
         }
     }
-    assert!(consolidation > 0.0, "the sprawl scenario plants fragmented categories");
+    assert!(
+        consolidation > 0.0,
+        "the sprawl scenario plants fragmented categories"
+    );
 
     let base = "[business_case]\nrole_annual_cost = 90000\nhourly_cost = 75\ncurrency = \"EUR\"\n";
     let a = dir.path().join("a");
     let s = run(&org, base, &a);
     let r = rows(&a);
     let cent = |x: f64, y: f64| (x - y).abs() < 0.005;
-    assert!(cent(total(&r, "unused_seats"), unused), "{} vs {unused}", total(&r, "unused_seats"));
+    assert!(
+        cent(total(&r, "unused_seats"), unused),
+        "{} vs {unused}",
+        total(&r, "unused_seats")
+    );
     assert!(cent(total(&r, "consolidation"), consolidation));
     let licence = s["business_case"]["licence_savings"].as_f64().unwrap();
     assert!(cent(licence, unused + consolidation), "{licence}");
@@ -130,9 +137,15 @@ fn licence_savings_match_the_inventory_and_assumptions_move_only_their_component
         }
     }
     let md = std::fs::read_to_string(a.join("report.md")).unwrap();
-    let at = md.find("## Business case").expect("a Business case section");
+    let at = md
+        .find("## Business case")
+        .expect("a Business case section");
     assert!(at > md.find("## The product-operations verdict").unwrap());
-    assert!(md[at..].contains("The measured licence savings alone cover"), "{}", &md[at..]);
+    assert!(
+        md[at..].contains("The measured licence savings alone cover"),
+        "{}",
+        &md[at..]
+    );
     assert!(a.join("charts/business_case.svg").exists());
 
     // Doubling hours_per_handoff doubles handoff_time and handoff_cost, nothing else.

@@ -65,7 +65,7 @@
 use super::imported::{ImportContext, Imported};
 use crate::error::{shown, IngestError};
 use crate::model::{Event, SourceCategory, Ts};
-use crate::time::{format_instant, parse_instant, Offset};
+use crate::time::{format_instant, parse_instant};
 use crate::warning::{WarningKind, Warnings};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -486,15 +486,11 @@ impl Reader<'_> {
                 &format!("{reason}. Fix the value or re-export."),
             )
         })?;
-        match off {
-            Offset::Explicit => {}
-            Offset::Local => self.warnings.add(WarningKind::TimestampWithoutOffset, 1, || {
-                format!("{}: {label}: {field} {s:?} has no UTC offset and was read in {}; Azure DevOps gives UTC (`Z`): check the export, or set --tz.", path.display(), self.ctx.tz)
-            }),
-            Offset::LocalGap => self.warnings.add(WarningKind::TimestampInDstGap, 1, || {
-                format!("{}: {label}: {field} {s:?} falls in a daylight-saving gap of {} and was moved forward.", path.display(), self.ctx.tz)
-            }),
-        }
+        let mut l = super::instants::LocalTimes::default();
+        l.count(off, || {
+            format!("{}: {label}: {field} {s:?}", path.display())
+        });
+        l.warn(self.ctx.tz, &mut self.warnings);
         Ok(Some(ts))
     }
 

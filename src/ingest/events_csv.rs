@@ -249,13 +249,7 @@ pub struct EventsCsv {
     pub warnings: Warnings,
 }
 
-/// Timestamps read without an offset, or moved out of a DST gap, over the whole file.
-#[derive(Default)]
-struct LocalTimes {
-    local: u64,
-    gap: u64,
-    first_local: Option<String>,
-}
+use super::instants::LocalTimes;
 
 /// Parse a text column of instants, in parallel. The first bad value (in row order) stops
 /// the audit with its line.
@@ -274,13 +268,14 @@ fn parse_ts_column(
     let arr = values.downcast_as_array();
     const PART: usize = 1 << 16;
     // A part's instants and offset counts, or the first bad row (None: the value is empty).
-    type Part = Result<(Vec<Option<Ts>>, u64, u64, Option<usize>), (usize, Option<String>)>;
+    type Part = Result<(Vec<Option<Ts>>, [(u64, Option<usize>); 2]), (usize, Option<String>)>;
     let parts: Vec<Part> = (0..arr.len().div_ceil(PART))
         .into_par_iter()
         .map(|p| {
             let (lo, hi) = (p * PART, ((p + 1) * PART).min(arr.len()));
             let mut out = Vec::with_capacity(hi - lo);
-            let (mut local, mut gap, mut first_local) = (0u64, 0u64, None);
+            // (count, first row) of instants read in `tz`, and of those moved out of a gap.
+            let mut local = [(0u64, None::<usize>); 2];
             for i in lo..hi {
                 match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
                     None if required => return Err((i, None)),
@@ -290,13 +285,14 @@ fn parse_ts_column(
                         f => time_formats::parse(f, s, tz),
                     } {
                         Ok((ts, o)) => {
-                            match o {
-                                Offset::Explicit => {}
-                                Offset::Local => {
-                                    local += 1;
-                                    first_local.get_or_insert(i);
-                                }
-                                Offset::LocalGap => gap += 1,
+                            let k = match o {
+                                Offset::Explicit => None,
+                                Offset::Local => Some(0),
+                                Offset::LocalGap => Some(1),
+                            };
+                            if let Some(k) = k {
+                                local[k].0 += 1;
+                                local[k].1.get_or_insert(i);
                             }
                             out.push(Some(ts));
                         }
@@ -304,24 +300,24 @@ fn parse_ts_column(
                     },
                 }
             }
-            Ok((out, local, gap, first_local))
+            Ok((out, local))
         })
         .collect();
     let mut ts: Vec<Option<Ts>> = Vec::with_capacity(arr.len());
     for part in parts {
         match part {
-            Ok((v, local, gap, first)) => {
+            Ok((v, local)) => {
                 ts.extend(v);
-                seen.local += local;
-                seen.gap += gap;
-                if seen.first_local.is_none() {
-                    if let Some(i) = first {
-                        seen.first_local = Some(format!(
-                            "{}: {:?}",
+                for ((n, first), o) in local.into_iter().zip([Offset::Local, Offset::LocalGap]) {
+                    seen.count_n(o, n, || {
+                        let i = first.unwrap_or_default();
+                        format!(
+                            "{}: {}: `{field}` {:?}",
+                            path.display(),
                             rows.line(i),
                             arr.get(i).unwrap_or_default().trim()
-                        ));
-                    }
+                        )
+                    });
                 }
             }
             Err((i, None)) => {
@@ -871,11 +867,7 @@ impl PartReader<'_> {
         );
         checked?;
         let (ts, created) = instants?;
-        self.local.local += local.local;
-        self.local.gap += local.gap;
-        if self.local.first_local.is_none() {
-            self.local.first_local = local.first_local;
-        }
+        self.local.merge(local);
         let [status, assignee, team, actor, source]: [Coded; 5] = coded
             .try_into()
             .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
@@ -900,25 +892,7 @@ impl PartReader<'_> {
                 path.display()
             )
         });
-        let LocalTimes {
-            local,
-            gap,
-            first_local,
-        } = self.local;
-        let (tz, field) = (self.tz, self.ts_name.clone());
-        warnings.add(WarningKind::TimestampWithoutOffset, local, || {
-            format!(
-                "{}: {local} timestamp(s) in `{field}` carry no UTC offset and were read in {tz} (first at {}); add offsets or pass --tz",
-                path.display(),
-                first_local.clone().unwrap_or_default()
-            )
-        });
-        warnings.add(WarningKind::TimestampInDstGap, gap, || {
-            format!(
-                "{}: {gap} local time(s) in `{field}` fall in a DST gap of {tz} and were moved forward",
-                path.display()
-            )
-        });
+        self.local.warn(self.tz, &mut warnings);
         let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
             record: "CSV".into(),
@@ -1133,7 +1107,12 @@ mod tests {
             warnings.contains("57 row(s) have an empty item id"),
             "{warnings}"
         );
-        assert!(warnings.contains("57 timestamp(s)"), "{warnings}");
+        assert_eq!(
+            whole.warnings.count(WarningKind::TimestampWithoutOffset),
+            57,
+            "{warnings}"
+        );
+        assert!(warnings.contains("(first: "), "{warnings}");
         let c = whole.table.coded(Col::Status);
         assert_eq!(c.get(0), Some("In Progress, deep"));
         assert_eq!(whole.table.coded(Col::Assignee).get(0), Some("ann\nsmith"));

@@ -44,9 +44,10 @@
 //! column and the value.
 
 use super::imported::{ImportContext, Imported};
+use super::instants::LocalTimes;
 use crate::error::{shown, IngestError};
 use crate::model::{Event, SourceCategory, Ts};
-use crate::time::{parse_jira_csv_datetime, Offset};
+use crate::time::parse_jira_csv_datetime;
 use crate::warning::WarningKind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -296,13 +297,6 @@ struct Row {
     team: Option<String>,
 }
 
-/// Per-file timestamp counters (local, in a DST gap).
-#[derive(Default)]
-struct Stamps {
-    local: u64,
-    gap: u64,
-}
-
 /// Read every Jira CSV file at once; an issue in several files is kept once.
 pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
     let mut out = Imported::default();
@@ -310,7 +304,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut file_items = vec![0u64; paths.len()];
     for (fi, path) in paths.iter().enumerate() {
-        let mut stamps = Stamps::default();
+        let mut stamps = LocalTimes::default();
         let mut seen_here = std::collections::BTreeSet::new();
         let (cols, records) = open(path)?;
         cols.require(path, "Created")?;
@@ -344,24 +338,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
                 }
             }
         }
-        let tz = ctx.tz;
-        let n = stamps.local;
-        out.warnings
-            .add(WarningKind::TimestampWithoutOffset, n, || {
-                format!(
-                    "{}: {n} Jira CSV dates carry no time zone and were read in {tz}; pass --tz \
-                 with the exporting user's Jira profile time zone",
-                    path.display()
-                )
-            });
-        let g = stamps.gap;
-        out.warnings.add(WarningKind::TimestampInDstGap, g, || {
-            format!(
-                "{}: {g} Jira CSV dates fall in a daylight-saving gap of {tz} and were moved \
-                 forward; check --tz",
-                path.display()
-            )
-        });
+        stamps.warn(ctx.tz, &mut out.warnings);
         out.warnings
             .add(WarningKind::RowWithoutItemId, without_key, || {
                 format!(
@@ -420,7 +397,7 @@ fn read_row(
     fi: usize,
     team_col: Option<usize>,
     ctx: &ImportContext,
-    stamps: &mut Stamps,
+    stamps: &mut LocalTimes,
 ) -> Result<Option<Row>, IngestError> {
     let Some(key) = cols.cell(rec, cols.key) else {
         return Ok(None);
@@ -432,10 +409,7 @@ fn read_row(
         };
         match parse_jira_csv_datetime(v, ctx.tz) {
             Ok((ts, o)) => {
-                stamps.local += 1;
-                if o == Offset::LocalGap {
-                    stamps.gap += 1;
-                }
+                stamps.count(o, || format!("{}: {record}: {field} {v:?}", path.display()));
                 Ok(Some(ts))
             }
             Err(reason) => Err(IngestError::BadValue {

@@ -44,7 +44,7 @@ use super::imported::{ImportContext, Imported};
 use crate::error::{shown, IngestError};
 use crate::model::{Category, Event, SourceCategory, Ts};
 use crate::status::pattern_category;
-use crate::time::{parse_instant, parse_js_date, Offset};
+use crate::time::{parse_instant, parse_js_date};
 use crate::warning::{WarningKind, Warnings};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -456,22 +456,9 @@ fn parse_date(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, Stri
         return parse_js_date(v);
     }
     let (ts, how) = parse_instant(v, ctx.tz)?;
-    match how {
-        Offset::Explicit => {}
-        Offset::Local => w.add(WarningKind::TimestampWithoutOffset, 1, || {
-            format!(
-                "Linear date {v:?} has no UTC offset and was read in {}; pass --tz if that \
-                 is wrong",
-                ctx.tz
-            )
-        }),
-        Offset::LocalGap => w.add(WarningKind::TimestampInDstGap, 1, || {
-            format!(
-                "Linear date {v:?} falls in a daylight-saving gap of {} and was moved forward",
-                ctx.tz
-            )
-        }),
-    }
+    let mut l = super::instants::LocalTimes::default();
+    l.count(how, || format!("Linear date {v:?}"));
+    l.warn(ctx.tz, w);
     Ok(ts)
 }
 

@@ -11,6 +11,7 @@ pub mod events_csv;
 mod files;
 pub mod github;
 pub mod imported;
+pub mod instants;
 pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;

@@ -32,12 +32,7 @@ fn malformed(path: &Path, e: impl std::fmt::Display) -> IngestError {
     }
 }
 
-/// Counts of instants read without an offset.
-#[derive(Default)]
-struct Local {
-    local: u64,
-    gap: u64,
-}
+use super::instants::LocalTimes as Local;
 
 /// A column of instants as UTC microseconds (None for nulls); `required` refuses a null.
 fn instants(
@@ -56,10 +51,8 @@ fn instants(
         value: shown(&value),
         reason: format!("{reason}; fix the value or remove the row"),
     };
-    let count = |o: Offset, local: &mut Local| match o {
-        Offset::Explicit => {}
-        Offset::Local => local.local += 1,
-        Offset::LocalGap => local.gap += 1,
+    let count = |o: Offset, local: &mut Local, row: usize| {
+        local.count(o, || format!("{}: row {}: {name}", path.display(), row + 1));
     };
     let out: Vec<Option<Ts>> = match s.dtype() {
         DataType::Datetime(_, zone) => {
@@ -80,7 +73,7 @@ fn instants(
                             .naive_utc();
                         let (ts, o) = time::local_to_utc(naive, tz)
                             .map_err(|r| bad(row, naive.to_string(), r))?;
-                        count(o, local);
+                        count(o, local, row);
                         Some(ts)
                     }
                 });
@@ -138,7 +131,7 @@ fn instants(
                             f => time_formats::parse(f, x, tz),
                         };
                         let (ts, o) = r.map_err(|reason| bad(row, x.to_string(), reason))?;
-                        count(o, local);
+                        count(o, local, row);
                         Some(ts)
                     }
                 });
@@ -303,19 +296,7 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
             path.display()
         )
     });
-    let (l, g, tz) = (local.local, local.gap, opts.tz);
-    warnings.add(WarningKind::TimestampWithoutOffset, l, || {
-        format!(
-            "{}: {l} timestamp(s) carry no UTC offset and were read in {tz}; add offsets or pass --tz",
-            path.display()
-        )
-    });
-    warnings.add(WarningKind::TimestampInDstGap, g, || {
-        format!(
-            "{}: {g} local time(s) fall in a DST gap of {tz} and were moved forward",
-            path.display()
-        )
-    });
+    local.warn(opts.tz, &mut warnings);
     Ok(EventsCsv {
         table,
         items,

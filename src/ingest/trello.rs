@@ -49,7 +49,7 @@
 use super::imported::{ImportContext, Imported};
 use crate::error::{shown, IngestError};
 use crate::model::{Event, Ts};
-use crate::time::{from_unix_seconds, parse_instant, Offset};
+use crate::time::{from_unix_seconds, parse_instant};
 use crate::warning::{WarningKind, Warnings};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -373,22 +373,9 @@ fn read_file(
 
 fn parse_ts(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, String> {
     let (ts, how) = parse_instant(v, ctx.tz)?;
-    match how {
-        Offset::Explicit => {}
-        Offset::Local => w.add(WarningKind::TimestampWithoutOffset, 1, || {
-            format!(
-                "Trello date {v:?} has no UTC offset and was read in {}; pass --tz if that is \
-                 wrong",
-                ctx.tz
-            )
-        }),
-        Offset::LocalGap => w.add(WarningKind::TimestampInDstGap, 1, || {
-            format!(
-                "Trello date {v:?} falls in a daylight-saving gap of {} and was moved forward",
-                ctx.tz
-            )
-        }),
-    }
+    let mut l = super::instants::LocalTimes::default();
+    l.count(how, || format!("Trello date {v:?}"));
+    l.warn(ctx.tz, w);
     Ok(ts)
 }
 

@@ -557,17 +557,12 @@ impl<'a> Parser<'a> {
                         reason: format!("{reason}; fix the value or remove the event"),
                     })
                 }
-                Time::At(ts, Offset::Explicit) => ts,
-                Time::At(ts, Offset::Local) => {
-                    self.warnings.add(WarningKind::TimestampWithoutOffset, 1, || {
-                        format!("{}: trace {id:?} event {n}: {TIMESTAMP} has no UTC offset and was read in {tz}; export the log with offsets or pass --tz", path.display())
+                Time::At(ts, off) => {
+                    let mut l = super::instants::LocalTimes::default();
+                    l.count(off, || {
+                        format!("{}: trace {id:?} event {n}: {TIMESTAMP}", path.display())
                     });
-                    ts
-                }
-                Time::At(ts, Offset::LocalGap) => {
-                    self.warnings.add(WarningKind::TimestampInDstGap, 1, || {
-                        format!("{}: trace {id:?} event {n}: {TIMESTAMP} falls in a daylight-saving gap in {tz} and was moved forward; check the value", path.display())
-                    });
+                    l.warn(tz, &mut self.warnings);
                     ts
                 }
             };

@@ -112,8 +112,8 @@ pub struct BusinessCase {
     pub coverage: Option<[f64; 4]>,
     /// The hourly cost at which licence savings plus coordination cover the role.
     pub break_even_hourly_cost: Option<f64>,
-    /// The assumptions used: (key, value).
-    pub assumptions: Vec<(&'static str, f64)>,
+    /// The assumptions used: key → value.
+    pub assumptions: BTreeMap<&'static str, f64>,
     /// What is missing for a full case, in words.
     pub not_enough_data: Vec<String>,
     /// Every component.
@@ -229,7 +229,7 @@ pub fn business_case(i: &Inputs, c: &Cfg) -> BusinessCase {
     } else if !any_money {
         missing.push("the tool inventory has no seats, active users and annual costs: licence savings cannot be measured".to_string());
     }
-    let licence = any_money.then(|| licence_by_team.values().sum::<f64>());
+    let licence = any_money.then(|| licence_by_team.values().fold(0.0, |a, b| a + b));
     for (team, v) in &licence_by_team {
         comps.push(Component {
             component: "licence_total",
@@ -333,7 +333,8 @@ pub fn business_case(i: &Inputs, c: &Cfg) -> BusinessCase {
                 .to_string(),
         );
     }
-    let recoverable: f64 = i.top_blockers.iter().map(|b| b.1).sum();
+    // Sums start at +0.0 (std's f64 sum of nothing is -0.0).
+    let recoverable: f64 = i.top_blockers.iter().fold(0.0, |a, b| a + b.1);
     if !i.top_blockers.is_empty() {
         comps.push(Component {
             component: "recoverable_lead_time",
@@ -383,12 +384,11 @@ pub fn business_case(i: &Inputs, c: &Cfg) -> BusinessCase {
         coverage,
         break_even_hourly_cost,
         assumptions: {
-            let mut a = vec![
-                ("hours_per_handoff", c.hours_per_handoff),
-                ("hours_per_bounce", c.hours_per_bounce),
-            ];
+            let mut a = BTreeMap::new();
+            a.insert("hours_per_handoff", c.hours_per_handoff);
+            a.insert("hours_per_bounce", c.hours_per_bounce);
             if let Some(h) = c.hourly_cost {
-                a.push(("hourly_cost", h));
+                a.insert("hourly_cost", h);
             }
             a
         },

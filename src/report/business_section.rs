@@ -80,8 +80,7 @@ pub fn build(
         case.components
             .iter()
             .filter(|c| c.component == name && c.team != "*")
-            .map(|c| c.value)
-            .sum()
+            .fold(0.0, |a, c| a + c.value)
     };
     let mut bars = Vec::new();
     if let Some(l) = case.licence_savings {

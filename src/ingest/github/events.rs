@@ -7,7 +7,7 @@ use super::shapes::{event_key, login, text};
 use super::{RawEv, Reader};
 use crate::error::{shown, IngestError};
 use crate::model::Ts;
-use crate::time::{parse_instant, Offset};
+use crate::time::parse_instant;
 use crate::warning::WarningKind;
 use serde_json::Value;
 
@@ -60,17 +60,9 @@ impl Reader<'_> {
                 value: shown(raw),
                 reason: format!("{reason}; GitHub writes e.g. 2012-05-27T10:29:07Z"),
             })?;
-        let kind = match off {
-            Offset::Explicit => return Ok(ts),
-            Offset::Local => WarningKind::TimestampWithoutOffset,
-            Offset::LocalGap => WarningKind::TimestampInDstGap,
-        };
-        self.out.warnings.add(kind, 1, || {
-            format!(
-                "{}: {raw:?} has no UTC offset; read in the report time zone",
-                path.display()
-            )
-        });
+        let mut l = crate::ingest::instants::LocalTimes::default();
+        l.count(off, || format!("{}: {field} {raw:?}", path.display()));
+        l.warn(self.ctx.tz, &mut self.out.warnings);
         Ok(ts)
     }
 

@@ -8,6 +8,7 @@ use super::values::{array_of, text, ts};
 use super::{State, SEARCH_HISTORY_CAP, SOURCE};
 use crate::error::{shown, IngestError};
 use crate::ingest::imported::{ImportContext, Imported};
+use crate::ingest::instants::LocalTimes;
 use crate::model::{Event, SourceCategory, Ts};
 use crate::warning::WarningKind;
 use serde_json::Value;
@@ -161,14 +162,7 @@ pub(super) fn build(
             )
         });
     }
-    let (local, tz) = (st.local_ts, st.tz);
-    out.warnings
-        .add(WarningKind::TimestampWithoutOffset, local, || {
-            format!(
-            "{local} Jira JSON timestamps had no UTC offset and were read in {tz} (--tz); Jira \
-             normally writes one (…-0500): check how the file was produced"
-        )
-        });
+    st.local_ts.warn(st.tz, &mut out.warnings);
     Ok(out)
 }
 
@@ -234,7 +228,7 @@ fn build_issue(
     path: &Path,
     team: Option<&TeamField>,
     split: &BTreeSet<String>,
-    (local, tz): (&mut u64, chrono_tz::Tz),
+    (local, tz): (&mut LocalTimes, chrono_tz::Tz),
     out: &mut Imported,
 ) -> Result<(), IngestError> {
     let key = acc.latest.key.clone();

@@ -98,7 +98,7 @@ struct State {
     accs: BTreeMap<String, Acc>,
     order: Vec<String>,
     pending: Vec<Pending>,
-    local_ts: u64,
+    local_ts: super::instants::LocalTimes,
     tz: chrono_tz::Tz,
 }
 
@@ -109,7 +109,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         accs: BTreeMap::new(),
         order: Vec::new(),
         pending: Vec::new(),
-        local_ts: 0,
+        local_ts: Default::default(),
         tz: ctx.tz,
     };
     for (fi, path) in paths.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use crate::error::{shown, IngestError};
 use crate::model::Ts;
-use crate::time::{parse_instant, Offset};
+use crate::time::parse_instant;
 use serde_json::Value;
 use std::path::Path;
 
@@ -28,13 +28,11 @@ pub(super) fn ts(
     path: &Path,
     record: &str,
     field: &str,
-    (local, tz): (&mut u64, chrono_tz::Tz),
+    (local, tz): (&mut crate::ingest::instants::LocalTimes, chrono_tz::Tz),
 ) -> Result<Ts, IngestError> {
     match parse_instant(s, tz) {
         Ok((t, o)) => {
-            if o != Offset::Explicit {
-                *local += 1;
-            }
+            local.count(o, || format!("{}: {record}: {field} {s:?}", path.display()));
             Ok(t)
         }
         Err(reason) => Err(IngestError::BadValue {
