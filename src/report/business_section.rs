@@ -158,6 +158,14 @@ pub fn build(
             case.not_enough_data.join("; ")
         )));
     }
+    // summary.json: every float with at most 6 decimals.
+    let mut case = case;
+    case.licence_savings = case.licence_savings.map(r6);
+    case.coordination_hours = case.coordination_hours.map(r6);
+    case.coordination_cost = case.coordination_cost.map(|c| c.map(r6));
+    case.recoverable_item_days = r6(case.recoverable_item_days);
+    case.coverage = case.coverage.map(|c| c.map(r6));
+    case.break_even_hourly_cost = case.break_even_hourly_cost.map(r6);
     BusinessPart {
         section: Section {
             id: "business_case",
