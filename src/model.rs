@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 pub type Ts = i64;
 
 /// Microseconds in one day (all durations are reported in days = seconds / 86,400).
-pub const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+pub const MICROS_PER_DAY: f64 = MICROS_PER_DAY_I64 as f64;
+
+/// Microseconds in one day, as an integer (day arithmetic on instants).
+pub const MICROS_PER_DAY_I64: i64 = 86_400_000_000;
 
 /// Convert a duration in microseconds to days.
 pub fn days(micros: i64) -> f64 {

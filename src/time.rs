@@ -207,7 +207,7 @@ pub fn format_instant(ts: Ts) -> String {
 /// writes three instants per item). Same text as chrono's `to_rfc3339_opts(AutoSi, true)`:
 /// the fraction has 3 digits when whole milliseconds, else 6, and is left out when zero.
 pub fn format_instant_into(out: &mut String, ts: Ts) {
-    const DAY: i64 = 86_400_000_000;
+    const DAY: i64 = crate::model::MICROS_PER_DAY_I64;
     let (days, in_day) = (ts.div_euclid(DAY), ts.rem_euclid(DAY));
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days + 719_468;

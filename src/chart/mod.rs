@@ -211,7 +211,7 @@ const MAX_HEIGHT: u32 = 4000;
 /// Units per bar on the (integer) status axis, so bar thickness can be set finely.
 const BAR_UNITS: i64 = 100;
 
-const US_PER_DAY: i64 = 86_400_000_000;
+const US_PER_DAY: i64 = crate::model::MICROS_PER_DAY_I64;
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 

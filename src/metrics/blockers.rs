@@ -46,11 +46,70 @@ impl Unit {
     }
 }
 
+/// The kinds of finding (METRICS.md §9; INTERFACE.md "Blocker kinds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A waiting status.
+    Queue,
+    /// Blocked time of a team.
+    Blocked,
+    /// What each extra team handoff costs a team.
+    HandoffDrag,
+    /// Bounces between two teams.
+    PingPong,
+    /// Time from the first reopen or backward move to the finish.
+    Rework,
+    /// Work in progress older than the team's p85 cycle time.
+    Aging,
+    /// Open items without an event for `stale_days`.
+    Stale,
+    /// Overlapping tools of a category (money).
+    ToolOverlap,
+    /// A team's workflow far from the core (similarity).
+    WorkflowDivergence,
+}
+
+impl FindingKind {
+    /// Every kind.
+    pub const ALL: [FindingKind; 9] = [
+        FindingKind::Queue,
+        FindingKind::Blocked,
+        FindingKind::HandoffDrag,
+        FindingKind::PingPong,
+        FindingKind::Rework,
+        FindingKind::Aging,
+        FindingKind::Stale,
+        FindingKind::ToolOverlap,
+        FindingKind::WorkflowDivergence,
+    ];
+
+    /// Id in `tables/blockers.csv`.
+    pub fn id(self) -> &'static str {
+        match self {
+            FindingKind::Queue => "queue",
+            FindingKind::Blocked => "blocked",
+            FindingKind::HandoffDrag => "handoff_drag",
+            FindingKind::PingPong => "ping_pong",
+            FindingKind::Rework => "rework",
+            FindingKind::Aging => "aging",
+            FindingKind::Stale => "stale",
+            FindingKind::ToolOverlap => "tool_overlap",
+            FindingKind::WorkflowDivergence => "workflow_divergence",
+        }
+    }
+
+    /// In words (`handoff drag`).
+    pub fn words(self) -> String {
+        self.id().replace('_', " ")
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// Kind id (`queue`, `blocked`, …).
-    pub kind: &'static str,
+    /// Kind.
+    pub kind: FindingKind,
     /// Scope (a status, a team, "A ↔ B", a category).
     pub scope: String,
     /// Impact in `unit`.
@@ -66,7 +125,7 @@ pub struct Finding {
 }
 
 fn finding(
-    kind: &'static str,
+    kind: FindingKind,
     scope: String,
     impact: f64,
     unit: Unit,
@@ -101,7 +160,7 @@ type Contributions<'a> = BTreeMap<&'a str, Vec<(f64, String)>>;
 /// are empty (items without a team) are dropped. `say(n, scope)` words the evidence for
 /// `n` items; examples of items are appended.
 fn item_day_findings(
-    kind: &'static str,
+    kind: FindingKind,
     m: Contributions,
     say: impl Fn(usize, &str) -> String,
 ) -> Vec<Finding> {
@@ -143,7 +202,7 @@ pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> 
                 .push((days(s.micros), r.item_id.clone()));
         }
     }
-    item_day_findings("queue", m, |n, status| {
+    item_day_findings(FindingKind::Queue, m, |n, status| {
         format!("{n} items waited in \u{201c}{status}\u{201d}")
     })
 }
@@ -164,7 +223,9 @@ pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding>
                 .push((days(b), r.item_id.clone()));
         }
     }
-    item_day_findings("blocked", m, |n, _| format!("{n} items were blocked"))
+    item_day_findings(FindingKind::Blocked, m, |n, _| {
+        format!("{n} items were blocked")
+    })
 }
 
 /// Handoff drag per team.
@@ -187,7 +248,7 @@ pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Fin
             let impact = (m2 - m0) * many.len() as f64;
             (impact > 0.0).then(|| {
                 let n = many.len();
-                let mut f = finding("handoff_drag", team.to_string(), impact, Unit::ItemDays, String::new(), many);
+                let mut f = finding(FindingKind::HandoffDrag, team.to_string(), impact, Unit::ItemDays, String::new(), many);
                 f.evidence = format!(
                     "{n} items crossed ≥ 2 team boundaries: median cycle {} days vs {} days with none{}",
                     crate::report::text::human(m2),
@@ -220,7 +281,7 @@ pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
         .map(|((a, b), (bounces, us, items))| {
             let n = items.len();
             let mut f = finding(
-                "ping_pong",
+                FindingKind::PingPong,
                 format!("{a} ↔ {b}"),
                 days(us),
                 Unit::ItemDays,
@@ -247,7 +308,7 @@ pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
             }
         }
     }
-    item_day_findings("rework", m, |n, _| {
+    item_day_findings(FindingKind::Rework, m, |n, _| {
         format!("{n} items were reopened or moved back")
     })
 }
@@ -262,7 +323,7 @@ pub fn aging(over: &[(String, String, f64)]) -> Vec<Finding> {
                 .push((*excess, item.clone()));
         }
     }
-    item_day_findings("aging", m, |n, _| {
+    item_day_findings(FindingKind::Aging, m, |n, _| {
         format!("{n} items in progress are older than the team's 85th percentile cycle time")
     })
 }
@@ -278,7 +339,7 @@ pub fn stale(records: &[ItemRecord], as_of: Ts, stale_days: f64) -> Vec<Finding>
                 .push((idle, r.item_id.clone()));
         }
     }
-    item_day_findings("stale", m, |n, _| {
+    item_day_findings(FindingKind::Stale, m, |n, _| {
         format!("{n} open items had no event for {stale_days} days or more")
     })
 }
@@ -289,7 +350,7 @@ pub fn tool_overlap(categories: &[(String, Vec<String>, Vec<String>, f64)]) -> V
         .iter()
         .filter(|c| c.3 > 0.0)
         .map(|(cat, tools, teams, cost)| Finding {
-            kind: "tool_overlap",
+            kind: FindingKind::ToolOverlap,
             scope: cat.clone(),
             impact: *cost,
             unit: Unit::Money,
@@ -311,7 +372,7 @@ pub fn workflow_divergence(teams: &[(String, f64, Vec<String>)], threshold: f64)
         .iter()
         .filter(|t| t.1 < threshold)
         .map(|(team, sim, unique)| Finding {
-            kind: "workflow_divergence",
+            kind: FindingKind::WorkflowDivergence,
             scope: team.clone(),
             impact: *sim,
             unit: Unit::Similarity,
@@ -336,7 +397,7 @@ pub fn rank(mut all: Vec<Finding>) -> Vec<Finding> {
                 Unit::Similarity => a.impact.total_cmp(&b.impact),
                 _ => b.impact.total_cmp(&a.impact),
             })
-            .then(a.kind.cmp(b.kind))
+            .then(a.kind.id().cmp(b.kind.id()))
             .then(a.scope.cmp(&b.scope))
     });
     let mut last: Option<Unit> = None;
@@ -423,7 +484,7 @@ mod tests {
             ]
             .concat(),
         );
-        let order: Vec<(&str, u32)> = ranked.iter().map(|f| (f.kind, f.rank)).collect();
+        let order: Vec<(&str, u32)> = ranked.iter().map(|f| (f.kind.id(), f.rank)).collect();
         assert_eq!(
             order,
             vec![

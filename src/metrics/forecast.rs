@@ -16,7 +16,7 @@ use super::percentiles::percentile_sorted;
 use crate::model::Ts;
 use crate::rng::Rng;
 
-const DAY: i64 = 86_400_000_000;
+const DAY: i64 = crate::model::MICROS_PER_DAY_I64;
 /// A trial that has not reached K after this many days gives up (no answer).
 const MAX_DAYS: u32 = 3650;
 

@@ -53,7 +53,7 @@ pub fn add_item<S: AsRef<str>>(acc: &mut BTreeMap<(String, String), PairBounces>
 mod tests {
     use super::*;
 
-    const D: i64 = 86_400_000_000;
+    const D: i64 = crate::model::MICROS_PER_DAY_I64;
 
     #[test]
     fn bounce_runs_from_hand_to_b_until_hand_back() {

@@ -15,11 +15,87 @@
 use crate::config::{Signals, Verdict as VerdictCfg};
 use serde::Serialize;
 
+/// A team's signals (INTERFACE.md "Signal ids"), in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalId {
+    /// Flow efficiency below the threshold.
+    LowFlowEfficiency,
+    /// Too many team handoffs per item.
+    HandoffHeavy,
+    /// Too many items bouncing between teams.
+    PingPong,
+    /// Too many reopens.
+    Rework,
+    /// Too much work in progress at risk.
+    Aging,
+    /// Overlapping tools or unused licences.
+    ToolSprawl,
+    /// A workflow far from the core.
+    WorkflowDivergence,
+}
+
+impl SignalId {
+    /// Every signal, in report order (the columns of `tables/teams.csv`).
+    pub const ALL: [SignalId; 7] = [
+        SignalId::LowFlowEfficiency,
+        SignalId::HandoffHeavy,
+        SignalId::PingPong,
+        SignalId::Rework,
+        SignalId::Aging,
+        SignalId::ToolSprawl,
+        SignalId::WorkflowDivergence,
+    ];
+
+    /// Id as in `summary.json` and the tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            SignalId::LowFlowEfficiency => "low_flow_efficiency",
+            SignalId::HandoffHeavy => "handoff_heavy",
+            SignalId::PingPong => "ping_pong",
+            SignalId::Rework => "rework",
+            SignalId::Aging => "aging",
+            SignalId::ToolSprawl => "tool_sprawl",
+            SignalId::WorkflowDivergence => "workflow_divergence",
+        }
+    }
+}
+
+/// The organisation signals of the verdict (INTERFACE.md "Organisation signal ids").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgSignal {
+    /// ≥ `fragmented_categories` fragmented tool categories.
+    FragmentedTools,
+    /// Divergent workflows in ≥ `divergent_team_share` of the teams.
+    WorkflowDivergence,
+    /// Team change rate ≥ `team_change_rate`.
+    TeamChanges,
+}
+
+impl OrgSignal {
+    /// Every organisation signal.
+    pub const ALL: [OrgSignal; 3] = [
+        OrgSignal::FragmentedTools,
+        OrgSignal::WorkflowDivergence,
+        OrgSignal::TeamChanges,
+    ];
+
+    /// Id as in `summary.json`.
+    pub fn id(self) -> &'static str {
+        match self {
+            OrgSignal::FragmentedTools => "fragmented_tools",
+            OrgSignal::WorkflowDivergence => "workflow_divergence",
+            OrgSignal::TeamChanges => "team_changes",
+        }
+    }
+}
+
 /// One signal of one team.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Signal {
-    /// Signal id (`low_flow_efficiency`, …).
-    pub id: &'static str,
+    /// Signal id.
+    pub id: SignalId,
     /// The team's value (None = no data).
     pub value: Option<f64>,
     /// The threshold.
@@ -52,7 +128,7 @@ pub struct TeamInputs {
 }
 
 fn sig(
-    id: &'static str,
+    id: SignalId,
     value: Option<f64>,
     threshold: f64,
     fires: impl Fn(f64) -> bool,
@@ -79,49 +155,49 @@ pub fn team_signals(i: &TeamInputs, t: &Signals) -> Vec<Signal> {
     };
     vec![
         sig(
-            "low_flow_efficiency",
+            SignalId::LowFlowEfficiency,
             i.flow_efficiency,
             t.flow_efficiency,
             |v| v < t.flow_efficiency,
             "cut queues and waiting: make waiting visible, limit work in progress",
         ),
         sig(
-            "handoff_heavy",
+            SignalId::HandoffHeavy,
             i.handoffs_per_item,
             t.handoffs_per_item,
             |v| v > t.handoffs_per_item,
             "clarify ownership so fewer teams touch each item",
         ),
         sig(
-            "ping_pong",
+            SignalId::PingPong,
             i.ping_pong_rate,
             t.ping_pong_rate,
             |v| v > t.ping_pong_rate,
             "agree entry and exit criteria between the teams that bounce work",
         ),
         sig(
-            "rework",
+            SignalId::Rework,
             i.reopen_rate,
             t.reopen_rate,
             |v| v > t.reopen_rate,
             "add a definition of done and review what reopens",
         ),
         sig(
-            "aging",
+            SignalId::Aging,
             i.aging_share,
             t.aging_share,
             |v| v > t.aging_share,
             "set WIP limits and swarm on the oldest items",
         ),
         Signal {
-            id: "tool_sprawl",
+            id: SignalId::ToolSprawl,
             value: sprawl_value,
             threshold: t.overlapping_categories as f64,
             fired: sprawl_fired,
             lever: "consolidate tools and reclaim unused licences",
         },
         sig(
-            "workflow_divergence",
+            SignalId::WorkflowDivergence,
             i.workflow_similarity,
             t.workflow_similarity,
             |v| v < t.workflow_similarity,
@@ -130,8 +206,8 @@ pub fn team_signals(i: &TeamInputs, t: &Signals) -> Vec<Signal> {
     ]
 }
 
-/// Ids of the fired signals.
-pub fn fired(signals: &[Signal]) -> Vec<&'static str> {
+/// The fired signals.
+pub fn fired(signals: &[Signal]) -> Vec<SignalId> {
     signals
         .iter()
         .filter(|s| s.fired == Some(true))
@@ -189,8 +265,8 @@ pub struct Decision {
     pub verdict: VerdictKind,
     /// Teams needing support ÷ teams.
     pub share: f64,
-    /// Fired organisation signal ids.
-    pub org_signals: Vec<&'static str>,
+    /// Fired organisation signals.
+    pub org_signals: Vec<OrgSignal>,
     /// Every step of the reasoning, with inputs beside thresholds.
     pub reasons: Vec<String>,
 }
@@ -209,13 +285,13 @@ pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
     };
     let mut org = Vec::new();
     if o.fragmented_categories >= v.fragmented_categories {
-        org.push("fragmented_tools");
+        org.push(OrgSignal::FragmentedTools);
     }
     if o.teams_with_workflow > 0 && div_share >= v.divergent_team_share {
-        org.push("workflow_divergence");
+        org.push(OrgSignal::WorkflowDivergence);
     }
     if o.team_change_rate.is_some_and(|r| r >= v.team_change_rate) {
-        org.push("team_changes");
+        org.push(OrgSignal::TeamChanges);
     }
     let pct = |x: f64| format!("{:.0}%", x * 100.0);
     let mut reasons = vec![
@@ -241,7 +317,7 @@ pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
             o.team_change_rate.map(pct).unwrap_or_else(|| "no data".into()),
             pct(v.team_change_rate)
         ),
-        format!("Organisation signals fired: {} ({}).", org.len(), if org.is_empty() { "none".to_string() } else { org.join(", ") }),
+        format!("Organisation signals fired: {} ({}).", org.len(), if org.is_empty() { "none".to_string() } else { org.iter().map(|o| o.id()).collect::<Vec<_>>().join(", ") }),
     ];
     let n = org.len() as u32;
     let verdict = if o.teams < v.min_teams {
@@ -311,7 +387,7 @@ mod tests {
             assert_eq!(decide(o, &v).verdict, *want, "case {i}: {o:?}");
         }
         let d = decide(&org(10, 0, 0, 3, 0.0), &v);
-        assert_eq!(d.org_signals, vec!["workflow_divergence"]);
+        assert_eq!(d.org_signals, vec![OrgSignal::WorkflowDivergence]);
     }
 
     #[test]
@@ -330,7 +406,11 @@ mod tests {
         let s = team_signals(&i, &t);
         assert_eq!(
             fired(&s),
-            vec!["low_flow_efficiency", "ping_pong", "tool_sprawl"]
+            vec![
+                SignalId::LowFlowEfficiency,
+                SignalId::PingPong,
+                SignalId::ToolSprawl
+            ]
         );
         assert_eq!(s[3].fired, None);
         let s = team_signals(&TeamInputs::default(), &t);

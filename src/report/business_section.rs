@@ -48,12 +48,7 @@ pub fn build(
             .iter()
             .filter(|f| f.unit == FindingUnit::ItemDays)
             .take(cfg.top_blockers)
-            .map(|f| {
-                (
-                    format!("{} · {}", f.kind.replace('_', " "), f.scope),
-                    f.impact,
-                )
-            })
+            .map(|f| (format!("{} · {}", f.kind.words(), f.scope), f.impact))
             .collect(),
     };
     let case = business_case::business_case(&inputs, cfg);

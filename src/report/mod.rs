@@ -141,7 +141,7 @@ pub struct TeamSummary {
     pub signals: Option<Vec<String>>,
     /// Every signal's state (fired, not fired, or no data), for `tables/teams.csv`.
     #[serde(skip)]
-    pub signal_states: Vec<(&'static str, Option<bool>)>,
+    pub signal_states: Vec<(crate::metrics::signals::SignalId, Option<bool>)>,
 }
 
 /// `summary.json`.

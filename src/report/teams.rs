@@ -3,6 +3,7 @@
 //! small to judge; then `finished` and `judged`) and one sub-section per judged team.
 
 use super::{Block, Cell, Table, TeamSummary};
+use crate::metrics::signals::SignalId;
 
 /// `tables/teams.csv`.
 pub fn teams_table(teams: &[TeamSummary]) -> Table {
@@ -26,16 +27,11 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
             "wip",
             "at_risk",
             "workflow_similarity",
-            "low_flow_efficiency",
-            "handoff_heavy",
-            "ping_pong",
-            "rework",
-            "aging",
-            "tool_sprawl",
-            "workflow_divergence",
-            "finished",
-            "judged",
-        ],
+        ]
+        .into_iter()
+        .chain(SignalId::ALL.map(SignalId::id))
+        .chain(["finished", "judged"])
+        .collect(),
         rows: teams
             .iter()
             .map(|t| {
@@ -58,15 +54,7 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
                     t.at_risk.into(),
                     t.workflow_similarity.into(),
                 ];
-                for id in [
-                    "low_flow_efficiency",
-                    "handoff_heavy",
-                    "ping_pong",
-                    "rework",
-                    "aging",
-                    "tool_sprawl",
-                    "workflow_divergence",
-                ] {
+                for id in SignalId::ALL {
                     let state = t.signal_states.iter().find(|s| s.0 == id).and_then(|s| s.1);
                     row.push(match state {
                         Some(true) => "true".into(),
@@ -129,7 +117,7 @@ pub fn team_blocks(
             .iter()
             .filter(|f| f.scope == t.team || f.scope.split(" ↔ ").any(|x| x == t.team))
             .take(3)
-            .map(|f| format!("{} ({}): {}", f.kind.replace('_', " "), f.scope, f.evidence))
+            .map(|f| format!("{} ({}): {}", f.kind.words(), f.scope, f.evidence))
             .collect();
         if !mine.is_empty() {
             facts.push(format!("Top blockers: {}", mine.join("; ")));

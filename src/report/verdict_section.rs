@@ -9,7 +9,7 @@ use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as Ver
 use crate::metrics::blockers::{self, Finding, Unit};
 use crate::metrics::evidence::{self, Gate};
 use crate::metrics::items::ItemRecord;
-use crate::metrics::signals::{self, Decision, OrgInputs, Signal, TeamInputs};
+use crate::metrics::signals::{self, Decision, OrgInputs, Signal, SignalId, TeamInputs};
 use crate::model::Ts;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -23,7 +23,7 @@ pub struct Recommendation {
     /// Teams that would benefit ÷ teams.
     pub share_of_teams: f64,
     /// Fired organisation signals.
-    pub org_signals: Vec<&'static str>,
+    pub org_signals: Vec<signals::OrgSignal>,
     /// The reasoning, every input beside its threshold.
     pub reasons: Vec<String>,
     /// Teams that would benefit from ops support.
@@ -93,17 +93,21 @@ fn gate_figure(gate: &str, v: f64) -> String {
 fn fmt_value(s: &Signal) -> String {
     match (s.id, s.value) {
         (_, None) => "no data".into(),
-        ("tool_sprawl", Some(v)) => format!("{v:.0} overlapping"),
-        ("handoff_heavy", Some(v)) => format!("{} per item", super::text::human(v)),
+        (SignalId::ToolSprawl, Some(v)) => format!("{v:.0} overlapping"),
+        (SignalId::HandoffHeavy, Some(v)) => format!("{} per item", super::text::human(v)),
         (_, Some(v)) => format!("{:.0}%", v * 100.0),
     }
 }
 
 fn fmt_threshold(s: &Signal) -> String {
     match s.id {
-        "tool_sprawl" => format!("≥ {:.0} overlapping or a licence < 80% used", s.threshold),
-        "handoff_heavy" => format!("> {}", super::text::human(s.threshold)),
-        "low_flow_efficiency" | "workflow_divergence" => format!("< {:.0}%", s.threshold * 100.0),
+        SignalId::ToolSprawl => {
+            format!("≥ {:.0} overlapping or a licence < 80% used", s.threshold)
+        }
+        SignalId::HandoffHeavy => format!("> {}", super::text::human(s.threshold)),
+        SignalId::LowFlowEfficiency | SignalId::WorkflowDivergence => {
+            format!("< {:.0}%", s.threshold * 100.0)
+        }
         _ => format!("> {:.0}%", s.threshold * 100.0),
     }
 }
@@ -138,12 +142,12 @@ pub fn build(i: VerdictInput) -> Verdict {
         };
         let sig = signals::team_signals(&inputs, i.signals);
         let fired = signals::fired(&sig);
-        t.signals = Some(fired.iter().map(|s| s.to_string()).collect());
+        t.signals = Some(fired.iter().map(|s| s.id().to_string()).collect());
         t.signal_states = sig.iter().map(|s| (s.id, s.fired)).collect();
         for s in &sig {
             signal_rows.push(vec![
                 Cell::from(t.team.as_str()),
-                Cell::from(s.id),
+                Cell::from(s.id.id()),
                 Cell::from(s.value.map(r6)),
                 Cell::from(s.threshold),
                 Cell::from(match s.fired {
@@ -161,7 +165,7 @@ pub fn build(i: VerdictInput) -> Verdict {
                 .map(|s| {
                     format!(
                         "{} ({} vs {}): {}",
-                        s.id.replace('_', " "),
+                        s.id.id().replace('_', " "),
                         fmt_value(s),
                         fmt_threshold(s),
                         s.lever
@@ -279,7 +283,7 @@ pub fn build(i: VerdictInput) -> Verdict {
             .map(|f| {
                 vec![
                     Cell::from(f.rank),
-                    Cell::from(f.kind),
+                    Cell::from(f.kind.id()),
                     Cell::from(f.scope.as_str()),
                     Cell::from(r6(f.impact)),
                     Cell::from(f.unit.id()),
@@ -296,7 +300,7 @@ pub fn build(i: VerdictInput) -> Verdict {
             .flat_map(|f| {
                 f.items.iter().map(move |it| {
                     vec![
-                        Cell::from(f.kind),
+                        Cell::from(f.kind.id()),
                         Cell::from(f.scope.as_str()),
                         Cell::from(it.as_str()),
                     ]
@@ -312,7 +316,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         };
         format!(
             "{} · {}: {} — {}",
-            f.kind.replace('_', " "),
+            f.kind.words(),
             f.scope,
             impact,
             f.evidence
