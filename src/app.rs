@@ -118,7 +118,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
     let mut loaded = ingest::load(
         &cfg.inputs,
         &LoadOptions {
-            format: cfg.format.map(Into::into),
+            format: cfg.format,
             tz: cfg.tz,
             xes: &cfg.file.xes,
             tools: cfg.tools.as_deref(),
@@ -455,7 +455,7 @@ pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
     let mut loaded = ingest::load(
         &opts.inputs,
         &LoadOptions {
-            format: opts.format.map(Into::into),
+            format: opts.format,
             tz: opts.tz,
             xes: &defaults.xes,
             tools: None,
@@ -511,30 +511,6 @@ pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// `flowaudit generate`'s options from its arguments. `Scenario` and `ScenarioArg` share their
-/// kebab-case names.
-pub fn generate_options(g: &crate::cli::GenerateArgs) -> Result<crate::generate::GenerateOptions> {
-    use crate::generate::GenerateOptions;
-    use clap::ValueEnum;
-    let name = g
-        .scenario
-        .to_possible_value()
-        .expect("invariant: no skipped variant");
-    let base = match g.events {
-        Some(n) => GenerateOptions::for_events(n, g.seed),
-        None => GenerateOptions {
-            seed: g.seed,
-            items: g.items,
-            teams: g.teams,
-            ..GenerateOptions::default()
-        },
-    };
-    Ok(GenerateOptions {
-        scenario: name.get_name().parse()?,
-        ..base
-    })
-}
-
 /// `flowaudit formats`: one line per format, its name (also the `--format` value) and what it
 /// is.
 pub fn formats_text() -> String {
@@ -546,21 +522,4 @@ pub fn formats_text() -> String {
         "\nEach file's format is detected from its content; force one with --format NAME.\n",
     );
     s
-}
-
-/// `flowaudit completions`: the completion script of `shell`.
-pub fn completions(shell: crate::cli::ShellArg) -> Vec<u8> {
-    use crate::cli::ShellArg;
-    use clap_complete::Shell;
-    let shell = match shell {
-        ShellArg::Bash => Shell::Bash,
-        ShellArg::Zsh => Shell::Zsh,
-        ShellArg::Fish => Shell::Fish,
-        ShellArg::Powershell => Shell::PowerShell,
-        ShellArg::Elvish => Shell::Elvish,
-    };
-    let mut script = Vec::new();
-    let mut cmd = <crate::cli::Args as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut cmd, "flowaudit", &mut script);
-    script
 }

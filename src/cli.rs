@@ -1,5 +1,7 @@
-//! Command-line arguments (clap derive only). No I/O here: `config` turns these into a
-//! typed [`crate::config::Config`] that the core sees; the core never sees clap.
+//! Command-line arguments (clap derive), and their conversion into the core's own types
+//! ([`crate::config::Config`], [`crate::init::InitOptions`], the generator's options, the
+//! input [`crate::ingest::Format`]) and the shell completions. No I/O here; the core never
+//! sees clap.
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -276,4 +278,215 @@ pub enum FormatArg {
     Trello,
     /// Parquet file of events (the events CSV's columns).
     Parquet,
+}
+
+// -------------------------------------------------------------------------------------------
+// From the arguments to the core's own types: the only module that knows both clap and the
+// core (the core never sees clap).
+
+use crate::config::{check_inputs_exist, default_sample_dir, load_file, Config, FileConfig};
+use crate::error::ConfigError;
+use crate::ingest::Format;
+use crate::init::InitOptions;
+use crate::model::Ts;
+use crate::status::StatusOverrides;
+use crate::time;
+
+impl TryFrom<AuditArgs> for Config {
+    type Error = ConfigError;
+
+    fn try_from(a: AuditArgs) -> Result<Self, ConfigError> {
+        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
+            flag: "--tz",
+            value: a.tz.clone(),
+            reason,
+        })?;
+        let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
+            v.as_ref()
+                .map(|s| {
+                    time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag {
+                        flag,
+                        value: s.clone(),
+                        reason,
+                    })
+                })
+                .transpose()
+        };
+        let period = if let Some(q) = &a.quarter {
+            Some(
+                time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag {
+                    flag: "--quarter",
+                    value: q.clone(),
+                    reason,
+                })?,
+            )
+        } else {
+            match (bound("--from", &a.from)?, bound("--to", &a.to)?) {
+                (Some(f), Some(t)) => Some((f, t)),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(ConfigError::BadFlag {
+                        flag: "--from",
+                        value: a.from.clone().unwrap_or_default(),
+                        reason: "needs --to as well (the period is [from, to))".into(),
+                    })
+                }
+                (None, Some(_)) => {
+                    return Err(ConfigError::BadFlag {
+                        flag: "--to",
+                        value: a.to.clone().unwrap_or_default(),
+                        reason: "needs --from as well (the period is [from, to))".into(),
+                    })
+                }
+            }
+        };
+        if let Some((f, t)) = period {
+            if f >= t {
+                return Err(ConfigError::BadFlag {
+                    flag: "--from",
+                    value: a.from.clone().unwrap_or_default(),
+                    reason: format!(
+                        "the period is empty: from {} is not before to {}",
+                        time::format_instant(f),
+                        time::format_instant(t)
+                    ),
+                });
+            }
+        }
+        let as_of = bound("--as-of", &a.as_of)?;
+        let (file, statuses) = match &a.config {
+            Some(p) if !p.exists() => {
+                return Err(ConfigError::NoSuchInput {
+                    what: "--config",
+                    path: p.clone(),
+                })
+            }
+            Some(p) => load_file(p)?,
+            None => (FileConfig::default(), StatusOverrides::default()),
+        };
+        let inputs = if a.inputs.is_empty() {
+            let dir = default_sample_dir();
+            if !dir.exists() {
+                return Err(ConfigError::NoSampleData { path: dir });
+            }
+            vec![dir]
+        } else {
+            check_inputs_exist(&a.inputs)?;
+            a.inputs
+        };
+        for (what, p) in [("--tools", &a.tools), ("--roster", &a.roster)] {
+            if let Some(p) = p.as_ref().filter(|p| !p.exists()) {
+                return Err(ConfigError::NoSuchInput {
+                    what,
+                    path: p.clone(),
+                });
+            }
+        }
+        Ok(Config {
+            inputs,
+            out: a.out,
+            period,
+            as_of,
+            tz,
+            format: a.format.map(Into::into),
+            tools: a.tools,
+            roster: a.roster,
+            strict: a.strict,
+            quiet: a.quiet,
+            explain_statuses: a.explain_statuses,
+            file,
+            statuses,
+        })
+    }
+}
+
+impl TryFrom<InitArgs> for InitOptions {
+    type Error = ConfigError;
+
+    fn try_from(a: InitArgs) -> Result<Self, ConfigError> {
+        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
+            flag: "--tz",
+            value: a.tz.clone(),
+            reason,
+        })?;
+        check_inputs_exist(&a.inputs)?;
+        Ok(InitOptions {
+            inputs: a.inputs,
+            out: a.out,
+            tz,
+            format: a.format.map(Into::into),
+            force: a.force,
+        })
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::EventsCsv => Format::EventsCsv,
+            FormatArg::Xes => Format::Xes,
+            FormatArg::Inventory => Format::Inventory,
+            FormatArg::Roster => Format::Roster,
+            FormatArg::JiraJson => Format::JiraJson,
+            FormatArg::JiraCsv => Format::JiraCsv,
+            FormatArg::Github => Format::Github,
+            FormatArg::Linear => Format::Linear,
+            FormatArg::AzureDevops => Format::AzureDevops,
+            FormatArg::Trello => Format::Trello,
+            FormatArg::Parquet => Format::Parquet,
+        }
+    }
+}
+
+impl From<ScenarioArg> for crate::generate::Scenario {
+    fn from(s: ScenarioArg) -> Self {
+        use crate::generate::Scenario;
+        match s {
+            ScenarioArg::Realistic => Scenario::Realistic,
+            ScenarioArg::Healthy => Scenario::Healthy,
+            ScenarioArg::Queues => Scenario::Queues,
+            ScenarioArg::PingPong => Scenario::PingPong,
+            ScenarioArg::Rework => Scenario::Rework,
+            ScenarioArg::Divergent => Scenario::Divergent,
+            ScenarioArg::Sprawl => Scenario::Sprawl,
+            ScenarioArg::Stale => Scenario::Stale,
+            ScenarioArg::Small => Scenario::Small,
+            ScenarioArg::Middling => Scenario::Middling,
+            ScenarioArg::Sprawling => Scenario::Sprawling,
+        }
+    }
+}
+
+/// `flowaudit generate`'s options from its arguments.
+pub fn generate_options(g: &GenerateArgs) -> crate::generate::GenerateOptions {
+    use crate::generate::GenerateOptions;
+    let base = match g.events {
+        Some(n) => GenerateOptions::for_events(n, g.seed),
+        None => GenerateOptions {
+            seed: g.seed,
+            items: g.items,
+            teams: g.teams,
+            ..GenerateOptions::default()
+        },
+    };
+    GenerateOptions {
+        scenario: g.scenario.into(),
+        ..base
+    }
+}
+
+/// `flowaudit completions`: the completion script of `shell`.
+pub fn completions(shell: ShellArg) -> Vec<u8> {
+    use clap_complete::Shell;
+    let shell = match shell {
+        ShellArg::Bash => Shell::Bash,
+        ShellArg::Zsh => Shell::Zsh,
+        ShellArg::Fish => Shell::Fish,
+        ShellArg::Powershell => Shell::PowerShell,
+        ShellArg::Elvish => Shell::Elvish,
+    };
+    let mut script = Vec::new();
+    let mut cmd = <Args as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "flowaudit", &mut script);
+    script
 }

@@ -1,12 +1,10 @@
 //! Args → [`Config`]: paths resolved, period and `as_of` parsed, the TOML config file loaded
 //! and validated. The core sees only `Config`, never clap.
 
-use crate::cli::{AuditArgs, FormatArg};
 use crate::error::ConfigError;
 use crate::ingest::xes::XesMapping;
 use crate::model::{Category, Ts};
 use crate::status::StatusOverrides;
-use crate::time;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -274,7 +272,7 @@ pub struct Config {
     /// Report time zone.
     pub tz: Tz,
     /// Forced input format.
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::ingest::Format>,
     /// Tool inventory file.
     pub tools: Option<PathBuf>,
     /// Roster file.
@@ -340,114 +338,6 @@ pub fn parse_file(text: &str, path: &Path) -> Result<(FileConfig, StatusOverride
         );
     }
     Ok((file, o))
-}
-
-impl TryFrom<AuditArgs> for Config {
-    type Error = ConfigError;
-
-    fn try_from(a: AuditArgs) -> Result<Self, ConfigError> {
-        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
-            flag: "--tz",
-            value: a.tz.clone(),
-            reason,
-        })?;
-        let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
-            v.as_ref()
-                .map(|s| {
-                    time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag {
-                        flag,
-                        value: s.clone(),
-                        reason,
-                    })
-                })
-                .transpose()
-        };
-        let period = if let Some(q) = &a.quarter {
-            Some(
-                time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag {
-                    flag: "--quarter",
-                    value: q.clone(),
-                    reason,
-                })?,
-            )
-        } else {
-            match (bound("--from", &a.from)?, bound("--to", &a.to)?) {
-                (Some(f), Some(t)) => Some((f, t)),
-                (None, None) => None,
-                (Some(_), None) => {
-                    return Err(ConfigError::BadFlag {
-                        flag: "--from",
-                        value: a.from.clone().unwrap_or_default(),
-                        reason: "needs --to as well (the period is [from, to))".into(),
-                    })
-                }
-                (None, Some(_)) => {
-                    return Err(ConfigError::BadFlag {
-                        flag: "--to",
-                        value: a.to.clone().unwrap_or_default(),
-                        reason: "needs --from as well (the period is [from, to))".into(),
-                    })
-                }
-            }
-        };
-        if let Some((f, t)) = period {
-            if f >= t {
-                return Err(ConfigError::BadFlag {
-                    flag: "--from",
-                    value: a.from.clone().unwrap_or_default(),
-                    reason: format!(
-                        "the period is empty: from {} is not before to {}",
-                        time::format_instant(f),
-                        time::format_instant(t)
-                    ),
-                });
-            }
-        }
-        let as_of = bound("--as-of", &a.as_of)?;
-        let (file, statuses) = match &a.config {
-            Some(p) if !p.exists() => {
-                return Err(ConfigError::NoSuchInput {
-                    what: "--config",
-                    path: p.clone(),
-                })
-            }
-            Some(p) => load_file(p)?,
-            None => (FileConfig::default(), StatusOverrides::default()),
-        };
-        let inputs = if a.inputs.is_empty() {
-            let dir = default_sample_dir();
-            if !dir.exists() {
-                return Err(ConfigError::NoSampleData { path: dir });
-            }
-            vec![dir]
-        } else {
-            check_inputs_exist(&a.inputs)?;
-            a.inputs
-        };
-        for (what, p) in [("--tools", &a.tools), ("--roster", &a.roster)] {
-            if let Some(p) = p.as_ref().filter(|p| !p.exists()) {
-                return Err(ConfigError::NoSuchInput {
-                    what,
-                    path: p.clone(),
-                });
-            }
-        }
-        Ok(Config {
-            inputs,
-            out: a.out,
-            period,
-            as_of,
-            tz,
-            format: a.format,
-            tools: a.tools,
-            roster: a.roster,
-            strict: a.strict,
-            quiet: a.quiet,
-            explain_statuses: a.explain_statuses,
-            file,
-            statuses,
-        })
-    }
 }
 
 /// Refuse input paths that do not exist, before anything is read, with what to do.

@@ -11,21 +11,18 @@
 //! a status that matched no pattern stays commented out so that the audit keeps warning about
 //! it until someone decides.
 
-use crate::cli::{FormatArg, InitArgs};
 use crate::config::{Blockers, Forecast, Signals, Verdict};
-use crate::error::ConfigError;
 use crate::ingest::imported::ImportOptions;
 use crate::ingest::{InputSummary, Loaded};
 use crate::model::{Category, Col, SourceCategory};
 use crate::status::{self, Categorizer, Rule, StatusOverrides};
-use crate::time;
 use chrono_tz::Tz;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// What `flowaudit init` needs, resolved from [`InitArgs`].
+/// What `flowaudit init` needs (from `flowaudit init`'s arguments, `crate::cli`).
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     /// Input files and folders to scan.
@@ -35,29 +32,9 @@ pub struct InitOptions {
     /// Time zone for times without an offset.
     pub tz: Tz,
     /// Forced input format.
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::ingest::Format>,
     /// Overwrite `out` when it exists.
     pub force: bool,
-}
-
-impl TryFrom<InitArgs> for InitOptions {
-    type Error = ConfigError;
-
-    fn try_from(a: InitArgs) -> Result<Self, ConfigError> {
-        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
-            flag: "--tz",
-            value: a.tz.clone(),
-            reason,
-        })?;
-        crate::config::check_inputs_exist(&a.inputs)?;
-        Ok(InitOptions {
-            inputs: a.inputs,
-            out: a.out,
-            tz,
-            format: a.format,
-            force: a.force,
-        })
-    }
 }
 
 /// One status as found in one source.

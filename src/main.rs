@@ -22,7 +22,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Init(i) => eprintln!("flowaudit: {}", app::init(&InitOptions::try_from(i)?)?),
         Command::Generate(g) => {
-            let s = app::generate(&app::generate_options(&g)?, &g.out)?;
+            let s = app::generate(&flowaudit::cli::generate_options(&g), &g.out)?;
             let (out, teams, items) = (g.out.display(), s.teams.len(), s.items);
             eprintln!(
                 "flowaudit: wrote {out} ({items} items, {} events, {teams} teams)",
@@ -30,7 +30,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             );
         }
         Command::Formats => stdout(app::formats_text().as_bytes())?,
-        Command::Completions(c) => stdout(&app::completions(c.shell))?,
+        Command::Completions(c) => stdout(&flowaudit::cli::completions(c.shell))?,
     }
     Ok(())
 }

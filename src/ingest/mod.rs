@@ -23,7 +23,6 @@ mod table;
 pub mod trello;
 pub mod xes;
 
-use crate::cli::FormatArg;
 use crate::error::{shown, IngestError};
 use crate::model::{Col, SourceHints, Ts};
 use crate::warning::Warnings;
@@ -99,24 +98,6 @@ impl Format {
         (Format::Trello, "Trello board JSON export"),
         (Format::Parquet, "Parquet file of events: the events CSV's columns (Arrow timestamps or text)"),
     ];
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::EventsCsv => Format::EventsCsv,
-            FormatArg::Xes => Format::Xes,
-            FormatArg::Inventory => Format::Inventory,
-            FormatArg::Roster => Format::Roster,
-            FormatArg::JiraJson => Format::JiraJson,
-            FormatArg::JiraCsv => Format::JiraCsv,
-            FormatArg::Github => Format::Github,
-            FormatArg::Linear => Format::Linear,
-            FormatArg::AzureDevops => Format::AzureDevops,
-            FormatArg::Trello => Format::Trello,
-            FormatArg::Parquet => Format::Parquet,
-        }
-    }
 }
 
 /// What was read from one file (for the report's data-quality section).
