@@ -12,10 +12,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, BLACK, WHITE};
 
 use super::{
-    axis_max, count_ticks, draw_legend_wrapped, fmt_num, hbar_canvas_height, legend_height,
-    no_data, render_both, text, text_width, truncate_label, Chart, ChartError, Figure, HBarLayout,
-    KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, GRID, LABEL_SIZE, MARGIN, MARK, POINT, SMALL_SIZE,
-    TICK, X_LABEL_AREA,
+    axis_max, count_ticks, draw_legend_wrapped, fmt_num, hbar_canvas_height, headroom, house_mesh,
+    legend_height, no_data, render_both, text, text_width, truncate_label, Chart, ChartError,
+    Figure, HBarLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT, SMALL_SIZE,
+    X_LABEL_AREA,
 };
 
 /// Assumed amounts (Okabe–Ito orange); measured ones are the usual blue.
@@ -123,7 +123,7 @@ impl Figure for Case {
             .map(|b| b.range[2])
             .chain(self.role)
             .fold(1.0, f64::max);
-        let x_max = axis_max(top, 1.15);
+        let x_max = axis_max(top, headroom::WIDE_LABELS);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(2 * MARGIN)
@@ -133,18 +133,12 @@ impl Figure for Case {
                 KeyedAxis::new(0.0..x_max, count_ticks(x_max, 6)),
                 layout.range().with_key_points(layout.ticks.clone()),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .x_desc(self.x_desc.as_str())
             .y_desc("")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&label_of)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
             let y = layout.centre(i);

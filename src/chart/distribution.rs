@@ -11,11 +11,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::{
-    axis_max, count_ticks, draw_legend_wrapped, draw_mark_labels, fmt_1, fmt_num, mark_label,
-    marks_alt, nice_step, no_data, plural, render_both, text, text_in, valid_marks, Chart,
-    ChartError, ColumnLabels, Figure, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, GRID, LABEL_SIZE,
-    LEGEND_BAND, MARGIN, MARK, MARK_LABEL_BAND, MIN_LABEL_PX, POINT, TICK, X_LABEL_AREA,
-    Y_LABEL_AREA,
+    axis_max, count_ticks, draw_legend_wrapped, draw_mark_labels, fmt_1, fmt_num, headroom,
+    house_mesh, mark_label, marks_alt, nice_step, no_data, plural, render_both, text_in,
+    valid_marks, Chart, ChartError, ColumnLabels, Figure, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE,
+    GRID, LABEL_SIZE, LEGEND_BAND, MARGIN, MARK, MARK_LABEL_BAND, MIN_LABEL_PX, POINT,
+    X_LABEL_AREA, Y_LABEL_AREA,
 };
 
 /// At-risk items (Okabe–Ito vermillion).
@@ -134,7 +134,7 @@ impl Figure for CycleHistogram {
             .collect();
         let top = self.bins.iter().copied().max().unwrap_or(0) as f64;
         // Room above the bars for the three percentile labels.
-        let y_max = axis_max(top, 1.45);
+        let y_max = axis_max(top, headroom::PERCENTILE_LABELS);
         let mut chart = ChartBuilder::on(body)
             .margin(MARGIN)
             .margin_right(5 * MARGIN)
@@ -144,18 +144,12 @@ impl Figure for CycleHistogram {
                 KeyedAxis::new(0.0..x_max, x_ticks),
                 KeyedAxis::new(0.0..y_max, count_ticks(y_max, 8)),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Cycle time (days)")
             .y_desc("Items")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         let gap = w * 0.04;
         chart.draw_series(self.bins.iter().enumerate().map(|(k, &c)| {
@@ -330,25 +324,19 @@ impl Figure for Aging {
             .map(|d| d.age)
             .chain(self.marks.iter().map(|m| m.1))
             .fold(0.0, f64::max);
-        let y_max = axis_max(top, 1.1);
+        let y_max = axis_max(top, headroom::PLAIN);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(MARK_LABEL_BAND)
             .x_label_area_size(self.labels.depth + 30)
             .y_label_area_size(Y_LABEL_AREA)
             .build_cartesian_2d(KeyedAxis::new(-0.5..n - 0.5, Vec::new()), 0.0..y_max)?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Status")
             .y_desc("Age since start (days)")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
             .y_labels(8)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         // Column separators.
         for k in 1..self.columns {

@@ -16,10 +16,10 @@ use plotters::style::{Color, RGBColor, WHITE};
 
 use super::{
     axis_max, category_colour, count_ticks, date_day, date_ticks, day_date, draw_legend_wrapped,
-    fmt_1, fmt_date, fmt_num, legend_height, no_data, plural, render_both, shade, text,
-    truncate_to, Chart, ChartError, Figure, KeyedAxis, LegendKey, Meta, WeekAxis, DEFAULT_SIZE,
-    GRID, LABEL_SIZE, LEGEND_BAND, MARGIN, MARK, MAX_X_TICKS, POINT, SMALL_SIZE, TICK,
-    X_LABEL_AREA, Y_LABEL_AREA,
+    fmt_1, fmt_date, fmt_num, headroom, house_mesh, legend_height, no_data, plural, render_both,
+    shade, text, truncate_to, Chart, ChartError, Figure, KeyedAxis, LegendKey, Meta, WeekAxis,
+    DEFAULT_SIZE, LEGEND_BAND, MARGIN, MARK, MAX_X_TICKS, POINT, SMALL_SIZE, X_LABEL_AREA,
+    Y_LABEL_AREA,
 };
 use crate::model::Category;
 
@@ -190,7 +190,7 @@ impl Figure for WeekBars {
             .map(|p| p.1)
             .chain(trend.iter().flatten().map(|p| p.1))
             .fold(0.0, f64::max);
-        let y_max = axis_max(top, 1.1);
+        let y_max = axis_max(top, headroom::PLAIN);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(5 * MARGIN)
@@ -200,18 +200,12 @@ impl Figure for WeekBars {
                 KeyedAxis::new(self.axis.range(), self.axis.ticks.clone()),
                 KeyedAxis::new(0.0..y_max, count_ticks(y_max, 8)),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Week starting")
             .y_desc(self.y_desc)
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| self.axis.label(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
 
         let k = self.series.len().max(1) as f64;
@@ -286,7 +280,7 @@ impl Figure for Histogram {
         };
         let max_v = max_v as f64;
         let top = self.counts.values().copied().max().unwrap_or(0) as f64;
-        let y_max = axis_max(top, 1.15);
+        let y_max = axis_max(top, headroom::WIDE_LABELS);
         let mut chart = ChartBuilder::on(body)
             .margin(MARGIN)
             .margin_right(5 * MARGIN)
@@ -296,18 +290,12 @@ impl Figure for Histogram {
                 KeyedAxis::new(-0.5..max_v + 0.5, count_ticks(max_v, 12)),
                 KeyedAxis::new(0.0..y_max, count_ticks(y_max, 8)),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Items done in a week")
             .y_desc("Weeks")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         chart.draw_series(self.counts.iter().map(|(&v, &n)| {
             let x = v as f64;
@@ -399,7 +387,7 @@ impl Figure for WipRun {
         };
         let (x0, x1, ticks) = day_axis(first.0, last.0);
         let top = self.points.iter().map(|p| p.1 as f64).fold(0.0, f64::max);
-        let y_max = axis_max(top, 1.1);
+        let y_max = axis_max(top, headroom::PLAIN);
         let mut chart = ChartBuilder::on(body)
             .margin(MARGIN)
             .margin_right(5 * MARGIN)
@@ -409,17 +397,11 @@ impl Figure for WipRun {
                 KeyedAxis::new(x0 as f64..x1 as f64, ticks),
                 KeyedAxis::new(0.0..y_max, count_ticks(y_max, 8)),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .x_desc("Date")
             .y_desc("Items in progress")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| day_label(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         let line: Vec<(f64, f64)> = self
             .points
@@ -661,7 +643,7 @@ impl Figure for Stack {
             bands.push((bottom.clone(), top.clone()));
             bottom = top;
         }
-        let y_max = axis_max(bottom.iter().copied().fold(0.0, f64::max), 1.05);
+        let y_max = axis_max(bottom.iter().copied().fold(0.0, f64::max), headroom::STACK);
 
         let (x0, x1, ticks) = day_axis(first, last.max(first + i64::from(single)));
         let mut chart = ChartBuilder::on(&area)
@@ -673,18 +655,12 @@ impl Figure for Stack {
                 KeyedAxis::new(x0 as f64..x1 as f64, ticks),
                 KeyedAxis::new(0.0..y_max, count_ticks(y_max, 8)),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Date")
             .y_desc("Items")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| day_label(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         for (l, (lo, hi)) in self.layers.iter().zip(&bands) {
             let mut outline: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();

@@ -12,10 +12,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::{
-    axis_max, draw_legend_wrapped, fmt_1, fmt_num, ink_on, no_data, plural, render_both,
-    sequential_blue, text, text_in, text_width, Chart, ChartError, ColumnLabels, Figure,
-    GridLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, GRID, LABEL_SIZE, LEGEND_BAND, MARGIN,
-    MARK, POINT, SMALL_SIZE, TICK, X_LABEL_AREA, Y_LABEL_AREA,
+    axis_max, draw_legend_wrapped, fmt_1, fmt_num, headroom, house_mesh, ink_on, no_data, plural,
+    render_both, sequential_blue, text, text_in, text_width, Chart, ChartError, ColumnLabels,
+    Figure, GridLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, LEGEND_BAND, MARGIN, MARK, POINT,
+    SMALL_SIZE, X_LABEL_AREA, Y_LABEL_AREA,
 };
 
 /// Teams beyond this many (by volume) are folded into "other".
@@ -294,25 +294,19 @@ impl Figure for ByHandoffs {
             .flat_map(|b| [b.p50, b.p85])
             .flatten()
             .fold(0.0, f64::max);
-        let y_max = axis_max(top, 1.2);
+        let y_max = axis_max(top, headroom::MARK_LABELS);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(5 * MARGIN)
             .x_label_area_size(X_LABEL_AREA.max(self.labels.depth + 34))
             .y_label_area_size(Y_LABEL_AREA)
             .build_cartesian_2d(KeyedAxis::new(-0.5..n - 0.5, Vec::new()), 0.0..y_max)?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc("Team handoffs per item")
             .y_desc("Cycle time (days)")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
             .y_labels(8)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         let xs: Vec<i32> = (0..self.buckets.len())
             .map(|k| chart.backend_coord(&(k as f64, 0.0)).0)

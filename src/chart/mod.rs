@@ -469,6 +469,40 @@ fn month_start(m: i64) -> Option<i64> {
     NaiveDate::from_ymd_opt(year, month, 1).map(date_day)
 }
 
+/// How much room a value axis leaves beyond the largest value, as a factor of it (the
+/// `factor` of [`axis_max`]).
+mod headroom {
+    /// Stacked areas: just enough not to touch the frame.
+    pub const STACK: f64 = 1.05;
+    /// Bars, lines and points with nothing written beyond them.
+    pub const PLAIN: f64 = 1.1;
+    /// Horizontal bars with a short value written at their end.
+    pub const VALUE_LABELS: f64 = 1.12;
+    /// Bars with a longer value, a total or a count written beyond them.
+    pub const WIDE_LABELS: f64 = 1.15;
+    /// Median and p85 marks with their labels above them.
+    pub const MARK_LABELS: f64 = 1.2;
+    /// Three stacked percentile labels above a histogram.
+    pub const PERCENTILE_LABELS: f64 = 1.45;
+}
+
+/// The house style of every chart's mesh: label and axis-title fonts, tick marks and faint
+/// grid lines. Each chart adds its axis titles, formatters and label counts, and draws.
+fn house_mesh<'a, 'b, X, Y, DB>(
+    m: &'b mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'b mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    m.label_style(text(LABEL_SIZE))
+        .axis_desc_style(text(LABEL_SIZE))
+        .set_all_tick_mark_size(TICK)
+        .bold_line_style(GRID.mix(0.15))
+        .light_line_style(GRID.mix(0.05))
+}
+
 /// `top × factor`, at least 1, and finite.
 fn axis_max(top: f64, factor: f64) -> f64 {
     let max = (top * factor).max(1.0);

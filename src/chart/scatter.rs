@@ -11,9 +11,9 @@ use plotters::series::DashedLineSeries;
 use plotters::style::Color;
 
 use super::{
-    axis_max, date_ticks, draw_mark_labels, fmt_num, fmt_ts, mark_label, marks_alt, no_data,
-    render_both, text, ts_date, valid_marks, Chart, ChartError, Figure, Meta, DEFAULT_SIZE, GRID,
-    LABEL_SIZE, MARGIN, MARK, MARK_LABEL_BAND, MAX_X_TICKS, MIN_SPAN_DAYS, POINT, TICK, US_PER_DAY,
+    axis_max, date_ticks, draw_mark_labels, fmt_num, fmt_ts, headroom, house_mesh, mark_label,
+    marks_alt, no_data, render_both, ts_date, valid_marks, Chart, ChartError, Figure, Meta,
+    DEFAULT_SIZE, MARGIN, MARK, MARK_LABEL_BAND, MAX_X_TICKS, MIN_SPAN_DAYS, POINT, US_PER_DAY,
     X_LABEL_AREA, Y_LABEL_AREA,
 };
 use crate::model::Ts;
@@ -93,7 +93,7 @@ impl Scatter {
             marks,
             x_range: (first * US_PER_DAY, last * US_PER_DAY),
             x_ticks,
-            y_max: axis_max(top, 1.1),
+            y_max: axis_max(top, headroom::PLAIN),
         }
     }
 }
@@ -117,18 +117,12 @@ impl Figure for Scatter {
                 (x0..x1).with_key_points(self.x_ticks.clone()),
                 0.0..self.y_max,
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .x_desc("Finish date (UTC)")
             .y_desc("Cycle time (days)")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &i64| fmt_ts(*v))
             .y_label_formatter(&|v: &f64| fmt_num(*v))
             .y_labels(8)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
 
         let dot = POINT.mix(0.6).filled();

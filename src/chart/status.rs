@@ -11,9 +11,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::{
-    axis_max, category_colour, draw_legend, fmt_1, fmt_num, hbar_canvas_height, no_data,
-    render_both, text, truncate_label, Chart, ChartError, Figure, HBarLayout, Meta, DEFAULT_SIZE,
-    GRID, LABEL_SIZE, LEGEND_BAND, MARGIN, SMALL_SIZE, TICK, X_LABEL_AREA,
+    axis_max, category_colour, draw_legend, fmt_1, fmt_num, hbar_canvas_height, headroom,
+    house_mesh, no_data, render_both, text, truncate_label, Chart, ChartError, Figure, HBarLayout,
+    Meta, DEFAULT_SIZE, LEGEND_BAND, MARGIN, SMALL_SIZE, X_LABEL_AREA,
 };
 use crate::model::Category;
 
@@ -55,7 +55,7 @@ pub fn time_in_status(bars: &[StatusBar]) -> Result<Chart, ChartError> {
         alt: bars_alt(&bars),
         size: (DEFAULT_SIZE.0, height),
     };
-    let x_max = axis_max(top, 1.15);
+    let x_max = axis_max(top, headroom::WIDE_LABELS);
     render_both(meta, &Bars { bars, x_max })
 }
 
@@ -102,19 +102,13 @@ impl Figure for Bars {
                 0.0..self.x_max,
                 layout.range().with_key_points(layout.ticks.clone()),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .x_desc("Item-days")
             .y_desc("Status")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&status_of)
             .x_labels(8)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
 
         chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {

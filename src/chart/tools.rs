@@ -14,10 +14,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, WHITE};
 
 use super::{
-    axis_max, count_ticks, draw_legend_wrapped, fmt_1, fmt_num, hbar_canvas_height, legend_height,
-    no_data, plural, render_both, shade, team_colour, text, text_in, text_width, truncate_label,
-    truncate_to, Chart, ChartError, Figure, GridLayout, HBarLayout, KeyedAxis, LegendKey, Meta,
-    DEFAULT_SIZE, GRID, LABEL_SIZE, MARGIN, MARK, POINT, SMALL_SIZE, TICK, X_LABEL_AREA,
+    axis_max, count_ticks, draw_legend_wrapped, fmt_1, fmt_num, hbar_canvas_height, headroom,
+    house_mesh, legend_height, no_data, plural, render_both, shade, team_colour, text, text_in,
+    text_width, truncate_label, truncate_to, Chart, ChartError, Figure, GridLayout, HBarLayout,
+    KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT, SMALL_SIZE, X_LABEL_AREA,
 };
 
 /// Tool categories beyond this many (by number of tools) are folded into "other".
@@ -164,7 +164,7 @@ impl Figure for ToolBars {
         let layout = HBarLayout::new(&area, &labels)?;
         let team_of = |v: &i64| layout.label_at(&labels, *v);
         let top = self.teams.iter().map(TeamBar::total).fold(0.0, f64::max);
-        let x_max = axis_max(top, 1.12);
+        let x_max = axis_max(top, headroom::VALUE_LABELS);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(2 * MARGIN)
@@ -174,18 +174,12 @@ impl Figure for ToolBars {
                 KeyedAxis::new(0.0..x_max, count_ticks(x_max, 10)),
                 layout.range().with_key_points(layout.ticks.clone()),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .x_desc("Tools")
             .y_desc("Team")
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&team_of)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         for (i, t) in self.teams.iter().enumerate() {
             let y = layout.centre(i);
@@ -508,7 +502,7 @@ impl Figure for Utilisation {
             .map(|b| b.2)
             .chain(self.threshold)
             .fold(100.0, f64::max);
-        let x_max = axis_max(top, 1.12);
+        let x_max = axis_max(top, headroom::VALUE_LABELS);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .margin_right(2 * MARGIN)
@@ -518,18 +512,12 @@ impl Figure for Utilisation {
                 KeyedAxis::new(0.0..x_max, count_ticks(x_max, 8)),
                 layout.range().with_key_points(layout.ticks.clone()),
             )?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_y_mesh()
             .x_desc(self.desc.0)
             .y_desc(self.desc.1)
-            .label_style(text(LABEL_SIZE))
-            .axis_desc_style(text(LABEL_SIZE))
             .x_label_formatter(&|v: &f64| fmt_num(*v))
             .y_label_formatter(&label_of)
-            .set_all_tick_mark_size(TICK)
-            .bold_line_style(GRID.mix(0.15))
-            .light_line_style(GRID.mix(0.05))
             .draw()?;
         if let Some(t) = self.threshold {
             let r = layout.range();
