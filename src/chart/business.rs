@@ -14,8 +14,8 @@ use plotters::style::{Color, RGBColor, BLACK, WHITE};
 use super::{
     axis_max, count_ticks, draw_legend_wrapped, fmt_num, hbar_canvas_height, headroom, house_mesh,
     legend_height, no_data, render_both, text, text_width, truncate_label, Chart, ChartError,
-    Figure, HBarLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT, SMALL_SIZE,
-    X_LABEL_AREA,
+    ChartId, Figure, HBarLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT,
+    SMALL_SIZE, X_LABEL_AREA,
 };
 
 /// Assumed amounts (Okabe–Ito orange); measured ones are the usual blue.
@@ -79,7 +79,7 @@ pub fn business_case(
         ),
     };
     let meta = Meta {
-        name: "business_case",
+        name: ChartId::BusinessCase,
         title: "Business case: what the role would recover".to_string(),
         alt,
         size: (DEFAULT_SIZE.0, height),

@@ -13,9 +13,9 @@ use plotters::style::{Color, RGBColor};
 use super::{
     axis_max, count_ticks, draw_legend_wrapped, draw_mark_labels, fmt_1, fmt_num, headroom,
     house_mesh, mark_label, marks_alt, nice_step, no_data, plural, render_both, text_in,
-    valid_marks, Chart, ChartError, ColumnLabels, Figure, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE,
-    GRID, LABEL_SIZE, LEGEND_BAND, MARGIN, MARK, MARK_LABEL_BAND, MIN_LABEL_PX, POINT,
-    X_LABEL_AREA, Y_LABEL_AREA,
+    valid_marks, Chart, ChartError, ChartId, ColumnLabels, Figure, KeyedAxis, LegendKey, Meta,
+    DEFAULT_SIZE, GRID, LABEL_SIZE, LEGEND_BAND, MARGIN, MARK, MARK_LABEL_BAND, MIN_LABEL_PX,
+    POINT, X_LABEL_AREA, Y_LABEL_AREA,
 };
 
 /// At-risk items (Okabe–Ito vermillion).
@@ -57,7 +57,7 @@ pub fn cycle_time_histogram(
     }
     let marks = valid_marks(p50, p85, p95);
     let meta = Meta {
-        name: "cycle_time_histogram",
+        name: ChartId::CycleTimeHistogram,
         title: "Cycle time distribution".to_string(),
         alt: histogram_alt(values.len(), &bins, width, &marks),
         size: DEFAULT_SIZE,
@@ -239,7 +239,7 @@ pub fn aging_wip(
         labels.depth.saturating_sub(24)
     };
     let meta = Meta {
-        name: "aging_wip",
+        name: ChartId::AgingWip,
         title: "Aging work in progress".to_string(),
         alt: aging_alt(statuses, &dots, &marks),
         size: (DEFAULT_SIZE.0, DEFAULT_SIZE.1 + extra),

@@ -17,9 +17,9 @@ use plotters::style::{Color, RGBColor, WHITE};
 use super::{
     axis_max, category_colour, count_ticks, date_day, date_ticks, day_date, draw_legend_wrapped,
     fmt_1, fmt_date, fmt_num, headroom, house_mesh, legend_height, no_data, plural, render_both,
-    shade, text, truncate_to, Chart, ChartError, Figure, KeyedAxis, LegendKey, Meta, WeekAxis,
-    DEFAULT_SIZE, LEGEND_BAND, MARGIN, MARK, MAX_X_TICKS, POINT, SMALL_SIZE, X_LABEL_AREA,
-    Y_LABEL_AREA,
+    shade, text, truncate_to, Chart, ChartError, ChartId, Figure, KeyedAxis, LegendKey, Meta,
+    WeekAxis, DEFAULT_SIZE, LEGEND_BAND, MARGIN, MARK, MAX_X_TICKS, POINT, SMALL_SIZE,
+    X_LABEL_AREA, Y_LABEL_AREA,
 };
 use crate::model::Category;
 
@@ -57,7 +57,7 @@ pub fn throughput_run(weeks: &[(NaiveDate, u64)]) -> Result<Chart, ChartError> {
     let points: Vec<(f64, f64)> = weeks.iter().map(|&(d, n)| (axis.x(d), n as f64)).collect();
     let trend = least_squares(&points);
     let meta = Meta {
-        name: "throughput_run",
+        name: ChartId::ThroughputRun,
         title: "Throughput per week".to_string(),
         alt: throughput_run_alt(&weeks, trend),
         size: DEFAULT_SIZE,
@@ -235,7 +235,7 @@ pub fn throughput_histogram(weekly: &[u64]) -> Result<Chart, ChartError> {
         *counts.entry(n).or_insert(0) += 1;
     }
     let meta = Meta {
-        name: "throughput_histogram",
+        name: ChartId::ThroughputHistogram,
         title: "Weekly throughput distribution".to_string(),
         alt: throughput_histogram_alt(weekly, &counts),
         size: DEFAULT_SIZE,
@@ -328,7 +328,7 @@ pub fn wip_run(days: &[NaiveDate], wip: &[u64]) -> Result<Chart, ChartError> {
         .collect();
     points.sort();
     let meta = Meta {
-        name: "wip_run",
+        name: ChartId::WipRun,
         title: "Work in progress".to_string(),
         alt: wip_alt(&points),
         size: DEFAULT_SIZE,
@@ -436,7 +436,7 @@ pub fn net_flow(weeks: &[(NaiveDate, u64, u64)]) -> Result<Chart, ChartError> {
     let arrivals = weeks.iter().map(|w| (axis.x(w.0), w.1 as f64)).collect();
     let departures = weeks.iter().map(|w| (axis.x(w.0), w.2 as f64)).collect();
     let meta = Meta {
-        name: "net_flow",
+        name: ChartId::NetFlow,
         title: "Arrivals and departures per week".to_string(),
         alt: net_flow_alt(&weeks),
         size: DEFAULT_SIZE,
@@ -512,7 +512,7 @@ pub fn cfd(days: &[NaiveDate], counts: &[[u64; 6]]) -> Result<Chart, ChartError>
         .collect();
     let days: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let meta = Meta {
-        name: "cfd",
+        name: ChartId::Cfd,
         title: "Cumulative flow".to_string(),
         alt: stack_alt("by category", &days, &layers),
         size: DEFAULT_SIZE,
@@ -557,7 +557,7 @@ pub fn cfd_by_status(
     let keys = Stack::keys(&layers);
     let extra = legend_height(&keys, DEFAULT_SIZE.0).saturating_sub(LEGEND_BAND);
     let meta = Meta {
-        name: "cfd_by_status",
+        name: ChartId::CfdByStatus,
         title: format!(
             "Cumulative flow by status: {}",
             truncate_to(team, MAX_TITLE_NAME)

@@ -13,9 +13,9 @@ use plotters::style::{Color, RGBColor};
 
 use super::{
     axis_max, draw_legend_wrapped, fmt_1, fmt_num, headroom, house_mesh, ink_on, no_data, plural,
-    render_both, sequential_blue, text, text_in, text_width, Chart, ChartError, ColumnLabels,
-    Figure, GridLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, LEGEND_BAND, MARGIN, MARK, POINT,
-    SMALL_SIZE, X_LABEL_AREA, Y_LABEL_AREA,
+    render_both, sequential_blue, text, text_in, text_width, Chart, ChartError, ChartId,
+    ColumnLabels, Figure, GridLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, LEGEND_BAND,
+    MARGIN, MARK, POINT, SMALL_SIZE, X_LABEL_AREA, Y_LABEL_AREA,
 };
 
 /// Teams beyond this many (by volume) are folded into "other".
@@ -70,7 +70,7 @@ pub fn handoff_heatmap(pairs: &[(String, String, u64)]) -> Result<Chart, ChartEr
     }
     let layout = GridLayout::new(&teams, &teams, 30, 70);
     let meta = Meta {
-        name: "handoff_heatmap",
+        name: ChartId::HandoffHeatmap,
         title: "Handoffs between teams".to_string(),
         alt: heatmap_alt(&teams, &counts, folded),
         size: if n == 0 { DEFAULT_SIZE } else { layout.size },
@@ -234,7 +234,7 @@ pub fn cycle_time_by_handoffs(buckets: &[HandoffBucket]) -> Result<Chart, ChartE
     let names: Vec<String> = buckets.iter().map(|b| b.label.clone()).collect();
     let labels = ColumnLabels::new(&names, f64::from(plot_w) / names.len().max(1) as f64);
     let meta = Meta {
-        name: "cycle_time_by_handoffs",
+        name: ChartId::CycleTimeByHandoffs,
         title: "Cycle time by number of team handoffs".to_string(),
         alt: by_handoffs_alt(&buckets),
         size: DEFAULT_SIZE,

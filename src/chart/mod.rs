@@ -245,9 +245,94 @@ trait Figure {
     ) -> DrawResult<(), DB>;
 }
 
+/// Every chart the report draws: `Block::Chart` names one, so a typo is a compile error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChartId {
+    /// `throughput_run`.
+    ThroughputRun,
+    /// `throughput_histogram`.
+    ThroughputHistogram,
+    /// `cfd`.
+    Cfd,
+    /// `cfd_by_status`.
+    CfdByStatus,
+    /// `wip_run`.
+    WipRun,
+    /// `net_flow`.
+    NetFlow,
+    /// `cycle_time_scatter`.
+    CycleTimeScatter,
+    /// `cycle_time_histogram`.
+    CycleTimeHistogram,
+    /// `time_in_status`.
+    TimeInStatus,
+    /// `aging_wip`.
+    AgingWip,
+    /// `handoff_heatmap`.
+    HandoffHeatmap,
+    /// `cycle_time_by_handoffs`.
+    CycleTimeByHandoffs,
+    /// `tools_per_team`.
+    ToolsPerTeam,
+    /// `category_team_matrix`.
+    CategoryTeamMatrix,
+    /// `utilisation`.
+    Utilisation,
+    /// `workflow_similarity`.
+    WorkflowSimilarity,
+    /// `business_case`.
+    BusinessCase,
+}
+
+impl ChartId {
+    /// Every chart, in report order.
+    pub const ALL: [ChartId; 17] = [
+        ChartId::ThroughputRun,
+        ChartId::ThroughputHistogram,
+        ChartId::Cfd,
+        ChartId::CfdByStatus,
+        ChartId::WipRun,
+        ChartId::NetFlow,
+        ChartId::CycleTimeScatter,
+        ChartId::CycleTimeHistogram,
+        ChartId::TimeInStatus,
+        ChartId::AgingWip,
+        ChartId::HandoffHeatmap,
+        ChartId::CycleTimeByHandoffs,
+        ChartId::ToolsPerTeam,
+        ChartId::CategoryTeamMatrix,
+        ChartId::Utilisation,
+        ChartId::WorkflowSimilarity,
+        ChartId::BusinessCase,
+    ];
+
+    /// The file stem (`charts/<name>.svg`, `.png`) and the HTML anchor.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartId::ThroughputRun => "throughput_run",
+            ChartId::ThroughputHistogram => "throughput_histogram",
+            ChartId::Cfd => "cfd",
+            ChartId::CfdByStatus => "cfd_by_status",
+            ChartId::WipRun => "wip_run",
+            ChartId::NetFlow => "net_flow",
+            ChartId::CycleTimeScatter => "cycle_time_scatter",
+            ChartId::CycleTimeHistogram => "cycle_time_histogram",
+            ChartId::TimeInStatus => "time_in_status",
+            ChartId::AgingWip => "aging_wip",
+            ChartId::HandoffHeatmap => "handoff_heatmap",
+            ChartId::CycleTimeByHandoffs => "cycle_time_by_handoffs",
+            ChartId::ToolsPerTeam => "tools_per_team",
+            ChartId::CategoryTeamMatrix => "category_team_matrix",
+            ChartId::Utilisation => "utilisation",
+            ChartId::WorkflowSimilarity => "workflow_similarity",
+            ChartId::BusinessCase => "business_case",
+        }
+    }
+}
+
 /// What [`render_both`] needs besides the figure.
 struct Meta {
-    name: &'static str,
+    name: ChartId,
     title: String,
     alt: String,
     size: (u32, u32),
@@ -256,7 +341,7 @@ struct Meta {
 /// Draws `fig` as SVG and as PNG. The backends are dropped before their buffers are read;
 /// nothing relies on `Drop` to finish a document, `present()` is called explicitly.
 fn render_both<F: Figure>(meta: Meta, fig: &F) -> Result<Chart, ChartError> {
-    let name = meta.name;
+    let name = meta.name.name();
     let fail = |message: String| ChartError::Draw {
         name: name.to_string(),
         message,
@@ -670,6 +755,16 @@ mod test_util {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_ids_are_unique_file_stems() {
+        let names: std::collections::BTreeSet<&str> =
+            ChartId::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), ChartId::ALL.len());
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+    }
 
     /// 2024-03-01T00:00:00Z.
     const MAR_1_2024: Ts = 1_709_251_200_000_000;

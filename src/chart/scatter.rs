@@ -12,9 +12,9 @@ use plotters::style::Color;
 
 use super::{
     axis_max, date_ticks, draw_mark_labels, fmt_num, fmt_ts, headroom, house_mesh, mark_label,
-    marks_alt, no_data, render_both, ts_date, valid_marks, Chart, ChartError, Figure, Meta,
-    DEFAULT_SIZE, MARGIN, MARK, MARK_LABEL_BAND, MAX_X_TICKS, MIN_SPAN_DAYS, POINT, US_PER_DAY,
-    X_LABEL_AREA, Y_LABEL_AREA,
+    marks_alt, no_data, render_both, ts_date, valid_marks, Chart, ChartError, ChartId, Figure,
+    Meta, DEFAULT_SIZE, MARGIN, MARK, MARK_LABEL_BAND, MAX_X_TICKS, MIN_SPAN_DAYS, POINT,
+    US_PER_DAY, X_LABEL_AREA, Y_LABEL_AREA,
 };
 use crate::model::Ts;
 
@@ -49,7 +49,7 @@ pub fn cycle_time_scatter(
         .collect();
     let marks = valid_marks(p50, p85, p95);
     let meta = Meta {
-        name: "cycle_time_scatter",
+        name: ChartId::CycleTimeScatter,
         title: "Cycle time".to_string(),
         alt: scatter_alt(&points, &marks),
         size: DEFAULT_SIZE,

@@ -12,8 +12,8 @@ use plotters::style::{Color, RGBColor};
 
 use super::{
     axis_max, category_colour, draw_legend, fmt_1, fmt_num, hbar_canvas_height, headroom,
-    house_mesh, no_data, render_both, text, truncate_label, Chart, ChartError, Figure, HBarLayout,
-    Meta, DEFAULT_SIZE, LEGEND_BAND, MARGIN, SMALL_SIZE, X_LABEL_AREA,
+    house_mesh, no_data, render_both, text, truncate_label, Chart, ChartError, ChartId, Figure,
+    HBarLayout, Meta, DEFAULT_SIZE, LEGEND_BAND, MARGIN, SMALL_SIZE, X_LABEL_AREA,
 };
 use crate::model::Category;
 
@@ -50,7 +50,7 @@ pub fn time_in_status(bars: &[StatusBar]) -> Result<Chart, ChartError> {
     let height = hbar_canvas_height(bars.len(), LEGEND_BAND);
     let top = bars.iter().map(|b| b.days).fold(0.0, f64::max);
     let meta = Meta {
-        name: "time_in_status",
+        name: ChartId::TimeInStatus,
         title: "Time in status".to_string(),
         alt: bars_alt(&bars),
         size: (DEFAULT_SIZE.0, height),

@@ -16,8 +16,9 @@ use plotters::style::{Color, RGBColor, WHITE};
 use super::{
     axis_max, count_ticks, draw_legend_wrapped, fmt_1, fmt_num, hbar_canvas_height, headroom,
     house_mesh, legend_height, no_data, plural, render_both, shade, team_colour, text, text_in,
-    text_width, truncate_label, truncate_to, Chart, ChartError, Figure, GridLayout, HBarLayout,
-    KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT, SMALL_SIZE, X_LABEL_AREA,
+    text_width, truncate_label, truncate_to, Chart, ChartError, ChartId, Figure, GridLayout,
+    HBarLayout, KeyedAxis, LegendKey, Meta, DEFAULT_SIZE, MARGIN, MARK, POINT, SMALL_SIZE,
+    X_LABEL_AREA,
 };
 
 /// Tool categories beyond this many (by number of tools) are folded into "other".
@@ -84,7 +85,7 @@ pub fn tools_per_team(rows: &[(String, Vec<(String, u64)>)]) -> Result<Chart, Ch
         DEFAULT_SIZE.1
     };
     let meta = Meta {
-        name: "tools_per_team",
+        name: ChartId::ToolsPerTeam,
         title: "Tools per team".to_string(),
         alt: tools_alt(&teams, &ranked),
         size: (DEFAULT_SIZE.0, height),
@@ -242,7 +243,7 @@ pub fn category_team_matrix(
     let layout = GridLayout::new(categories, teams, 34, 160);
     let any = cells.iter().flatten().any(|c| !c.is_empty());
     let meta = Meta {
-        name: "category_team_matrix",
+        name: ChartId::CategoryTeamMatrix,
         title: "Tools by category and team".to_string(),
         alt: matrix_alt(categories, teams, &cells, &distinct),
         size: if any { layout.size } else { DEFAULT_SIZE },
@@ -390,7 +391,7 @@ pub fn utilisation(tools: &[(String, f64)], threshold: f64) -> Result<Chart, Cha
         hbar_canvas_height(bars.len(), legend_height(&keys, DEFAULT_SIZE.0))
     };
     let meta = Meta {
-        name: "utilisation",
+        name: ChartId::Utilisation,
         title: "Licence utilisation".to_string(),
         alt: utilisation_alt(&bars, threshold),
         size: (DEFAULT_SIZE.0, height),
@@ -424,7 +425,7 @@ pub fn workflow_similarity(teams: &[(String, f64)], threshold: f64) -> Result<Ch
     };
     let below = threshold.map_or(0, |t| bars.iter().filter(|b| b.2 < t).count());
     let meta = Meta {
-        name: "workflow_similarity",
+        name: ChartId::WorkflowSimilarity,
         title: "Workflow similarity to the shared core".to_string(),
         alt: format!("Bar chart of each of {} teams' workflow similarity to the core workflow; {below} below the threshold.", bars.len()),
         size: (DEFAULT_SIZE.0, height),

@@ -4,6 +4,7 @@
 
 use super::flow::ChartJob;
 use super::{r6, Block, Cell, Section, Table};
+use crate::chart::ChartId;
 use crate::config::BusinessCase as Cfg;
 use crate::ingest::inventory::ToolRow;
 use crate::metrics::blockers::{Finding, Unit as FindingUnit};
@@ -108,7 +109,7 @@ pub fn build(
         "What a product-operations role would recover, measured where the data allows and assumed where it cannot be, against what the role costs. It sits beside the verdict and never changes it.".into(),
     )];
     blocks.push(Block::List(business_case::conclusion(&case)));
-    blocks.push(Block::Chart("business_case".into()));
+    blocks.push(Block::Chart(ChartId::BusinessCase));
     let mut facts = Vec::new();
     if let Some(l) = case.licence_savings {
         facts.push(format!(

@@ -3,6 +3,7 @@
 //! expectation, aging WIP, and Monte Carlo forecasts — tables, charts and sections.
 
 use super::{build::in_wip, r6, Block, Cell, Section, Table, Takeaway};
+use crate::chart::ChartId;
 use crate::chart::{self, AgingPoint, Chart, ChartError};
 use crate::config::Forecast;
 use crate::metrics::aging;
@@ -484,20 +485,20 @@ pub fn build(i: &FlowInput) -> Parts {
         id: "flow",
         title: "Flow over time".into(),
         blocks: vec![
-            Block::Chart("throughput_run".into()),
-            Block::Chart("throughput_histogram".into()),
-            Block::Chart("cfd".into()),
-            Block::Chart("cfd_by_status".into()),
-            Block::Chart("wip_run".into()),
-            Block::Chart("net_flow".into()),
-            Block::Chart("cycle_time_scatter".into()),
-            Block::Chart("cycle_time_histogram".into()),
+            Block::Chart(ChartId::ThroughputRun),
+            Block::Chart(ChartId::ThroughputHistogram),
+            Block::Chart(ChartId::Cfd),
+            Block::Chart(ChartId::CfdByStatus),
+            Block::Chart(ChartId::WipRun),
+            Block::Chart(ChartId::NetFlow),
+            Block::Chart(ChartId::CycleTimeScatter),
+            Block::Chart(ChartId::CycleTimeHistogram),
             Block::Paragraph("Service level expectations (the 85th percentile cycle time of the done items in the period):".into()),
             Block::List(sle),
-            Block::Chart("time_in_status".into()),
+            Block::Chart(ChartId::TimeInStatus),
         ],
     });
-    let mut aging_blocks = vec![Block::Chart("aging_wip".into())];
+    let mut aging_blocks = vec![Block::Chart(ChartId::AgingWip)];
     if at_risk.is_empty() {
         aging_blocks.push(Block::Paragraph(
             "No item in progress is older than its team's 85th percentile cycle time.".into(),

@@ -4,6 +4,7 @@
 
 use super::flow::Parts;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
+use crate::chart::ChartId;
 use crate::chart::{self, HandoffBucket};
 use crate::metrics::handoff_cost::{self, BUCKETS};
 use crate::metrics::handoffs::PairCounts;
@@ -176,8 +177,8 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
         .push(Box::new(move || chart::cycle_time_by_handoffs(&buckets)));
 
     let mut blocks = vec![
-        Block::Chart("handoff_heatmap".into()),
-        Block::Chart("cycle_time_by_handoffs".into()),
+        Block::Chart(ChartId::HandoffHeatmap),
+        Block::Chart(ChartId::CycleTimeByHandoffs),
     ];
     if top_pp.is_empty() {
         blocks.push(Block::Paragraph(

@@ -124,8 +124,9 @@ fn methods_html(md: &str) -> String {
 fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
     for b in blocks {
         match b {
-            Block::Chart(name) => {
-                if let Some(c) = r.chart(name) {
+            Block::Chart(id) => {
+                let name = id.name();
+                if let Some(c) = r.chart(*id) {
                     let _ = write!(
                         o,
                         "<figure id=\"chart-{}\" aria-label=\"{}\">",

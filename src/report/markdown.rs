@@ -68,8 +68,9 @@ fn headline(o: &mut String, r: &Report) {
 fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
     for b in blocks {
         match b {
-            Block::Chart(name) => {
-                if let Some(c) = r.chart(name) {
+            Block::Chart(id) => {
+                let name = id.name();
+                if let Some(c) = r.chart(*id) {
                     let _ = writeln!(o, "### {}\n", esc(&c.title));
                     if let Some(t) = r.takeaway(name) {
                         let _ = writeln!(o, "{}\n", esc(t));

@@ -250,8 +250,8 @@ pub struct Takeaway {
 /// A block of a report section, rendered the same way by HTML and Markdown.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
-    /// A chart by name, with its takeaway as caption.
-    Chart(String),
+    /// A chart, with its takeaway as caption.
+    Chart(crate::chart::ChartId),
     /// A table by name, showing at most `limit` rows (the CSV has all).
     Table {
         /// Table name.
@@ -317,9 +317,9 @@ impl Report {
         self.tables.iter().find(|t| t.name == name)
     }
 
-    /// A chart by name.
-    pub fn chart(&self, name: &str) -> Option<&Chart> {
-        self.charts.iter().find(|c| c.name == name)
+    /// A chart.
+    pub fn chart(&self, id: crate::chart::ChartId) -> Option<&Chart> {
+        self.charts.iter().find(|c| c.name == id.name())
     }
 
     /// The takeaway for a chart or section.

@@ -5,6 +5,7 @@
 use super::flow::Parts;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart;
+use crate::chart::ChartId;
 use crate::ingest::inventory::{RosterRow, ToolRow};
 use crate::metrics::consistency::{self, TeamWorkflow};
 use crate::metrics::items::ItemRecord;
@@ -328,13 +329,13 @@ pub fn build(
             about: "tools_per_team".into(),
             text: format!("{} distinct tools across {} teams; {} teams use two or more tools for the same job.", total_tools, per_team.len(), per_team.values().filter(|t| !t.overlapping.is_empty()).count()),
         });
-        blocks.push(Block::Chart("tools_per_team".into()));
-        blocks.push(Block::Chart("category_team_matrix".into()));
+        blocks.push(Block::Chart(ChartId::ToolsPerTeam));
+        blocks.push(Block::Chart(ChartId::CategoryTeamMatrix));
         if !fr.is_empty() {
             blocks.push(Block::Paragraph("Fragmented categories (the teams together use two or more tools for the same job):".into()));
             blocks.push(Block::List(fr));
         }
-        blocks.push(Block::Chart("utilisation".into()));
+        blocks.push(Block::Chart(ChartId::Utilisation));
         blocks.push(Block::Table {
             name: "tool_teams",
             limit: 100,
@@ -368,7 +369,7 @@ pub fn build(
             text: t.text,
         });
     }
-    cblocks.push(Block::Chart("workflow_similarity".into()));
+    cblocks.push(Block::Chart(ChartId::WorkflowSimilarity));
     cblocks.push(Block::Table {
         name: "consistency",
         limit: 100,
