@@ -35,3 +35,4 @@ pub mod time;
 pub mod time_formats;
 pub mod timeline;
 pub mod warning;
+pub mod words;

@@ -190,13 +190,18 @@ pub(super) fn csv_header(head: &[u8]) -> Option<Vec<String>> {
     (rec.len() >= 2).then(|| rec.iter().map(str::to_string).collect())
 }
 
+/// Does the file start with Parquet's magic bytes?
+pub fn looks_like_parquet(head: &[u8]) -> bool {
+    head.starts_with(b"PAR1")
+}
+
 /// Detect a file's format from its first bytes (content first, extension only to confirm
 /// gzip-compressed XES). `None` when unknown.
 pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     if xes::looks_like_xes(head, path) {
         return Some(Format::Xes);
     }
-    if super::parquet::looks_like_parquet(head) {
+    if looks_like_parquet(head) {
         return Some(Format::Parquet);
     }
     let sniffers: [(fn(&[u8], &Path) -> bool, Format); 6] = [

@@ -230,7 +230,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
             }
             continue;
         }
-        if parquet::looks_like_parquet(&head) {
+        if looks_like_parquet(&head) {
             // Binary by design: no text encoding to check.
         } else if let Some(problem) = encoding_problem(f, &head) {
             // Inside a folder, a binary file that would not be read anyway (an image, a

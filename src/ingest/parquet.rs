@@ -19,11 +19,6 @@ use chrono::{DateTime, NaiveDate};
 use polars::prelude::*;
 use std::path::Path;
 
-/// Does the file start with Parquet's magic bytes?
-pub fn looks_like_parquet(head: &[u8]) -> bool {
-    head.starts_with(b"PAR1")
-}
-
 fn malformed(path: &Path, e: impl std::fmt::Display) -> IngestError {
     IngestError::Malformed {
         path: path.to_path_buf(),

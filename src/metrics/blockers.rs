@@ -251,8 +251,8 @@ pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Fin
                 let mut f = finding(FindingKind::HandoffDrag, team.to_string(), impact, Unit::ItemDays, String::new(), many);
                 f.evidence = format!(
                     "{n} items crossed ≥ 2 team boundaries: median cycle {} days vs {} days with none{}",
-                    crate::report::text::human(m2),
-                    crate::report::text::human(m0),
+                    crate::words::human(m2),
+                    crate::words::human(m0),
                     examples(&f.items)
                 );
                 f

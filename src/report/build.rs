@@ -9,6 +9,7 @@
 //! - *open at `as_of`*: WIP and aging;
 //! - *listed* (`items.csv`): in scope plus open at `as_of`.
 
+use super::scope::{at_risk, in_wip, thin, MAX_POINTS};
 use super::*;
 use crate::chart::{self, ScatterPoint, StatusBar};
 use crate::config::{Blockers as BlockerCfg, Forecast, Signals, Verdict as VerdictCfg};
@@ -66,16 +67,6 @@ pub struct BuildInput<'a> {
     pub business_case: &'a crate::config::BusinessCase,
 }
 
-/// The last category of an item as of `as_of`.
-fn last_category(r: &ItemRecord) -> Option<Category> {
-    r.category_changes.last().map(|x| x.1)
-}
-
-/// Is the item in WIP at `as_of` (open, in a committed category)?
-pub fn in_wip(r: &ItemRecord) -> bool {
-    r.outcome == Outcome::Open && last_category(r).is_some_and(Category::is_committed)
-}
-
 #[derive(Default)]
 struct Group<'a> {
     in_scope: Vec<&'a ItemRecord>,
@@ -130,16 +121,6 @@ where
             }
             a
         })
-}
-
-fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
-    use crate::metrics::aging;
-    wip.iter()
-        .filter(|r| {
-            r.started
-                .is_some_and(|s| aging::at_risk(aging::age_days(s, as_of), p85))
-        })
-        .count() as u64
 }
 
 /// Build the report.
@@ -528,7 +509,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         cycle.p95.unwrap_or(0.0),
     );
     let bars_c = bars.clone();
-    let mut jobs: Vec<super::flow::ChartJob> = vec![
+    let mut jobs: Vec<super::part::ChartJob> = vec![
         Box::new(move || chart::cycle_time_scatter(&points, p50, p85, p95)),
         Box::new(move || chart::time_in_status(&bars_c)),
     ];
@@ -823,23 +804,6 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_map,
         takeaways,
     })
-}
-
-/// Charts draw at most this many points; beyond it, an evenly spaced sample (in the
-/// records' order) keeps the shape while the SVG stays small. Figures use every item.
-pub const MAX_POINTS: usize = 4000;
-
-/// An evenly spaced, deterministic sample of at most `max` elements.
-pub fn thin<T>(v: Vec<T>, max: usize) -> Vec<T> {
-    if v.len() <= max {
-        return v;
-    }
-    let n = v.len();
-    v.into_iter()
-        .enumerate()
-        .filter(|(i, _)| (i * max) / n != ((i + 1) * max) / n)
-        .map(|x| x.1)
-        .collect()
 }
 
 /// Format a number with one decimal for prose.

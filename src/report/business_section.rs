@@ -2,7 +2,7 @@
 //! the `business_case` chart, `summary.json` `business_case`. The figures are computed in
 //! [`crate::metrics::business_case`]; this part only arranges them.
 
-use super::flow::ChartJob;
+use super::part::ChartJob;
 use super::{r6, Block, Cell, Section, Table};
 use crate::chart::ChartId;
 use crate::config::BusinessCase as Cfg;

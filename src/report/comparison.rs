@@ -70,7 +70,7 @@ pub fn figures(
         wip: records
             .iter()
             .filter(of)
-            .filter(|r| super::build::in_wip(r))
+            .filter(|r| super::scope::in_wip(r))
             .count() as f64,
         team_change_rate: rates.map(|r| r.1),
         ping_pong_rate: rates.map(|r| r.2),

@@ -2,9 +2,11 @@
 //! WIP, arrivals vs departures, the cycle-time distribution with the service level
 //! expectation, aging WIP, and Monte Carlo forecasts — tables, charts and sections.
 
-use super::{build::in_wip, r6, Block, Cell, Section, Table, Takeaway};
+use super::part::Parts;
+use super::scope::in_wip;
+use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::ChartId;
-use crate::chart::{self, AgingPoint, Chart, ChartError};
+use crate::chart::{self, AgingPoint};
 use crate::config::Forecast;
 use crate::metrics::aging;
 use crate::metrics::cumulative_flow::{day_grid, wip, CumulativeFlow};
@@ -17,24 +19,6 @@ use crate::time::{format_date, local_date};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
-
-/// A chart to render (rendered in parallel by the builder).
-pub type ChartJob = Box<dyn FnOnce() -> Result<Chart, ChartError> + Send>;
-
-/// Everything this part adds to the report.
-#[derive(Default)]
-pub struct Parts {
-    /// Tables.
-    pub tables: Vec<Table>,
-    /// Charts to render.
-    pub charts: Vec<ChartJob>,
-    /// Takeaways.
-    pub takeaways: Vec<Takeaway>,
-    /// Sections, in order.
-    pub sections: Vec<Section>,
-    /// (team, item, age − p85) of the at-risk items, for the aging blocker.
-    pub aging_over: Vec<(String, String, f64)>,
-}
 
 /// Inputs of the flow part.
 pub struct FlowInput<'a> {
@@ -421,7 +405,7 @@ pub fn build(i: &FlowInput) -> Parts {
         .filter(|(_, c)| c.is_committed())
         .map(|(s, _)| s.clone())
         .collect();
-    let points = super::build::thin(points, super::build::MAX_POINTS);
+    let points = super::scope::thin(points, super::scope::MAX_POINTS);
     p.charts.push(Box::new(move || {
         chart::aging_wip(&order, &points, p50, p85, p95)
     }));

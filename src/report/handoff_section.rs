@@ -2,7 +2,7 @@
 //! and where it bounces — the handoff matrix and handover pairs, the ping-pong pairs, the
 //! cycle time by number of team handoffs, and their charts.
 
-use super::flow::Parts;
+use super::part::Parts;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::ChartId;
 use crate::chart::{self, HandoffBucket};

@@ -11,6 +11,8 @@ pub mod handoff_section;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod part;
+pub mod scope;
 pub mod sprawl_section;
 pub mod teams;
 pub mod text;

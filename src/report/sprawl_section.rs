@@ -2,7 +2,7 @@
 //! `tables/consistency.csv`, the `tool_sprawl` block of `summary.json`, their charts and
 //! their sections.
 
-use super::flow::Parts;
+use super::part::Parts;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart;
 use crate::chart::ChartId;

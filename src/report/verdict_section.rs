@@ -2,7 +2,7 @@
 //! `tables/blockers.csv`, the signals of every team, `summary.json` `recommendation`, and the
 //! executive summary that opens the report.
 
-use super::flow::Parts;
+use super::part::Parts;
 use super::sprawl_section::Sprawl;
 use super::{r6, Block, Cell, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};

@@ -1,0 +1,44 @@
+//! Scope helpers shared by the report's parts (METRICS.md §5–§6): which items are in WIP at
+//! `as_of`, which of them are at risk, and the sample of points a chart draws.
+
+use crate::metrics::items::ItemRecord;
+use crate::metrics::lifecycle::Outcome;
+use crate::model::{Category, Ts};
+
+/// The last category of an item as of `as_of`.
+fn last_category(r: &ItemRecord) -> Option<Category> {
+    r.category_changes.last().map(|x| x.1)
+}
+
+/// Is the item in WIP at `as_of` (open, in a committed category)?
+pub fn in_wip(r: &ItemRecord) -> bool {
+    r.outcome == Outcome::Open && last_category(r).is_some_and(Category::is_committed)
+}
+
+/// WIP items whose age exceeds `p85` (METRICS.md §6 aging).
+pub fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
+    use crate::metrics::aging;
+    wip.iter()
+        .filter(|r| {
+            r.started
+                .is_some_and(|s| aging::at_risk(aging::age_days(s, as_of), p85))
+        })
+        .count() as u64
+}
+
+/// Charts draw at most this many points; beyond it, an evenly spaced sample (in the
+/// records' order) keeps the shape while the SVG stays small. Figures use every item.
+pub const MAX_POINTS: usize = 4000;
+
+/// An evenly spaced, deterministic sample of at most `max` elements.
+pub fn thin<T>(v: Vec<T>, max: usize) -> Vec<T> {
+    if v.len() <= max {
+        return v;
+    }
+    let n = v.len();
+    v.into_iter()
+        .enumerate()
+        .filter(|(i, _)| (i * max) / n != ((i + 1) * max) / n)
+        .map(|x| x.1)
+        .collect()
+}

@@ -1,0 +1,28 @@
+//! Numbers written for people (the report's prose), shared by the metrics that word their
+//! evidence and by the renderers.
+
+/// Format a float for people: two decimals at most (one above 10, none above 1000),
+/// trailing zeros dropped. Used by the Markdown and HTML renderers; CSV and JSON keep 6.
+pub fn human(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let d = if x.abs() >= 1000.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{x:.d$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
