@@ -241,7 +241,7 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     ];
     for t in &r.tables {
         jobs.push((
-            Path::new("tables").join(format!("{}.csv", t.name)),
+            Path::new("tables").join(format!("{}.csv", t.name.name())),
             Box::new(move || report::csv::table(t)),
         ));
     }

@@ -10,6 +10,7 @@
 //! - *listed* (`items.csv`): in scope plus open at `as_of`.
 
 use super::scope::{at_risk, in_wip, thin, MAX_POINTS};
+use super::TableId;
 use super::*;
 use crate::chart::{self, ScatterPoint, StatusBar};
 use crate::config::{Blockers as BlockerCfg, Forecast, Signals, Verdict as VerdictCfg};
@@ -585,12 +586,12 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
 
     let tables = vec![
         Table {
-            name: "status_time",
+            name: TableId::StatusTime,
             header: vec!["team", "status", "category", "items", "item_days"],
             rows: status_time_rows,
         },
         Table {
-            name: "status_map",
+            name: TableId::StatusMap,
             header: vec!["status", "team", "category", "rule", "items"],
             rows: status_map
                 .iter()
@@ -606,7 +607,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 .collect(),
         },
         Table {
-            name: "throughput",
+            name: TableId::Throughput,
             header: vec!["week_start", "team", "done"],
             rows: throughput_rows,
         },
@@ -666,7 +667,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
                 b.push(Block::List(moves.clone()));
             }
             b.push(Block::Table {
-                name: "teams",
+                name: TableId::Teams,
                 limit: 100,
             });
             b.extend(super::teams::team_blocks(&teams, &decision.findings));
@@ -679,13 +680,13 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             id: "comparison",
             title: "Change since the previous period".into(),
             blocks: vec![Block::Table {
-                name: "comparison",
+                name: TableId::Comparison,
                 limit: 11,
             }],
         });
     }
     let mut st_blocks = vec![Block::Table {
-        name: "status_time",
+        name: TableId::StatusTime,
         limit: 40,
     }];
     if !jira_time_in_status.is_empty() {
@@ -711,12 +712,12 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             }
         }
         tables.push(Table {
-            name: "jira_time_in_status",
+            name: TableId::JiraTimeInStatus,
             header: vec!["item_id", "status_id", "status", "entered", "days"],
             rows,
         });
         tables.push(Table {
-            name: "jira_time_in_status_totals",
+            name: TableId::JiraTimeInStatusTotals,
             header: vec!["status", "items", "item_days"],
             rows: per
                 .into_iter()
@@ -733,7 +734,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             "Time in status as Jira itself accounts it (the CSV export's [CHART] Time in Status; a status's time is counted when the issue leaves it; status ids are named through [import] jira_status_ids of the config):".into(),
         ));
         st_blocks.push(Block::Table {
-            name: "jira_time_in_status_totals",
+            name: TableId::JiraTimeInStatusTotals,
             limit: 40,
         });
     }

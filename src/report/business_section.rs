@@ -3,6 +3,7 @@
 //! [`crate::metrics::business_case`]; this part only arranges them.
 
 use super::part::ChartJob;
+use super::TableId;
 use super::{r6, Block, Cell, Section, Table};
 use crate::chart::ChartId;
 use crate::config::BusinessCase as Cfg;
@@ -54,7 +55,7 @@ pub fn build(
     };
     let case = business_case::business_case(&inputs, cfg);
     let table = Table {
-        name: "business_case",
+        name: TableId::BusinessCase,
         header: vec!["component", "team", "basis", "low", "value", "high", "unit"],
         rows: case
             .components
@@ -136,7 +137,7 @@ pub fn build(
     }
     blocks.push(Block::List(facts));
     blocks.push(Block::Table {
-        name: "business_case",
+        name: TableId::BusinessCase,
         limit: 40,
     });
     blocks.push(Block::Paragraph(format!(

@@ -2,6 +2,7 @@
 //! (METRICS.md §5: "the previous period gets the same headline metrics, and the report shows
 //! the deltas"). `tables/comparison.csv`: `metric, team, current, previous, change`.
 
+use super::TableId;
 use super::{r6, Cell, Headline, Table};
 use crate::metrics::items::ItemRecord;
 use crate::metrics::percentiles::stats;
@@ -198,7 +199,7 @@ pub fn table(pairs: &[(String, Figures, Figures)]) -> Table {
         }
     }
     Table {
-        name: "comparison",
+        name: TableId::Comparison,
         header: vec!["metric", "team", "current", "previous", "change"],
         rows: out,
     }

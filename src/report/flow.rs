@@ -4,6 +4,7 @@
 
 use super::part::Parts;
 use super::scope::in_wip;
+use super::TableId;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::ChartId;
 use crate::chart::{self, AgingPoint};
@@ -134,7 +135,7 @@ pub fn build(i: &FlowInput) -> Parts {
         }
     }
     p.tables.push(Table {
-        name: "cfd",
+        name: TableId::Cfd,
         header: vec!["date", "category", "items"],
         rows: cfd_rows,
     });
@@ -249,7 +250,7 @@ pub fn build(i: &FlowInput) -> Parts {
         }
     }
     p.tables.push(Table {
-        name: "net_flow",
+        name: TableId::NetFlow,
         header: vec!["week_start", "arrivals", "departures", "net"],
         rows: weeks
             .iter()
@@ -393,7 +394,7 @@ pub fn build(i: &FlowInput) -> Parts {
         ),
     });
     p.tables.push(Table {
-        name: "aging",
+        name: TableId::Aging,
         header: vec![
             "item_id", "team", "status", "category", "age_days", "p85_days", "at_risk",
         ],
@@ -460,7 +461,7 @@ pub fn build(i: &FlowInput) -> Parts {
         }
     }
     p.tables.push(Table {
-        name: "forecasts",
+        name: TableId::Forecasts,
         header: vec!["team", "question", "parameter", "confidence", "value"],
         rows,
     });
@@ -507,7 +508,7 @@ pub fn build(i: &FlowInput) -> Parts {
         fblocks.push(Block::List(lines));
     }
     fblocks.push(Block::Table {
-        name: "forecasts",
+        name: TableId::Forecasts,
         limit: 40,
     });
     p.sections.push(Section {

@@ -3,6 +3,7 @@
 //! cycle time by number of team handoffs, and their charts.
 
 use super::part::Parts;
+use super::TableId;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart::ChartId;
 use crate::chart::{self, HandoffBucket};
@@ -44,12 +45,12 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
     };
     let (matrix, pairs) = (owned(matrix_h), owned(pairs_h));
     p.tables.push(Table {
-        name: "handoff_matrix",
+        name: TableId::HandoffMatrix,
         header: vec!["from_team", "to_team", "count"],
         rows: pair_rows(&matrix),
     });
     p.tables.push(Table {
-        name: "handover_pairs",
+        name: TableId::HandoverPairs,
         header: vec!["from", "to", "count"],
         rows: pair_rows(&pairs),
     });
@@ -63,7 +64,7 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
             .then(a.0.cmp(b.0))
     });
     p.tables.push(Table {
-        name: "ping_pong_pairs",
+        name: TableId::PingPongPairs,
         header: vec!["team_a", "team_b", "bounces", "items", "item_days"],
         rows: pp
             .iter()
@@ -115,7 +116,7 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
         }
     }
     p.tables.push(Table {
-        name: "handoff_cost",
+        name: TableId::HandoffCost,
         header: vec![
             "team",
             "team_handoffs",
@@ -190,12 +191,12 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
         ));
         blocks.push(Block::List(top_pp));
         blocks.push(Block::Table {
-            name: "ping_pong_pairs",
+            name: TableId::PingPongPairs,
             limit: 10,
         });
     }
     blocks.push(Block::Table {
-        name: "handoff_cost",
+        name: TableId::HandoffCost,
         limit: 4,
     });
     p.sections.push(Section {

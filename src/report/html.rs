@@ -3,6 +3,7 @@
 //! chart SVG comes from [`crate::chart`], which escapes its own text.
 
 use super::text::{html as esc, human};
+use super::TableId;
 use super::{Block, Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
@@ -143,7 +144,7 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                 }
             }
             Block::Table { name, limit } => {
-                if let Some(t) = r.table(name) {
+                if let Some(t) = r.table(*name) {
                     html_table(o, t, *limit);
                 }
             }
@@ -250,7 +251,7 @@ impl Renderer for Html {
             o.push_str("</tbody></table></div>");
         }
         o.push_str("<h3>Evidence before a verdict</h3><p class=\"note\">The verdict and the blocker ranking are only given when every gate passes (METRICS.md §12).</p>");
-        if let Some(t) = r.table("evidence") {
+        if let Some(t) = r.table(TableId::Evidence) {
             html_table(&mut o, t, 10);
         }
         o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th><th>read as</th></tr></thead><tbody>");
@@ -266,7 +267,7 @@ impl Renderer for Html {
             );
         }
         o.push_str("</tbody></table></div><h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
-        if let Some(t) = r.table("status_map") {
+        if let Some(t) = r.table(TableId::StatusMap) {
             html_table(&mut o, t, 80);
         }
         o.push_str("<h2 id=\"methods\">Methods</h2>");

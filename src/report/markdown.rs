@@ -2,6 +2,7 @@
 //! PNG charts linked from `charts/`. Every text from the data is escaped.
 
 use super::text::{human, markdown as esc};
+use super::TableId;
 use super::{Block, Cell, Renderer, Report, Table};
 use std::fmt::Write;
 
@@ -79,7 +80,7 @@ fn blocks(o: &mut String, r: &Report, blocks: &[Block]) {
                 }
             }
             Block::Table { name, limit } => {
-                if let Some(t) = r.table(name) {
+                if let Some(t) = r.table(*name) {
                     md_table(o, t, *limit);
                 }
             }
@@ -132,7 +133,7 @@ impl Renderer for Markdown {
             o.push('\n');
         }
         let _ = writeln!(o, "Evidence before a verdict (the verdict and the blocker ranking are only given when every gate passes):\n");
-        if let Some(t) = r.table("evidence") {
+        if let Some(t) = r.table(TableId::Evidence) {
             md_table(&mut o, t, 10);
         }
         let _ = writeln!(
@@ -152,7 +153,7 @@ impl Renderer for Markdown {
         }
         o.push('\n');
         let _ = writeln!(o, "Status mapping used (how each status was categorised; fix it in the config's `[statuses]`):\n");
-        if let Some(t) = r.table("status_map") {
+        if let Some(t) = r.table(TableId::StatusMap) {
             md_table(&mut o, t, 60);
         }
         let _ = writeln!(o, "## Methods\n");

@@ -185,11 +185,127 @@ pub struct Summary {
     pub warnings: Vec<WarningEntry>,
 }
 
-/// A table: a name (file stem under `tables/`), a header and rows of cells.
+/// Every table the report writes (`tables/<name>.csv`): `Block::Table` names one, so a typo
+/// is a compile error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableId {
+    /// `tables/throughput.csv`.
+    Throughput,
+    /// `tables/cfd.csv`.
+    Cfd,
+    /// `tables/net_flow.csv`.
+    NetFlow,
+    /// `tables/status_time.csv`.
+    StatusTime,
+    /// `tables/status_map.csv`.
+    StatusMap,
+    /// `tables/jira_time_in_status.csv`.
+    JiraTimeInStatus,
+    /// `tables/jira_time_in_status_totals.csv`.
+    JiraTimeInStatusTotals,
+    /// `tables/aging.csv`.
+    Aging,
+    /// `tables/forecasts.csv`.
+    Forecasts,
+    /// `tables/handoff_matrix.csv`.
+    HandoffMatrix,
+    /// `tables/handover_pairs.csv`.
+    HandoverPairs,
+    /// `tables/ping_pong_pairs.csv`.
+    PingPongPairs,
+    /// `tables/handoff_cost.csv`.
+    HandoffCost,
+    /// `tables/teams.csv`.
+    Teams,
+    /// `tables/signals.csv`.
+    Signals,
+    /// `tables/blockers.csv`.
+    Blockers,
+    /// `tables/blocker_items.csv`.
+    BlockerItems,
+    /// `tables/evidence.csv`.
+    Evidence,
+    /// `tables/business_case.csv`.
+    BusinessCase,
+    /// `tables/tools.csv`.
+    Tools,
+    /// `tables/tool_teams.csv`.
+    ToolTeams,
+    /// `tables/consistency.csv`.
+    Consistency,
+    /// `tables/comparison.csv`.
+    Comparison,
+}
+
+impl TableId {
+    /// Every table.
+    pub const ALL: [TableId; 23] = [
+        TableId::Throughput,
+        TableId::Cfd,
+        TableId::NetFlow,
+        TableId::StatusTime,
+        TableId::StatusMap,
+        TableId::JiraTimeInStatus,
+        TableId::JiraTimeInStatusTotals,
+        TableId::Aging,
+        TableId::Forecasts,
+        TableId::HandoffMatrix,
+        TableId::HandoverPairs,
+        TableId::PingPongPairs,
+        TableId::HandoffCost,
+        TableId::Teams,
+        TableId::Signals,
+        TableId::Blockers,
+        TableId::BlockerItems,
+        TableId::Evidence,
+        TableId::BusinessCase,
+        TableId::Tools,
+        TableId::ToolTeams,
+        TableId::Consistency,
+        TableId::Comparison,
+    ];
+
+    /// The file stem.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableId::Throughput => "throughput",
+            TableId::Cfd => "cfd",
+            TableId::NetFlow => "net_flow",
+            TableId::StatusTime => "status_time",
+            TableId::StatusMap => "status_map",
+            TableId::JiraTimeInStatus => "jira_time_in_status",
+            TableId::JiraTimeInStatusTotals => "jira_time_in_status_totals",
+            TableId::Aging => "aging",
+            TableId::Forecasts => "forecasts",
+            TableId::HandoffMatrix => "handoff_matrix",
+            TableId::HandoverPairs => "handover_pairs",
+            TableId::PingPongPairs => "ping_pong_pairs",
+            TableId::HandoffCost => "handoff_cost",
+            TableId::Teams => "teams",
+            TableId::Signals => "signals",
+            TableId::Blockers => "blockers",
+            TableId::BlockerItems => "blocker_items",
+            TableId::Evidence => "evidence",
+            TableId::BusinessCase => "business_case",
+            TableId::Tools => "tools",
+            TableId::ToolTeams => "tool_teams",
+            TableId::Consistency => "consistency",
+            TableId::Comparison => "comparison",
+        }
+    }
+}
+
+impl std::fmt::Display for TableId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A table of the report: a name (file stem under `tables/`), a header and rows of cells.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// File stem.
-    pub name: &'static str,
+    /// Which table (its file stem).
+    pub name: TableId,
     /// Column names.
     pub header: Vec<&'static str>,
     /// Rows.
@@ -254,10 +370,10 @@ pub struct Takeaway {
 pub enum Block {
     /// A chart, with its takeaway as caption.
     Chart(crate::chart::ChartId),
-    /// A table by name, showing at most `limit` rows (the CSV has all).
+    /// A table, showing at most `limit` rows (the CSV has all).
     Table {
-        /// Table name.
-        name: &'static str,
+        /// Which table.
+        name: TableId,
         /// Rows shown.
         limit: usize,
     },
@@ -314,9 +430,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// A table by name.
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.name == name)
+    /// A table.
+    pub fn table(&self, id: TableId) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == id)
     }
 
     /// A chart.
@@ -337,4 +453,17 @@ impl Report {
 pub trait Renderer {
     /// Render.
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_ids_are_unique_file_stems() {
+        let names: std::collections::BTreeSet<&str> =
+            TableId::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(names.len(), TableId::ALL.len());
+        assert_eq!(TableId::BusinessCase.to_string(), "business_case");
+    }
 }

@@ -3,6 +3,7 @@
 //! their sections.
 
 use super::part::Parts;
+use super::TableId;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart;
 use crate::chart::ChartId;
@@ -103,7 +104,7 @@ pub fn build(
     }
 
     p.tables.push(Table {
-        name: "tools",
+        name: TableId::Tools,
         header: vec![
             "team",
             "tool",
@@ -138,7 +139,7 @@ pub fn build(
             .collect(),
     });
     p.tables.push(Table {
-        name: "tool_teams",
+        name: TableId::ToolTeams,
         header: vec![
             "team",
             "tools",
@@ -182,7 +183,7 @@ pub fn build(
         .collect();
     let (core, analysed) = consistency::analyse(&wf);
     p.tables.push(Table {
-        name: "consistency",
+        name: TableId::Consistency,
         header: vec!["team", "statuses", "workflow_similarity", "unique_statuses"],
         rows: analysed
             .iter()
@@ -337,7 +338,7 @@ pub fn build(
         }
         blocks.push(Block::Chart(ChartId::Utilisation));
         blocks.push(Block::Table {
-            name: "tool_teams",
+            name: TableId::ToolTeams,
             limit: 100,
         });
     }
@@ -371,7 +372,7 @@ pub fn build(
     }
     cblocks.push(Block::Chart(ChartId::WorkflowSimilarity));
     cblocks.push(Block::Table {
-        name: "consistency",
+        name: TableId::Consistency,
         limit: 100,
     });
     p.sections.push(Section {

@@ -2,13 +2,14 @@
 //! `teams` plus one column per signal: `true`, `false`, or empty for no data or a team too
 //! small to judge; then `finished` and `judged`) and one sub-section per judged team.
 
+use super::TableId;
 use super::{Block, Cell, Table, TeamSummary};
 use crate::metrics::signals::SignalId;
 
 /// `tables/teams.csv`.
 pub fn teams_table(teams: &[TeamSummary]) -> Table {
     Table {
-        name: "teams",
+        name: TableId::Teams,
         header: vec![
             "team",
             "items",

@@ -4,6 +4,7 @@
 
 use super::part::Parts;
 use super::sprawl_section::Sprawl;
+use super::TableId;
 use super::{r6, Block, Cell, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
 use crate::metrics::blockers::{self, Finding, Unit};
@@ -176,7 +177,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         }
     }
     p.tables.push(Table {
-        name: "signals",
+        name: TableId::Signals,
         header: vec!["team", "signal", "value", "threshold", "fired"],
         rows: signal_rows,
     });
@@ -224,7 +225,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         .collect();
     const PROVISIONAL: &str = "Provisional: an evidence gate failed (see the executive summary and the data-quality section), so these findings are read from data flowaudit could not fully interpret.";
     p.tables.push(Table {
-        name: "evidence",
+        name: TableId::Evidence,
         header: vec!["gate", "passed", "value", "threshold", "measure", "fix"],
         rows: i
             .gates
@@ -276,7 +277,7 @@ pub fn build(i: VerdictInput) -> Verdict {
             .concat(),
     );
     p.tables.push(Table {
-        name: "blockers",
+        name: TableId::Blockers,
         header: vec!["rank", "kind", "scope", "impact", "unit", "evidence"],
         rows: findings
             .iter()
@@ -293,7 +294,7 @@ pub fn build(i: VerdictInput) -> Verdict {
             .collect(),
     });
     p.tables.push(Table {
-        name: "blocker_items",
+        name: TableId::BlockerItems,
         header: vec!["kind", "scope", "item_id"],
         rows: findings
             .iter()
@@ -359,7 +360,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         bblocks.push(Block::List(sim));
     }
     bblocks.push(Block::Table {
-        name: "blockers",
+        name: TableId::Blockers,
         limit: 25,
     });
     p.sections.push(Section {
@@ -399,7 +400,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         )));
     }
     sblocks.push(Block::Table {
-        name: "signals",
+        name: TableId::Signals,
         limit: 7 * 30,
     });
     p.sections.push(Section {
