@@ -216,3 +216,36 @@ fn formats_names_are_accepted_by_format() {
         .assert()
         .success();
 }
+
+/// The report's sections come in the declared order (`report::build::SECTION_ORDER`), every
+/// one of them listed there, whatever order the parts are built in.
+#[test]
+fn sections_follow_the_declared_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = flowaudit()
+        .arg("audit")
+        .arg(sample_data())
+        .args(["--quarter", "2024Q2", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let order = flowaudit::report::build::SECTION_ORDER;
+    let mut at = Vec::new();
+    for id in order {
+        if let Some(p) = html.find(&format!("<h2 id=\"{id}\"")) {
+            at.push((p, id));
+        }
+    }
+    // Every section of the page is a declared one, and they appear in the declared order.
+    let h2 = html.matches("<h2 id=\"").count();
+    // The page adds its own contents, data-quality and methods headings.
+    assert_eq!(at.len() + 2, h2, "{at:?}");
+    assert!(at.windows(2).all(|w| w[0].0 < w[1].0), "{at:?}");
+    assert!(
+        at.iter().any(|x| x.1 == "comparison"),
+        "a period gives the comparison section"
+    );
+}

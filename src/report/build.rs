@@ -622,7 +622,6 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     if !comparison_pairs.is_empty() {
         tables.push(super::comparison::table(&comparison_pairs));
     }
-    let mut flow_sections = flow.sections.into_iter();
     let mut executive = decision.executive;
     let activity_items = records.iter().filter(|r| r.activity).count();
     if activity_items > 0 {
@@ -648,14 +647,11 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             )),
         );
     }
+    // Every part's sections; `SECTION_ORDER` puts them in report order below.
     let mut sections = vec![executive];
-    sections.extend(flow_sections.next()); // flow over time
-    sections.extend(flow_sections.next()); // aging
+    sections.extend(flow.sections);
     sections.extend(hand.sections);
-    let mut dsec = decision.parts.sections.into_iter();
-    sections.extend(dsec.next()); // blockers
-    sections.extend(dsec.next()); // where ops support would help
-    sections.extend(dsec.next()); // verdict
+    sections.extend(decision.parts.sections);
     sections.push(business.section);
     sections.extend(sprawl.parts.sections);
     sections.push(Section {
@@ -674,7 +670,6 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             b
         },
     });
-    sections.extend(flow_sections); // forecasts
     if !comparison_pairs.is_empty() {
         sections.push(Section {
             id: "comparison",
@@ -743,6 +738,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         title: "Time in status".into(),
         blocks: st_blocks,
     });
+    sections.sort_by_key(|s| section_rank(s.id));
 
     let summary = Summary {
         schema_version: SCHEMA_VERSION,
@@ -805,6 +801,33 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_map,
         takeaways,
     })
+}
+
+/// The report's sections, in the order a reader meets them (ids are the HTML anchors): the
+/// order is declared here, not implied by the order parts are built in.
+pub const SECTION_ORDER: [&str; 14] = [
+    "summary",
+    "flow",
+    "aging",
+    "handoffs",
+    "blockers",
+    "support",
+    "verdict",
+    "business_case",
+    "tools",
+    "consistency",
+    "teams",
+    "forecasts",
+    "comparison",
+    "status-time",
+];
+
+/// A section's place in [`SECTION_ORDER`] (an unlisted id sorts last, and fails a debug
+/// build).
+fn section_rank(id: &str) -> usize {
+    let rank = SECTION_ORDER.iter().position(|s| *s == id);
+    debug_assert!(rank.is_some(), "section {id:?} is not in SECTION_ORDER");
+    rank.unwrap_or(SECTION_ORDER.len())
 }
 
 /// Format a number with one decimal for prose.
