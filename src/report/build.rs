@@ -454,12 +454,20 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             evidence,
         )
     };
+    // Process consistency per team (METRICS.md §8), from the sprawl part.
+    for t in teams.iter_mut() {
+        t.workflow_similarity = sprawl
+            .workflows
+            .get(&t.team)
+            .and_then(|w| w.similarity)
+            .map(r6);
+    }
     let decision = super::verdict_section::build(super::verdict_section::VerdictInput {
         gates: &gates,
         records: &records,
         period,
         as_of,
-        teams: &mut teams,
+        teams: &teams,
         sprawl: &sprawl,
         aging_over: &flow.aging_over,
         team_change_rate: rates.map(|x| x.1),
@@ -468,6 +476,11 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         blockers,
         min_team_finished: evidence.min_team_finished,
     });
+
+    for (t, s) in teams.iter_mut().zip(&decision.team_signals) {
+        t.signals = s.fired.clone();
+        t.signal_states = s.states.clone();
+    }
 
     // Comparison with the previous period of equal length.
     let mut comparison_pairs = Vec::new();

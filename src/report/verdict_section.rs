@@ -40,8 +40,19 @@ pub struct Recommendation {
     pub teams_too_few_to_judge: Vec<String>,
 }
 
+/// A team's signals, as this part judged them (none for a team too small to judge).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamSignals {
+    /// Fired signal ids (None when not judged).
+    pub fired: Option<Vec<String>>,
+    /// Every signal's state.
+    pub states: Vec<(SignalId, Option<bool>)>,
+}
+
 /// Everything this part computed.
 pub struct Verdict {
+    /// Each team's signals, in the order of `VerdictInput::teams`.
+    pub team_signals: Vec<TeamSignals>,
     /// Tables and sections.
     pub parts: Parts,
     /// `recommendation`.
@@ -62,8 +73,8 @@ pub struct VerdictInput<'a> {
     pub period: Option<(Ts, Ts)>,
     /// Audit instant.
     pub as_of: Ts,
-    /// Team figures; `signals` and `workflow_similarity` are filled here.
-    pub teams: &'a mut [TeamSummary],
+    /// Team figures (read only: the signals come back in `Verdict::team_signals`).
+    pub teams: &'a [TeamSummary],
     /// Sprawl and consistency.
     pub sprawl: &'a Sprawl,
     /// (team, item, age − p85) of at-risk items.
@@ -121,14 +132,15 @@ pub fn build(i: VerdictInput) -> Verdict {
     let mut signal_rows = Vec::new();
     let mut levers = Vec::new();
     let mut too_few = Vec::new();
-    for t in i.teams.iter_mut() {
+    let mut team_signals = Vec::with_capacity(i.teams.len());
+    for t in i.teams {
         let sp = i.sprawl.teams.get(&t.team);
         let wf = i.sprawl.workflows.get(&t.team);
-        t.workflow_similarity = wf.and_then(|w| w.similarity).map(r6);
         if !t.judged {
             // Too few items to judge (METRICS.md §12): figures shown, no signal, not in
             // the verdict's share.
             too_few.push(t.team.clone());
+            team_signals.push(TeamSignals::default());
             continue;
         }
         let inputs = TeamInputs {
@@ -143,8 +155,10 @@ pub fn build(i: VerdictInput) -> Verdict {
         };
         let sig = signals::team_signals(&inputs, i.signals);
         let fired = signals::fired(&sig);
-        t.signals = Some(fired.iter().map(|s| s.id().to_string()).collect());
-        t.signal_states = sig.iter().map(|s| (s.id, s.fired)).collect();
+        team_signals.push(TeamSignals {
+            fired: Some(fired.iter().map(|s| s.id().to_string()).collect()),
+            states: sig.iter().map(|s| (s.id, s.fired)).collect(),
+        });
         for s in &sig {
             signal_rows.push(vec![
                 Cell::from(t.team.as_str()),
@@ -484,6 +498,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         teams_too_few_to_judge: too_few,
     };
     Verdict {
+        team_signals,
         parts: p,
         recommendation,
         findings,
