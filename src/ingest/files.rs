@@ -198,27 +198,14 @@ pub fn looks_like_parquet(head: &[u8]) -> bool {
 /// Detect a file's format from its first bytes (content first, extension only to confirm
 /// gzip-compressed XES). `None` when unknown.
 pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
-    if xes::looks_like_xes(head, path) {
-        return Some(Format::Xes);
-    }
-    if looks_like_parquet(head) {
-        return Some(Format::Parquet);
-    }
-    let sniffers: [(fn(&[u8], &Path) -> bool, Format); 6] = [
-        (jira_json::sniff, Format::JiraJson),
-        (github::sniff, Format::Github),
-        (azure_devops::sniff, Format::AzureDevops),
-        (trello::sniff, Format::Trello),
-        (jira_csv::sniff, Format::JiraCsv),
-        (linear::sniff, Format::Linear),
-    ];
-    if let Some((_, f)) = sniffers.iter().find(|(s, _)| s(head, path)) {
-        return Some(*f);
+    if let Some(i) = super::registry::IMPORTERS
+        .iter()
+        .find(|i| i.sniff(head, path))
+    {
+        return Some(i.format());
     }
     let header = csv_header(head)?;
-    if events_csv::looks_like_events(&header) {
-        Some(Format::EventsCsv)
-    } else if inventory::looks_like_inventory(&header) {
+    if inventory::looks_like_inventory(&header) {
         Some(Format::Inventory)
     } else if inventory::looks_like_roster(&header) {
         Some(Format::Roster)

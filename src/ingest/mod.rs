@@ -18,6 +18,7 @@ pub mod jira_json;
 pub mod linear;
 pub mod parquet;
 mod quality;
+pub mod registry;
 mod sorted;
 mod table;
 pub mod trello;
@@ -275,21 +276,22 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     // group takes the place of its first file.
     let mut grouped: Vec<(PathBuf, Format, Vec<PathBuf>)> = Vec::new();
     for (path, fmt) in typed {
-        let export = fmt.is_export();
+        let export = registry::importer(fmt).is_some_and(|i| i.together());
         match grouped.iter_mut().find(|(_, f, _)| export && *f == fmt) {
             Some(g) => g.2.push(path),
             None => grouped.push((path.clone(), fmt, vec![path])),
         }
     }
     let mut pending: Vec<(EventTable, Format)> = Vec::new();
-    let ictx = imported::ImportContext {
+    let rctx = registry::ReadContext {
         tz: opts.tz,
-        options: opts.import.clone(),
+        xes: opts.xes,
+        import: opts.import,
+        columns: opts.columns,
     };
     for (path, fmt, group) in grouped {
-        let mut listed = false;
         let inputs_before = out.inputs.len();
-        let (df, items) = match fmt {
+        let (df, items, listed) = match fmt {
             Format::Inventory => {
                 let rows = inventory::read_inventory(&path)?;
                 out.inputs.push(InputSummary {
@@ -316,52 +318,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 out.roster.extend(rows);
                 continue;
             }
-            Format::EventsCsv => {
-                let r = events_csv::read(
-                    &path,
-                    events_csv::CsvOptions {
-                        tz: opts.tz,
-                        columns: opts.columns,
-                    },
-                )?;
-                out.warnings.merge(r.warnings);
-                (r.table, r.items)
-            }
-            Format::Parquet => {
-                let r = parquet::read(
-                    &path,
-                    events_csv::CsvOptions {
-                        tz: opts.tz,
-                        columns: opts.columns,
-                    },
-                )?;
-                out.warnings.merge(r.warnings);
-                (r.table, r.items)
-            }
-            Format::Xes => {
-                let r = xes::read_xes(&path, opts.xes, opts.tz)?;
-                out.warnings.merge(r.warnings);
-                out.hints.merge(r.hints);
-                let items = r.traces;
-                let mut t = EventTable::from_batch(r.batch);
-                t.flags = r.starts;
-                (t, items)
-            }
-            Format::JiraJson
-            | Format::JiraCsv
-            | Format::Github
-            | Format::Linear
-            | Format::AzureDevops
-            | Format::Trello => {
-                let read = match fmt {
-                    Format::JiraJson => jira_json::read_many,
-                    Format::JiraCsv => jira_csv::read_many,
-                    Format::Github => github::read_many,
-                    Format::Linear => linear::read_many,
-                    Format::AzureDevops => azure_devops::read_many,
-                    _ => trello::read_many,
+            fmt => {
+                let Some(importer) = registry::importer(fmt) else {
+                    continue;
                 };
-                let r = read(&group, &ictx)?;
+                let r = importer.read(&group, &rctx)?;
                 if fmt == Format::JiraCsv {
                     // Time in status without a changelog: the export's own accounting.
                     for p in &group {
@@ -371,8 +332,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 }
                 out.warnings.merge(r.warnings);
                 out.hints.merge(r.hints);
-                let items = r.items;
-                // Every file of the group is listed; the frame holds them all.
+                // Every file of a group is listed; the table holds them all.
                 for (p, i, e) in &r.files {
                     out.inputs.push(InputSummary {
                         path: p.display().to_string(),
@@ -383,8 +343,8 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                         kind_reason: None,
                     });
                 }
-                listed = true;
-                (EventTable::from_batch(r.batch), items)
+                let listed = !r.files.is_empty();
+                (r.table, r.items, listed)
             }
         };
         if df.is_empty() {

@@ -1,0 +1,232 @@
+//! One shape for importers: every events format implements [`Importer`] — recognise a file
+//! from its first bytes, read files into the canonical [`EventTable`] — and is listed once, in
+//! detection order, in [`IMPORTERS`]. Adding a format (GitLab and Bugzilla are next) touches
+//! its own file, one line here, one [`Format`] variant and its tests.
+//!
+//! The tool inventory and the roster are not events: `ingest::load` reads them apart.
+
+use super::imported::{ImportContext, ImportOptions, Imported};
+use super::table::EventTable;
+use super::{
+    azure_devops, events_csv, files, github, jira_csv, jira_json, linear, parquet, trello, xes,
+    Format,
+};
+use crate::error::IngestError;
+use crate::model::SourceHints;
+use crate::warning::Warnings;
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+
+/// What every importer yields.
+pub struct Read {
+    /// The events of the files, in file order.
+    pub table: EventTable,
+    /// Distinct items.
+    pub items: usize,
+    /// Warnings counted while reading.
+    pub warnings: Warnings,
+    /// Current statuses, source categories, composite statuses.
+    pub hints: SourceHints,
+    /// Per file (path, items, events), for formats that read several files together; empty
+    /// for one file (the caller lists it with the table's counts).
+    pub files: Vec<(PathBuf, u64, u64)>,
+}
+
+/// Everything an importer may need besides its files.
+pub struct ReadContext<'a> {
+    /// Time zone of times without an offset.
+    pub tz: Tz,
+    /// `[xes]`.
+    pub xes: &'a xes::XesMapping,
+    /// `[import]`.
+    pub import: &'a ImportOptions,
+    /// `[columns]`.
+    pub columns: &'a events_csv::Columns,
+}
+
+/// An events format.
+pub trait Importer: Sync {
+    /// The format.
+    fn format(&self) -> Format;
+    /// Does a file with these first bytes (and this name) hold this format?
+    fn sniff(&self, head: &[u8], path: &Path) -> bool;
+    /// Are the files of this format read together (pages joined, duplicates kept once)?
+    fn together(&self) -> bool {
+        false
+    }
+    /// Read `files` (one, unless [`Importer::together`]).
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError>;
+}
+
+fn one(files: &[PathBuf]) -> &Path {
+    files.first().map_or(Path::new(""), PathBuf::as_path)
+}
+
+/// XES (`.xes`, `.xes.gz`): a streaming parse.
+struct Xes;
+
+impl Importer for Xes {
+    fn format(&self) -> Format {
+        Format::Xes
+    }
+    fn sniff(&self, head: &[u8], path: &Path) -> bool {
+        xes::looks_like_xes(head, path)
+    }
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
+        let r = xes::read_xes(one(files), ctx.xes, ctx.tz)?;
+        let mut table = EventTable::from_batch(r.batch);
+        table.flags = r.starts;
+        Ok(Read {
+            table,
+            items: r.traces,
+            warnings: r.warnings,
+            hints: r.hints,
+            files: Vec::new(),
+        })
+    }
+}
+
+/// Parquet of the events CSV's columns.
+struct Parquet;
+
+impl Importer for Parquet {
+    fn format(&self) -> Format {
+        Format::Parquet
+    }
+    fn sniff(&self, head: &[u8], _: &Path) -> bool {
+        files::looks_like_parquet(head)
+    }
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
+        let opts = events_csv::CsvOptions {
+            tz: ctx.tz,
+            columns: ctx.columns,
+        };
+        let r = parquet::read(one(files), opts)?;
+        Ok(Read {
+            table: r.table,
+            items: r.items,
+            warnings: r.warnings,
+            hints: SourceHints::default(),
+            files: Vec::new(),
+        })
+    }
+}
+
+/// The generic events CSV.
+struct EventsCsv;
+
+impl Importer for EventsCsv {
+    fn format(&self) -> Format {
+        Format::EventsCsv
+    }
+    fn sniff(&self, head: &[u8], _: &Path) -> bool {
+        files::csv_header(head).is_some_and(|h| events_csv::looks_like_events(&h))
+    }
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
+        let opts = events_csv::CsvOptions {
+            tz: ctx.tz,
+            columns: ctx.columns,
+        };
+        let r = events_csv::read(one(files), opts)?;
+        Ok(Read {
+            table: r.table,
+            items: r.items,
+            warnings: r.warnings,
+            hints: SourceHints::default(),
+            files: Vec::new(),
+        })
+    }
+}
+
+/// A tracker's export: all its files are read together.
+struct Export {
+    format: Format,
+    sniff: fn(&[u8], &Path) -> bool,
+    read: fn(&[PathBuf], &ImportContext) -> Result<Imported, IngestError>,
+}
+
+impl Importer for Export {
+    fn format(&self) -> Format {
+        self.format
+    }
+    fn sniff(&self, head: &[u8], path: &Path) -> bool {
+        (self.sniff)(head, path)
+    }
+    fn together(&self) -> bool {
+        true
+    }
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
+        let ictx = ImportContext {
+            tz: ctx.tz,
+            options: ctx.import.clone(),
+        };
+        let r = (self.read)(files, &ictx)?;
+        Ok(Read {
+            table: EventTable::from_batch(r.batch),
+            items: r.items,
+            warnings: r.warnings,
+            hints: r.hints,
+            files: r.files,
+        })
+    }
+}
+
+/// Every events format, in detection order: the first whose `sniff` accepts a file reads it
+/// (the inventory and roster CSVs are tried after all of them).
+pub static IMPORTERS: [&dyn Importer; 9] = [
+    &Xes,
+    &Parquet,
+    &Export {
+        format: Format::JiraJson,
+        sniff: jira_json::sniff,
+        read: jira_json::read_many,
+    },
+    &Export {
+        format: Format::Github,
+        sniff: github::sniff,
+        read: github::read_many,
+    },
+    &Export {
+        format: Format::AzureDevops,
+        sniff: azure_devops::sniff,
+        read: azure_devops::read_many,
+    },
+    &Export {
+        format: Format::Trello,
+        sniff: trello::sniff,
+        read: trello::read_many,
+    },
+    &Export {
+        format: Format::JiraCsv,
+        sniff: jira_csv::sniff,
+        read: jira_csv::read_many,
+    },
+    &Export {
+        format: Format::Linear,
+        sniff: linear::sniff,
+        read: linear::read_many,
+    },
+    &EventsCsv,
+];
+
+/// The importer of `f` (None for the inventory and the roster).
+pub fn importer(f: Format) -> Option<&'static dyn Importer> {
+    IMPORTERS.iter().copied().find(|i| i.format() == f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_events_format_has_one_importer_and_exports_are_read_together() {
+        for (f, _) in Format::ALL {
+            let n = IMPORTERS.iter().filter(|i| i.format() == *f).count();
+            let events = !matches!(f, Format::Inventory | Format::Roster);
+            assert_eq!(n, usize::from(events), "{f:?}");
+            if let Some(i) = importer(*f) {
+                assert_eq!(i.together(), f.is_export(), "{f:?}");
+            }
+        }
+    }
+}
