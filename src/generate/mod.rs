@@ -30,6 +30,7 @@ mod item;
 mod org;
 mod random;
 pub mod scenario;
+mod tools;
 
 pub use scenario::Scenario;
 

@@ -92,12 +92,10 @@
 //! durations and people are random, within the stated bounds); other item counts give nearby
 //! rates, since a share always picks `k mod den < num` among a team's items.
 
-use super::inventory::{
-    Tool, CONFLUENCE, FIGMA, GITHUB, GITHUB_ACTIONS, JENKINS, JIRA, NOTION, SLACK,
-};
 use super::item::{Ev, Source, Who};
 use super::org::{act, queue, rev, wf, Kind, Org, Workflow};
 use super::random::Rng;
+use super::tools::{Tool, CONFLUENCE, FIGMA, GITHUB, GITHUB_ACTIONS, JENKINS, JIRA, NOTION, SLACK};
 use super::DAY;
 use std::fmt;
 use std::str::FromStr;

@@ -195,25 +195,6 @@ pub fn looks_like_parquet(head: &[u8]) -> bool {
     head.starts_with(b"PAR1")
 }
 
-/// Detect a file's format from its first bytes (content first, extension only to confirm
-/// gzip-compressed XES). `None` when unknown.
-pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
-    if let Some(i) = super::registry::IMPORTERS
-        .iter()
-        .find(|i| i.sniff(head, path))
-    {
-        return Some(i.format());
-    }
-    let header = csv_header(head)?;
-    if inventory::looks_like_inventory(&header) {
-        Some(Format::Inventory)
-    } else if inventory::looks_like_roster(&header) {
-        Some(Format::Roster)
-    } else {
-        None
-    }
-}
-
 pub(super) fn read_head(path: &Path) -> Result<Vec<u8>, IngestError> {
     let f = std::fs::File::open(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),

@@ -209,6 +209,22 @@ pub static IMPORTERS: [&dyn Importer; 9] = [
     &EventsCsv,
 ];
 
+/// Detect a file's format from its first bytes (content first, extension only to confirm
+/// gzip-compressed XES). `None` when unknown.
+pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
+    if let Some(i) = IMPORTERS.iter().find(|i| i.sniff(head, path)) {
+        return Some(i.format());
+    }
+    let header = files::csv_header(head)?;
+    if super::inventory::looks_like_inventory(&header) {
+        Some(Format::Inventory)
+    } else if super::inventory::looks_like_roster(&header) {
+        Some(Format::Roster)
+    } else {
+        None
+    }
+}
+
 /// The importer of `f` (None for the inventory and the roster).
 pub fn importer(f: Format) -> Option<&'static dyn Importer> {
     IMPORTERS.iter().copied().find(|i| i.format() == f)

@@ -2,9 +2,9 @@
 //! changelog page's, deduplicated by history id; changelog pages are attached to their
 //! issue by stable id, current or former key, or a key in the file name.
 
-use super::pages::{Copy, Pending, Target};
 use super::values::text;
 use super::State;
+use super::{Copy, Pending, Target};
 use crate::error::IngestError;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

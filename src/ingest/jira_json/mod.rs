@@ -52,9 +52,10 @@ mod values;
 
 use super::imported::{ImportContext, Imported};
 use crate::error::IngestError;
+use crate::model::Ts;
 use changelog::{attach_pending, Acc};
 use events::build;
-use pages::{classify, Pending};
+use pages::classify;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,34 @@ struct State {
     pending: Vec<Pending>,
     local_ts: super::instants::LocalTimes,
     tz: chrono_tz::Tz,
+}
+
+/// One copy of an issue as read from a response.
+pub(super) struct Copy {
+    pub(super) key: String,
+    pub(super) updated: Option<Ts>,
+    pub(super) file: usize,
+    pub(super) issue: Value,
+    /// The response's `names` map (field id → field name), when expanded.
+    pub(super) names: BTreeMap<String, String>,
+}
+
+/// Where a changelog page belongs.
+pub(super) enum Target {
+    /// The stable issue id (bulkfetch `issueId`).
+    Id(String),
+    /// An id or key from a `self` URL.
+    IdOrKey(String),
+    /// Unknown from the content: look for a key in the file name.
+    FileName,
+}
+
+pub(super) struct Pending {
+    pub(super) target: Target,
+    pub(super) histories: Vec<Value>,
+    pub(super) total: Option<u64>,
+    pub(super) file: usize,
+    pub(super) record: String,
 }
 
 /// Read every Jira JSON file at once: pages are joined, duplicates kept once, changelog

@@ -6,39 +6,11 @@
 use super::changelog::Acc;
 use super::values::{array_of, text, ts};
 use super::State;
+use super::{Copy, Pending, Target};
 use crate::error::{shown, IngestError};
-use crate::model::Ts;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-/// One copy of an issue as read from a response.
-pub(super) struct Copy {
-    pub(super) key: String,
-    pub(super) updated: Option<Ts>,
-    pub(super) file: usize,
-    pub(super) issue: Value,
-    /// The response's `names` map (field id → field name), when expanded.
-    pub(super) names: BTreeMap<String, String>,
-}
-
-/// Where a changelog page belongs.
-pub(super) enum Target {
-    /// The stable issue id (bulkfetch `issueId`).
-    Id(String),
-    /// An id or key from a `self` URL.
-    IdOrKey(String),
-    /// Unknown from the content: look for a key in the file name.
-    FileName,
-}
-
-pub(super) struct Pending {
-    pub(super) target: Target,
-    pub(super) histories: Vec<Value>,
-    pub(super) total: Option<u64>,
-    pub(super) file: usize,
-    pub(super) record: String,
-}
 
 pub(super) fn classify(
     doc: Value,
