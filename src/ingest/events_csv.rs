@@ -225,6 +225,31 @@ pub fn map_header_with(header: &[String], columns: &Columns) -> Vec<(Col, Option
         .collect()
 }
 
+/// Refuse a mapping that lacks a required column, or a header `[columns]` names, with the
+/// aliases (or the `[columns]` key) looked for and the header found.
+pub fn check_mapping(
+    path: &Path,
+    header: &[String],
+    mapping: &[(Col, Option<usize>)],
+    columns: &Columns,
+) -> Result<(), IngestError> {
+    for ((c, pos), (_, required, aliases)) in mapping.iter().zip(COLUMNS) {
+        let configured = columns.get(*c);
+        if (*required || configured.is_some()) && pos.is_none() {
+            return Err(IngestError::MissingColumn {
+                path: path.to_path_buf(),
+                column: c.name(),
+                aliases: match configured {
+                    Some(h) => format!("{h:?}, as [columns] {} says", c.name()),
+                    None => aliases.join(", "),
+                },
+                found: header.join(", "),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Does this header look like an events CSV (has an item id and a timestamp column)?
 pub fn looks_like_events(header: &[String]) -> bool {
     looks_like_events_with(header, &Columns::default())
@@ -567,20 +592,7 @@ pub fn read_in_parts(
         .map_err(malformed)?;
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mapping = map_header_with(&header, opts.columns);
-    for ((c, pos), (_, required, aliases)) in mapping.iter().zip(COLUMNS) {
-        let configured = opts.columns.get(*c);
-        if (*required || configured.is_some()) && pos.is_none() {
-            return Err(IngestError::MissingColumn {
-                path: path.to_path_buf(),
-                column: c.name(),
-                aliases: match configured {
-                    Some(h) => format!("{h:?}, as [columns] {} says", c.name()),
-                    None => aliases.join(", "),
-                },
-                found: header.join(", "),
-            });
-        }
-    }
+    check_mapping(path, &header, &mapping, opts.columns)?;
     let name_of = |c: Col| -> Option<String> {
         mapping
             .iter()

@@ -8,7 +8,7 @@
 //! item id is skipped (warning); the source defaults to `csv`, as for the events CSV, so the
 //! audit of a Parquet file equals the audit of the same events as CSV.
 
-use super::events_csv::{CsvOptions, EventsCsv, COLUMNS};
+use super::events_csv::{CsvOptions, EventsCsv};
 use super::table::{Coded, EventTable};
 use crate::error::{shown, IngestError};
 use crate::model::{Col, Ts};
@@ -152,6 +152,34 @@ fn name_is_timestamp(name: &str, opts: &CsvOptions) -> bool {
     })
 }
 
+/// The column of `c` in `df`, by the header mapping.
+fn column<'d>(df: &'d DataFrame, mapping: &[(Col, Option<usize>)], c: Col) -> Option<&'d Column> {
+    let pos = mapping
+        .iter()
+        .find(|(x, _)| *x == c)
+        .and_then(|(_, p)| *p)?;
+    df.columns().get(pos)
+}
+
+/// The column of `c` as text (None when the file has no such column).
+fn text(
+    path: &Path,
+    df: &DataFrame,
+    mapping: &[(Col, Option<usize>)],
+    c: Col,
+) -> Result<Option<StringChunked>, IngestError> {
+    match column(df, mapping, c) {
+        None => Ok(None),
+        Some(col) => {
+            let s = col
+                .as_materialized_series()
+                .cast(&DataType::String)
+                .map_err(|e| malformed(path, e))?;
+            Ok(Some(s.str().map_err(|e| malformed(path, e))?.clone()))
+        }
+    }
+}
+
 /// Read a Parquet file of events.
 pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| malformed(path, e))?;
@@ -168,53 +196,15 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
         .map(|n| n.to_string())
         .collect();
     let mapping = super::events_csv::map_header_with(&header, opts.columns);
-    for ((c, pos), (_, required, aliases)) in mapping.iter().zip(COLUMNS) {
-        let configured = opts.columns.get(*c);
-        if (*required || configured.is_some()) && pos.is_none() {
-            return Err(IngestError::MissingColumn {
-                path: path.to_path_buf(),
-                column: c.name(),
-                aliases: match configured {
-                    Some(h) => format!("{h:?}, as [columns] {} says", c.name()),
-                    None => aliases.join(", "),
-                },
-                found: header.join(", "),
-            });
-        }
-    }
-    let column = |c: Col| -> Option<&Column> {
-        let pos = mapping
-            .iter()
-            .find(|(x, _)| *x == c)
-            .and_then(|(_, p)| *p)?;
-        df.columns().get(pos)
-    };
-    let text = |c: Col| -> Result<Option<StringChunked>, IngestError> {
-        match column(c) {
-            None => Ok(None),
-            Some(col) => {
-                let s = col
-                    .as_materialized_series()
-                    .cast(&DataType::String)
-                    .map_err(|e| malformed(path, e))?;
-                Ok(Some(s.str().map_err(|e| malformed(path, e))?.clone()))
-            }
-        }
-    };
-    let ids = text(Col::ItemId)?.unwrap_or_default();
+    super::events_csv::check_mapping(path, &header, &mapping, opts.columns)?;
+    let ids = text(path, &df, &mapping, Col::ItemId)?.unwrap_or_default();
     let keep: BooleanChunked = ids
         .iter()
         .map(|v| Some(v.is_some_and(|s| !s.trim().is_empty())))
         .collect();
     let dropped = keep.iter().filter(|k| *k == Some(false)).count() as u64;
     let df = df.filter(&keep).map_err(|e| malformed(path, e))?;
-    let column = |c: Col| -> Option<&Column> {
-        let pos = mapping
-            .iter()
-            .find(|(x, _)| *x == c)
-            .and_then(|(_, p)| *p)?;
-        df.columns().get(pos)
-    };
+    let column = |c: Col| column(&df, &mapping, c);
     let n = df.height();
     let mut local = Local::default();
     let ts_col = column(Col::Timestamp).ok_or_else(|| malformed(path, "no timestamp column"))?;
@@ -237,18 +227,7 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
         )?,
         None => vec![None; n],
     };
-    let text = |c: Col| -> Result<Option<StringChunked>, IngestError> {
-        match column(c) {
-            None => Ok(None),
-            Some(col) => {
-                let s = col
-                    .as_materialized_series()
-                    .cast(&DataType::String)
-                    .map_err(|e| malformed(path, e))?;
-                Ok(Some(s.str().map_err(|e| malformed(path, e))?.clone()))
-            }
-        }
-    };
+    let text = |c: Col| text(path, &df, &mapping, c);
     let ids = text(Col::ItemId)?.unwrap_or_default();
     let items = ids
         .iter()

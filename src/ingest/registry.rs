@@ -32,6 +32,18 @@ pub struct Read {
     pub files: Vec<(PathBuf, u64, u64)>,
 }
 
+impl From<events_csv::EventsCsv> for Read {
+    fn from(r: events_csv::EventsCsv) -> Self {
+        Read {
+            table: r.table,
+            items: r.items,
+            warnings: r.warnings,
+            hints: SourceHints::default(),
+            files: Vec::new(),
+        }
+    }
+}
+
 /// Everything an importer may need besides its files.
 pub struct ReadContext<'a> {
     /// Time zone of times without an offset.
@@ -101,14 +113,7 @@ impl Importer for Parquet {
             tz: ctx.tz,
             columns: ctx.columns,
         };
-        let r = parquet::read(one(files), opts)?;
-        Ok(Read {
-            table: r.table,
-            items: r.items,
-            warnings: r.warnings,
-            hints: SourceHints::default(),
-            files: Vec::new(),
-        })
+        Ok(parquet::read(one(files), opts)?.into())
     }
 }
 
@@ -127,14 +132,7 @@ impl Importer for EventsCsv {
             tz: ctx.tz,
             columns: ctx.columns,
         };
-        let r = events_csv::read(one(files), opts)?;
-        Ok(Read {
-            table: r.table,
-            items: r.items,
-            warnings: r.warnings,
-            hints: SourceHints::default(),
-            files: Vec::new(),
-        })
+        Ok(events_csv::read(one(files), opts)?.into())
     }
 }
 
