@@ -7,6 +7,7 @@
 //! those after `as_of` ([`SortedEvents`]).
 
 pub mod azure_devops;
+pub mod csv_columns;
 pub mod events_csv;
 mod files;
 pub mod github;

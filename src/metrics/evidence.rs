@@ -16,6 +16,7 @@
 //! verdict is `insufficient_evidence`; [`Gate::fix`] is the one step that fixes it.
 
 use crate::config::Evidence as EvidenceCfg;
+use crate::metrics::items::ItemRecord;
 use serde::Serialize;
 
 /// Ten years in days: cycle times above this are implausible.
@@ -63,6 +64,35 @@ pub struct Gate {
     pub measure: String,
     /// The one step that fixes a failed gate (empty when it passed).
     pub fix: String,
+}
+
+impl EvidenceInputs {
+    /// The counts of the items in scope and the items done in the period, with the status
+    /// counts of the status-log inputs (None when every input is an activity log).
+    pub fn of(
+        in_scope: &[&ItemRecord],
+        done: &[&ItemRecord],
+        status: Option<&crate::log_kind::StatusCounts>,
+    ) -> EvidenceInputs {
+        let status_log_items = || in_scope.iter().filter(|r| !r.activity);
+        let cycles = || done.iter().filter_map(|r| r.cycle_time_days);
+        EvidenceInputs {
+            status_events: status.map(|c| c.with_status),
+            mapped_events: status.map_or(0, |c| c.with_status - c.unmapped),
+            unmapped_examples: status.map(|c| c.top_unmapped(5)).unwrap_or_default(),
+            finished: done.len() as u64,
+            terminal: status_log_items().filter(|r| r.ever_terminal).count() as u64,
+            reopened: status_log_items()
+                .filter(|r| r.ever_terminal && r.reopens > 0)
+                .count() as u64,
+            with_cycle: cycles().count() as u64,
+            implausible: cycles()
+                .filter(|c| *c <= 0.0 || *c > TEN_YEARS_DAYS)
+                .count() as u64,
+            in_scope: in_scope.len() as u64,
+            with_team: in_scope.iter().filter(|r| r.team.is_some()).count() as u64,
+        }
+    }
 }
 
 fn share(num: u64, den: u64) -> Option<f64> {

@@ -425,35 +425,14 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         },
     );
     // Evidence before a verdict (METRICS.md §12), on the items in scope.
-    let gates = {
-        use crate::metrics::evidence::{self, EvidenceInputs, TEN_YEARS_DAYS};
-        let status_log_items = || all.in_scope.iter().filter(|r| !r.activity);
-        let cycles = || all.done.iter().filter_map(|r| r.cycle_time_days);
-        evidence::gates(
-            &EvidenceInputs {
-                status_events: status_counts.as_ref().map(|c| c.with_status),
-                mapped_events: status_counts
-                    .as_ref()
-                    .map_or(0, |c| c.with_status - c.unmapped),
-                unmapped_examples: status_counts
-                    .as_ref()
-                    .map(|c| c.top_unmapped(5))
-                    .unwrap_or_default(),
-                finished: all.done.len() as u64,
-                terminal: status_log_items().filter(|r| r.ever_terminal).count() as u64,
-                reopened: status_log_items()
-                    .filter(|r| r.ever_terminal && r.reopens > 0)
-                    .count() as u64,
-                with_cycle: cycles().count() as u64,
-                implausible: cycles()
-                    .filter(|c| *c <= 0.0 || *c > TEN_YEARS_DAYS)
-                    .count() as u64,
-                in_scope: all.in_scope.len() as u64,
-                with_team: all.in_scope.iter().filter(|r| r.team.is_some()).count() as u64,
-            },
-            evidence,
-        )
-    };
+    let gates = crate::metrics::evidence::gates(
+        &crate::metrics::evidence::EvidenceInputs::of(
+            &all.in_scope,
+            &all.done,
+            status_counts.as_ref(),
+        ),
+        evidence,
+    );
     // Process consistency per team (METRICS.md §8), from the sprawl part.
     for t in teams.iter_mut() {
         t.workflow_similarity = sprawl
@@ -693,64 +672,10 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
             }],
         });
     }
-    let mut st_blocks = vec![Block::Table {
-        name: TableId::StatusTime,
-        limit: 40,
-    }];
-    if !jira_time_in_status.is_empty() {
-        // Jira's own accounting ([CHART] Time in Status of the CSV export), per status.
-        let mut per: BTreeMap<String, (u64, i64)> = BTreeMap::new();
-        let mut rows = Vec::new();
-        for (key, entries) in jira_time_in_status {
-            for (id, entered, ms) in entries {
-                let name = jira_status_ids
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| format!("status {id}"));
-                let e = per.entry(name.clone()).or_insert((0, 0));
-                e.0 += 1;
-                e.1 += ms;
-                rows.push(vec![
-                    Cell::from(key.as_str()),
-                    Cell::from(id.as_str()),
-                    Cell::from(name),
-                    Cell::from(*entered),
-                    Cell::from(r6(*ms as f64 / 86_400_000.0)),
-                ]);
-            }
-        }
-        tables.push(Table {
-            name: TableId::JiraTimeInStatus,
-            header: vec!["item_id", "status_id", "status", "entered", "days"],
-            rows,
-        });
-        tables.push(Table {
-            name: TableId::JiraTimeInStatusTotals,
-            header: vec!["status", "items", "item_days"],
-            rows: per
-                .into_iter()
-                .map(|(s, (n, ms))| {
-                    vec![
-                        Cell::from(s),
-                        Cell::from(n),
-                        Cell::from(r6(ms as f64 / 86_400_000.0)),
-                    ]
-                })
-                .collect(),
-        });
-        st_blocks.push(Block::Paragraph(
-            "Time in status as Jira itself accounts it (the CSV export's [CHART] Time in Status; a status's time is counted when the issue leaves it; status ids are named through [import] jira_status_ids of the config):".into(),
-        ));
-        st_blocks.push(Block::Table {
-            name: TableId::JiraTimeInStatusTotals,
-            limit: 40,
-        });
-    }
-    sections.push(Section {
-        id: "status-time",
-        title: "Time in status".into(),
-        blocks: st_blocks,
-    });
+    let (section, jira_tables) =
+        super::status_time_section::build(jira_time_in_status, jira_status_ids);
+    tables.extend(jira_tables);
+    sections.push(section);
     sections.sort_by_key(|s| section_rank(s.id));
 
     let summary = Summary {

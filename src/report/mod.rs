@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod part;
 pub mod scope;
 pub mod sprawl_section;
+pub mod status_time_section;
 pub mod teams;
 pub mod text;
 pub mod verdict_section;
