@@ -232,6 +232,39 @@ pub struct OrgInputs {
     pub team_change_rate: Option<f64>,
 }
 
+impl OrgInputs {
+    /// The organisation's inputs from its judged teams' workflow similarities (None for a
+    /// team without a workflow), the teams that would benefit from ops support, the
+    /// fragmented tool categories and the team change rate; a team is divergent below
+    /// `similarity_threshold`.
+    pub fn of(
+        judged_similarities: impl Iterator<Item = Option<f64>>,
+        teams_needing_support: u32,
+        fragmented_categories: u32,
+        team_change_rate: Option<f64>,
+        similarity_threshold: f64,
+    ) -> OrgInputs {
+        let (mut teams, mut with_workflow, mut divergent) = (0u32, 0u32, 0u32);
+        for s in judged_similarities {
+            teams += 1;
+            if let Some(s) = s {
+                with_workflow += 1;
+                if s < similarity_threshold {
+                    divergent += 1;
+                }
+            }
+        }
+        OrgInputs {
+            teams,
+            teams_needing_support,
+            fragmented_categories,
+            divergent_teams: divergent,
+            teams_with_workflow: with_workflow,
+            team_change_rate,
+        }
+    }
+}
+
 /// The verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -358,6 +391,28 @@ pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn org_inputs_count_judged_teams_and_divergent_workflows() {
+        let o = OrgInputs::of(
+            [Some(0.4), Some(0.5), None, Some(0.9)].into_iter(),
+            2,
+            3,
+            Some(0.25),
+            0.5,
+        );
+        assert_eq!(
+            o,
+            OrgInputs {
+                teams: 4,
+                teams_needing_support: 2,
+                fragmented_categories: 3,
+                divergent_teams: 1,
+                teams_with_workflow: 3,
+                team_change_rate: Some(0.25),
+            }
+        );
+    }
 
     fn org(teams: u32, need: u32, frag: u32, div: u32, tcr: f64) -> OrgInputs {
         OrgInputs {

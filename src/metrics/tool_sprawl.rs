@@ -14,7 +14,7 @@
 //! Tool, team and category names are compared exactly (after trimming); a team with no
 //! inventory rows has "no data" for the inventory metrics.
 
-use crate::ingest::inventory::ToolRow;
+use crate::ingest::inventory::{RosterRow, ToolRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Per team × tool totals.
@@ -179,9 +179,89 @@ pub fn underused(tt: &[TeamTool], threshold: f64) -> Vec<(&TeamTool, f64)> {
     v
 }
 
+/// Head count per team: the roster's `headcount` column (the first value given for a team);
+/// without that column in any row, the number of the team's people in the roster.
+pub fn headcount(roster: &[RosterRow]) -> BTreeMap<String, f64> {
+    let mut m: BTreeMap<String, f64> = BTreeMap::new();
+    for r in roster {
+        if let Some(h) = r.headcount {
+            m.entry(r.team.clone()).or_insert(h);
+        }
+    }
+    if m.is_empty() {
+        for r in roster {
+            *m.entry(r.team.clone()).or_insert(0.0) += 1.0;
+        }
+    }
+    m
+}
+
+/// Each fragmented category with the annual cost of all its tools (every team), the money
+/// impact of its tool-overlap finding (METRICS.md §9).
+pub fn fragmented_cost(tt: &[TeamTool]) -> Vec<(Fragmented, f64)> {
+    fragmented(tt)
+        .into_iter()
+        .map(|f| {
+            let cost = tt
+                .iter()
+                .filter(|t| t.category == f.category)
+                .filter_map(|t| t.annual_cost)
+                .sum::<f64>();
+            (f, cost)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headcount_from_the_column_else_people_and_fragmented_cost() {
+        let p = |person: &str, team: &str, h: Option<f64>| RosterRow {
+            person: person.into(),
+            team: team.into(),
+            headcount: h,
+        };
+        let with = headcount(&[
+            p("a", "Pay", Some(7.0)),
+            p("b", "Pay", Some(9.0)),
+            p("c", "Web", None),
+        ]);
+        assert_eq!(
+            with.into_iter().collect::<Vec<_>>(),
+            [("Pay".to_string(), 7.0)]
+        );
+        let people = headcount(&[
+            p("a", "Pay", None),
+            p("b", "Pay", None),
+            p("c", "Web", None),
+        ]);
+        assert_eq!(people["Pay"], 2.0);
+        assert_eq!(people["Web"], 1.0);
+        let tt = team_tools(&[
+            row(
+                "Pay",
+                "Jira",
+                "tracking",
+                Some(10.0),
+                Some(8.0),
+                Some(1000.0),
+            ),
+            row(
+                "Web",
+                "Linear",
+                "tracking",
+                Some(5.0),
+                Some(5.0),
+                Some(300.0),
+            ),
+            row("Web", "Slack", "chat", Some(5.0), Some(5.0), Some(50.0)),
+        ]);
+        let fc = fragmented_cost(&tt);
+        assert_eq!(fc.len(), 1);
+        assert_eq!((fc[0].0.category.as_str(), fc[0].1), ("tracking", 1300.0));
+    }
 
     fn row(
         team: &str,

@@ -63,35 +63,13 @@ pub fn build(
 ) -> Sprawl {
     let mut p = Parts::default();
     let tt: Vec<TeamTool> = tool_sprawl::team_tools(tools);
-    let mut headcount: BTreeMap<String, f64> = BTreeMap::new();
-    for r in roster {
-        if let Some(h) = r.headcount {
-            headcount.entry(r.team.clone()).or_insert(h);
-        }
-    }
-    // Without a headcount column, the roster's people per team are the head count.
-    if headcount.is_empty() {
-        for r in roster {
-            *headcount.entry(r.team.clone()).or_insert(0.0) += 1.0;
-        }
-    }
+    let headcount = tool_sprawl::headcount(roster);
     let per_team: BTreeMap<String, TeamSprawl> = tool_sprawl::per_team(&tt, &headcount)
         .into_iter()
         .map(|t| (t.team.clone(), t))
         .collect();
-    let frag = tool_sprawl::fragmented(&tt);
-    let frag_cost: Vec<(Fragmented, f64)> = frag
-        .iter()
-        .map(|f| {
-            (
-                f.clone(),
-                tt.iter()
-                    .filter(|t| t.category == f.category)
-                    .filter_map(|t| t.annual_cost)
-                    .sum::<f64>(),
-            )
-        })
-        .collect();
+    let frag_cost: Vec<(Fragmented, f64)> = tool_sprawl::fragmented_cost(&tt);
+    let frag: Vec<Fragmented> = frag_cost.iter().map(|(f, _)| f.clone()).collect();
     let under = tool_sprawl::underused(&tt, utilisation_threshold);
 
     // Tools per item from event sources, mean per team.

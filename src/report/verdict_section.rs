@@ -197,23 +197,16 @@ pub fn build(i: VerdictInput) -> Verdict {
     });
 
     // Verdict.
-    let with_wf: Vec<f64> = i
-        .teams
-        .iter()
-        .filter(|t| t.judged)
-        .filter_map(|t| t.workflow_similarity)
-        .collect();
-    let org = OrgInputs {
-        teams: i.teams.iter().filter(|t| t.judged).count() as u32,
-        teams_needing_support: needing.len() as u32,
-        fragmented_categories: i.sprawl.fragmented.len() as u32,
-        divergent_teams: with_wf
+    let org = OrgInputs::of(
+        i.teams
             .iter()
-            .filter(|s| **s < i.signals.workflow_similarity)
-            .count() as u32,
-        teams_with_workflow: with_wf.len() as u32,
-        team_change_rate: i.team_change_rate.map(r6),
-    };
+            .filter(|t| t.judged)
+            .map(|t| t.workflow_similarity),
+        needing.len() as u32,
+        i.sprawl.fragmented.len() as u32,
+        i.team_change_rate.map(r6),
+        i.signals.workflow_similarity,
+    );
     let d: Decision = signals::decide(&org, i.verdict);
     let sufficient = evidence::all_pass(i.gates);
     let verdict_kind = if sufficient {
