@@ -244,4 +244,17 @@ fn csv_activity_log_with_lifecycle_measures_active_time() {
     assert_eq!(row[9], "0.083333", "{items}");
     assert_eq!(row[12], "0.5", "{items}");
     assert_eq!(row[17], "0", "{items}");
+    // The same log as Parquet reads its lifecycle column the same way.
+    use polars::prelude::*;
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(std::io::Cursor::new(csv.as_bytes().to_vec()))
+        .finish()
+        .unwrap();
+    let mut pq = Vec::new();
+    ParquetWriter::new(&mut pq).finish(&mut df).unwrap();
+    let p = audit(&[("log.parquet", &pq)], None, &[]);
+    assert!(p.ok, "{}", p.stderr);
+    assert_eq!(p.file("items.csv"), items);
 }

@@ -172,6 +172,23 @@ pub(super) fn lifecycle_position(header: &[String], columns: &Columns) -> Option
     }
 }
 
+/// The activity-log flags of a lifecycle column's values (`flags::of_lifecycle`); `None`
+/// when a value is outside the XES lifecycle model (the column then holds something else,
+/// and no event starts an activity); empty when no value starts or pauses anything.
+pub fn lifecycle_flags<'v>(values: impl Iterator<Item = Option<&'v str>>) -> Option<Vec<u8>> {
+    let mut flags = Vec::new();
+    for v in values {
+        flags.push(match v.map(str::trim).filter(|v| !v.is_empty()) {
+            None => 0,
+            Some(v) => super::table::flags::of_lifecycle(v)?,
+        });
+    }
+    if flags.iter().all(|f| *f == 0) {
+        flags.clear();
+    }
+    Some(flags)
+}
+
 /// Normalise a header name: lower case, without spaces, underscores, hyphens and a BOM.
 pub fn normalise_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}')

@@ -256,12 +256,24 @@ pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
         assignee = actor.clone();
     }
     source.fill_null("csv");
+    // Lifecycle transitions (an activity log's starts), as for the events CSV.
+    let flags = match super::csv_columns::lifecycle_position(&header, opts.columns) {
+        Some(p) => {
+            let s = df.columns()[p]
+                .as_materialized_series()
+                .cast(&DataType::String)
+                .map_err(|e| malformed(path, e))?;
+            let ca = s.str().map_err(|e| malformed(path, e))?;
+            super::csv_columns::lifecycle_flags(ca.iter()).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
     let table = EventTable {
         item_id: ids.with_name(Col::ItemId.name().into()),
         timestamp: Int64Chunked::from_iter_options(Col::Timestamp.name().into(), ts.into_iter()),
         created: Int64Chunked::from_iter_options(Col::Created.name().into(), created.into_iter()),
         coded: [status, assignee, team, actor, source],
-        flags: Vec::new(),
+        flags,
     };
     let mut warnings = Warnings::default();
     warnings.add(WarningKind::RowWithoutItemId, dropped, || {
