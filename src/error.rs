@@ -62,6 +62,14 @@ pub enum IngestError {
         /// Why detection failed.
         reason: String,
     },
+    /// An internal failure while combining what was read (not a problem of the input).
+    #[error("internal error while {what}: {message}. The input was read; this is a flowaudit bug: please report it with the command you ran")]
+    Internal {
+        /// What flowaudit was doing.
+        what: &'static str,
+        /// The underlying failure.
+        message: String,
+    },
     /// The input holds no events.
     #[error("{path}: no events found ({reason}).")]
     Empty {

@@ -596,10 +596,9 @@ impl PartReader<'_> {
             )
         });
         self.local.warn(self.tz, &mut warnings);
-        let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Malformed {
-            path: path.to_path_buf(),
-            record: "CSV".into(),
-            reason: e.to_string(),
+        let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Internal {
+            what: "joining the parts of an events CSV",
+            message: e.to_string(),
         })?;
         // When the input provides no assignee on any event, the actor stands in
         // (METRICS.md §1).

@@ -192,10 +192,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     let (files, specials) = expand(inputs)?;
     let explicit_dir = |p: &PathBuf| inputs.iter().any(|i| i == p);
     let mut out = Loaded {
-        events: EventTable::concat(Vec::new()).map_err(|e| IngestError::Malformed {
-            path: inputs.first().cloned().unwrap_or_default(),
-            record: "frame".into(),
-            reason: e.to_string(),
+        events: EventTable::concat(Vec::new()).map_err(|e| IngestError::Internal {
+            what: "creating the event table",
+            message: e.to_string(),
         })?,
         max_ts: None,
         min_ts: None,
@@ -383,10 +382,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         pending.push((df, fmt));
     }
     // Item ids that collide across inputs of different systems get their source as prefix.
-    let (pending, renamed) = prefix_collisions(pending).map_err(|e| IngestError::Malformed {
-        path: inputs.first().cloned().unwrap_or_default(),
-        record: "merge".into(),
-        reason: e.to_string(),
+    let (pending, renamed) = prefix_collisions(pending).map_err(|e| IngestError::Internal {
+        what: "prefixing colliding item ids",
+        message: e.to_string(),
     })?;
     out.warnings.add(crate::warning::WarningKind::ItemIdCollision, renamed.len() as u64, || {
         let ex: Vec<&str> = renamed.iter().take(5).map(String::as_str).collect();
@@ -411,10 +409,9 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         });
     }
     out.events = EventTable::concat(pending.into_iter().map(|p| p.0).collect()).map_err(|e| {
-        IngestError::Malformed {
-            path: inputs.first().cloned().unwrap_or_default(),
-            record: "merge".into(),
-            reason: e.to_string(),
+        IngestError::Internal {
+            what: "merging the inputs",
+            message: e.to_string(),
         }
     })?;
     Ok(out)
