@@ -116,6 +116,17 @@ impl<'a> Timeline<'a> {
         events: &[EventRef<'a>],
         ctx: &'a TimelineContext,
     ) -> Timeline<'a> {
+        Timeline::build_cut(item_id, events, ctx, false)
+    }
+
+    /// [`Timeline::build`] for an item some of whose events come after `as_of` (`cut`): an
+    /// activity-log case cut by `as_of` is still running there, so it stays open.
+    pub fn build_cut(
+        item_id: &'a str,
+        events: &[EventRef<'a>],
+        ctx: &'a TimelineContext,
+        cut: bool,
+    ) -> Timeline<'a> {
         debug_assert!(!events.is_empty());
         let first_event = events.first().map_or(0, |e| e.ts);
         let last_event = events.last().map_or(0, |e| e.ts);
@@ -192,7 +203,7 @@ impl<'a> Timeline<'a> {
             }
         }
         let _ = assignee;
-        if activity {
+        if activity && !cut {
             acts.finish(last_event, team, &ctx.end_activities, &mut intervals);
         } else if intervals.is_empty() {
             if let Some(s) = ctx.current_status.get(item_id) {

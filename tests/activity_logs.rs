@@ -357,3 +357,24 @@ fn real_csv_logs_agree_with_pm4py_case_by_case() {
         }
     }
 }
+
+/// A case still running at `as_of` (it has events after it) is open there, not finished at
+/// its last event before: on the Road Traffic log as of 2003-01-01, 15 cases have ended and
+/// 10 are still running (counted independently from the XES).
+#[test]
+fn cases_running_at_as_of_stay_open() {
+    let a = audit(
+        &data("xes/roadtraffic100traces.xes"),
+        None,
+        &["--as-of", "2003-01-01T00:00:00Z"],
+    );
+    let s = a.summary();
+    assert_eq!(s["counts"]["items"], 25);
+    assert_eq!(s["counts"]["done"], 15);
+    assert_eq!(s["counts"]["open"], 10);
+    let items = a.items();
+    assert!(items
+        .values()
+        .filter(|r| r["outcome"] == "open")
+        .all(|r| r["finished"].is_empty() && r["cycle_time_days"].is_empty()));
+}

@@ -30,6 +30,9 @@ pub struct SortedEvents {
     order: Vec<IdxSize>,
     /// Each item's events: a range of positions in `order`, in item order.
     items: Vec<(usize, usize)>,
+    /// Per item (as `items`), whether it has events after the audit instant that were left
+    /// out; empty when none has.
+    cut: Vec<bool>,
 }
 
 /// The events' columns, read by row (in input order; see [`SortedEvents::order`]).
@@ -73,13 +76,7 @@ impl SortedEvents {
         let (order, items) =
             audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
         let before = order.len();
-        let (order, items) = at_or_before(
-            order,
-            items,
-            item_id.downcast_as_array(),
-            timestamp.downcast_as_array(),
-            as_of,
-        );
+        let (order, items, cut) = at_or_before(order, items, timestamp.downcast_as_array(), as_of);
         let after = (before - order.len()) as u64;
         Ok((
             SortedEvents {
@@ -90,6 +87,7 @@ impl SortedEvents {
                 flags: std::sync::Arc::new(flags),
                 order,
                 items,
+                cut,
             },
             after,
         ))
@@ -97,16 +95,16 @@ impl SortedEvents {
 
     /// The events at or before `instant` (order kept).
     pub fn until(&self, instant: Ts) -> PolarsResult<SortedEvents> {
-        let (order, items) = at_or_before(
+        let (order, items, cut) = at_or_before(
             self.order.clone(),
             self.items.clone(),
-            self.item_id.downcast_as_array(),
             self.timestamp.downcast_as_array(),
             instant,
         );
         Ok(SortedEvents {
             order,
             items,
+            cut,
             ..self.clone()
         })
     }
@@ -124,6 +122,12 @@ impl SortedEvents {
     /// Rows of [`Self::columns`] in audit order.
     pub fn order(&self) -> &[IdxSize] {
         &self.order
+    }
+
+    /// Per item (as [`Self::items`]): were some of its events left out for being after the
+    /// audit instant? Empty when none was.
+    pub fn cut(&self) -> &[bool] {
+        &self.cut
     }
 
     /// Each item's events, in item order: a range of positions in [`Self::order`].
@@ -166,19 +170,26 @@ impl SortedEvents {
 fn at_or_before(
     order: Vec<IdxSize>,
     items: Vec<(usize, usize)>,
-    ids: &TextArray,
     ts: &IntArray,
     instant: Ts,
-) -> (Vec<IdxSize>, Vec<(usize, usize)>) {
+) -> (Vec<IdxSize>, Vec<(usize, usize)>, Vec<bool>) {
     if ts.iter().flatten().all(|t| *t <= instant) {
-        return (order, items);
+        return (order, items, Vec::new());
     }
-    let order: Vec<IdxSize> = order
-        .into_iter()
-        .filter(|&i| ts.get(i as usize).is_none_or(|t| t <= instant))
-        .collect();
-    let items = item_ranges(&order, ids);
-    (order, items)
+    let keep = |i: IdxSize| ts.get(i as usize).is_none_or(|t| t <= instant);
+    let mut kept_order = Vec::with_capacity(order.len());
+    let mut kept_items = Vec::with_capacity(items.len());
+    let mut cut = Vec::with_capacity(items.len());
+    for &(s, e) in &items {
+        let start = kept_order.len();
+        kept_order.extend(order[s..e].iter().copied().filter(|&i| keep(i)));
+        let kept = kept_order.len() - start;
+        if kept > 0 {
+            kept_items.push((start, kept_order.len()));
+            cut.push(kept < e - s);
+        }
+    }
+    (kept_order, kept_items, cut)
 }
 
 /// The ranges of equal item ids in `order` (the rows of one item are adjacent).

@@ -244,14 +244,16 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
     let order = events.order();
     let id = |k: usize| c.item_id.get(order[k] as usize);
     let ranges = events.items();
+    let cut = events.cut();
     // Indexed: the records are written straight into one vector of the right size. Each
     // worker keeps a scratch event list and an interner across the items it is given.
     Ok(ranges
         .par_iter()
+        .enumerate()
         .with_min_len(BLOCK_ITEMS)
         .map_init(
             || (Vec::<EventRef>::new(), Interner::default()),
-            |(evs, names), &(s, e)| {
+            |(evs, names), (k, &(s, e))| {
                 evs.clear();
                 evs.extend(order[s..e].iter().map(|&i| {
                     let i = i as usize;
@@ -265,7 +267,8 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
                         flags: c.flags.get(i).copied().unwrap_or(0),
                     }
                 }));
-                let t = Timeline::build(id(s).unwrap_or(""), evs, ctx);
+                let cut = cut.get(k).copied().unwrap_or(false);
+                let t = Timeline::build_cut(id(s).unwrap_or(""), evs, ctx, cut);
                 record(&t, ctx, names)
             },
         )
