@@ -356,7 +356,16 @@ pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
         .collect();
     if !events_inputs.is_empty() && activity_inputs.len() == events_inputs.len() {
         let reason = activity_inputs[0].kind_reason.clone().unwrap_or_default();
-        s.truncate(s.rfind("[statuses]\n").unwrap_or(s.len()));
+        // No status list: drop its heading, and say what to check instead.
+        let heading = s
+            .rfind("# ------")
+            .or_else(|| s.rfind("[statuses]\n"))
+            .unwrap_or(s.len());
+        s.truncate(heading);
+        s = s.replace(
+            "# 1. Review the status mapping below: each status's category decides what counts as work\n#    (active), queue (waiting), blocked, finished (done, canceled) or not started (backlog).\n#    Change a category, or move a status to another group — the groups are only comments.\n",
+            "# 1. Check that these inputs are process-mining activity logs (below), and whether some\n#    cases are still running (`end_activities`).\n",
+        );
         let _ = write!(
             s,
             "#
