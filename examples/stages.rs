@@ -4,7 +4,6 @@
 use flowaudit::ingest::{self, LoadOptions};
 use flowaudit::metrics::items;
 use flowaudit::report::{self, build::BuildInput};
-use flowaudit::status::Categorizer;
 use flowaudit::timeline::TimelineContext;
 use std::time::Instant;
 
@@ -69,13 +68,8 @@ fn main() -> anyhow::Result<()> {
     )?;
     let mut loaded = loaded;
     lap("load", &mut t0);
-    let mut categorizer = Categorizer::new(
-        Default::default(),
-        std::mem::take(&mut loaded.hints.composite_statuses),
-        std::mem::take(&mut loaded.hints.source_categories),
-    );
-    categorizer.prepare(loaded.events.coded(flowaudit::model::Col::Status).names());
-    let status_counts = flowaudit::log_kind::assign(&mut loaded, &cfg.log, &categorizer);
+    let (categorizer, status_counts) =
+        flowaudit::log_kind::categorize(&mut loaded, Default::default(), &cfg.log);
     lap("statuses and log kinds", &mut t0);
     let as_of = loaded.max_ts.unwrap_or(0);
     let (df, _) = ingest::prepare(loaded.events, as_of)?;

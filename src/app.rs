@@ -9,7 +9,6 @@ use crate::config::Config;
 use crate::ingest::{self, LoadOptions};
 use crate::metrics::items;
 use crate::report::{self, build::BuildInput, Renderer};
-use crate::status::Categorizer;
 use crate::timeline::TimelineContext;
 use crate::warning::WarningKind;
 use anyhow::{bail, Context, Result};
@@ -128,14 +127,8 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         },
     )?;
     // Status categories, then how each input is read: status log or activity log.
-    let mut categorizer = Categorizer::new(
-        cfg.statuses.clone(),
-        std::mem::take(&mut loaded.hints.composite_statuses),
-        std::mem::take(&mut loaded.hints.source_categories),
-    );
-    categorizer.prepare(loaded.events.coded(crate::model::Col::Status).names());
-    categorizer.prepare(loaded.hints.current_status.values().map(String::as_str));
-    let status_counts = crate::log_kind::assign(&mut loaded, &cfg.file.log, &categorizer);
+    let (categorizer, status_counts) =
+        crate::log_kind::categorize(&mut loaded, cfg.statuses.clone(), &cfg.file.log);
     let as_of = cfg
         .as_of
         .or(cfg.period.map(|p| p.1))
@@ -465,13 +458,7 @@ pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
         },
     )?;
     // Which inputs are activity logs, as an audit without a config would read them.
-    let mut cat = Categorizer::new(
-        Default::default(),
-        loaded.hints.composite_statuses.clone(),
-        loaded.hints.source_categories.clone(),
-    );
-    cat.prepare(loaded.events.coded(crate::model::Col::Status).names());
-    crate::log_kind::assign(&mut loaded, &defaults.log, &cat);
+    crate::log_kind::categorize(&mut loaded, Default::default(), &defaults.log);
     let scan = crate::init::scan(loaded).context("listing the statuses")?;
     Ok(crate::init::render(&scan, &opts.inputs, &opts.out, opts.tz))
 }

@@ -15,7 +15,7 @@
 use crate::config::{Log, LogKindSetting};
 use crate::ingest::{flags, Loaded, NULL_CODE};
 use crate::model::Col;
-use crate::status::Categorizer;
+use crate::status::{Categorizer, StatusOverrides};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -182,6 +182,25 @@ fn count(loaded: &Loaded, lo: usize, hi: usize, cat: &Categorizer) -> StatusCoun
         *c.unmapped_names.entry(name.to_string()).or_default() += n;
     }
     c
+}
+
+/// The categorizer an audit of `loaded` uses — the config's `overrides`, the sources'
+/// composite statuses and own categories, patterns cached for every status of the data —
+/// and every events input's kind ([`assign`]), with the status counts of the status logs.
+pub fn categorize(
+    loaded: &mut Loaded,
+    overrides: StatusOverrides,
+    log: &Log,
+) -> (Categorizer, Option<StatusCounts>) {
+    let mut c = Categorizer::new(
+        overrides,
+        loaded.hints.composite_statuses.clone(),
+        loaded.hints.source_categories.clone(),
+    );
+    c.prepare(loaded.events.coded(Col::Status).names());
+    c.prepare(loaded.hints.current_status.values().map(String::as_str));
+    let counts = assign(loaded, log, &c);
+    (c, counts)
 }
 
 /// Decide every events input's kind (METRICS.md §11), record it with its reason in

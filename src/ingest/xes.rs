@@ -342,6 +342,8 @@ struct Parser<'a> {
     out_ts: Vec<Ts>,
     out_vals: Vec<Option<String>>,
     warnings: Warnings,
+    /// Instants read without an offset (warned about once the file is read).
+    local: super::instants::LocalTimes,
 }
 
 fn parse<B: BufRead>(
@@ -410,6 +412,7 @@ impl<'a> Parser<'a> {
             out_ts: Vec::new(),
             out_vals: Vec::new(),
             warnings: Warnings::default(),
+            local: Default::default(),
             keys,
         }
     }
@@ -537,7 +540,7 @@ impl<'a> Parser<'a> {
             Some(name) => name,
             None => format!("trace {}", self.traces),
         };
-        let (path, tz) = (self.path, self.tz);
+        let path = self.path;
         let k = self.keys.names.len();
         for (j, p) in self.pending.drain(..).enumerate() {
             let n = p.n;
@@ -558,11 +561,9 @@ impl<'a> Parser<'a> {
                     })
                 }
                 Time::At(ts, off) => {
-                    let mut l = super::instants::LocalTimes::default();
-                    l.count(off, || {
+                    self.local.count(off, || {
                         format!("{}: trace {id:?} event {n}: {TIMESTAMP}", path.display())
                     });
-                    l.warn(tz, &mut self.warnings);
                     ts
                 }
             };
@@ -614,9 +615,12 @@ impl<'a> Parser<'a> {
             out_ids,
             out_ts,
             mut out_vals,
-            warnings,
+            mut warnings,
+            local,
+            tz,
             ..
         } = self;
+        local.warn(tz, &mut warnings);
         // Invariant: at least the assignee and team keys exist, so k >= 1.
         let k = keys.names.len();
         let mut starts: Vec<u8> = Vec::new();
