@@ -278,6 +278,12 @@ pub enum FormatArg {
     Trello,
     /// Parquet file of events (the events CSV's columns).
     Parquet,
+    /// GitLab REST JSON.
+    Gitlab,
+    /// Bugzilla REST JSON.
+    Bugzilla,
+    /// OCEL 2.0 JSON.
+    Ocel,
 }
 
 // -------------------------------------------------------------------------------------------
@@ -434,6 +440,9 @@ impl From<FormatArg> for Format {
             FormatArg::AzureDevops => Format::AzureDevops,
             FormatArg::Trello => Format::Trello,
             FormatArg::Parquet => Format::Parquet,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Bugzilla => Format::Bugzilla,
+            FormatArg::Ocel => Format::Ocel,
         }
     }
 }

@@ -47,6 +47,14 @@ pub struct FileConfig {
     pub columns: crate::ingest::events_csv::Columns,
     /// The business case behind the verdict (METRICS.md §13).
     pub business_case: BusinessCase,
+    /// `[github]`: where a GitHub item's workflow status comes from.
+    pub github: crate::ingest::workflow::GithubWorkflow,
+    /// `[gitlab]`: where a GitLab item's workflow status and team come from.
+    pub gitlab: crate::ingest::workflow::GitlabOptions,
+    /// `[bugzilla]`: what makes a bug's team.
+    pub bugzilla: crate::ingest::bugzilla::BugzillaOptions,
+    /// `[ocel]`: which object type is the item.
+    pub ocel: crate::ingest::ocel::OcelOptions,
 }
 
 /// `[business_case]` (METRICS.md §13): the assumptions behind the time components and the
@@ -317,10 +325,16 @@ pub fn load_file(path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigErr
 
 /// Parse config text (`path` only names it in errors).
 pub fn parse_file(text: &str, path: &Path) -> Result<(FileConfig, StatusOverrides), ConfigError> {
-    let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+    let mut file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    file.import.sources = crate::ingest::imported::Sources {
+        github: file.github.clone(),
+        gitlab: file.gitlab.clone(),
+        bugzilla: file.bugzilla.clone(),
+        ocel: file.ocel.clone(),
+    };
     let mut o = StatusOverrides {
         global: parse_categories(path, "statuses", &file.statuses)?,
         ..Default::default()

@@ -799,6 +799,7 @@ mod tests {
             events: 300,
             kind: Some("activities"),
             kind_reason: Some("300 of 300 events (100%) name steps".into()),
+            notes: Vec::new(),
         }];
         let text = render(
             &scan,

@@ -22,6 +22,9 @@ pub struct Imported {
     pub warnings: Warnings,
     /// Per input file: (path, items, events), for the report's "what was read".
     pub files: Vec<(PathBuf, u64, u64)>,
+    /// What the report's data-quality section says about how the input was read (where the
+    /// workflow came from, what was found).
+    pub notes: Vec<String>,
 }
 
 /// Options of the export importers, from the config file (`[import]`).
@@ -44,6 +47,23 @@ pub struct ImportOptions {
     pub area_path_depth: usize,
     /// Trello: the team of every card (default: the board's name).
     pub trello_team: Option<String>,
+    /// The per-source sections (`[github]`, `[gitlab]`, `[bugzilla]`, `[ocel]`), copied here
+    /// from the config file so that every importer sees them.
+    #[serde(skip)]
+    pub sources: Sources,
+}
+
+/// The per-source config sections.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sources {
+    /// `[github]`.
+    pub github: super::workflow::GithubWorkflow,
+    /// `[gitlab]`.
+    pub gitlab: super::workflow::GitlabOptions,
+    /// `[bugzilla]`.
+    pub bugzilla: super::bugzilla::BugzillaOptions,
+    /// `[ocel]`.
+    pub ocel: super::ocel::OcelOptions,
 }
 
 impl Default for ImportOptions {
@@ -55,6 +75,7 @@ impl Default for ImportOptions {
             github_project_columns: true,
             area_path_depth: 2,
             trello_team: None,
+            sources: Sources::default(),
         }
     }
 }

@@ -7,22 +7,27 @@
 //! those after `as_of` ([`SortedEvents`]).
 
 pub mod azure_devops;
+pub mod bugzilla;
 pub mod csv_columns;
 pub mod events_csv;
 mod files;
 pub mod github;
+pub mod gitlab;
 pub mod imported;
 pub mod instants;
 pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
+pub mod ocel;
 pub mod parquet;
 mod quality;
 pub mod registry;
+pub mod replay;
 mod sorted;
 mod table;
 pub mod trello;
+pub mod workflow;
 pub mod xes;
 
 use crate::error::{shown, IngestError};
@@ -67,6 +72,12 @@ pub enum Format {
     Trello,
     /// Parquet file of events (the events CSV's columns).
     Parquet,
+    /// GitLab REST JSON (issues, merge requests, resource events).
+    Gitlab,
+    /// Bugzilla REST JSON (`/rest/bug` with history).
+    Bugzilla,
+    /// OCEL 2.0 JSON object-centric event log.
+    Ocel,
 }
 
 impl Format {
@@ -84,6 +95,9 @@ impl Format {
             Format::AzureDevops => "azure_devops",
             Format::Trello => "trello",
             Format::Parquet => "parquet",
+            Format::Gitlab => "gitlab",
+            Format::Bugzilla => "bugzilla",
+            Format::Ocel => "ocel",
         }
     }
 
@@ -100,6 +114,9 @@ impl Format {
         (Format::AzureDevops, "Azure DevOps work-item updates, revisions and reporting revisions JSON"),
         (Format::Trello, "Trello board JSON export"),
         (Format::Parquet, "Parquet file of events: the events CSV's columns (Arrow timestamps or text)"),
+        (Format::Gitlab, "GitLab REST JSON: issues, merge requests, resource state/label/milestone events, glab api --paginate output"),
+        (Format::Bugzilla, "Bugzilla REST JSON: /rest/bug responses with history (one document, pages, or one bug per line)"),
+        (Format::Ocel, "OCEL 2.0 JSON object-centric event log (one object type is the item)"),
     ];
 }
 
@@ -121,6 +138,9 @@ pub struct InputSummary {
     /// Why it was read as that kind.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_reason: Option<String>,
+    /// How the input was read (where the workflow came from, what was found).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The rows of [`Loaded::events`] that one input (or one export group) produced.
@@ -139,7 +159,12 @@ impl Format {
     pub fn is_export(self) -> bool {
         !matches!(
             self,
-            Format::EventsCsv | Format::Xes | Format::Inventory | Format::Roster | Format::Parquet
+            Format::EventsCsv
+                | Format::Xes
+                | Format::Inventory
+                | Format::Roster
+                | Format::Parquet
+                | Format::Ocel
         )
     }
 }
@@ -292,6 +317,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
     };
     for (path, fmt, group) in grouped {
         let inputs_before = out.inputs.len();
+        let notes: Vec<String>;
         let (df, items, listed) = match fmt {
             Format::Inventory => {
                 let rows = inventory::read_inventory(&path)?;
@@ -302,6 +328,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     events: rows.len() as u64,
                     kind: None,
                     kind_reason: None,
+                    notes: Vec::new(),
                 });
                 out.tools.extend(rows);
                 continue;
@@ -315,6 +342,7 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                     events: rows.len() as u64,
                     kind: None,
                     kind_reason: None,
+                    notes: Vec::new(),
                 });
                 out.roster.extend(rows);
                 continue;
@@ -342,9 +370,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                         events: *e,
                         kind: None,
                         kind_reason: None,
+                        notes: Vec::new(),
                     });
                 }
                 let listed = !r.files.is_empty();
+                notes = r.notes;
                 (r.table, r.items, listed)
             }
         };
@@ -371,7 +401,11 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
                 events: df.len() as u64,
                 kind: None,
                 kind_reason: None,
+                notes: Vec::new(),
             });
+        }
+        if let Some(first) = out.inputs.get_mut(inputs_before) {
+            first.notes = notes;
         }
         let rows_before = out.spans.last().map_or(0, |s| s.rows.end);
         out.spans.push(InputSpan {

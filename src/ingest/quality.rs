@@ -14,6 +14,9 @@ pub(super) fn source_prefix(f: Format) -> &'static str {
         Format::Linear => "linear",
         Format::AzureDevops => "azure_devops",
         Format::Trello => "trello",
+        Format::Gitlab => "gitlab",
+        Format::Bugzilla => "bugzilla",
+        Format::Ocel => "ocel",
         Format::Inventory | Format::Roster => "",
     }
 }

@@ -8,8 +8,8 @@
 use super::imported::{ImportContext, ImportOptions, Imported};
 use super::table::EventTable;
 use super::{
-    azure_devops, events_csv, files, github, jira_csv, jira_json, linear, parquet, trello, xes,
-    Format,
+    azure_devops, bugzilla, events_csv, files, github, gitlab, jira_csv, jira_json, linear, ocel,
+    parquet, trello, xes, Format,
 };
 use crate::error::IngestError;
 use crate::model::SourceHints;
@@ -30,6 +30,8 @@ pub struct Read {
     /// Per file (path, items, events), for formats that read several files together; empty
     /// for one file (the caller lists it with the table's counts).
     pub files: Vec<(PathBuf, u64, u64)>,
+    /// How the input was read, for the data-quality section.
+    pub notes: Vec<String>,
 }
 
 impl From<events_csv::EventsCsv> for Read {
@@ -40,6 +42,7 @@ impl From<events_csv::EventsCsv> for Read {
             warnings: r.warnings,
             hints: SourceHints::default(),
             files: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -94,6 +97,7 @@ impl Importer for Xes {
             warnings: r.warnings,
             hints: r.hints,
             files: Vec::new(),
+            notes: Vec::new(),
         })
     }
 }
@@ -114,6 +118,40 @@ impl Importer for Parquet {
             columns: ctx.columns,
         };
         Ok(parquet::read(one(files), opts)?.into())
+    }
+}
+
+/// OCEL 2.0 JSON: one object type is the item; its related events are its timeline.
+struct Ocel;
+
+impl Importer for Ocel {
+    fn format(&self) -> Format {
+        Format::Ocel
+    }
+    fn sniff(&self, head: &[u8], _: &Path) -> bool {
+        ocel::looks_like_ocel(head)
+    }
+    fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
+        let r = ocel::read(one(files), &ctx.import.sources.ocel, ctx.tz)?;
+        let mut notes = r.imported.notes;
+        let related: Vec<String> = r
+            .related_types
+            .iter()
+            .map(|(t, n)| format!("{t} ({n})"))
+            .collect();
+        notes.push(format!(
+            "OCEL object type `{}` is the item ([ocel] item_type chooses another); its events also touch: {}",
+            r.item_type,
+            if related.is_empty() { "no other object type".to_string() } else { related.join(", ") }
+        ));
+        Ok(Read {
+            table: EventTable::from_batch(r.imported.batch),
+            items: r.imported.items,
+            warnings: r.imported.warnings,
+            hints: r.imported.hints,
+            files: Vec::new(),
+            notes,
+        })
     }
 }
 
@@ -165,13 +203,14 @@ impl Importer for Export {
             warnings: r.warnings,
             hints: r.hints,
             files: r.files,
+            notes: r.notes,
         })
     }
 }
 
 /// Every events format, in detection order: the first whose `sniff` accepts a file reads it
 /// (the inventory and roster CSVs are tried after all of them).
-pub static IMPORTERS: [&dyn Importer; 9] = [
+pub static IMPORTERS: [&dyn Importer; 12] = [
     &Xes,
     &Parquet,
     &Export {
@@ -194,6 +233,17 @@ pub static IMPORTERS: [&dyn Importer; 9] = [
         sniff: trello::sniff,
         read: trello::read_many,
     },
+    &Export {
+        format: Format::Gitlab,
+        sniff: gitlab::sniff,
+        read: gitlab::read_many,
+    },
+    &Export {
+        format: Format::Bugzilla,
+        sniff: bugzilla::sniff,
+        read: bugzilla::read_many,
+    },
+    &Ocel,
     &Export {
         format: Format::JiraCsv,
         sniff: jira_csv::sniff,

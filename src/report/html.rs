@@ -278,10 +278,15 @@ impl Renderer for Html {
 }
 
 /// How an input was read, with the reason (the inputs table of the data-quality section).
+/// The importer's notes (where the workflow came from) follow.
 pub(super) fn read_as(i: &crate::ingest::InputSummary) -> String {
-    match (i.kind, &i.kind_reason) {
+    let how = match (i.kind, &i.kind_reason) {
         (Some(k), Some(r)) => format!("{k} log: {r}"),
         (Some(k), None) => format!("{k} log"),
         _ => "–".into(),
-    }
+    };
+    std::iter::once(how)
+        .chain(i.notes.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(". ")
 }

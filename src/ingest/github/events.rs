@@ -6,6 +6,7 @@
 use super::shapes::{event_key, login, text};
 use super::{RawEv, Reader};
 use crate::error::{shown, IngestError};
+use crate::ingest::workflow::WorkflowMode;
 use crate::model::Ts;
 use crate::time::parse_instant;
 use crate::warning::WarningKind;
@@ -27,8 +28,8 @@ pub(super) enum Kind {
     Activity,
 }
 
-/// A normalised event of one item; `rank` orders ties (creation 0, events 1, closes from
-/// the issue object 2).
+/// A normalised event of one item; `rank` orders ties (creation 0, workflow clears 1, other
+/// events 2, closes from the issue object 3).
 #[derive(Default)]
 pub(super) struct Ev {
     pub(super) ts: Ts,
@@ -77,7 +78,15 @@ impl Reader<'_> {
         let label = o.get("label").and_then(|l| text(l.as_object()?, "name"));
         let label = label.map(|l| l.trim().to_lowercase());
         let mapped = label.and_then(|l| Some((format!("label:{l}"), self.labels.get(&l)?.clone())));
-        let columns = self.ctx.options.github_project_columns;
+        let columns = match self.ctx.options.sources.github.workflow {
+            WorkflowMode::Auto => self.ctx.options.github_project_columns,
+            mode => mode == WorkflowMode::Project,
+        };
+        let chosen = if mapped.is_none() {
+            self.chosen_status(name, o)
+        } else {
+            None
+        };
         let (kind, wf) = match name {
             "closed" => (Kind::Closed, None),
             "reopened" => (Kind::Reopened, None),
@@ -88,6 +97,8 @@ impl Reader<'_> {
             "review_request_removed" => (Kind::ReviewRemoved, None),
             "labeled" if mapped.is_some() => (Kind::WfSet, mapped),
             "unlabeled" if mapped.is_some() => (Kind::WfClear, mapped),
+            "labeled" | "milestoned" if chosen.is_some() => (Kind::WfSet, chosen),
+            "unlabeled" | "demilestoned" if chosen.is_some() => (Kind::WfClear, chosen),
             "added_to_project" | "moved_columns_in_project" | "converted_note_to_issue"
                 if columns && column.is_some() =>
             {
@@ -140,7 +151,7 @@ impl Reader<'_> {
         let ts = self.instant(r.at.0, record, field, raw)?;
         Ok(Some(Ev {
             ts,
-            rank: 1,
+            rank: if kind == Kind::WfClear { 1 } else { 2 },
             at: r.at,
             kind,
             actor,

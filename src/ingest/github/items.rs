@@ -115,13 +115,13 @@ impl Reader<'_> {
                 (
                     Kind::Merged,
                     merged_at.filter(|&t| !at_close(t)),
-                    2,
+                    3,
                     "merged_by",
                 ),
                 (
                     Kind::Closed,
                     closed_at.filter(|&t| !at_close(t)),
-                    2,
+                    3,
                     "closed_by",
                 ),
             ];

@@ -1,6 +1,8 @@
 //! Linking events to items: an event's own link, else the one item the other events of
-//! its per-issue file name, else the only issue of the input if of the same repository;
-//! other events are skipped with an `input_skipped` warning.
+//! its per-issue file name, else the one issue of the input whose number the file's name
+//! holds (`issue-28-events.json`, `28.json`: per-issue `/issues/N/events` responses name no
+//! issue), else the only issue of the input if of the same repository; other events are
+//! skipped with an `input_skipped` warning.
 
 use super::shapes::{parse_url, text};
 use super::Reader;
@@ -18,6 +20,27 @@ impl Reader<'_> {
             if let Some(r) = self.events.get_mut(i) {
                 r.item = Some(item.to_string());
             }
+        }
+    }
+
+    /// The one known item whose number is a run of digits of file `fi`'s name.
+    fn named_by_file(&self, fi: usize, known: &BTreeSet<String>) -> Option<String> {
+        let stem = self
+            .paths
+            .get(fi)?
+            .file_stem()?
+            .to_string_lossy()
+            .to_string();
+        let numbers: BTreeSet<&str> = stem
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|d| !d.is_empty())
+            .collect();
+        let mut hits = known
+            .iter()
+            .filter(|k| k.rsplit_once('#').is_some_and(|(_, n)| numbers.contains(n)));
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => Some(one.clone()),
+            _ => None,
         }
     }
 
@@ -46,6 +69,10 @@ impl Reader<'_> {
         for fi in 0..n {
             let todo = self.unlinked(fi);
             if todo.is_empty() {
+                continue;
+            }
+            if let Some(it) = self.named_by_file(fi, &known) {
+                self.assign(&todo, &it);
                 continue;
             }
             if let Some(it) = &only {

@@ -28,6 +28,14 @@
 //!   `removed_from_project` clears). An open item shows the latest such status still in
 //!   force, else `open`; closed items stay closed. Labels without a `labeled` event are not
 //!   applied (their date is unknown).
+//! - `[github] workflow` (see [`crate::ingest::workflow`]): with `auto` (the default) or
+//!   `labels`, a label family items move through (`status: doing`, `workflow::doing`) sets
+//!   the status like a mapped label; with `auto` or `milestone`, milestones (`milestoned`
+//!   sets the title, `demilestoned` clears it) when they were set more often than items were
+//!   closed. Project columns count with `auto` (as `[import] github_project_columns` says)
+//!   and `project`, not with `state`, `labels` or `milestone`. At one instant, clears apply
+//!   before sets.
+//!   The choice and what was found are noted in the report's data-quality section.
 //! - Handoffs: `assigned`; `unassigned` of the current assignee falls back to the latest
 //!   still-assigned person, else `unassigned`. `review_requested`/`review_request_removed`
 //!   do the same with `requested_reviewer`, and set/end the team with `requested_team.name`.
@@ -48,6 +56,7 @@
 //! time order (ties: creation, then input order, then closes taken from the issue object).
 
 mod events;
+mod flow;
 mod items;
 mod link;
 mod pagination;
@@ -109,6 +118,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         file_items: vec![BTreeSet::new(); paths.len()],
         skipped: None,
         pos: 0,
+        flow: crate::ingest::workflow::Workflow::State,
     };
     for (fi, p) in paths.iter().enumerate() {
         let bytes = std::fs::read(p).map_err(|source| IngestError::Io {
@@ -118,6 +128,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         r.scan_file(fi, &bytes)?;
     }
     r.link();
+    r.choose_workflow();
     r.build()
 }
 
@@ -147,6 +158,7 @@ struct Reader<'a> {
     file_items: Vec<BTreeSet<String>>,
     skipped: Option<(PathBuf, String)>,
     pos: usize,
+    flow: crate::ingest::workflow::Workflow,
 }
 
 impl Reader<'_> {
