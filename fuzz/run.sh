@@ -26,13 +26,18 @@ datasets="../tests/data"
 real="seeds-real/$target"
 mkdir -p "$real"
 case "$target" in
-  xes|detect) cp -f "$datasets"/xes/*.xes "$real"/ 2>/dev/null || true ;;
+  xes) cp -f "$datasets"/xes/*.xes "$real"/ 2>/dev/null || true ;;
+  detect) cp -f "$datasets"/xes/*.xes "$datasets"/gitlab/*.derived.json "$datasets"/bugzilla/*.derived.json \
+    "$datasets"/ocel/*.jsonocel "$real"/ 2>/dev/null || true ;;
   jira_json) cp -f "$datasets"/jira/*.json "$real"/ 2>/dev/null || true ;;
   jira_csv) cp -f "$datasets"/jira/*.csv "$real"/ 2>/dev/null || true ;;
   github) cp -f "$datasets"/github/pygithub_issue28*.json "$datasets"/github/pygithub_repo_issues_list.json "$real"/ 2>/dev/null || true ;;
   linear) cp -f "$datasets"/linear/*.csv "$real"/ 2>/dev/null || true ;;
   azure_devops) cp -f "$datasets"/azure_devops/*.json "$real"/ 2>/dev/null || true ;;
   trello) : ;; # the Trello board is 239 KB, above -max_len; the hand-written seed covers it
+  gitlab) cp -f "$datasets"/gitlab/*.derived.json "$real"/ 2>/dev/null || true ;;
+  bugzilla) cp -f "$datasets"/bugzilla/*.derived.json "$real"/ 2>/dev/null || true ;;
+  ocel) cp -f "$datasets"/ocel/*.jsonocel "$real"/ 2>/dev/null || true ;;
 esac
 seeds=("$real")
 [ -d "seeds/$target" ] && seeds+=("seeds/$target")

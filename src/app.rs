@@ -400,7 +400,8 @@ fn clean_stale(parent: &Path, name: &str, out: &Path) {
     }
 }
 
-/// `flowaudit generate`: write events.csv, tools.csv and roster.csv into `out`.
+/// `flowaudit generate`: write events.csv (or the export of `--as`), tools.csv and roster.csv
+/// into `out`.
 pub fn generate(
     opts: &crate::generate::GenerateOptions,
     out: &Path,
@@ -414,9 +415,26 @@ pub fn generate(
             std::fs::File::create(&p).with_context(|| format!("creating {}", p.display()))?,
         ))
     };
-    let mut w = open("events.csv")?;
-    let summary = crate::generate::write_events(opts, &mut w).context("writing events.csv")?;
-    w.flush().context("writing events.csv")?;
+    let summary = match opts.export {
+        None => {
+            let mut w = open("events.csv")?;
+            let summary =
+                crate::generate::write_events(opts, &mut w).context("writing events.csv")?;
+            w.flush().context("writing events.csv")?;
+            summary
+        }
+        Some(f) => {
+            let mut csv = Vec::new();
+            let summary =
+                crate::generate::write_events(opts, &mut csv).context("generating events")?;
+            let name = f.file_name();
+            let mut w = open(name)?;
+            crate::generate::export::write(&csv, f, &mut w)
+                .and_then(|()| w.flush())
+                .with_context(|| format!("writing {name}"))?;
+            summary
+        }
+    };
     let mut w = open("tools.csv")?;
     crate::generate::write_inventory(opts, &mut w).context("writing tools.csv")?;
     w.flush().context("writing tools.csv")?;

@@ -85,7 +85,9 @@ Examples:
   flowaudit generate --scenario ping-pong --out /tmp/ping-pong && flowaudit audit /tmp/ping-pong --out /tmp/pp-report
       An organisation with a planted problem, and its audit.
   flowaudit generate --events 1000000 --seed 7 --out /tmp/big
-      About a million events, for a benchmark."
+      About a million events, for a benchmark.
+  flowaudit generate --as gitlab --out /tmp/gl
+      The same organisation as GitLab REST JSON (gitlab.json), to check the importer."
     )]
     Generate(GenerateArgs),
     /// List the input formats flowaudit reads, with the name to force one with --format.
@@ -219,6 +221,20 @@ pub struct GenerateArgs {
     /// fix the number of teams (3, 5, 10), the other planted ones use at least 4.
     #[arg(long, value_enum, default_value = "realistic")]
     pub scenario: ScenarioArg,
+    /// Write the events as this tracker's REST export (gitlab.json or bugzilla.json) instead
+    /// of events.csv, to check an importer by a round trip.
+    #[arg(long = "as", value_enum, value_name = "FORMAT")]
+    pub as_export: Option<ExportArg>,
+}
+
+/// Tracker exports `flowaudit generate --as` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportArg {
+    /// GitLab REST JSON (issues with resource label and state events); read it back with
+    /// `[gitlab] team_label = "team"`.
+    Gitlab,
+    /// Bugzilla REST JSON (bugs with history); read it back with `[bugzilla] team = "component"`.
+    Bugzilla,
 }
 
 /// Organisations `flowaudit generate --scenario` writes (see `generate::scenario`).
@@ -480,6 +496,10 @@ pub fn generate_options(g: &GenerateArgs) -> crate::generate::GenerateOptions {
     };
     GenerateOptions {
         scenario: g.scenario.into(),
+        export: g.as_export.map(|a| match a {
+            ExportArg::Gitlab => crate::generate::export::ExportFormat::Gitlab,
+            ExportArg::Bugzilla => crate::generate::export::ExportFormat::Bugzilla,
+        }),
         ..base
     }
 }

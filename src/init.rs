@@ -346,6 +346,32 @@ pub fn render(scan: &Scan, inputs: &[PathBuf], out: &Path, tz: Tz) -> String {
             format!(" --tz {}", tz.name())
         },
     );
+    // How each input was read (where a GitHub/GitLab workflow came from, the label families
+    // and milestones found, an OCEL item type), with the setting that changes it.
+    let noted: Vec<&InputSummary> = scan.inputs.iter().filter(|i| !i.notes.is_empty()).collect();
+    if !noted.is_empty() {
+        s.push_str("#\n# How the inputs were read:\n");
+        for i in &noted {
+            for n in &i.notes {
+                let _ = writeln!(s, "#   {}: {n}", i.path);
+            }
+        }
+        let formats: BTreeSet<&str> = noted.iter().map(|i| i.format).collect();
+        if formats.contains("github") {
+            s.push_str("#[github]\n#workflow = \"auto\"        # auto | state | labels | milestone | project\n#label_prefix = \"status: \"  # with labels: only this label family\n");
+        }
+        if formats.contains("gitlab") {
+            s.push_str("#[gitlab]\n#workflow = \"auto\"        # auto | state | labels | milestone\n#label_prefix = \"workflow::\"\n#team_label = \"team\"       # a label family that names the team (default: the group path)\n");
+        }
+        if formats.contains("ocel") {
+            s.push_str("#[ocel]\n#item_type = \"...\"       # the object type that is the item\n");
+        }
+        if formats.contains("bugzilla") {
+            s.push_str(
+                "#[bugzilla]\n#team = \"product/component\"  # or \"product\", \"component\"\n",
+            );
+        }
+    }
     // Activity logs (METRICS.md §11) name process steps, not statuses: no status list.
     let events_inputs: Vec<&InputSummary> =
         scan.inputs.iter().filter(|i| i.kind.is_some()).collect();

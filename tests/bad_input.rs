@@ -618,8 +618,278 @@ fn billion_laughs_xes() {
 fn deeply_nested_json() {
     let deep = "[".repeat(100_000);
     audit_bytes("deep.json", deep.as_bytes(), &[]).refused(&["deep.json"]);
-    for f in ["jira-json", "github", "azure-devops", "trello"] {
+    for f in [
+        "jira-json",
+        "github",
+        "azure-devops",
+        "trello",
+        "gitlab",
+        "bugzilla",
+    ] {
         audit_bytes("deep.json", deep.as_bytes(), &["--format", f])
             .refused(&["deep.json", "recursion limit"]);
     }
+    // OCEL is read into typed records, where `[[[` is a wrong type long before any depth; an
+    // attribute value is any JSON, where serde_json's recursion limit holds.
+    audit_bytes("deep.json", deep.as_bytes(), &["--format", "ocel"]).refused(&[
+        "deep.json",
+        "line 1 column",
+        "not valid OCEL 2.0 JSON",
+    ]);
+    let mut log = String::from(
+        r#"{"objectTypes":[],"eventTypes":[],"objects":[],"events":[{"id":"e1","attributes":[{"name":"x","value":"#,
+    );
+    log.push_str(&deep);
+    audit_bytes("log.jsonocel", log.as_bytes(), &[]).refused(&[
+        "log.jsonocel",
+        "recursion limit",
+        "not valid OCEL 2.0 JSON",
+    ]);
+}
+
+// GitLab, Bugzilla and OCEL 2.0 JSON (src/ingest/gitlab.rs, bugzilla.rs, ocel.rs). Every
+// hand-written file below is detected from its content (each importer's `sniff`), except
+// where `--format` is passed and said why.
+
+/// Write `bytes` as `name` and `config` as `flowaudit.toml` in a fresh folder and audit the
+/// file with `--config flowaudit.toml` and `args`.
+fn audit_with_config(name: &str, bytes: &[u8], config: &str, args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(name);
+    std::fs::write(&input, bytes).unwrap();
+    let cfg = dir.path().join("flowaudit.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let mut all = vec!["--config", cfg.to_str().unwrap()];
+    all.extend_from_slice(args);
+    audit(dir, &[input.to_str().unwrap()], &all)
+}
+
+/// One GitLab issue as `/projects/:id/issues` returns it (fields trimmed).
+const GITLAB_ISSUE: &str = r##"{"id":501,"iid":7,"project_id":42,"state":"opened","title":"Widget breaks","created_at":"2024-01-01T09:00:00Z","updated_at":"2024-01-05T09:00:00Z","references":{"short":"#7","relative":"#7","full":"acme/widgets#7"},"web_url":"https://gitlab.example.com/acme/widgets/-/issues/7","author":{"username":"ann"},"assignees":[],"labels":[]}"##;
+
+/// A `resource_label_events` entry for that issue whose `created_at` is not a time.
+const GITLAB_BAD_LABEL_EVENT: &str = r#"{"id":901,"user":{"username":"bob"},"created_at":"garbage","resource_type":"Issue","resource_id":501,"label":{"id":73,"name":"workflow::doing"},"action":"add"}"#;
+
+#[test]
+fn gitlab_issue_created_at_that_is_not_a_time() {
+    let bad = format!(
+        "[{}]",
+        GITLAB_ISSUE.replace("2024-01-01T09:00:00Z", "yesterday")
+    );
+    audit_bytes("issues.json", bad.as_bytes(), &[]).refused(&[
+        "issues.json",
+        "issue acme/widgets#7",
+        "`created_at`",
+        "\"yesterday\"",
+        "ISO 8601",
+    ]);
+    // No `created_at` at all: the same item and field, and what is missing.
+    let none = format!(
+        "[{}]",
+        GITLAB_ISSUE.replace("\"created_at\":\"2024-01-01T09:00:00Z\",", "")
+    );
+    audit_bytes("issues.json", none.as_bytes(), &[]).refused(&[
+        "issues.json",
+        "issue acme/widgets#7",
+        "`created_at`",
+        "creation time",
+    ]);
+}
+
+#[test]
+fn truncated_gitlab_json() {
+    truncated_json(
+        "gitlab/devlake__raw_gitlab_api_issues.derived.json",
+        "gitlab",
+        "EOF while parsing",
+    );
+}
+
+#[test]
+fn gitlab_resource_events_without_their_issues() {
+    // `/issues/:iid/resource_label_events` alone: the events name issue 253, which is not in
+    // the input, and say nothing of when it was created.
+    let bytes = std::fs::read(dataset(
+        "gitlab/gitlab_docs_resource_label_events.issue_list.derived.json",
+    ))
+    .unwrap();
+    audit_bytes("label_events.json", &bytes, &[]).refused(&[
+        "label_events.json",
+        "no events found",
+        "no GitLab issue or merge request found",
+        "export `/projects/:id/issues`",
+    ]);
+}
+
+#[test]
+fn gitlab_label_event_created_at_that_is_not_a_time() {
+    // The event beside its issue, linked by `resource_id` …
+    let loose = format!("[{GITLAB_ISSUE},{GITLAB_BAD_LABEL_EVENT}]");
+    audit_bytes("gitlab.json", loose.as_bytes(), &[]).refused(&[
+        "gitlab.json",
+        "resource event 901",
+        "`created_at`",
+        "\"garbage\"",
+        "ISO 8601",
+    ]);
+    // … or inside the issue's own `resource_label_events`.
+    let own = GITLAB_ISSUE.replace(
+        "\"labels\":[]",
+        &format!("\"labels\":[],\"resource_label_events\":[{GITLAB_BAD_LABEL_EVENT}]"),
+    );
+    audit_bytes("gitlab.json", format!("[{own}]").as_bytes(), &[]).refused(&[
+        "gitlab.json",
+        "resource event 901",
+        "`created_at`",
+        "\"garbage\"",
+    ]);
+}
+
+/// One Bugzilla bug with its history, as `/rest/bug?…&include_fields=_default,history`
+/// returns it (fields trimmed).
+const BUGZILLA_BUG: &str = r#"{"id":4242,"status":"RESOLVED","resolution":"FIXED","creation_time":"2024-01-01T09:00:00Z","last_change_time":"2024-01-09T09:00:00Z","creator":"ann@example.org","assigned_to":"bob@example.org","product":"Widgets","component":"Core","history":[{"when":"2024-01-09T09:00:00Z","who":"bob@example.org","changes":[{"field_name":"status","removed":"NEW","added":"RESOLVED"},{"field_name":"resolution","removed":"","added":"FIXED"}]}]}"#;
+
+fn bugzilla_response(bug: &str) -> Vec<u8> {
+    format!("{{\"faults\":[],\"bugs\":[{bug}]}}").into_bytes()
+}
+
+#[test]
+fn bugzilla_creation_time_that_is_not_a_time() {
+    let bad = BUGZILLA_BUG.replace(
+        "\"creation_time\":\"2024-01-01T09:00:00Z\"",
+        "\"creation_time\":\"01/02/2024\"",
+    );
+    audit_bytes("bugs.json", &bugzilla_response(&bad), &[]).refused(&[
+        "bugs.json",
+        "bug 4242",
+        "`creation_time`",
+        "\"01/02/2024\"",
+        "ISO 8601",
+    ]);
+}
+
+#[test]
+fn truncated_bugzilla_json() {
+    truncated_json(
+        "bugzilla/bmo_rest_bug_search_ids_12345-12347.derived.json",
+        "bugzilla",
+        "EOF while parsing",
+    );
+}
+
+#[test]
+fn bugzilla_response_without_bugs() {
+    // `{"bugs": []}` names no bug field, so detection does not take it: refused as unknown
+    // without --format, as empty with it.
+    let empty = b"{\"faults\":[],\"bugs\":[]}";
+    audit_bytes("bugs.json", empty, &[]).refused(&[
+        "bugs.json",
+        "unknown input format",
+        "--format",
+    ]);
+    audit_bytes("bugs.json", empty, &["--format", "bugzilla"]).refused(&[
+        "bugs.json",
+        "no events found",
+        "no Bugzilla bug found",
+        "/rest/bug",
+    ]);
+    // Bugs without an `id` (detected from their fields) are no bugs either.
+    let no_id = br#"{"bugs":[{"summary":"no id","status":"NEW","creation_time":"2024-01-01T09:00:00Z","assigned_to":"bob@example.org","product":"Widgets","component":"Core"}]}"#;
+    audit_bytes("bugs.json", no_id, &[]).refused(&["bugs.json", "no Bugzilla bug found"]);
+}
+
+#[test]
+fn bugzilla_history_when_that_is_not_a_time() {
+    let bad = BUGZILLA_BUG.replace(
+        "\"when\":\"2024-01-09T09:00:00Z\"",
+        "\"when\":\"last tuesday\"",
+    );
+    audit_bytes("bugs.json", &bugzilla_response(&bad), &[]).refused(&[
+        "bugs.json",
+        "bug 4242",
+        "`history.when`",
+        "\"last tuesday\"",
+        "ISO 8601",
+    ]);
+}
+
+/// An OCEL 2.0 JSON log of tickets with these `objects` and `events`.
+fn ocel_log(objects: &str, events: &str) -> Vec<u8> {
+    format!(
+        r#"{{"objectTypes":[{{"name":"ticket","attributes":[]}}],"eventTypes":[{{"name":"Open","attributes":[]}},{{"name":"Close","attributes":[]}}],"objects":{objects},"events":{events}}}"#
+    )
+    .into_bytes()
+}
+
+#[test]
+fn ocel_item_type_that_no_object_has() {
+    let bytes = std::fs::read(dataset("ocel/pm4py_ocel20_example.jsonocel")).unwrap();
+    audit_with_config(
+        "log.jsonocel",
+        &bytes,
+        "[ocel]\nitem_type = \"Ticket\"\n",
+        &[],
+    )
+    .refused(&[
+        "log.jsonocel",
+        "`[ocel] item_type`",
+        "\"Ticket\"",
+        "no object of this type",
+        "\"Invoice\" (3 object(s), 9 related event(s))",
+        "\"Purchase Requisition\" (1 object(s), 3 related event(s))",
+    ]);
+}
+
+#[test]
+fn ocel_event_time_that_is_not_a_time() {
+    let rel = r#""relationships":[{"objectId":"T1","qualifier":"about"}]"#;
+    let log = ocel_log(
+        r#"[{"id":"T1","type":"ticket"}]"#,
+        &format!(
+            r#"[{{"id":"e1","type":"Open","time":"2024-01-01T09:00:00Z","attributes":[],{rel}}},{{"id":"e2","type":"Close","time":"next week","attributes":[],{rel}}}]"#
+        ),
+    );
+    audit_bytes("log.jsonocel", &log, &[]).refused(&[
+        "log.jsonocel",
+        "event \"e2\"",
+        "`time`",
+        "\"next week\"",
+        "ISO 8601",
+        "re-export the log",
+    ]);
+    // No time at all.
+    let log = ocel_log(
+        r#"[{"id":"T1","type":"ticket"}]"#,
+        &format!(r#"[{{"id":"e1","type":"Open",{rel}}}]"#),
+    );
+    audit_bytes("log.jsonocel", &log, &[]).refused(&[
+        "log.jsonocel",
+        "event \"e1\"",
+        "`time`",
+        "has no time",
+    ]);
+}
+
+#[test]
+fn ocel_events_related_to_no_object() {
+    // One event without relationships, one naming an object that is not in `objects`.
+    let log = ocel_log(
+        r#"[{"id":"T1","type":"ticket"}]"#,
+        r#"[{"id":"e1","type":"Open","time":"2024-01-01T09:00:00Z","relationships":[]},{"id":"e2","type":"Close","time":"2024-01-02T09:00:00Z","relationships":[{"objectId":"T9","qualifier":"about"}]}]"#,
+    );
+    audit_bytes("log.jsonocel", &log, &[]).refused(&[
+        "log.jsonocel",
+        "no events found",
+        "none of the 2 OCEL events relates to an object",
+        "\"ticket\" (1 object(s), 0 related event(s))",
+    ]);
+}
+
+#[test]
+fn truncated_ocel_json() {
+    truncated_json(
+        "ocel/pm4py_ocel20_example.jsonocel",
+        "ocel",
+        "EOF while parsing",
+    );
 }

@@ -239,3 +239,108 @@ fn formats_lists_the_new_formats() {
         assert!(text.contains(f), "{text}");
     }
 }
+
+/// `flowaudit generate` with `extra` arguments into `dir`.
+fn generate(dir: &Path, extra: &[&str]) {
+    let out = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "300", "--seed", "11", "--out"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_sample_organisation_round_trips_through_gitlab_and_bugzilla_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("flowaudit.toml");
+    std::fs::write(
+        &cfg,
+        "[gitlab]\nteam_label = \"team\"\n[bugzilla]\nteam = \"component\"\n",
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let audit_of = |name: &str, extra: &[&str]| {
+        let org = dir.path().join(name);
+        generate(&org, extra);
+        let (d, out, s) = audit(&[org], &["--config", cfg]);
+        let mut rows = items(&out);
+        rows.sort_by(|a, b| a["created"].cmp(&b["created"]));
+        (d, rows, s)
+    };
+    let (_a, csv_rows, csv_s) = audit_of("csv", &[]);
+    assert_eq!(csv_rows.len(), 300);
+    let cols = [
+        "team",
+        "created",
+        "started",
+        "finished",
+        "outcome",
+        "lead_time_days",
+        "cycle_time_days",
+        "active_days",
+        "waiting_days",
+        "blocked_days",
+        "flow_efficiency",
+        "team_handoffs",
+        "ping_pongs",
+        "reopens",
+        "backward_moves",
+        "handoffs",
+    ];
+    for (fmt, skip) in [("bugzilla", &[][..]), ("gitlab", &["handoffs"][..])] {
+        let (_b, rows, s) = audit_of(fmt, &["--as", fmt]);
+        assert_eq!(s["inputs"][0]["format"], fmt);
+        assert_eq!(rows.len(), csv_rows.len(), "{fmt}");
+        for (a, b) in csv_rows.iter().zip(&rows) {
+            for c in cols.iter().filter(|c| !skip.contains(c)) {
+                assert_eq!(
+                    a[*c], b[*c],
+                    "{fmt}: {} ({}) column {c}",
+                    a["item_id"], b["item_id"]
+                );
+            }
+        }
+        assert_eq!(
+            s["recommendation"]["verdict"], csv_s["recommendation"]["verdict"],
+            "{fmt}"
+        );
+    }
+}
+
+#[test]
+fn init_lists_the_milestones_and_label_families_it_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = milestone_project(dir.path());
+    let cfg = dir.path().join("flowaudit.toml");
+    let out = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("init")
+        .arg(&input)
+        .arg("--out")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    assert!(
+        text.contains("milestone changes: 9: needsdiagnosis (3), needstriage (3), sitewait (3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#workflow = \"auto\"        # auto | state | labels | milestone | project"),
+        "{text}"
+    );
+    // The statuses found are the milestones, ready to be categorised.
+    assert!(text.contains("\"needstriage\""), "{text}");
+}

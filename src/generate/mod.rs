@@ -25,6 +25,7 @@
 //! row), `inventory` (tools), [`scenario`] (planted problems and their expected findings).
 
 mod calendar;
+pub mod export;
 mod inventory;
 mod item;
 mod org;
@@ -72,6 +73,8 @@ pub struct GenerateOptions {
     pub days: u32,
     /// Which organisation: the realistic one (default) or one with planted problems.
     pub scenario: Scenario,
+    /// Write the events as this tracker's export instead of the events CSV.
+    pub export: Option<export::ExportFormat>,
 }
 
 impl Default for GenerateOptions {
@@ -83,6 +86,7 @@ impl Default for GenerateOptions {
             start: 1_704_067_200_000_000,
             days: 182,
             scenario: Scenario::Realistic,
+            export: None,
         }
     }
 }

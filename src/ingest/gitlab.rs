@@ -26,7 +26,10 @@
 //!   is the workflow label (or milestone) in force that was added last, else `opened`. The
 //!   changes of one instant make one event: removals apply before additions (a scoped-label
 //!   move is an add and a remove with the same `created_at`), and labels before state
-//!   changes (a close with its `workflow::done` label is one close). Labels on the item
+//!   changes (a close with its `workflow::done` label is one close). An issue closed with a
+//!   workflow value in force is `closed (<value>)`, so that the name patterns tell a close
+//!   as won't-do (`closed (Won't Do)`: canceled) from a delivery (`closed (Done)`,
+//!   `closed (X - blocked)`: done, by `closed`). Labels on the item
 //!   object without label events are not applied: their date is unknown.
 //! - Assignee sequence: the first of `assignees` (else `assignee`) at creation, then a merge
 //!   request's `reviewers` in order, also at creation: the REST API does not record when
@@ -256,7 +259,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         for e in &it.events {
             match &e.change {
                 Change::Label { name, add: true } => evidence.label_added(&it.id, name),
-                Change::Milestone { add: true, .. } => evidence.milestone_sets += 1,
+                Change::Milestone { title, add: true } => evidence.milestone_set(title),
                 _ => {}
             }
         }
@@ -633,10 +636,20 @@ fn replay(
     let team_events = evs
         .iter()
         .any(|e| matches!(&e.change, Change::Label { name, add: true } if team_of(name).is_some()));
-    let first_team = if team_family.is_some() && !team_events {
-        o.labels.iter().find_map(|l| team_of(l.name()))
-    } else {
+    // The team at creation: the team label added at that instant, else (no team label
+    // events) the item's current one. It is set on the creation event so that a roster
+    // team of the (current) assignee does not take its place.
+    let first_team = if team_family.is_none() {
         None
+    } else if team_events {
+        evs.iter()
+            .take_while(|e| e.ts <= created)
+            .find_map(|e| match &e.change {
+                Change::Label { name, add: true } => team_of(name),
+                _ => None,
+            })
+    } else {
+        o.labels.iter().find_map(|l| team_of(l.name()))
     };
     let team = first_team.or_else(|| {
         team_family.is_none().then(|| {
@@ -722,9 +735,10 @@ fn replay(
         if evs.get(k + 1).is_some_and(|n| n.ts == e.ts) {
             continue;
         }
-        let status = match closed {
-            Some(c) => c.to_string(),
-            None => flow_values.current().unwrap_or(OPENED).to_string(),
+        let status = match (closed, flow_values.current()) {
+            (Some("closed"), Some(v)) => format!("closed ({v})"),
+            (Some(c), _) => c.to_string(),
+            (None, v) => v.unwrap_or(OPENED).to_string(),
         };
         moved |= closed.is_none() && flow_values.current().is_some();
         let step = Step {

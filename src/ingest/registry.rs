@@ -1,7 +1,8 @@
 //! One shape for importers: every events format implements [`Importer`] — recognise a file
 //! from its first bytes, read files into the canonical [`EventTable`] — and is listed once, in
-//! detection order, in [`IMPORTERS`]. Adding a format (GitLab and Bugzilla are next) touches
-//! its own file, one line here, one [`Format`] variant and its tests.
+//! detection order, in [`IMPORTERS`]. Adding a format touches its own file, one entry here,
+//! one [`Format`] variant and its tests (GitLab and Bugzilla were added that way: see
+//! docs/ARCHITECTURE.md "Adding an importer").
 //!
 //! The tool inventory and the roster are not events: `ingest::load` reads them apart.
 

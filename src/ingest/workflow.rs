@@ -141,6 +141,8 @@ pub struct Evidence {
     families: BTreeMap<String, (BTreeMap<String, BTreeSet<String>>, u64, BTreeSet<String>)>,
     /// Milestone changes (set or changed on an item).
     pub milestone_sets: u64,
+    /// Times each milestone was set.
+    milestones: BTreeMap<String, u64>,
     /// Items closed.
     pub closes: u64,
 }
@@ -157,6 +159,12 @@ impl Evidence {
             *adds += 1;
             values.insert(value.to_lowercase());
         }
+    }
+
+    /// A milestone set on an item.
+    pub fn milestone_set(&mut self, title: &str) {
+        self.milestone_sets += 1;
+        *self.milestones.entry(title.to_string()).or_default() += 1;
     }
 
     /// Every family, by name.
@@ -256,8 +264,26 @@ impl Evidence {
         } else {
             fams.join(", ")
         };
+        let mut ms: Vec<(&String, &u64)> = self.milestones.iter().collect();
+        ms.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = ms
+            .iter()
+            .take(10)
+            .map(|(t, n)| format!("{t} ({n})"))
+            .collect();
+        let more = ms.len().saturating_sub(10);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let ms = if shown.is_empty() {
+            String::new()
+        } else {
+            format!(": {}{more}", shown.join(", "))
+        };
         format!(
-            "label families: {fams}; milestone changes: {}",
+            "label families: {fams}; milestone changes: {}{ms}",
             self.milestone_sets
         )
     }
@@ -293,11 +319,19 @@ mod tests {
         e.label_added("a", "Priority::2");
         e.label_added("a", "stage/x");
         e.closes = 3;
-        e.milestone_sets = 3;
+        for t in ["a", "b", "a"] {
+            e.milestone_set(t);
+        }
         // Priority moves but is not a workflow; stage does not move; 3 sets = 3 closes.
         assert_eq!(e.choose(WorkflowMode::Auto, None).0, Workflow::State);
-        e.milestone_sets = 4;
+        e.milestone_set("c");
         assert_eq!(e.choose(WorkflowMode::Auto, None).0, Workflow::Milestone);
+        assert!(
+            e.summary()
+                .ends_with("milestone changes: 4: a (2), b (1), c (1)"),
+            "{}",
+            e.summary()
+        );
         e.label_added("b", "kanban::todo");
         e.label_added("b", "kanban::doing");
         assert_eq!(

@@ -26,7 +26,13 @@ impl Reader<'_> {
                         ev.label_added(item, l);
                     }
                 }
-                Some("milestoned") => ev.milestone_sets += 1,
+                Some("milestoned") => {
+                    let title = e
+                        .obj
+                        .get("milestone")
+                        .and_then(|m| text(m.as_object()?, "title"));
+                    ev.milestone_set(title.unwrap_or(""));
+                }
                 Some("closed" | "merged") => {
                     closed.insert(item);
                 }

@@ -192,9 +192,9 @@ fn scoped_labels_become_the_workflow_of_a_combined_project_document() {
             ("2024-01-01T09:00:00Z", Some("todo")),
             ("2024-01-02T10:00:00Z", Some("doing")),
             ("2024-01-04T10:00:00Z", Some("review")),
-            ("2024-01-05T10:00:00Z", Some("closed")),
+            ("2024-01-05T10:00:00Z", Some("closed (done)")),
             ("2024-01-06T10:00:00Z", Some("done")),
-            ("2024-01-09T09:00:00Z", Some("closed")),
+            ("2024-01-09T09:00:00Z", Some("closed (done)")),
         ]
     );
     // The object's closed_at is the last state event: no second close.
@@ -247,7 +247,7 @@ fn pages_back_to_back_and_duplicates_are_one_item() {
     assert_eq!(r.items, 1);
     assert_eq!(
         statuses(&r, "acme/platform/api#5"),
-        ["opened", "todo", "doing", "review", "done", "closed"]
+        ["opened", "todo", "doing", "review", "done", "closed (done)"]
     );
 }
 
