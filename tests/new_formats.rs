@@ -344,3 +344,50 @@ fn init_lists_the_milestones_and_label_families_it_found() {
     // The statuses found are the milestones, ready to be categorised.
     assert!(text.contains("\"needstriage\""), "{text}");
 }
+
+#[test]
+fn github_projects_v2_status_changes_are_the_workflow() {
+    // No real recording of `project_v2_item_status_changed` was found (tests/data/README.md):
+    // this timeline follows GitHub's GraphQL type (`status`) and webhook shape
+    // (`changes.field_value.to`).
+    let dir = tempfile::tempdir().unwrap();
+    let repo = "https://api.github.com/repos/acme/app";
+    let issue = json!({"number": 7, "state": "closed", "url": format!("{repo}/issues/7"),
+        "repository_url": repo, "created_at": "2024-04-01T09:00:00Z", "updated_at": "2024-04-06T09:00:00Z",
+        "closed_at": "2024-04-06T09:00:00Z", "user": {"login": "ann"}, "labels": [], "assignees": []});
+    let ev = |id: u32, kind: &str, at: &str, extra: Value| {
+        let mut e = json!({"id": id, "url": format!("{repo}/issues/events/{id}"), "event": kind,
+            "created_at": at, "actor": {"login": "ann"}, "project_v2": {"id": 42}});
+        for (k, v) in extra.as_object().unwrap() {
+            e[k] = v.clone();
+        }
+        e
+    };
+    let timeline = json!([
+        ev(1, "added_to_project_v2", "2024-04-01T09:00:00Z", json!({})),
+        ev(
+            2,
+            "project_v2_item_status_changed",
+            "2024-04-02T09:00:00Z",
+            json!({"status": "Todo"})
+        ),
+        ev(
+            3,
+            "project_v2_item_status_changed",
+            "2024-04-03T09:00:00Z",
+            json!({"changes": {"field_value": {"from": {"name": "Todo"}, "to": {"name": "In Progress"}}}})
+        ),
+        ev(4, "closed", "2024-04-06T09:00:00Z", json!({}))
+    ]);
+    std::fs::write(dir.path().join("issue.json"), issue.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("issue-7-timeline.json"),
+        timeline.to_string(),
+    )
+    .unwrap();
+    let (_d, out, _) = audit(&[dir.path().to_path_buf()], &["--as-of", "2024-05-01"]);
+    let rows = items(&out);
+    assert_eq!(rows[0]["started"], "2024-04-03T09:00:00Z");
+    let days: f64 = rows[0]["cycle_time_days"].parse().unwrap();
+    assert_eq!(days, 3.0);
+}

@@ -3,7 +3,8 @@
 //! `resource_label_events` and `resource_milestone_events` (lists as the API returns them),
 //! `glab api --paginate` output (documents back to back), or one combined document per
 //! project (any object holding such lists, e.g. `{"issues": [...], "merge_requests": [...]}`;
-//! an issue object may carry its own `resource_*_events` lists).
+//! an issue object may carry its own `resource_*_events` lists), or an Apache DevLake raw
+//! table exported as CSV (`_raw_gitlab_api_issues`: the API objects in its `data` column).
 //!
 //! Decisions:
 //! - Item = an issue or a merge request; id `group/project#iid` (`!iid` for a merge request)
@@ -67,6 +68,12 @@ const WHAT: &str = "give GitLab REST responses as saved (`glab api --paginate` o
 
 /// Does the head of a file look like GitLab REST JSON?
 pub fn sniff(head: &[u8], _path: &Path) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if head.starts_with(super::replay::DEVLAKE_RAW_HEADER) {
+        // An Apache DevLake raw table of GitLab API responses.
+        let text = String::from_utf8_lossy(head);
+        return text.contains("\"\"iid\"\"") && text.contains("\"\"project_id\"\"");
+    }
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if !t.starts_with('[') && !t.starts_with('{') {

@@ -19,14 +19,21 @@ use std::path::{Path, PathBuf};
 /// The assignee (or team) value that means nobody.
 pub const UNASSIGNED: &str = "unassigned";
 
-/// Every JSON document of `path` (a byte-order mark is skipped). `what` names the format
-/// and how to export it, for the error.
+/// The header of an Apache DevLake raw table exported as CSV (`_raw_gitlab_api_issues` …):
+/// each row's `data` cell holds one API response object as the tool fetched it.
+pub const DEVLAKE_RAW_HEADER: &[u8] = b"id,params,data,url,input,created_at";
+
+/// Every JSON document of `path` (a byte-order mark is skipped), or of each `data` cell of an
+/// Apache DevLake raw table CSV. `what` names the format and how to export it, for the error.
 pub fn json_documents(path: &Path, what: &str) -> Result<Vec<Value>, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    if bytes.starts_with(DEVLAKE_RAW_HEADER) {
+        return devlake_documents(path, bytes, what);
+    }
     let mut docs = Vec::new();
     for doc in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
         docs.push(doc.map_err(|e| IngestError::Malformed {
@@ -34,6 +41,32 @@ pub fn json_documents(path: &Path, what: &str) -> Result<Vec<Value>, IngestError
             record: format!("line {} column {}", e.line(), e.column()),
             reason: format!("not valid JSON ({e}); {what}"),
         })?);
+    }
+    Ok(docs)
+}
+
+fn devlake_documents(path: &Path, bytes: &[u8], what: &str) -> Result<Vec<Value>, IngestError> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let mut docs = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| IngestError::Malformed {
+            path: path.to_path_buf(),
+            record: e
+                .position()
+                .map_or("a row".into(), |p| format!("line {}", p.line())),
+            reason: format!("not a valid CSV row ({e}); export the DevLake raw table again"),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let cell = rec.get(2).unwrap_or("");
+        docs.push(
+            serde_json::from_str(cell).map_err(|e| IngestError::BadValue {
+                path: path.to_path_buf(),
+                record: format!("line {line}"),
+                field: "data".into(),
+                value: crate::error::shown(cell),
+                reason: format!("not valid JSON ({e}); {what}"),
+            })?,
+        );
     }
     Ok(docs)
 }

@@ -105,6 +105,13 @@ impl Reader<'_> {
                 (Kind::WfSet, column.map(|c| (project, c.to_string())))
             }
             "removed_from_project" if columns => (Kind::WfClear, Some((project, String::new()))),
+            "project_v2_item_status_changed" if columns => match v2_status(o) {
+                Some(st) => (Kind::WfSet, Some((v2_key(o), st))),
+                None => (Kind::WfClear, Some((v2_key(o), String::new()))),
+            },
+            "removed_from_project_v2" if columns => {
+                (Kind::WfClear, Some((v2_key(o), String::new())))
+            }
             "commented" | "reviewed" | "line-commented" => (Kind::Activity, None),
             _ => return Ok(None),
         };
@@ -161,4 +168,33 @@ impl Reader<'_> {
             reason,
         }))
     }
+}
+
+/// The board a Projects (v2) event is about: `project_v2:<id or number>`.
+fn v2_key(o: &serde_json::Map<String, Value>) -> String {
+    let p = o.get("project_v2").or_else(|| o.get("project"));
+    let id = p
+        .and_then(|p| p.get("id").or_else(|| p.get("number")))
+        .map(Value::to_string);
+    format!("project_v2:{}", id.unwrap_or_default())
+}
+
+/// The Status a `project_v2_item_status_changed` event sets: `status` (text or `{name}`), or
+/// `changes.field_value.to` (text or `{name}`) as webhooks carry it; None when cleared.
+/// (No real REST recording of this event was found; GitHub's GraphQL type names the fields
+/// `status` and `previousStatus`.)
+fn v2_status(o: &serde_json::Map<String, Value>) -> Option<String> {
+    let name = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Object(m) => m.get("name").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        }
+    };
+    o.get("status").and_then(name).or_else(|| {
+        o.get("changes")?
+            .get("field_value")?
+            .get("to")
+            .and_then(name)
+    })
 }

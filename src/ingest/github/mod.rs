@@ -25,7 +25,9 @@
 //! - Workflow statuses: labels in `[import] github_status_labels` (matched ignoring case,
 //!   `labeled`/`unlabeled`) and, with `github_project_columns`, classic project columns
 //!   (`added_to_project`, `moved_columns_in_project`, `converted_note_to_issue`;
-//!   `removed_from_project` clears). An open item shows the latest such status still in
+//!   `removed_from_project` clears; Projects (v2) `project_v2_item_status_changed` sets the
+//!   board's Status, `removed_from_project_v2` clears it). An open item shows the latest such
+//!   status still in
 //!   force, else `open`; closed items stay closed. Labels without a `labeled` event are not
 //!   applied (their date is unknown).
 //! - `[github] workflow` (see [`crate::ingest::workflow`]): with `auto` (the default) or

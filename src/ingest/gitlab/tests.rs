@@ -103,6 +103,22 @@ fn real_devlake_issue_list_agrees_with_the_independent_count() {
 }
 
 #[test]
+fn devlake_raw_table_csv_reads_as_its_json() {
+    let csv = data("devlake__raw_gitlab_api_issues.csv");
+    assert!(sniff(&std::fs::read(&csv).unwrap(), &csv));
+    let a = read_many(&[csv], &ctx()).unwrap();
+    let b = read_many(
+        &[data("devlake__raw_gitlab_api_issues.derived.json")],
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(a.items, 16);
+    assert_eq!(a.batch.item_id, b.batch.item_id);
+    assert_eq!(a.batch.timestamp, b.batch.timestamp);
+    assert_eq!(a.batch.status, b.batch.status);
+}
+
+#[test]
 fn documentation_events_alone_are_not_an_audit() {
     let e = read_many(
         &[data(
