@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
 pub mod linear;
+mod load;
 pub mod ocel;
 pub mod parquet;
 mod quality;
@@ -37,7 +38,6 @@ use chrono_tz::Tz;
 use files::*;
 pub use files::{encoding_problem, expand_inputs};
 use polars::prelude::*;
-use quality::*;
 pub use quality::{quality_warnings, PLAUSIBLE_FROM, PLAUSIBLE_TO};
 pub use registry::detect;
 use serde::Serialize;
@@ -212,242 +212,27 @@ pub struct LoadOptions<'a> {
     pub columns: &'a events_csv::Columns,
 }
 
-/// Read every input into one (lazy, unsorted) event frame plus inventory and roster.
+/// Read every input into one (lazy, unsorted) event frame plus inventory and roster: list
+/// the files, detect each one's format, join the files of an export, read each group with
+/// its importer, then merge (see [`load`](self::load) steps in `load.rs`).
 pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestError> {
     let (files, specials) = expand(inputs)?;
-    let explicit_dir = |p: &PathBuf| inputs.iter().any(|i| i == p);
-    let mut out = Loaded {
-        events: EventTable::concat(Vec::new()).map_err(|e| IngestError::Internal {
-            what: "creating the event table",
-            message: e.to_string(),
-        })?,
-        max_ts: None,
-        min_ts: None,
-        inputs: Vec::new(),
-        hints: SourceHints::default(),
-        tools: Vec::new(),
-        roster: Vec::new(),
-        warnings: Warnings::default(),
-        jira_time_in_status: Default::default(),
-        spans: Vec::new(),
-    };
-    out.warnings.add(
-        crate::warning::WarningKind::InputSkipped,
-        specials.len() as u64,
-        || {
-            format!(
-                "{}: not a regular file (a pipe, socket or device) and was skipped",
-                specials[0].display()
-            )
-        },
-    );
-    let mut typed: Vec<(PathBuf, Format)> = Vec::new();
-    for f in &files {
-        let explicit = explicit_dir(f);
-        if explicit {
-            check_regular_file(f)?;
-        }
-        let head = read_head(f)?;
-        if head.is_empty() {
-            if explicit {
-                return Err(IngestError::Empty {
-                    path: f.clone(),
-                    reason: "the file is empty, 0 bytes; export the data again".into(),
-                });
-            }
-            continue;
-        }
-        if looks_like_parquet(&head) {
-            // Binary by design: no text encoding to check.
-        } else if let Some(problem) = encoding_problem(f, &head) {
-            // Inside a folder, a binary file that would not be read anyway (an image, a
-            // spreadsheet) is skipped; one that looks like an input is refused.
-            let lossy =
-                String::from_utf8_lossy(&utf16_to_utf8(&head).unwrap_or_else(|| head.clone()))
-                    .into_owned();
-            if explicit || detect(f, lossy.as_bytes()).is_some() {
-                return Err(problem);
-            }
-            continue;
-        }
-        let fmt = match opts.format {
-            Some(fmt) if explicit => fmt,
-            _ => match detect(f, &head).or_else(|| {
-                // A history export whose headers `[columns]` names.
-                (opts.columns.any()
-                    && files::csv_header(&head)
-                        .is_some_and(|h| events_csv::looks_like_events_with(&h, opts.columns)))
-                .then_some(Format::EventsCsv)
-            }) {
-                Some(fmt) => fmt,
-                None if explicit => {
-                    return Err(IngestError::UnknownFormat {
-                        path: f.clone(),
-                        reason: unknown_reason(&head),
-                    })
-                }
-                // Inside a folder, files of no supported format (a README, a config) are skipped.
-                None => continue,
-            },
-        };
-        typed.push((f.clone(), fmt));
-    }
-    if let Some(t) = opts.tools {
-        typed.push((t.to_path_buf(), Format::Inventory));
-    }
-    if let Some(r) = opts.roster {
-        typed.push((r.to_path_buf(), Format::Roster));
-    }
-    // Export formats read all their files at once (pages joined, duplicates kept once): the
-    // group takes the place of its first file.
-    let mut grouped: Vec<(PathBuf, Format, Vec<PathBuf>)> = Vec::new();
-    for (path, fmt) in typed {
-        let export = registry::importer(fmt).is_some_and(|i| i.together());
-        match grouped.iter_mut().find(|(_, f, _)| export && *f == fmt) {
-            Some(g) => g.2.push(path),
-            None => grouped.push((path.clone(), fmt, vec![path])),
-        }
-    }
-    let mut pending: Vec<(EventTable, Format)> = Vec::new();
+    let mut out = Loaded::empty()?;
+    load::warn_special_files(&mut out.warnings, &specials);
+    let typed = load::classify(inputs, &files, opts)?;
     let rctx = registry::ReadContext {
         tz: opts.tz,
         xes: opts.xes,
         import: opts.import,
         columns: opts.columns,
     };
-    for (path, fmt, group) in grouped {
-        let inputs_before = out.inputs.len();
-        let notes: Vec<String>;
-        let (df, items, listed) = match fmt {
-            Format::Inventory => {
-                let rows = inventory::read_inventory(&path)?;
-                out.inputs.push(InputSummary {
-                    path: path.display().to_string(),
-                    format: fmt.name(),
-                    items: 0,
-                    events: rows.len() as u64,
-                    kind: None,
-                    kind_reason: None,
-                    notes: Vec::new(),
-                });
-                out.tools.extend(rows);
-                continue;
-            }
-            Format::Roster => {
-                let rows = inventory::read_roster(&path)?;
-                out.inputs.push(InputSummary {
-                    path: path.display().to_string(),
-                    format: fmt.name(),
-                    items: 0,
-                    events: rows.len() as u64,
-                    kind: None,
-                    kind_reason: None,
-                    notes: Vec::new(),
-                });
-                out.roster.extend(rows);
-                continue;
-            }
-            fmt => {
-                let Some(importer) = registry::importer(fmt) else {
-                    continue;
-                };
-                let r = importer.read(&group, &rctx)?;
-                if fmt == Format::JiraCsv {
-                    // Time in status without a changelog: the export's own accounting.
-                    for p in &group {
-                        out.jira_time_in_status
-                            .extend(jira_csv::read_time_in_status(p)?);
-                    }
-                }
-                out.warnings.merge(r.warnings);
-                out.hints.merge(r.hints);
-                // Every file of a group is listed; the table holds them all.
-                for (p, i, e) in &r.files {
-                    out.inputs.push(InputSummary {
-                        path: p.display().to_string(),
-                        format: fmt.name(),
-                        items: *i,
-                        events: *e,
-                        kind: None,
-                        kind_reason: None,
-                        notes: Vec::new(),
-                    });
-                }
-                let listed = !r.files.is_empty();
-                notes = r.notes;
-                (r.table, r.items, listed)
-            }
-        };
-        if df.is_empty() {
-            return Err(IngestError::Empty {
-                path: path.clone(),
-                reason: "the file has no event rows; check the export's filter, or that this is the right file".into(),
-            });
+    let mut pending: Vec<(EventTable, Format)> = Vec::new();
+    for (path, fmt, group) in load::group_exports(typed) {
+        if let Some(table) = load::read_group(&mut out, &path, fmt, &group, &rctx)? {
+            pending.push((table, fmt));
         }
-        let (lo, hi) = df.ts_bounds();
-        out.min_ts = match (out.min_ts, lo) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        out.max_ts = match (out.max_ts, hi) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        if !listed {
-            out.inputs.push(InputSummary {
-                path: path.display().to_string(),
-                format: fmt.name(),
-                items: items as u64,
-                events: df.len() as u64,
-                kind: None,
-                kind_reason: None,
-                notes: Vec::new(),
-            });
-        }
-        if let Some(first) = out.inputs.get_mut(inputs_before) {
-            first.notes = notes;
-        }
-        let rows_before = out.spans.last().map_or(0, |s| s.rows.end);
-        out.spans.push(InputSpan {
-            inputs: inputs_before..out.inputs.len(),
-            rows: rows_before..rows_before + df.len(),
-            format: fmt,
-        });
-        pending.push((df, fmt));
     }
-    // Item ids that collide across inputs of different systems get their source as prefix.
-    let (pending, renamed) = prefix_collisions(pending).map_err(|e| IngestError::Internal {
-        what: "prefixing colliding item ids",
-        message: e.to_string(),
-    })?;
-    out.warnings.add(crate::warning::WarningKind::ItemIdCollision, renamed.len() as u64, || {
-        let ex: Vec<&str> = renamed.iter().take(5).map(String::as_str).collect();
-        format!(
-            "{} item id(s) appear in exports of different systems (e.g. {}); they were prefixed with their source (jira:, github: …) to keep the items apart",
-            renamed.len(),
-            ex.join(", ")
-        )
-    });
-    let conflicts = out.hints.resolve_conflicts();
-    out.warnings.add(
-        crate::warning::WarningKind::ConflictingSourceCategory,
-        conflicts.len() as u64,
-        || conflicts.join("; "),
-    );
-    if pending.is_empty() {
-        let path = inputs.first().cloned().unwrap_or_default();
-        return Err(IngestError::Empty {
-            path,
-            reason: "no events file among the inputs (only inventory/roster, or nothing readable)"
-                .into(),
-        });
-    }
-    out.events = EventTable::concat(pending.into_iter().map(|p| p.0).collect()).map_err(|e| {
-        IngestError::Internal {
-            what: "merging the inputs",
-            message: e.to_string(),
-        }
-    })?;
+    load::merge(&mut out, inputs, pending)?;
     Ok(out)
 }
 

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod business_section;
 pub mod comparison;
+pub mod core;
 pub mod csv;
 pub mod flow;
 pub mod handoff_section;

@@ -21,3 +21,29 @@ pub struct Parts {
     /// (team, item, age − p85) of the at-risk items, for the aging blocker.
     pub aging_over: Vec<(String, String, f64)>,
 }
+
+impl Parts {
+    /// A part of one section, with its table and chart if any.
+    pub fn one(section: Section, table: Option<Table>, chart: Option<ChartJob>) -> Parts {
+        Parts {
+            tables: table.into_iter().collect(),
+            charts: chart.into_iter().collect(),
+            sections: vec![section],
+            ..Parts::default()
+        }
+    }
+
+    /// The parts of a declared list joined: tables, charts, takeaways and sections in list
+    /// order (the report orders sections by its `SECTION_ORDER`).
+    pub fn join(parts: impl IntoIterator<Item = Parts>) -> Parts {
+        let mut all = Parts::default();
+        for p in parts {
+            all.tables.extend(p.tables);
+            all.charts.extend(p.charts);
+            all.takeaways.extend(p.takeaways);
+            all.sections.extend(p.sections);
+            all.aging_over.extend(p.aging_over);
+        }
+        all
+    }
+}

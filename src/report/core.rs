@@ -1,0 +1,391 @@
+//! The figures every section shares, computed once from the records before any section is
+//! built (METRICS.md §3–§5): the populations, the throughput grid, each team's figures, the
+//! status mapping used and the time in each status. The sections read them; none changes
+//! them.
+
+use super::scope::{at_risk, in_wip};
+use super::verdict_section::TeamSignals;
+use super::*;
+use crate::chart::StatusBar;
+use crate::metrics::handoffs;
+use crate::metrics::lifecycle::Outcome;
+use crate::metrics::percentiles::stats;
+use crate::metrics::{flow_efficiency, reopens, throughput};
+use crate::model::{days, Category, Ts};
+use crate::status::Rule;
+use crate::time::format_date;
+use crate::warning::{WarningKind, Warnings};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The populations of METRICS.md §5.
+#[derive(Default)]
+pub struct Group<'a> {
+    /// Items with an event in the period (all without a period).
+    pub in_scope: Vec<&'a ItemRecord>,
+    /// Done items finished in the period.
+    pub done: Vec<&'a ItemRecord>,
+    /// Open at `as_of`.
+    pub wip: Vec<&'a ItemRecord>,
+}
+
+impl<'a> Group<'a> {
+    /// The populations of `records`.
+    pub fn of(records: &'a [ItemRecord], period: Option<(Ts, Ts)>) -> Group<'a> {
+        Group {
+            in_scope: records.iter().filter(|r| r.in_scope()).collect(),
+            done: records.iter().filter(|r| r.done_in(period)).collect(),
+            wip: records.iter().filter(|r| in_wip(r)).collect(),
+        }
+    }
+}
+
+/// The headline figures of a population.
+pub struct Figures {
+    /// Lead time of the done items.
+    pub lead: Stats,
+    /// Cycle time of the done items.
+    pub cycle: Stats,
+    /// Aggregate flow efficiency.
+    pub flow_efficiency: Option<f64>,
+    /// (handoffs per item, team change rate, ping-pong rate).
+    pub rates: Option<(f64, f64, f64)>,
+    /// Reopen rate.
+    pub reopen_rate: Option<f64>,
+}
+
+impl Figures {
+    /// The figures of `g`.
+    pub fn of(g: &Group) -> Figures {
+        Figures {
+            lead: stats(g.done.iter().filter_map(|r| r.lead_time_days)),
+            cycle: stats(g.done.iter().filter_map(|r| r.cycle_time_days)),
+            flow_efficiency: flow_efficiency::aggregate(
+                g.done
+                    .iter()
+                    .filter_map(|r| Some((r.active_days?, r.cycle_time_days?))),
+            ),
+            rates: handoffs::rates(g.in_scope.iter().map(|r| (r.team_handoffs, r.ping_pongs))),
+            reopen_rate: reopens::reopen_rate(
+                g.in_scope.iter().map(|r| (r.reopens, r.ever_terminal)),
+            ),
+        }
+    }
+}
+
+/// The weeks of the throughput chart: from the period's start (the first creation without
+/// one) to its end (`as_of` without one).
+pub fn week_bounds(records: &[ItemRecord], period: Option<(Ts, Ts)>, as_of: Ts) -> (Ts, Ts) {
+    let from = match period {
+        Some((f, _)) => f,
+        None => records.iter().map(|r| r.created).min().unwrap_or(as_of),
+    };
+    let to = match period {
+        Some((_, t)) => (t - 1).min(as_of.max(from)),
+        None => as_of,
+    };
+    (from, to)
+}
+
+/// Each team's figures (in team order): its cycle-time stats, its throughput rows and its
+/// summary (signals and workflow similarity are added once known, [`with_signals`]).
+pub struct TeamFigures {
+    /// Cycle time per team.
+    pub cycle: Vec<Stats>,
+    /// `tables/throughput.csv` rows of the teams.
+    pub throughput_rows: Vec<Vec<Cell>>,
+    /// The teams' summaries.
+    pub summaries: Vec<TeamSummary>,
+}
+
+/// The figures of every team of `team_names`, computed in parallel.
+#[allow(clippy::too_many_arguments)]
+pub fn team_figures(
+    all: &Group,
+    team_names: &BTreeSet<String>,
+    grid: &[chrono::NaiveDate],
+    tz: Tz,
+    overall_p85: Option<f64>,
+    min_team_finished: u64,
+    as_of: Ts,
+) -> TeamFigures {
+    // One pass sorts the records into their teams; the teams' figures are independent and
+    // computed in parallel (results in team order).
+    let mut by_team: BTreeMap<&str, Group> = team_names
+        .iter()
+        .map(|t| (t.as_str(), Group::default()))
+        .collect();
+    for (list, pick) in [(&all.in_scope, 0usize), (&all.done, 1), (&all.wip, 2)] {
+        for r in list.iter() {
+            if let Some(g) = r.team.as_deref().and_then(|t| by_team.get_mut(t)) {
+                [&mut g.in_scope, &mut g.done, &mut g.wip][pick].push(r);
+            }
+        }
+    }
+    let per_team: Vec<(Stats, Vec<Vec<Cell>>, TeamSummary)> = by_team
+        .into_par_iter()
+        .map(|(team, g)| {
+            let f = Figures::of(&g);
+            let c = f.cycle;
+            let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
+            let mut rows = Vec::new();
+            if !g.in_scope.is_empty() || !g.done.is_empty() {
+                let wk =
+                    throughput::weekly_counts(grid, g.done.iter().filter_map(|r| r.finished), tz);
+                rows.extend(
+                    grid.iter()
+                        .zip(&wk)
+                        .map(|(w, n)| vec![format_date(*w).into(), team.into(), (*n).into()]),
+                );
+            }
+            let rt = f.rates;
+            let summary = TeamSummary {
+                team: team.to_string(),
+                items: g.in_scope.len() as u64,
+                done: g
+                    .in_scope
+                    .iter()
+                    .filter(|r| r.outcome == Outcome::Done)
+                    .count() as u64,
+                finished: g.done.len() as u64,
+                judged: g.done.len() as u64 >= min_team_finished,
+                lead_time_days: r6s(f.lead),
+                cycle_time_days: r6s(c),
+                flow_efficiency: r6o(f.flow_efficiency),
+                handoffs_per_item: r6o(rt.map(|x| x.0)),
+                team_change_rate: r6o(rt.map(|x| x.1)),
+                ping_pong_rate: r6o(rt.map(|x| x.2)),
+                reopen_rate: r6o(f.reopen_rate),
+                wip: g.wip.len() as u64,
+                at_risk: at_risk(&g.wip, p85, as_of),
+                workflow_similarity: None,
+                signals: None,
+                signal_states: Vec::new(),
+            };
+            (c, rows, summary)
+        })
+        .collect();
+    let mut out = TeamFigures {
+        cycle: Vec::new(),
+        throughput_rows: Vec::new(),
+        summaries: Vec::new(),
+    };
+    for (c, rows, summary) in per_team {
+        out.cycle.push(c);
+        out.throughput_rows.extend(rows);
+        out.summaries.push(summary);
+    }
+    out
+}
+
+/// The teams' summaries with their workflow similarity (from the consistency part).
+pub fn with_similarity(
+    mut teams: Vec<TeamSummary>,
+    similarity: impl Fn(&str) -> Option<f64>,
+) -> Vec<TeamSummary> {
+    for t in teams.iter_mut() {
+        t.workflow_similarity = similarity(&t.team).map(r6);
+    }
+    teams
+}
+
+/// The teams' summaries with their signals (from the verdict part, in the same order).
+pub fn with_signals(mut teams: Vec<TeamSummary>, signals: &[TeamSignals]) -> Vec<TeamSummary> {
+    for (t, s) in teams.iter_mut().zip(signals) {
+        t.signals = s.fired.clone();
+        t.signal_states = s.states.clone();
+    }
+    teams
+}
+
+/// Warnings the engine found in the records: done without start, created after the first
+/// event, items without any status.
+pub fn engine_warnings(w: &mut Warnings, records: &[ItemRecord], in_scope: &[&ItemRecord]) {
+    let n_dws = in_scope.iter().filter(|r| r.done_without_start).count() as u64;
+    w.add(WarningKind::DoneWithoutStart, n_dws, || {
+        let ex: Vec<&str> = in_scope.iter().filter(|r| r.done_without_start).take(3).map(|r| r.item_id.as_str()).collect();
+        format!("{n_dws} done item(s) were never in a committed status, so they have no cycle time (e.g. {}); map a status to active/waiting in [statuses] if they were started", ex.join(", "))
+    });
+    let n_caf = records
+        .iter()
+        .filter(|r| r.created_after_first_event)
+        .count() as u64;
+    w.add(WarningKind::CreatedAfterFirstEvent, n_caf, || {
+        format!("{n_caf} item(s) have a creation time later than their first event; the first event was used as created")
+    });
+    let n_ns = records.iter().filter(|r| !r.has_status).count() as u64;
+    w.add(WarningKind::ItemWithoutStatus, n_ns, || {
+        format!("{n_ns} item(s) have no status at all; they count as open and never started (map a status column)")
+    });
+}
+
+/// Counts keyed by `K` over the records, in parallel: `add` counts one record into a chunk's
+/// map, `merge` adds one chunk's count of a key to another's. Keys borrow from the records.
+fn par_counts<'r, K, V>(
+    records: &'r [ItemRecord],
+    add: impl Fn(&mut rustc_hash::FxHashMap<K, V>, &'r ItemRecord) + Sync,
+    merge: impl Fn(&mut V, V) + Sync,
+) -> rustc_hash::FxHashMap<K, V>
+where
+    K: Eq + std::hash::Hash + Send,
+    V: Default + Send,
+{
+    records
+        .par_chunks(1 << 14)
+        .map(|chunk| {
+            let mut m = rustc_hash::FxHashMap::default();
+            for r in chunk {
+                add(&mut m, r);
+            }
+            m
+        })
+        .reduce(rustc_hash::FxHashMap::default, |mut a, b| {
+            for (k, v) in b {
+                merge(a.entry(k).or_default(), v);
+            }
+            a
+        })
+}
+
+/// The status mapping used (items per status, team, category and rule), with the warning
+/// for statuses that matched no pattern.
+pub fn status_map(records: &[ItemRecord], w: &mut Warnings) -> Vec<StatusMapRow> {
+    // Keys borrow from the records (no clone per span); sorted once at the end.
+    type MapKey<'a> = (&'a str, &'a str, Category, Rule);
+    let counts = par_counts(
+        records,
+        |counts: &mut rustc_hash::FxHashMap<MapKey, u64>, r| {
+            let mut seen: Vec<MapKey> = Vec::with_capacity(r.status_time.len());
+            for s in &r.status_time {
+                let k = (
+                    s.status.as_str(),
+                    s.team.as_deref().unwrap_or(""),
+                    s.category,
+                    s.rule,
+                );
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    *counts.entry(k).or_insert(0) += 1;
+                }
+            }
+        },
+        |a, b| *a += b,
+    );
+    let map: BTreeMap<(String, String, Category, Rule), u64> = counts
+        .into_iter()
+        .map(|((a, b, c, d), n)| ((a.to_string(), b.to_string(), c, d), n))
+        .collect();
+    let status_map: Vec<StatusMapRow> = map
+        .into_iter()
+        .map(|((status, team, category, rule), items)| StatusMapRow {
+            status,
+            team,
+            category,
+            rule,
+            items,
+        })
+        .collect();
+    let mut fallback: BTreeMap<&str, u64> = BTreeMap::new();
+    for row in status_map.iter().filter(|r| r.rule == Rule::Fallback) {
+        *fallback.entry(row.status.as_str()).or_insert(0) += row.items;
+    }
+    w.add(WarningKind::UnmappedStatus, fallback.len() as u64, || {
+        let list: Vec<String> = fallback.iter().take(12).map(|(s, n)| format!("{s:?} ({n} items)")).collect();
+        format!(
+            "{} status(es) matched no pattern and count as backlog: {}{}; map them in [statuses] of the config (see tables/status_map.csv)",
+            fallback.len(),
+            list.join(", "),
+            if fallback.len() > 12 { ", …" } else { "" }
+        )
+    });
+    status_map
+}
+
+/// Time in each status of the done items of the period and the open items at `as_of`.
+pub struct StatusTime {
+    /// `tables/status_time.csv` rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// The time-in-status chart's bars (all teams, non-terminal statuses).
+    pub bars: Vec<StatusBar>,
+    /// Statuses by category, then by time spent (the charts' order).
+    pub order: Vec<(String, Category)>,
+}
+
+/// The time in each status.
+pub fn status_time(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> StatusTime {
+    type TimeKey<'a> = (&'a str, &'a str, Category);
+    let st_h = par_counts(
+        records,
+        |st_h: &mut rustc_hash::FxHashMap<TimeKey, (u64, i64)>, r| {
+            if !(r.done_in(period) || r.outcome == Outcome::Open) {
+                return;
+            }
+            for s in &r.status_time {
+                for team in ["*", r.team_name()] {
+                    if team.is_empty() {
+                        continue;
+                    }
+                    let e = st_h
+                        .entry((team, s.status.as_str(), s.category))
+                        .or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += s.micros;
+                }
+            }
+        },
+        |a, b| {
+            a.0 += b.0;
+            a.1 += b.1;
+        },
+    );
+    let st: BTreeMap<(String, String, Category), (u64, i64)> = st_h
+        .into_iter()
+        .map(|((t, s, c), v)| ((t.to_string(), s.to_string(), c), v))
+        .collect();
+    let rows: Vec<Vec<Cell>> = st
+        .iter()
+        .map(|((team, status, cat), (n, us))| {
+            vec![
+                team.as_str().into(),
+                status.as_str().into(),
+                cat.name().into(),
+                (*n).into(),
+                r6(days(*us)).into(),
+            ]
+        })
+        .collect();
+    let mut bars: Vec<StatusBar> = st
+        .iter()
+        .filter(|((team, _, _), _)| team == "*")
+        .map(|((_, status, cat), (_, us))| StatusBar {
+            status: status.clone(),
+            category: *cat,
+            item_days: days(*us),
+        })
+        .collect();
+    bars.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then(b.item_days.total_cmp(&a.item_days))
+            .then(a.status.cmp(&b.status))
+    });
+    bars.retain(|b| !b.category.is_terminal());
+    // Status order for charts: by category, then by time spent.
+    let mut order: Vec<(String, Category, i64, u64)> = st
+        .iter()
+        .filter(|((team, _, _), _)| team == "*")
+        .map(|((_, status, cat), (n, us))| (status.clone(), *cat, *us, *n))
+        .collect();
+    order.sort_by(|a, b| {
+        a.1.cmp(&b.1)
+            .then(b.2.cmp(&a.2))
+            .then(b.3.cmp(&a.3))
+            .then(a.0.cmp(&b.0))
+    });
+    StatusTime {
+        rows,
+        bars,
+        order: order.into_iter().map(|x| (x.0, x.1)).collect(),
+    }
+}
