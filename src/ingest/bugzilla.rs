@@ -70,28 +70,7 @@ const CANCELED: [&str; 15] = [
     "OBSOLETE",
 ];
 
-/// What makes a bug's team (`[bugzilla] team`).
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-pub enum BugzillaTeam {
-    /// `Product/Component`.
-    #[default]
-    #[serde(rename = "product/component")]
-    ProductComponent,
-    /// The product.
-    #[serde(rename = "product")]
-    Product,
-    /// The component.
-    #[serde(rename = "component")]
-    Component,
-}
-
-/// `[bugzilla]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct BugzillaOptions {
-    /// What makes the team.
-    pub team: BugzillaTeam,
-}
+pub use super::options::{BugzillaOptions, BugzillaTeam};
 
 /// Does the head of a file look like a Bugzilla REST response?
 pub fn sniff(head: &[u8], _path: &Path) -> bool {

@@ -21,6 +21,7 @@ pub mod jira_json;
 pub mod linear;
 mod load;
 pub mod ocel;
+pub mod options;
 pub mod parquet;
 mod quality;
 pub mod registry;

@@ -54,14 +54,7 @@ pub const SOURCE: &str = "ocel";
 /// Event attribute names read as the actor (compared lower-cased; string values only).
 const ACTOR_KEYS: [&str; 4] = ["org:resource", "resource", "user", "actor"];
 
-/// `[ocel]` config section.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct OcelOptions {
-    /// The object type whose objects are the work items (default: the type with the most
-    /// related events).
-    pub item_type: Option<String>,
-}
+pub use super::options::OcelOptions;
 
 /// What one OCEL 2.0 JSON log yields.
 #[derive(Debug)]

@@ -17,48 +17,9 @@
 //! - `labels`: the family of `label_prefix`, else the family with the most moving items, else
 //!   the one on the most items; `milestone`: milestones; `state`: open/closed only.
 
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `workflow =` of `[github]` and `[gitlab]`.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum WorkflowMode {
-    /// Labels or milestones when they carry a workflow, else open/closed.
-    #[default]
-    Auto,
-    /// Open/closed only.
-    State,
-    /// A label family.
-    Labels,
-    /// Milestones.
-    Milestone,
-    /// GitHub classic project columns (GitHub only).
-    Project,
-}
-
-/// `[github]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct GithubWorkflow {
-    /// Where statuses come from.
-    pub workflow: WorkflowMode,
-    /// With labels: only labels with this prefix are statuses.
-    pub label_prefix: Option<String>,
-}
-
-/// `[gitlab]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct GitlabOptions {
-    /// Where statuses come from (`project` is GitHub's only).
-    pub workflow: WorkflowMode,
-    /// With labels: only labels with this prefix (e.g. `workflow::`) are statuses.
-    pub label_prefix: Option<String>,
-    /// A label family that names the team (`Team` for `Team::R&D`); default: the project's
-    /// group path.
-    pub team_label: Option<String>,
-}
+pub use super::options::{GithubWorkflow, GitlabOptions, WorkflowMode};
 
 /// The workflow chosen for an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
