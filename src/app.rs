@@ -111,8 +111,25 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
     compute_with(cfg, &NoProgress)
 }
 
-/// [`compute`], telling `progress` as each stage starts.
+/// [`compute`], telling `progress` as each stage starts. Several periods (`--quarters`,
+/// `--periods`): each is audited exactly as a single-period audit of it, and the last
+/// period's report gains the trend section first (METRICS.md §14).
 pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
+    if !cfg.periods.is_empty() {
+        let mut reports = Vec::new();
+        for (label, from, to) in &cfg.periods {
+            let mut one = cfg.clone();
+            one.periods = Vec::new();
+            one.period = Some((*from, *to));
+            let report = compute_with(&one, progress)
+                .with_context(|| format!("auditing the period {label}"))?;
+            reports.push(report::trend_section::PeriodReport {
+                label: label.clone(),
+                report,
+            });
+        }
+        return report::trend_section::combine(reports, &cfg.file.trend);
+    }
     progress.stage(Stage::ReadingInputs);
     let mut loaded = ingest::load(
         &cfg.inputs,

@@ -128,6 +128,14 @@ pub struct AuditArgs {
     /// A calendar quarter in --tz as the period, e.g. 2024Q3 (instead of --from/--to).
     #[arg(long, value_name = "YYYYQn", conflicts_with_all = ["from", "to"])]
     pub quarter: Option<String>,
+    /// Several consecutive quarters, e.g. 2024Q1..2024Q4: one report with a trend section
+    /// first (each quarter audited as --quarter would, and whether each change is real).
+    #[arg(long, value_name = "YYYYQn..YYYYQn", conflicts_with_all = ["from", "to", "quarter"])]
+    pub quarters: Option<String>,
+    /// Consecutive periods by their boundaries, e.g. 2024-01-01,2024-02-01,2024-03-01 (two
+    /// months): like --quarters for any ranges.
+    #[arg(long, value_name = "DATE,DATE,...", conflicts_with_all = ["from", "to", "quarter", "quarters"])]
+    pub periods: Option<String>,
     /// The instant the audit is taken at, e.g. 2024-10-01T00:00:00Z; later events are ignored.
     /// Default: the end of the period, else the latest event.
     #[arg(long, value_name = "INSTANT")]
@@ -376,6 +384,21 @@ impl TryFrom<AuditArgs> for Config {
             }
         }
         let as_of = bound("--as-of", &a.as_of)?;
+        let periods = match (&a.quarters, &a.periods) {
+            (Some(q), _) => time::parse_quarters(q, tz).map_err(|reason| ConfigError::BadFlag {
+                flag: "--quarters",
+                value: q.clone(),
+                reason,
+            })?,
+            (None, Some(p)) => {
+                time::parse_periods(p, tz).map_err(|reason| ConfigError::BadFlag {
+                    flag: "--periods",
+                    value: p.clone(),
+                    reason,
+                })?
+            }
+            (None, None) => Vec::new(),
+        };
         let (file, statuses) = match &a.config {
             Some(p) if !p.exists() => {
                 return Err(ConfigError::NoSuchInput {
@@ -408,6 +431,7 @@ impl TryFrom<AuditArgs> for Config {
             inputs,
             out: a.out,
             period,
+            periods,
             as_of,
             tz,
             format: a.format.map(Into::into),

@@ -47,6 +47,8 @@ pub struct FileConfig {
     pub columns: crate::ingest::events_csv::Columns,
     /// The business case behind the verdict (METRICS.md §13).
     pub business_case: BusinessCase,
+    /// `[trend]`: intervals of a multi-period audit (METRICS.md §14).
+    pub trend: Trend,
     /// `[github]`: where a GitHub item's workflow status comes from.
     pub github: crate::ingest::workflow::GithubWorkflow,
     /// `[gitlab]`: where a GitLab item's workflow status and team come from.
@@ -87,6 +89,28 @@ impl Default for BusinessCase {
             role_annual_cost: None,
             currency: String::new(),
             top_blockers: 3,
+        }
+    }
+}
+
+/// `[trend]` (METRICS.md §14): the bootstrap behind "is the change real?".
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Trend {
+    /// Confidence level of the intervals (default 0.9).
+    pub confidence: f64,
+    /// Bootstrap replicates (default 1000).
+    pub bootstrap: usize,
+    /// Seed of the resampling (default 42).
+    pub seed: u64,
+}
+
+impl Default for Trend {
+    fn default() -> Self {
+        Trend {
+            confidence: 0.9,
+            bootstrap: 1000,
+            seed: 42,
         }
     }
 }
@@ -275,6 +299,9 @@ pub struct Config {
     pub out: PathBuf,
     /// Half-open period `[from, to)`, when given.
     pub period: Option<(Ts, Ts)>,
+    /// Several consecutive periods (`--quarters`, `--periods`): (label, from, to); empty for
+    /// a single-period audit.
+    pub periods: Vec<(String, Ts, Ts)>,
     /// Explicit `--as-of`.
     pub as_of: Option<Ts>,
     /// Report time zone.

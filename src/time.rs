@@ -353,6 +353,72 @@ pub fn parse_bound(s: &str, tz: Tz) -> Result<Ts, String> {
     parse_instant(s, tz).map(|(ts, _)| ts)
 }
 
+/// Parse `YYYYQn..YYYYQn` into its consecutive quarters: (label, start, end) in `tz`.
+pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("{s:?} is not a range of quarters; write it as 2024Q1..2024Q4"))?;
+    let key = |q: &str| -> Result<(i32, u32), String> {
+        let bad = || format!("{q:?} is not a quarter; write it as 2024Q3");
+        let (y, n) = q.trim().split_once(['Q', 'q']).ok_or_else(bad)?;
+        let (y, n) = (
+            y.parse::<i32>().map_err(|_| bad())?,
+            n.parse::<u32>().map_err(|_| bad())?,
+        );
+        (1..=4).contains(&n).then_some((y, n)).ok_or_else(bad)
+    };
+    let (mut cur, last) = (key(a)?, key(b)?);
+    if cur >= last {
+        return Err(format!(
+            "{s:?}: the first quarter must come before the last (at least two quarters)"
+        ));
+    }
+    let mut out = Vec::new();
+    while cur <= last {
+        let label = format!("{}Q{}", cur.0, cur.1);
+        let (from, to) = parse_quarter(&label, tz)?;
+        out.push((label, from, to));
+        cur = if cur.1 == 4 {
+            (cur.0 + 1, 1)
+        } else {
+            (cur.0, cur.1 + 1)
+        };
+        if out.len() > 400 {
+            return Err(format!("{s:?}: more than 400 quarters"));
+        }
+    }
+    Ok(out)
+}
+
+/// Parse period boundaries `D0,D1,…,Dn` (dates or instants, increasing) into the `n`
+/// consecutive periods `[D(k), D(k+1))`, labelled `D(k)..D(k+1)` as written.
+pub fn parse_periods(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() < 3 {
+        return Err(format!("{s:?}: give at least three boundaries (two periods), e.g. 2024-01-01,2024-02-01,2024-03-01"));
+    }
+    let mut bounds = Vec::new();
+    for p in &parts {
+        bounds.push(parse_bound(p, tz)?);
+    }
+    let mut out = Vec::new();
+    for k in 0..parts.len() - 1 {
+        if bounds[k] >= bounds[k + 1] {
+            return Err(format!(
+                "{:?} is not before {:?}: the boundaries must increase",
+                parts[k],
+                parts[k + 1]
+            ));
+        }
+        out.push((
+            format!("{}..{}", parts[k], parts[k + 1]),
+            bounds[k],
+            bounds[k + 1],
+        ));
+    }
+    Ok(out)
+}
+
 /// Parse a quarter `YYYYQn` into the half-open period `[start, end)` in `tz`.
 pub fn parse_quarter(s: &str, tz: Tz) -> Result<(Ts, Ts), String> {
     let t = s.trim().to_ascii_uppercase();

@@ -41,6 +41,7 @@ mod layout;
 mod scatter;
 mod status;
 mod tools;
+mod trend;
 
 pub use business::{business_case, CaseBar};
 pub use distribution::{aging_wip, cycle_time_histogram, AgingPoint};
@@ -49,6 +50,7 @@ pub use handoffs::{cycle_time_by_handoffs, handoff_heatmap, HandoffBucket};
 pub use scatter::{cycle_time_scatter, ScatterPoint};
 pub use status::{time_in_status, StatusBar};
 pub use tools::{category_team_matrix, tools_per_team, utilisation, workflow_similarity};
+pub use trend::{trend, TrendPanel};
 
 #[cfg(test)]
 use layout::legend_rows;
@@ -282,11 +284,13 @@ pub enum ChartId {
     WorkflowSimilarity,
     /// `business_case`.
     BusinessCase,
+    /// `trend` (multi-period audits only).
+    Trend,
 }
 
 impl ChartId {
     /// Every chart, in report order.
-    pub const ALL: [ChartId; 17] = [
+    pub const ALL: [ChartId; 18] = [
         ChartId::ThroughputRun,
         ChartId::ThroughputHistogram,
         ChartId::Cfd,
@@ -304,6 +308,7 @@ impl ChartId {
         ChartId::Utilisation,
         ChartId::WorkflowSimilarity,
         ChartId::BusinessCase,
+        ChartId::Trend,
     ];
 
     /// The file stem (`charts/<name>.svg`, `.png`) and the HTML anchor.
@@ -326,6 +331,7 @@ impl ChartId {
             ChartId::Utilisation => "utilisation",
             ChartId::WorkflowSimilarity => "workflow_similarity",
             ChartId::BusinessCase => "business_case",
+            ChartId::Trend => "trend",
         }
     }
 }

@@ -28,3 +28,4 @@ pub mod signals;
 pub mod throughput;
 pub mod time_in_status;
 pub mod tool_sprawl;
+pub mod trend;

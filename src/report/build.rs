@@ -628,7 +628,8 @@ fn summary(
 
 /// The report's sections, in the order a reader meets them (ids are the HTML anchors): the
 /// order is declared here, not implied by the order parts are built in.
-pub const SECTION_ORDER: [&str; 14] = [
+pub const SECTION_ORDER: [&str; 15] = [
+    "trend",
     "summary",
     "flow",
     "aging",

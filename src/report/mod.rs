@@ -18,6 +18,7 @@ pub mod sprawl_section;
 pub mod status_time_section;
 pub mod teams;
 pub mod text;
+pub mod trend_section;
 pub mod verdict_section;
 
 use crate::chart::Chart;
@@ -237,11 +238,15 @@ pub enum TableId {
     Consistency,
     /// `tables/comparison.csv`.
     Comparison,
+    /// `trend` (multi-period audits).
+    Trend,
+    /// `trend_changes` (multi-period audits).
+    TrendChanges,
 }
 
 impl TableId {
     /// Every table.
-    pub const ALL: [TableId; 23] = [
+    pub const ALL: [TableId; 25] = [
         TableId::Throughput,
         TableId::Cfd,
         TableId::NetFlow,
@@ -265,6 +270,8 @@ impl TableId {
         TableId::ToolTeams,
         TableId::Consistency,
         TableId::Comparison,
+        TableId::Trend,
+        TableId::TrendChanges,
     ];
 
     /// The file stem.
@@ -293,6 +300,8 @@ impl TableId {
             TableId::ToolTeams => "tool_teams",
             TableId::Consistency => "consistency",
             TableId::Comparison => "comparison",
+            TableId::Trend => "trend",
+            TableId::TrendChanges => "trend_changes",
         }
     }
 }

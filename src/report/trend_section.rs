@@ -1,0 +1,353 @@
+//! The quarterly audit over time (METRICS.md §14): several single-period reports joined into
+//! one, the last period's report with a trend section first — every headline figure per
+//! period with its interval, each change from one period to the next with its verdict
+//! (computed in [`crate::metrics::trend`]), what changed in the way of working (statuses that
+//! appeared or disappeared per team, teams that appeared or vanished), `tables/trend.csv`
+//! and `tables/trend_changes.csv`, and one chart of small multiples.
+
+use super::*;
+use crate::chart::{self, ChartId, TrendPanel};
+use crate::metrics::lifecycle::Outcome;
+use crate::metrics::trend::{self, Bootstrap, Figure, Sample, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One period's single-period report.
+pub struct PeriodReport {
+    /// Label (`2024Q3`).
+    pub label: String,
+    /// The report of that period alone.
+    pub report: Report,
+}
+
+/// The organisation is population 0; teams follow in name order.
+const ORG: &str = "*";
+
+/// Samples per population of one period's report.
+fn samples(r: &Report) -> BTreeMap<String, Sample> {
+    let mut out: BTreeMap<String, Sample> = BTreeMap::new();
+    for item in &r.items {
+        let teams = [Some(ORG), item.team.as_deref()];
+        for t in teams.into_iter().flatten() {
+            let s = out.entry(t.to_string()).or_default();
+            if item.in_scope() {
+                s.handoffs.push(f64::from(item.team_handoffs));
+                if item.ever_terminal {
+                    s.reopened.push(item.reopens > 0);
+                }
+            }
+            if item.outcome == Outcome::Done && item.finished.is_some() && is_done_in(item, r) {
+                s.lead.extend(item.lead_time_days);
+                s.cycle.extend(item.cycle_time_days);
+                if let (Some(a), Some(c)) = (item.active_days, item.cycle_time_days) {
+                    s.active_cycle.push((a, c));
+                }
+            }
+        }
+    }
+    // Weekly throughput from the report's own throughput table.
+    if let Some(t) = r.table(TableId::Throughput) {
+        for row in &t.rows {
+            if let (Some(Cell::Text(team)), Some(Cell::Int(n))) = (row.get(1), row.get(2)) {
+                out.entry(team.clone()).or_default().weekly.push(*n as f64);
+            }
+        }
+    }
+    out
+}
+
+/// Done in the report's period (the records carry their own scope flags).
+fn is_done_in(item: &ItemRecord, r: &Report) -> bool {
+    let from = r
+        .summary
+        .period
+        .from
+        .as_deref()
+        .and_then(|s| crate::time::parse_instant(s, chrono_tz::UTC).ok());
+    let to = r
+        .summary
+        .period
+        .to
+        .as_deref()
+        .and_then(|s| crate::time::parse_instant(s, chrono_tz::UTC).ok());
+    match (from, to) {
+        (Some((f, _)), Some((t, _))) => item.done_in(Some((f, t))),
+        _ => item.done_in(None),
+    }
+}
+
+/// The combined report: the last period's, with the trend first.
+pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow::Result<Report> {
+    let bs = Bootstrap {
+        confidence: cfg.confidence,
+        replicates: cfg.bootstrap,
+        seed: cfg.seed,
+    };
+    let per: Vec<BTreeMap<String, Sample>> = periods.iter().map(|p| samples(&p.report)).collect();
+    let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
+    let mut populations: BTreeSet<String> = per.iter().flat_map(|m| m.keys().cloned()).collect();
+    populations.remove(ORG);
+    let populations: Vec<String> = std::iter::once(ORG.to_string())
+        .chain(populations)
+        .collect();
+    let empty = Sample::default();
+    let mut rows = Vec::new();
+    let mut change_rows = Vec::new();
+    let mut clear = Vec::new();
+    let mut panels = Vec::new();
+    for (pi, pop) in populations.iter().enumerate() {
+        for f in Figure::ALL {
+            let mut points = Vec::new();
+            for (k, m) in per.iter().enumerate() {
+                let s = m.get(pop).unwrap_or(&empty);
+                let v = trend::value(f, s);
+                let iv = trend::interval(f, s, &bs, pi as u64);
+                let n = trend::n_of(f, s);
+                rows.push(vec![
+                    labels[k].as_str().into(),
+                    pop.as_str().into(),
+                    f.id().into(),
+                    opt(v),
+                    opt(iv.map(|x| x.0)),
+                    opt(iv.map(|x| x.1)),
+                    (n as u64).into(),
+                ]);
+                points.push((labels[k].clone(), v, iv));
+                if k == 0 {
+                    continue;
+                }
+                let a = per[k - 1].get(pop).unwrap_or(&empty);
+                let c = trend::change(f, a, s, &bs, pi as u64);
+                change_rows.push(vec![
+                    labels[k - 1].as_str().into(),
+                    labels[k].as_str().into(),
+                    pop.as_str().into(),
+                    f.id().into(),
+                    opt(c.delta),
+                    opt(c.interval.map(|x| x.0)),
+                    opt(c.interval.map(|x| x.1)),
+                    c.verdict.words().into(),
+                ]);
+                if matches!(c.verdict, Verdict::Better | Verdict::Worse) {
+                    clear.push(clear_change(
+                        pop,
+                        f,
+                        &labels[k - 1],
+                        &labels[k],
+                        &c,
+                        cfg.confidence,
+                    ));
+                }
+            }
+            if pop == ORG {
+                panels.push(TrendPanel {
+                    title: f.label().to_string(),
+                    points,
+                });
+            }
+        }
+    }
+    let changes = workflow_changes(&periods);
+    let last = periods.into_iter().last().context_free()?;
+    let mut report = last.report;
+    let markers: Vec<usize> = changes
+        .iter()
+        .map(|c| c.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    report.charts.push(chart::trend(&panels, &markers)?);
+    report.tables.push(Table {
+        name: TableId::Trend,
+        header: vec!["period", "team", "figure", "value", "low", "high", "n"],
+        rows,
+    });
+    report.tables.push(Table {
+        name: TableId::TrendChanges,
+        header: vec![
+            "from_period",
+            "to_period",
+            "team",
+            "figure",
+            "change",
+            "low",
+            "high",
+            "verdict",
+        ],
+        rows: change_rows,
+    });
+    report
+        .sections
+        .insert(0, section(&labels, &clear, &changes, cfg));
+    lead_with_clear_changes(&mut report, &labels, &clear);
+    Ok(report)
+}
+
+trait ContextFree<T> {
+    fn context_free(self) -> anyhow::Result<T>;
+}
+
+impl<T> ContextFree<T> for Option<T> {
+    fn context_free(self) -> anyhow::Result<T> {
+        self.ok_or_else(|| anyhow::anyhow!("a trend needs at least two periods"))
+    }
+}
+
+fn opt(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Empty, |x| Cell::Float(r6(x)))
+}
+
+fn num(f: Figure, v: f64) -> String {
+    match f {
+        Figure::FlowEfficiency | Figure::ReopenRate => format!("{:.1} points", 100.0 * v),
+        _ => format!("{v:.1}"),
+    }
+}
+
+/// One clear change in words.
+fn clear_change(pop: &str, f: Figure, a: &str, b: &str, c: &trend::Change, level: f64) -> String {
+    let who = if pop == ORG {
+        "Organisation".to_string()
+    } else {
+        format!("Team {pop}")
+    };
+    let (lo, hi) = c.interval.unwrap_or((0.0, 0.0));
+    let d = c.delta.unwrap_or(0.0);
+    let sign = if d >= 0.0 { "+" } else { "" };
+    format!(
+        "{who}: {} {} from {a} to {b} ({sign}{}, {}% interval {} to {}; {} is better).",
+        f.label().to_lowercase(),
+        c.verdict.words(),
+        num(f, d),
+        (level * 100.0).round(),
+        num(f, lo),
+        num(f, hi),
+        if f.higher_is_better() {
+            "higher"
+        } else {
+            "lower"
+        }
+    )
+}
+
+/// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
+/// between consecutive periods: (index of the later period, text).
+fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
+    let statuses = |r: &Report| -> BTreeMap<String, BTreeSet<String>> {
+        let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for row in &r.status_map {
+            if !row.team.is_empty() {
+                m.entry(row.team.clone())
+                    .or_default()
+                    .insert(row.status.clone());
+            }
+        }
+        m
+    };
+    let mut out = Vec::new();
+    for k in 1..periods.len() {
+        let (a, b) = (
+            statuses(&periods[k - 1].report),
+            statuses(&periods[k].report),
+        );
+        let (la, lb) = (&periods[k - 1].label, &periods[k].label);
+        for team in a.keys().filter(|t| !b.contains_key(*t)) {
+            out.push((
+                k,
+                format!("{lb}: team {team} has no items any more (it had in {la})."),
+            ));
+        }
+        for (team, sb) in &b {
+            let Some(sa) = a.get(team) else {
+                out.push((k, format!("{lb}: team {team} appears (no items in {la}).")));
+                continue;
+            };
+            let added: Vec<&String> = sb.difference(sa).collect();
+            let removed: Vec<&String> = sa.difference(sb).collect();
+            if added.is_empty() && removed.is_empty() {
+                continue;
+            }
+            let list = |v: &[&String]| {
+                v.iter()
+                    .map(|s| format!("\u{201c}{s}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut text = format!("{lb}: team {team}'s workflow changed:");
+            if !added.is_empty() {
+                text.push_str(&format!(" new status(es) {}", list(&added)));
+            }
+            if !removed.is_empty() {
+                text.push_str(&format!(
+                    "{} no longer used {}",
+                    if added.is_empty() { "" } else { ";" },
+                    list(&removed)
+                ));
+            }
+            text.push('.');
+            out.push((k, text));
+        }
+    }
+    out
+}
+
+fn section(
+    labels: &[String],
+    clear: &[String],
+    changes: &[(usize, String)],
+    cfg: &crate::config::Trend,
+) -> Section {
+    let mut blocks = vec![Block::Paragraph(format!(
+        "{} periods, from {} to {}: each audited exactly as a single-period audit of it. A change is called better or worse only when its {}% bootstrap interval ({} resamples of the period's items, of its weeks for throughput; seed {}) excludes zero; otherwise there is no clear change (docs/METRICS.md section 14).",
+        labels.len(),
+        labels.first().map_or("", String::as_str),
+        labels.last().map_or("", String::as_str),
+        (cfg.confidence * 100.0).round(),
+        cfg.bootstrap,
+        cfg.seed
+    ))];
+    blocks.push(Block::Subheading("Clear changes".into()));
+    if clear.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No figure changed clearly between consecutive periods.".into(),
+        ));
+    } else {
+        blocks.push(Block::List(clear.to_vec()));
+    }
+    blocks.push(Block::Chart(ChartId::Trend));
+    blocks.push(Block::Subheading(
+        "What changed in the way of working".into(),
+    ));
+    if changes.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No team's statuses changed between periods, and no team appeared or vanished.".into(),
+        ));
+    } else {
+        blocks.push(Block::List(changes.iter().map(|c| c.1.clone()).collect()));
+    }
+    blocks.push(Block::Table {
+        name: TableId::TrendChanges,
+        limit: 30,
+    });
+    Section {
+        id: "trend",
+        title: "Trend across periods".into(),
+        blocks,
+    }
+}
+
+/// The executive summary of a multi-period run leads with the clear changes only.
+fn lead_with_clear_changes(report: &mut Report, labels: &[String], clear: &[String]) {
+    let Some(exec) = report.sections.iter_mut().find(|s| s.id == "summary") else {
+        return;
+    };
+    let text = if clear.is_empty() {
+        format!("Across {} periods ({} to {}), no headline figure changed clearly from one period to the next.", labels.len(), labels[0], labels[labels.len() - 1])
+    } else {
+        format!("Across {} periods ({} to {}), {} clear change(s); the rest is within noise (see the trend section). The figures below are those of {}.", labels.len(), labels[0], labels[labels.len() - 1], clear.len(), labels[labels.len() - 1])
+    };
+    let mut lead = vec![Block::Paragraph(text)];
+    if !clear.is_empty() {
+        lead.push(Block::List(clear.iter().take(8).cloned().collect()));
+    }
+    exec.blocks.splice(0..0, lead);
+}
