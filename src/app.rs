@@ -461,6 +461,12 @@ pub fn generate(
     Ok(summary)
 }
 
+/// `flowaudit compare`: two saved report folders compared, written atomically to `out`.
+pub fn compare(old: &Path, new: &Path, out: &Path) -> Result<()> {
+    let c = crate::compare::compare(&crate::compare::read(old)?, &crate::compare::read(new)?)?;
+    write_atomically(out, &crate::compare::render(&c)?)
+}
+
 /// The status mapping as a text table (`--explain-statuses`).
 pub fn explain_statuses(r: &report::Report) -> String {
     let mut s = String::from("status\tteam\tcategory\trule\titems\n");

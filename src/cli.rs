@@ -90,6 +90,12 @@ Examples:
       The same organisation as GitLab REST JSON (gitlab.json), to check the importer."
     )]
     Generate(GenerateArgs),
+    /// Compare two saved audits (report folders) when the old exports are gone: figures,
+    /// signals, blockers, tools and the verdict, old → new.
+    #[command(after_help = "Examples:
+  flowaudit compare reports-2024Q2 reports-2024Q3 --out comparison
+      What changed since the audit presented last quarter (figures only: no intervals).")]
+    Compare(CompareArgs),
     /// List the input formats flowaudit reads, with the name to force one with --format.
     #[command(after_help = "Examples:
   flowaudit formats
@@ -162,6 +168,20 @@ pub struct AuditArgs {
     /// Also print the status → category mapping that was used, and the rule that decided each.
     #[arg(long)]
     pub explain_statuses: bool,
+}
+
+/// Arguments of `flowaudit compare`.
+#[derive(Debug, ClapArgs)]
+pub struct CompareArgs {
+    /// The older report folder (written by `flowaudit audit --out`).
+    #[arg(value_name = "OLD_REPORT_DIR")]
+    pub old: PathBuf,
+    /// The newer report folder.
+    #[arg(value_name = "NEW_REPORT_DIR")]
+    pub new: PathBuf,
+    /// Output folder for the comparison (report.html, report.md, comparison.csv).
+    #[arg(long, value_name = "DIR", default_value = "comparison")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `flowaudit init`.
@@ -270,6 +290,9 @@ pub enum ScenarioArg {
     Middling,
     /// Ten teams, six struggling, fragmented tools, divergent workflows: verdict dedicated.
     Sprawling,
+    /// The first team halves its cycle time from the second quarter on; nothing else changes
+    /// (audit it with --quarters 2024Q1..2024Q2).
+    Improving,
 }
 
 /// Input formats that can be forced with `--format` (the names of `flowaudit formats` are
@@ -502,6 +525,7 @@ impl From<ScenarioArg> for crate::generate::Scenario {
             ScenarioArg::Small => Scenario::Small,
             ScenarioArg::Middling => Scenario::Middling,
             ScenarioArg::Sprawling => Scenario::Sprawling,
+            ScenarioArg::Improving => Scenario::Improving,
         }
     }
 }

@@ -19,6 +19,7 @@
 pub mod app;
 pub mod chart;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod generate;

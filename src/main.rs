@@ -29,6 +29,10 @@ fn run(args: Args) -> anyhow::Result<()> {
                 s.events
             );
         }
+        Command::Compare(c) => {
+            app::compare(&c.old, &c.new, &c.out)?;
+            eprintln!("flowaudit: wrote {}", c.out.display());
+        }
         Command::Formats => stdout(app::formats_text().as_bytes())?,
         Command::Completions(c) => stdout(&flowaudit::cli::completions(c.shell))?,
     }

@@ -136,7 +136,7 @@ pub fn write_events<W: Write>(opts: &GenerateOptions, w: &mut W) -> io::Result<G
     let end = start + days * DAY;
     let created_within = match plans {
         None => days,
-        Some(_) => scenario::creation_days(days),
+        Some(_) => scenario::creation_days_of(opts.scenario, days),
     };
     let schedule = Schedule::new(start, created_within);
     w.write_all(b"item_id,timestamp,status,assignee,team,actor,source\n")?;
@@ -162,6 +162,7 @@ pub fn write_events<W: Write>(opts: &GenerateOptions, w: &mut W) -> io::Result<G
                     k: numbers[home] - 1,
                     created,
                     last_creation,
+                    midpoint: start + days * DAY / 2,
                 };
                 scenario::simulate(&org, plans, &mut rng, &item, &mut buf);
             }

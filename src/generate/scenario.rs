@@ -126,6 +126,9 @@ pub enum Scenario {
     Middling,
     /// Ten teams, six struggling, fragmented tools, divergent workflows: verdict `dedicated`.
     Sprawling,
+    /// A planted change over time: the first team halves its cycle time from the second half
+    /// of the window on (2024Q2 by default); nothing else changes (issue 18).
+    Improving,
 }
 
 /// A scenario name that is not one of [`Scenario::ALL`].
@@ -148,7 +151,7 @@ impl std::error::Error for UnknownScenario {}
 
 impl Scenario {
     /// Every scenario, in declaration order.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Realistic,
         Scenario::Healthy,
         Scenario::Queues,
@@ -160,6 +163,7 @@ impl Scenario {
         Scenario::Small,
         Scenario::Middling,
         Scenario::Sprawling,
+        Scenario::Improving,
     ];
 
     /// The CLI name (`ping-pong`, …).
@@ -176,6 +180,7 @@ impl Scenario {
             Scenario::Small => "small",
             Scenario::Middling => "middling",
             Scenario::Sprawling => "sprawling",
+            Scenario::Improving => "improving",
         }
     }
 
@@ -243,6 +248,7 @@ impl Scenario {
                 p[2].underused = Some(FIGMA.name);
             }
             Scenario::Stale => p[3].stale = 5,
+            Scenario::Improving => p[0].faster_later = true,
             Scenario::Small => p[0].struggle(1),
             Scenario::Middling => {
                 p[0].struggle(1);
@@ -316,6 +322,9 @@ pub(super) struct TeamPlan {
     pub(super) tools: Vec<Tool>,
     /// The tool whose licences are half used.
     pub(super) underused: Option<&'static str>,
+    /// Items created in the second half of the window work twice as fast (half the active
+    /// and review time).
+    faster_later: bool,
 }
 
 impl TeamPlan {
@@ -328,6 +337,7 @@ impl TeamPlan {
             stale: 0,
             tools: vec![JIRA, GITHUB, SLACK, CONFLUENCE, GITHUB_ACTIONS, FIGMA],
             underused: None,
+            faster_later: false,
         }
     }
 
@@ -377,8 +387,21 @@ const STALE_MARGIN_DAYS: i64 = 40;
 /// The creation window of a scenario inside a `days`-day window: every life then ends before
 /// the window does (windows shorter than 2 × 64 days: the first half, lives may be cut).
 pub(super) fn creation_days(days: i64) -> i64 {
-    if days >= 2 * MAX_LIFE_DAYS {
-        days - MAX_LIFE_DAYS
+    creation_days_with(days, MAX_LIFE_DAYS)
+}
+
+/// The creation window of `scenario`: `Improving` (whose lives end within 4 days) creates
+/// items until a week before the end, so that every quarter gets the same flow of items.
+pub(super) fn creation_days_of(scenario: Scenario, days: i64) -> i64 {
+    match scenario {
+        Scenario::Improving => creation_days_with(days, 7),
+        _ => creation_days(days),
+    }
+}
+
+fn creation_days_with(days: i64, max_life: i64) -> i64 {
+    if days >= 2 * max_life {
+        days - max_life
     } else {
         (days / 2).max(1)
     }
@@ -391,6 +414,8 @@ pub(super) struct Item {
     pub(super) k: u64,
     pub(super) created: i64,
     pub(super) last_creation: i64,
+    /// The middle of the generated window (UTC seconds).
+    pub(super) midpoint: i64,
 }
 
 /// Fill `buf` with the whole planted life of `item`.
@@ -412,6 +437,11 @@ pub(super) fn simulate(
         source: Source::Jira,
     });
     let owner = org.member(rng, home);
+    let speed = if plan.faster_later && item.created >= item.midpoint {
+        0.5
+    } else {
+        1.0
+    };
     let mut life = Life {
         org,
         rng,
@@ -419,6 +449,7 @@ pub(super) fn simulate(
         t: item.created,
         team: home,
         assignee: owner,
+        speed,
     };
     if k < plan.stale && item.created + STALE_MARGIN_DAYS * DAY <= item.last_creation {
         let wait = life.uniform(STALE_ASSIGN_DAYS);
@@ -463,6 +494,8 @@ struct Life<'a> {
     t: i64,
     team: usize,
     assignee: u32,
+    /// Factor of the active and review durations (1, or 0.5 for a team that got faster).
+    speed: f64,
 }
 
 impl Life<'_> {
@@ -509,7 +542,7 @@ impl Life<'_> {
                 Kind::Review => REVIEW_DAYS,
                 Kind::Queue => QUEUE_DAYS,
             };
-            let mut left = self.uniform(range);
+            let mut left = self.uniform(range) * self.speed;
             if i == 0 && !legs.is_empty() {
                 let gap = left / (legs.len() + 1) as f64;
                 for &(team, person) in legs {
@@ -697,7 +730,7 @@ mod tests {
             .contains("ping-pong"));
         assert_eq!(Scenario::default(), Scenario::Realistic);
         let teams: Vec<usize> = Scenario::ALL.iter().map(|s| s.teams(2)).collect();
-        assert_eq!(teams, [2, 4, 4, 4, 4, 4, 4, 4, 3, 5, 10]);
+        assert_eq!(teams, [2, 4, 4, 4, 4, 4, 4, 4, 3, 5, 10, 4]);
         assert_eq!(Scenario::Healthy.teams(12), 12);
         assert_eq!(Scenario::Sprawling.teams(12), 10);
     }
