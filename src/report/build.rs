@@ -623,6 +623,7 @@ fn summary(
         business_case,
         teams,
         warnings: warnings.entries(),
+        trend: None,
     }
 }
 

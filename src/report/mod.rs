@@ -186,6 +186,33 @@ pub struct Summary {
     pub teams: Vec<TeamSummary>,
     /// Data-quality warnings.
     pub warnings: Vec<WarningEntry>,
+    /// A multi-period audit's changes between consecutive periods (METRICS.md §14); absent
+    /// for a single period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Vec<TrendChange>>,
+}
+
+/// One figure's change between two consecutive periods, in `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrendChange {
+    /// The earlier period.
+    pub from_period: String,
+    /// The later period.
+    pub to_period: String,
+    /// Team, or `*` for the organisation.
+    pub team: String,
+    /// Figure id.
+    pub figure: &'static str,
+    /// Value in each period.
+    pub values: [Option<f64>; 2],
+    /// Values (items, or weeks for throughput) behind each.
+    pub n: [u64; 2],
+    /// value(to) − value(from).
+    pub change: Option<f64>,
+    /// Its bootstrap interval.
+    pub interval: Option<[f64; 2]>,
+    /// better, worse, no clear change, too few items to tell.
+    pub verdict: &'static str,
 }
 
 /// Every table the report writes (`tables/<name>.csv`): `Block::Table` names one, so a typo

@@ -94,6 +94,8 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
     let mut change_rows = Vec::new();
     let mut clear = Vec::new();
     let mut panels = Vec::new();
+    let mut summary_changes = Vec::new();
+    let mut org_lines = Vec::new();
     for (pi, pop) in populations.iter().enumerate() {
         for f in Figure::ALL {
             let mut points = Vec::new();
@@ -117,6 +119,17 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
                 }
                 let a = per[k - 1].get(pop).unwrap_or(&empty);
                 let c = trend::change(f, a, s, &bs, pi as u64);
+                summary_changes.push(TrendChange {
+                    from_period: labels[k - 1].clone(),
+                    to_period: labels[k].clone(),
+                    team: pop.clone(),
+                    figure: f.id(),
+                    values: [trend::value(f, a).map(r6), v.map(r6)],
+                    n: [trend::n_of(f, a) as u64, n as u64],
+                    change: c.delta.map(r6),
+                    interval: c.interval.map(|x| [r6(x.0), r6(x.1)]),
+                    verdict: c.verdict.words(),
+                });
                 change_rows.push(vec![
                     labels[k - 1].as_str().into(),
                     labels[k].as_str().into(),
@@ -139,6 +152,7 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
                 }
             }
             if pop == ORG {
+                org_lines.push(figure_line(f, &points));
                 panels.push(TrendPanel {
                     title: f.label().to_string(),
                     points,
@@ -177,7 +191,8 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
     });
     report
         .sections
-        .insert(0, section(&labels, &clear, &changes, cfg));
+        .insert(0, section(&labels, &clear, &org_lines, &changes, cfg));
+    report.summary.trend = Some(summary_changes);
     lead_with_clear_changes(&mut report, &labels, &clear);
     Ok(report)
 }
@@ -290,9 +305,29 @@ fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
     out
 }
 
+/// "Cycle time, median (days): 2024Q1 8.2 (7.1–10.1) → 2024Q2 8.8 (7.8–9.6)".
+fn figure_line(f: Figure, points: &[(String, Option<f64>, Option<(f64, f64)>)]) -> String {
+    let plain = |x: f64| num(f, x).replace(" points", "");
+    let one = |(label, v, iv): &(String, Option<f64>, Option<(f64, f64)>)| {
+        let v = v.map_or("–".to_string(), plain);
+        let iv = iv.map_or(String::new(), |(a, b)| {
+            format!(" ({}–{})", plain(a), plain(b))
+        });
+        format!("{label} {v}{iv}")
+    };
+    let unit = if matches!(f, Figure::FlowEfficiency | Figure::ReopenRate) {
+        " (%)"
+    } else {
+        ""
+    };
+    let all: Vec<String> = points.iter().map(one).collect();
+    format!("{}{unit}: {}", f.label(), all.join(" → "))
+}
+
 fn section(
     labels: &[String],
     clear: &[String],
+    org_lines: &[String],
     changes: &[(usize, String)],
     cfg: &crate::config::Trend,
 ) -> Section {
@@ -313,6 +348,10 @@ fn section(
     } else {
         blocks.push(Block::List(clear.to_vec()));
     }
+    blocks.push(Block::Subheading(
+        "The organisation's figures by period (interval in brackets)".into(),
+    ));
+    blocks.push(Block::List(org_lines.to_vec()));
     blocks.push(Block::Chart(ChartId::Trend));
     blocks.push(Block::Subheading(
         "What changed in the way of working".into(),
