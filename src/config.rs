@@ -356,6 +356,16 @@ pub fn parse_file(text: &str, path: &Path) -> Result<(FileConfig, StatusOverride
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    let t = &file.trend;
+    if !(t.confidence > 0.0 && t.confidence < 1.0) || t.bootstrap < 100 {
+        return Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "[trend]: confidence must be between 0 and 1 (got {}) and bootstrap at least 100 (got {}); e.g. confidence = 0.9, bootstrap = 1000",
+                t.confidence, t.bootstrap
+            ),
+        });
+    }
     file.import.sources = crate::ingest::imported::Sources {
         github: file.github.clone(),
         gitlab: file.gitlab.clone(),

@@ -276,3 +276,41 @@ fn compare_names_the_blocker_that_cleared_and_the_one_that_appeared() {
     );
     assert!(!out2.exists(), "no half-written comparison");
 }
+
+#[test]
+fn a_team_that_changes_its_statuses_is_named_with_a_marker() {
+    // Team A works To Do → In Progress → Done in 2024Q1 and To Do → Doing → Done in 2024Q2;
+    // team B keeps its workflow.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("item_id,timestamp,status,team\n");
+    for (q, month, work) in [(1, "02", "In Progress"), (2, "05", "Doing")] {
+        for team in ["A", "B"] {
+            let work = if team == "A" { work } else { "In Progress" };
+            for i in 1..=6 {
+                let id = format!("{team}-{q}-{i}");
+                csv.push_str(&format!(
+                    "{id},2024-{month}-{i:02}T09:00:00Z,To Do,{team}\n"
+                ));
+                csv.push_str(&format!(
+                    "{id},2024-{month}-{i:02}T10:00:00Z,{work},{team}\n"
+                ));
+                csv.push_str(&format!(
+                    "{id},2024-{month}-{:02}T10:00:00Z,Done,{team}\n",
+                    i + 2
+                ));
+            }
+        }
+    }
+    let input = dir.path().join("events.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    audit(&input, &out, &["--quarters", "2024Q1..2024Q2"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("2024Q2: team A's workflow changed: new status(es) “Doing”; no longer used “In Progress”."),
+        "{md}"
+    );
+    assert!(!md.contains("team B's workflow changed"), "{md}");
+    let svg = std::fs::read_to_string(out.join("charts/trend.svg")).unwrap();
+    assert!(svg.contains("workflow changed in 2024Q2"), "{svg}");
+}

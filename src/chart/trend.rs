@@ -1,6 +1,6 @@
 //! The trend of a multi-period audit: small multiples, one panel per headline figure, the
 //! value of each period as a point joined by a line, its bootstrap interval as a whisker, and
-//! a dashed marker at each period where a team's workflow changed (METRICS.md §14).
+//! a thin vertical marker before each period where a team's workflow changed (METRICS.md §14).
 
 use plotters::backend::DrawingBackend;
 use plotters::chart::ChartBuilder;

@@ -25,6 +25,7 @@ const ORG: &str = "*";
 /// Samples per population of one period's report.
 fn samples(r: &Report) -> BTreeMap<String, Sample> {
     let mut out: BTreeMap<String, Sample> = BTreeMap::new();
+    let period = bounds(r);
     for item in &r.items {
         let teams = [Some(ORG), item.team.as_deref()];
         for t in teams.into_iter().flatten() {
@@ -35,7 +36,7 @@ fn samples(r: &Report) -> BTreeMap<String, Sample> {
                     s.reopened.push(item.reopens > 0);
                 }
             }
-            if item.outcome == Outcome::Done && item.finished.is_some() && is_done_in(item, r) {
+            if item.outcome == Outcome::Done && item.done_in(period) {
                 s.lead.extend(item.lead_time_days);
                 s.cycle.extend(item.cycle_time_days);
                 if let (Some(a), Some(c)) = (item.active_days, item.cycle_time_days) {
@@ -55,24 +56,14 @@ fn samples(r: &Report) -> BTreeMap<String, Sample> {
     out
 }
 
-/// Done in the report's period (the records carry their own scope flags).
-fn is_done_in(item: &ItemRecord, r: &Report) -> bool {
-    let from = r
-        .summary
-        .period
-        .from
-        .as_deref()
-        .and_then(|s| crate::time::parse_instant(s, chrono_tz::UTC).ok());
-    let to = r
-        .summary
-        .period
-        .to
-        .as_deref()
-        .and_then(|s| crate::time::parse_instant(s, chrono_tz::UTC).ok());
-    match (from, to) {
-        (Some((f, _)), Some((t, _))) => item.done_in(Some((f, t))),
-        _ => item.done_in(None),
-    }
+/// The report's period.
+fn bounds(r: &Report) -> Option<(i64, i64)> {
+    let at = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|s| crate::time::parse_instant(s, chrono_tz::UTC).ok())
+            .map(|x| x.0)
+    };
+    Some((at(&r.summary.period.from)?, at(&r.summary.period.to)?))
 }
 
 /// The combined report: the last period's, with the trend first.
@@ -247,13 +238,21 @@ fn clear_change(pop: &str, f: Figure, a: &str, b: &str, c: &trend::Change, level
 /// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
 /// between consecutive periods: (index of the later period, text).
 fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
+    // The statuses each team's items in scope were in during the period (METRICS.md §14).
     let statuses = |r: &Report| -> BTreeMap<String, BTreeSet<String>> {
+        let (from, to) = bounds(r).unwrap_or((i64::MIN, i64::MAX));
         let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for row in &r.status_map {
-            if !row.team.is_empty() {
-                m.entry(row.team.clone())
-                    .or_default()
-                    .insert(row.status.clone());
+        for item in r.items.iter().filter(|i| i.in_scope()) {
+            let Some(team) = item.team.as_deref() else {
+                continue;
+            };
+            let set = m.entry(team.to_string()).or_default();
+            let ch = &item.status_changes;
+            for (k, (t, status)) in ch.iter().enumerate() {
+                let end = ch.get(k + 1).map_or(i64::MAX, |n| n.0);
+                if *t < to && end > from {
+                    set.insert(status.to_string());
+                }
             }
         }
         m
