@@ -738,11 +738,12 @@ impl Reader<'_> {
             });
         }
         out.sort_by_key(|(f, p, _)| (*f, *p));
-        let mut per_file = vec![0u64; files.len()];
+        let mut tally = super::replay::FileTally::new(files.len());
+        for (fi, items) in file_items.iter().enumerate() {
+            items.iter().for_each(|_| tally.seen(fi));
+        }
         for (f, _, ev) in out {
-            if let Some(c) = per_file.get_mut(f) {
-                *c += 1;
-            }
+            tally.events(f, 1);
             imported.batch.push(ev);
         }
         let hints = &mut imported.hints;
@@ -756,12 +757,8 @@ impl Reader<'_> {
                 hints.source_categories.insert((SOURCE.to_string(), s), c);
             }
         }
-        imported.files = files
-            .iter()
-            .zip(file_items)
-            .zip(per_file)
-            .map(|(((p, _), items), events)| (p.clone(), items.len() as u64, events))
-            .collect();
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
+        imported.files = tally.files(&paths);
         imported.warnings = self.warnings;
         Ok(imported)
     }

@@ -302,7 +302,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
     let mut out = Imported::default();
     let mut rows: Vec<Row> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    let mut file_items = vec![0u64; paths.len()];
+    let mut tally = super::replay::FileTally::new(paths.len());
     for (fi, path) in paths.iter().enumerate() {
         let mut stamps = LocalTimes::default();
         let mut seen_here = std::collections::BTreeSet::new();
@@ -322,7 +322,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
                 continue;
             };
             if seen_here.insert(row.stable.clone()) {
-                file_items[fi] += 1;
+                tally.seen(fi);
             }
             match index.get(&row.stable) {
                 Some(&i) => {
@@ -355,20 +355,13 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
                 .into(),
         });
     }
-    let mut file_events = vec![0u64; paths.len()];
     for row in &rows {
         let before = out.batch.len();
         emit(row, ctx, &mut out);
-        if let Some(e) = file_events.get_mut(row.file) {
-            *e += (out.batch.len() - before) as u64;
-        }
+        tally.events(row.file, (out.batch.len() - before) as u64);
     }
     out.items = rows.len();
-    out.files = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.clone(), file_items[i], file_events[i]))
-        .collect();
+    out.files = tally.files(paths);
     Ok(out)
 }
 

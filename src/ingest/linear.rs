@@ -218,14 +218,13 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
             reason: "the Linear export has a header but no issue rows".into(),
         });
     }
-    let mut files: Vec<(u64, u64)> = vec![(0, 0); paths.len()];
+    let mut tally = super::replay::FileTally::new(paths.len());
     let mut votes: BTreeMap<String, [u32; 4]> = BTreeMap::new();
     for row in &rows {
         let n = emit(row, &mut out, &mut votes);
-        if let Some(f) = files.get_mut(row.file) {
-            f.0 += 1;
-            f.1 += n;
-        }
+        // Every row is an item of its file, with or without events.
+        tally.seen(row.file);
+        tally.events(row.file, n);
         out.hints
             .current_status
             .insert(row.id.clone(), row.status.clone());
@@ -246,11 +245,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         }
     }
     out.items = rows.len();
-    out.files = paths
-        .iter()
-        .zip(files)
-        .map(|(p, (i, e))| (p.clone(), i, e))
-        .collect();
+    out.files = tally.files(paths);
     Ok(out)
 }
 

@@ -71,7 +71,14 @@ fn devlake_documents(path: &Path, bytes: &[u8], what: &str) -> Result<Vec<Value>
     Ok(docs)
 }
 
-/// Items and events per input file.
+/// Items and events per input file. An importer counts an item in a file with [`item`]
+/// (the item and its events in one file) or, when an item is read from several files (pages,
+/// copies) and its events are counted where its latest copy is, with [`seen`] per file and
+/// [`events`] once.
+///
+/// [`item`]: FileTally::item
+/// [`seen`]: FileTally::seen
+/// [`events`]: FileTally::events
 #[derive(Debug, Clone)]
 pub struct FileTally {
     counts: Vec<(u64, u64)>,
@@ -94,6 +101,20 @@ impl FileTally {
         if let Some(c) = self.counts.get_mut(file) {
             c.0 += 1;
             c.1 += events;
+        }
+    }
+
+    /// An item seen in file `file` (counted once per file by the caller).
+    pub fn seen(&mut self, file: usize) {
+        if let Some(c) = self.counts.get_mut(file) {
+            c.0 += 1;
+        }
+    }
+
+    /// `n` events counted in file `file`.
+    pub fn events(&mut self, file: usize, n: u64) {
+        if let Some(c) = self.counts.get_mut(file) {
+            c.1 += n;
         }
     }
 

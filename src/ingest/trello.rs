@@ -168,27 +168,16 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
     for a in &board.actions {
         per_card.entry(a.card.as_str()).or_default().push(a);
     }
-    let mut files: Vec<(u64, u64)> = vec![(0, 0); paths.len()];
-    let mut items = 0;
+    let mut tally = super::replay::FileTally::new(paths.len());
     for card in &board.cards {
         let mut acts = per_card.remove(card.id.as_str()).unwrap_or_default();
         acts.sort_by_key(|a| a.ts);
         let path = paths.get(card.file).map_or(Path::new(""), |p| p.as_path());
         let n = replay(card, &acts, &board, path, &mut out);
-        if n > 0 {
-            items += 1;
-            if let Some(f) = files.get_mut(card.file) {
-                f.0 += 1;
-                f.1 += n;
-            }
-        }
+        tally.item(card.file, n);
     }
-    out.items = items;
-    out.files = paths
-        .iter()
-        .zip(files)
-        .map(|(p, (i, e))| (p.clone(), i, e))
-        .collect();
+    out.items = tally.items();
+    out.files = tally.files(paths);
     Ok(out)
 }
 

@@ -37,22 +37,20 @@ impl Reader<'_> {
         let mut order: Vec<((usize, usize), &str)> =
             first.into_iter().map(|(k, a)| (a, k)).collect();
         order.sort();
-        let mut counts = vec![0u64; self.paths.len()];
+        let mut tally = crate::ingest::replay::FileTally::new(self.paths.len());
+        for (fi, items) in self.file_items.iter().enumerate() {
+            items.iter().for_each(|_| tally.seen(fi));
+        }
         for (_, id) in order {
             let recs = per_item.get(id).map_or(&[][..], Vec::as_slice);
             let evs = self.item_events(id, metas.get(id), recs)?;
             self.out.items += usize::from(!evs.is_empty());
             for (e, fi) in evs {
-                if let Some(c) = counts.get_mut(fi) {
-                    *c += 1;
-                }
+                tally.events(fi, 1);
                 self.out.batch.push(e);
             }
         }
-        let files = self.paths.iter().zip(&self.file_items).zip(counts);
-        self.out.files = files
-            .map(|((p, s), c)| (p.clone(), s.len() as u64, c))
-            .collect();
+        self.out.files = tally.files(self.paths);
         if self.out.batch.is_empty() {
             let none = || {
                 (

@@ -106,8 +106,7 @@ pub(super) fn build(
         split_messages.len() as u64,
         || split_messages.join("; "),
     );
-    let mut file_items = vec![0u64; paths.len()];
-    let mut file_events = vec![0u64; paths.len()];
+    let mut tally = crate::ingest::replay::FileTally::new(paths.len());
     let mut truncated: Vec<String> = Vec::new();
     let order = std::mem::take(&mut st.order);
     for id in &order {
@@ -122,14 +121,9 @@ pub(super) fn build(
             (&mut st.local_ts, st.tz),
             &mut out,
         )?;
-        let n = (out.batch.len() - before) as u64;
-        if let Some(e) = file_events.get_mut(acc.latest.file) {
-            *e += n;
-        }
+        tally.events(acc.latest.file, (out.batch.len() - before) as u64);
         for f in &acc.files {
-            if let Some(c) = file_items.get_mut(*f) {
-                *c += 1;
-            }
+            tally.seen(*f);
         }
         let distinct = acc.histories.len();
         let cut = match acc.total {
@@ -141,11 +135,7 @@ pub(super) fn build(
         }
     }
     out.items = order.len();
-    out.files = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.clone(), file_items[i], file_events[i]))
-        .collect();
+    out.files = tally.files(paths);
     if !truncated.is_empty() {
         let n = truncated.len() as u64;
         let mut list: Vec<String> = truncated.iter().take(10).cloned().collect();
