@@ -43,6 +43,8 @@ fn audit(inputs: &[PathBuf], extra: &[&str]) -> (tempfile::TempDir, PathBuf, Val
 fn items(out: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(out.join("items.csv")).unwrap();
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    // The columns looked up below are the declared ones.
+    assert_eq!(head, flowaudit::report::csv::ITEM_COLUMNS);
     r.records()
         .map(|rec| {
             head.iter()

@@ -30,6 +30,13 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The columns of `tables/status_time.csv`.
+pub const STATUS_TIME_COLUMNS: [&str; 5] = ["team", "status", "category", "items", "item_days"];
+/// The columns of `tables/status_map.csv`.
+pub const STATUS_MAP_COLUMNS: [&str; 5] = ["status", "team", "category", "rule", "items"];
+/// The columns of `tables/throughput.csv`.
+pub const THROUGHPUT_COLUMNS: [&str; 3] = ["week_start", "team", "done"];
+
 /// What the report builder needs besides the records.
 pub struct BuildInput<'a> {
     /// All item records (every item with an event up to `as_of`), sorted by item id.
@@ -463,12 +470,12 @@ fn core_tables(c: &Shared, teams: &[TeamSummary]) -> Vec<Table> {
     vec![
         Table {
             name: TableId::StatusTime,
-            header: vec!["team", "status", "category", "items", "item_days"],
+            header: STATUS_TIME_COLUMNS.to_vec(),
             rows: c.status_time.rows.clone(),
         },
         Table {
             name: TableId::StatusMap,
-            header: vec!["status", "team", "category", "rule", "items"],
+            header: STATUS_MAP_COLUMNS.to_vec(),
             rows: c
                 .status_map
                 .iter()
@@ -485,7 +492,7 @@ fn core_tables(c: &Shared, teams: &[TeamSummary]) -> Vec<Table> {
         },
         Table {
             name: TableId::Throughput,
-            header: vec!["week_start", "team", "done"],
+            header: THROUGHPUT_COLUMNS.to_vec(),
             rows: throughput_rows,
         },
         super::teams::teams_table(teams),

@@ -13,6 +13,10 @@ use crate::metrics::business_case::{self, BusinessCase, Inputs};
 use crate::metrics::items::ItemRecord;
 use crate::model::{days, Ts};
 
+/// The columns of `tables/business_case.csv`.
+pub const BUSINESS_CASE_COLUMNS: [&str; 7] =
+    ["component", "team", "basis", "low", "value", "high", "unit"];
+
 /// What the part contributes.
 pub struct BusinessPart {
     /// The section.
@@ -56,7 +60,7 @@ pub fn build(
     let case = business_case::business_case(&inputs, cfg);
     let table = Table {
         name: TableId::BusinessCase,
-        header: vec!["component", "team", "basis", "low", "value", "high", "unit"],
+        header: BUSINESS_CASE_COLUMNS.to_vec(),
         rows: case
             .components
             .iter()

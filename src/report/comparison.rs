@@ -10,6 +10,9 @@ use crate::metrics::{flow_efficiency, handoffs, reopens, throughput};
 use crate::model::Ts;
 use chrono_tz::Tz;
 
+/// The columns of `tables/comparison.csv`.
+pub const COMPARISON_COLUMNS: [&str; 5] = ["metric", "team", "current", "previous", "change"];
+
 /// The headline figures of one group of items over one period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
@@ -200,7 +203,7 @@ pub fn table(pairs: &[(String, Figures, Figures)]) -> Table {
     }
     Table {
         name: TableId::Comparison,
-        header: vec!["metric", "team", "current", "previous", "change"],
+        header: COMPARISON_COLUMNS.to_vec(),
         rows: out,
     }
 }

@@ -21,6 +21,17 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
+/// The columns of `tables/cfd.csv`.
+pub const CFD_COLUMNS: [&str; 3] = ["date", "category", "items"];
+/// The columns of `tables/net_flow.csv`.
+pub const NET_FLOW_COLUMNS: [&str; 4] = ["week_start", "arrivals", "departures", "net"];
+/// The columns of `tables/aging.csv`.
+pub const AGING_COLUMNS: [&str; 7] = [
+    "item_id", "team", "status", "category", "age_days", "p85_days", "at_risk",
+];
+/// The columns of `tables/forecasts.csv`.
+pub const FORECASTS_COLUMNS: [&str; 5] = ["team", "question", "parameter", "confidence", "value"];
+
 /// Inputs of the flow part.
 pub struct FlowInput<'a> {
     /// Every record.
@@ -136,7 +147,7 @@ pub fn build(i: &FlowInput) -> Parts {
     }
     p.tables.push(Table {
         name: TableId::Cfd,
-        header: vec!["date", "category", "items"],
+        header: CFD_COLUMNS.to_vec(),
         rows: cfd_rows,
     });
     let wips: Vec<u64> = counts.iter().map(wip).collect();
@@ -251,7 +262,7 @@ pub fn build(i: &FlowInput) -> Parts {
     }
     p.tables.push(Table {
         name: TableId::NetFlow,
-        header: vec!["week_start", "arrivals", "departures", "net"],
+        header: NET_FLOW_COLUMNS.to_vec(),
         rows: weeks
             .iter()
             .zip(arr.iter().zip(&dep))
@@ -395,9 +406,7 @@ pub fn build(i: &FlowInput) -> Parts {
     });
     p.tables.push(Table {
         name: TableId::Aging,
-        header: vec![
-            "item_id", "team", "status", "category", "age_days", "p85_days", "at_risk",
-        ],
+        header: AGING_COLUMNS.to_vec(),
         rows: aging_rows.into_iter().map(|r| r.1).collect(),
     });
     let order: Vec<String> = i
@@ -462,7 +471,7 @@ pub fn build(i: &FlowInput) -> Parts {
     }
     p.tables.push(Table {
         name: TableId::Forecasts,
-        header: vec!["team", "question", "parameter", "confidence", "value"],
+        header: FORECASTS_COLUMNS.to_vec(),
         rows,
     });
 

@@ -15,6 +15,22 @@ use crate::model::Ts;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
+/// The columns of `tables/handoff_matrix.csv`.
+pub const HANDOFF_MATRIX_COLUMNS: [&str; 3] = ["from_team", "to_team", "count"];
+/// The columns of `tables/handover_pairs.csv`.
+pub const HANDOVER_PAIRS_COLUMNS: [&str; 3] = ["from", "to", "count"];
+/// The columns of `tables/ping_pong_pairs.csv`.
+pub const PING_PONG_PAIRS_COLUMNS: [&str; 5] =
+    ["team_a", "team_b", "bounces", "items", "item_days"];
+/// The columns of `tables/handoff_cost.csv`.
+pub const HANDOFF_COST_COLUMNS: [&str; 5] = [
+    "team",
+    "team_handoffs",
+    "items",
+    "cycle_time_p50",
+    "cycle_time_p85",
+];
+
 fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {
     m.iter()
         .map(|((a, b), n)| vec![a.as_str().into(), b.as_str().into(), (*n).into()])
@@ -46,12 +62,12 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
     let (matrix, pairs) = (owned(matrix_h), owned(pairs_h));
     p.tables.push(Table {
         name: TableId::HandoffMatrix,
-        header: vec!["from_team", "to_team", "count"],
+        header: HANDOFF_MATRIX_COLUMNS.to_vec(),
         rows: pair_rows(&matrix),
     });
     p.tables.push(Table {
         name: TableId::HandoverPairs,
-        header: vec!["from", "to", "count"],
+        header: HANDOVER_PAIRS_COLUMNS.to_vec(),
         rows: pair_rows(&pairs),
     });
 
@@ -65,7 +81,7 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
     });
     p.tables.push(Table {
         name: TableId::PingPongPairs,
-        header: vec!["team_a", "team_b", "bounces", "items", "item_days"],
+        header: PING_PONG_PAIRS_COLUMNS.to_vec(),
         rows: pp
             .iter()
             .map(|((a, b), v)| {
@@ -117,13 +133,7 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
     }
     p.tables.push(Table {
         name: TableId::HandoffCost,
-        header: vec![
-            "team",
-            "team_handoffs",
-            "items",
-            "cycle_time_p50",
-            "cycle_time_p85",
-        ],
+        header: HANDOFF_COST_COLUMNS.to_vec(),
         rows: cost_rows,
     });
     let overall = overall.unwrap_or_else(|| handoff_cost::by_bucket([]));

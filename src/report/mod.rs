@@ -272,6 +272,39 @@ pub enum TableId {
 }
 
 impl TableId {
+    /// The columns of the table's CSV, declared once beside the part that writes it.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            TableId::Aging => &flow::AGING_COLUMNS,
+            TableId::BlockerItems => &verdict_section::BLOCKER_ITEMS_COLUMNS,
+            TableId::Blockers => &verdict_section::BLOCKERS_COLUMNS,
+            TableId::BusinessCase => &business_section::BUSINESS_CASE_COLUMNS,
+            TableId::Cfd => &flow::CFD_COLUMNS,
+            TableId::Comparison => &comparison::COMPARISON_COLUMNS,
+            TableId::Consistency => &sprawl_section::CONSISTENCY_COLUMNS,
+            TableId::Evidence => &verdict_section::EVIDENCE_COLUMNS,
+            TableId::Forecasts => &flow::FORECASTS_COLUMNS,
+            TableId::HandoffCost => &handoff_section::HANDOFF_COST_COLUMNS,
+            TableId::HandoffMatrix => &handoff_section::HANDOFF_MATRIX_COLUMNS,
+            TableId::HandoverPairs => &handoff_section::HANDOVER_PAIRS_COLUMNS,
+            TableId::JiraTimeInStatus => &status_time_section::JIRA_TIME_IN_STATUS_COLUMNS,
+            TableId::JiraTimeInStatusTotals => {
+                &status_time_section::JIRA_TIME_IN_STATUS_TOTALS_COLUMNS
+            }
+            TableId::NetFlow => &flow::NET_FLOW_COLUMNS,
+            TableId::PingPongPairs => &handoff_section::PING_PONG_PAIRS_COLUMNS,
+            TableId::Signals => &verdict_section::SIGNALS_COLUMNS,
+            TableId::StatusMap => &build::STATUS_MAP_COLUMNS,
+            TableId::StatusTime => &build::STATUS_TIME_COLUMNS,
+            TableId::Teams => teams::teams_columns(),
+            TableId::Throughput => &build::THROUGHPUT_COLUMNS,
+            TableId::ToolTeams => &sprawl_section::TOOL_TEAMS_COLUMNS,
+            TableId::Tools => &sprawl_section::TOOLS_COLUMNS,
+            TableId::Trend => &trend_section::TREND_COLUMNS,
+            TableId::TrendChanges => &trend_section::TREND_CHANGES_COLUMNS,
+        }
+    }
+
     /// Every table.
     pub const ALL: [TableId; 25] = [
         TableId::Throughput,

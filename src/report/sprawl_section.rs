@@ -14,6 +14,31 @@ use crate::metrics::tool_sprawl::{self, Fragmented, TeamSprawl, TeamTool};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The columns of `tables/tools.csv`.
+pub const TOOLS_COLUMNS: [&str; 8] = [
+    "team",
+    "tool",
+    "category",
+    "seats",
+    "active_users",
+    "utilisation",
+    "annual_cost",
+    "underused",
+];
+/// The columns of `tables/tool_teams.csv`.
+pub const TOOL_TEAMS_COLUMNS: [&str; 7] = [
+    "team",
+    "tools",
+    "overlapping_categories",
+    "annual_cost",
+    "cost_per_head",
+    "event_sources",
+    "tools_per_item",
+];
+/// The columns of `tables/consistency.csv`.
+pub const CONSISTENCY_COLUMNS: [&str; 4] =
+    ["team", "statuses", "workflow_similarity", "unique_statuses"];
+
 /// `summary.json` `tool_sprawl`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SprawlSummary {
@@ -83,16 +108,7 @@ pub fn build(
 
     p.tables.push(Table {
         name: TableId::Tools,
-        header: vec![
-            "team",
-            "tool",
-            "category",
-            "seats",
-            "active_users",
-            "utilisation",
-            "annual_cost",
-            "underused",
-        ],
+        header: TOOLS_COLUMNS.to_vec(),
         rows: tt
             .iter()
             .map(|t| {
@@ -118,15 +134,7 @@ pub fn build(
     });
     p.tables.push(Table {
         name: TableId::ToolTeams,
-        header: vec![
-            "team",
-            "tools",
-            "overlapping_categories",
-            "annual_cost",
-            "cost_per_head",
-            "event_sources",
-            "tools_per_item",
-        ],
+        header: TOOL_TEAMS_COLUMNS.to_vec(),
         rows: teams
             .iter()
             .map(|team| {
@@ -162,7 +170,7 @@ pub fn build(
     let (core, analysed) = consistency::analyse(&wf);
     p.tables.push(Table {
         name: TableId::Consistency,
-        header: vec!["team", "statuses", "workflow_similarity", "unique_statuses"],
+        header: CONSISTENCY_COLUMNS.to_vec(),
         rows: analysed
             .iter()
             .map(|t| {

@@ -5,6 +5,12 @@
 use super::{r6, Block, Cell, Section, Table, TableId};
 use std::collections::BTreeMap;
 
+/// The columns of `tables/jira_time_in_status.csv`.
+pub const JIRA_TIME_IN_STATUS_COLUMNS: [&str; 5] =
+    ["item_id", "status_id", "status", "entered", "days"];
+/// The columns of `tables/jira_time_in_status_totals.csv`.
+pub const JIRA_TIME_IN_STATUS_TOTALS_COLUMNS: [&str; 3] = ["status", "items", "item_days"];
+
 /// The section and Jira's tables (none without `[CHART] Time in Status`).
 pub fn build(
     jira_time_in_status: &crate::ingest::jira_csv::TimeInStatus,
@@ -39,12 +45,12 @@ pub fn build(
         }
         tables.push(Table {
             name: TableId::JiraTimeInStatus,
-            header: vec!["item_id", "status_id", "status", "entered", "days"],
+            header: JIRA_TIME_IN_STATUS_COLUMNS.to_vec(),
             rows,
         });
         tables.push(Table {
             name: TableId::JiraTimeInStatusTotals,
-            header: vec!["status", "items", "item_days"],
+            header: JIRA_TIME_IN_STATUS_TOTALS_COLUMNS.to_vec(),
             rows: per
                 .into_iter()
                 .map(|(s, (n, ms))| {

@@ -6,11 +6,12 @@ use super::TableId;
 use super::{Block, Cell, Table, TeamSummary};
 use crate::metrics::signals::SignalId;
 
-/// `tables/teams.csv`.
-pub fn teams_table(teams: &[TeamSummary]) -> Table {
-    Table {
-        name: TableId::Teams,
-        header: vec![
+/// The columns of `tables/teams.csv`: the figures, one column per team signal
+/// ([`SignalId::ALL`]), then `finished` and `judged`.
+pub fn teams_columns() -> &'static [&'static str] {
+    static COLUMNS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        [
             "team",
             "items",
             "done",
@@ -32,7 +33,15 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
         .into_iter()
         .chain(SignalId::ALL.map(SignalId::id))
         .chain(["finished", "judged"])
-        .collect(),
+        .collect()
+    })
+}
+
+/// `tables/teams.csv`.
+pub fn teams_table(teams: &[TeamSummary]) -> Table {
+    Table {
+        name: TableId::Teams,
+        header: teams_columns().to_vec(),
         rows: teams
             .iter()
             .map(|t| {

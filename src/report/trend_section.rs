@@ -11,6 +11,20 @@ use crate::metrics::lifecycle::Outcome;
 use crate::metrics::trend::{self, Bootstrap, Figure, Sample, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The columns of `tables/trend.csv`.
+pub const TREND_COLUMNS: [&str; 7] = ["period", "team", "figure", "value", "low", "high", "n"];
+/// The columns of `tables/trend_changes.csv`.
+pub const TREND_CHANGES_COLUMNS: [&str; 8] = [
+    "from_period",
+    "to_period",
+    "team",
+    "figure",
+    "change",
+    "low",
+    "high",
+    "verdict",
+];
+
 /// One period's single-period report.
 pub struct PeriodReport {
     /// Label (`2024Q3`).
@@ -163,21 +177,12 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
     report.charts.push(chart::trend(&panels, &markers)?);
     report.tables.push(Table {
         name: TableId::Trend,
-        header: vec!["period", "team", "figure", "value", "low", "high", "n"],
+        header: TREND_COLUMNS.to_vec(),
         rows,
     });
     report.tables.push(Table {
         name: TableId::TrendChanges,
-        header: vec![
-            "from_period",
-            "to_period",
-            "team",
-            "figure",
-            "change",
-            "low",
-            "high",
-            "verdict",
-        ],
+        header: TREND_CHANGES_COLUMNS.to_vec(),
         rows: change_rows,
     });
     report

@@ -15,6 +15,15 @@ use crate::model::Ts;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// The columns of `tables/signals.csv`.
+pub const SIGNALS_COLUMNS: [&str; 5] = ["team", "signal", "value", "threshold", "fired"];
+/// The columns of `tables/evidence.csv`.
+pub const EVIDENCE_COLUMNS: [&str; 6] = ["gate", "passed", "value", "threshold", "measure", "fix"];
+/// The columns of `tables/blockers.csv`.
+pub const BLOCKERS_COLUMNS: [&str; 6] = ["rank", "kind", "scope", "impact", "unit", "evidence"];
+/// The columns of `tables/blocker_items.csv`.
+pub const BLOCKER_ITEMS_COLUMNS: [&str; 3] = ["kind", "scope", "item_id"];
+
 /// `summary.json` `recommendation`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
@@ -192,7 +201,7 @@ pub fn build(i: VerdictInput) -> Verdict {
     }
     p.tables.push(Table {
         name: TableId::Signals,
-        header: vec!["team", "signal", "value", "threshold", "fired"],
+        header: SIGNALS_COLUMNS.to_vec(),
         rows: signal_rows,
     });
 
@@ -233,7 +242,7 @@ pub fn build(i: VerdictInput) -> Verdict {
     const PROVISIONAL: &str = "Provisional: an evidence gate failed (see the executive summary and the data-quality section), so these findings are read from data flowaudit could not fully interpret.";
     p.tables.push(Table {
         name: TableId::Evidence,
-        header: vec!["gate", "passed", "value", "threshold", "measure", "fix"],
+        header: EVIDENCE_COLUMNS.to_vec(),
         rows: i
             .gates
             .iter()
@@ -285,7 +294,7 @@ pub fn build(i: VerdictInput) -> Verdict {
     );
     p.tables.push(Table {
         name: TableId::Blockers,
-        header: vec!["rank", "kind", "scope", "impact", "unit", "evidence"],
+        header: BLOCKERS_COLUMNS.to_vec(),
         rows: findings
             .iter()
             .map(|f| {
@@ -302,7 +311,7 @@ pub fn build(i: VerdictInput) -> Verdict {
     });
     p.tables.push(Table {
         name: TableId::BlockerItems,
-        header: vec!["kind", "scope", "item_id"],
+        header: BLOCKER_ITEMS_COLUMNS.to_vec(),
         rows: findings
             .iter()
             .flat_map(|f| {
