@@ -50,7 +50,7 @@ fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     // The columns looked up by name are the declared ones of the table read.
     let declared = flowaudit::report::TableId::ALL
         .iter()
-        .find(|t| path.ends_with(format!("{}.csv", t.name())))
+        .find(|t| path.ends_with(format!("tables/{}.csv", t.name())))
         .map_or(Vec::new(), |t| t.columns().to_vec());
     if !declared.is_empty() {
         assert_eq!(head, declared);
