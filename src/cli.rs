@@ -352,7 +352,7 @@ impl TryFrom<AuditArgs> for Config {
         let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
             flag: "--tz",
             value: a.tz.clone(),
-            reason,
+            reason: reason.to_string(),
         })?;
         let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
             v.as_ref()
@@ -360,7 +360,7 @@ impl TryFrom<AuditArgs> for Config {
                     time::parse_bound(s, tz).map_err(|reason| ConfigError::BadFlag {
                         flag,
                         value: s.clone(),
-                        reason,
+                        reason: reason.to_string(),
                     })
                 })
                 .transpose()
@@ -370,7 +370,7 @@ impl TryFrom<AuditArgs> for Config {
                 time::parse_quarter(q, tz).map_err(|reason| ConfigError::BadFlag {
                     flag: "--quarter",
                     value: q.clone(),
-                    reason,
+                    reason: reason.to_string(),
                 })?,
             )
         } else {
@@ -411,13 +411,13 @@ impl TryFrom<AuditArgs> for Config {
             (Some(q), _) => time::parse_quarters(q, tz).map_err(|reason| ConfigError::BadFlag {
                 flag: "--quarters",
                 value: q.clone(),
-                reason,
+                reason: reason.to_string(),
             })?,
             (None, Some(p)) => {
                 time::parse_periods(p, tz).map_err(|reason| ConfigError::BadFlag {
                     flag: "--periods",
                     value: p.clone(),
-                    reason,
+                    reason: reason.to_string(),
                 })?
             }
             (None, None) => Vec::new(),
@@ -476,7 +476,7 @@ impl TryFrom<InitArgs> for InitOptions {
         let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
             flag: "--tz",
             value: a.tz.clone(),
-            reason,
+            reason: reason.to_string(),
         })?;
         check_inputs_exist(&a.inputs)?;
         Ok(InitOptions {

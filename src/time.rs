@@ -9,6 +9,62 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+/// What kind of time could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeErrorKind {
+    /// Not in any format read here (or not the configured one).
+    Syntax,
+    /// A date or time of day that does not exist in the calendar.
+    Calendar,
+    /// Outside the instants the tool can represent.
+    Range,
+    /// A local time that does not exist in the time zone (a daylight-saving gap).
+    Gap,
+    /// An unknown time zone name.
+    Zone,
+    /// A period, quarter or range of them that cannot be used.
+    Period,
+}
+
+/// Why a time, a zone or a period could not be read: its kind, and a message that says what
+/// was expected (shown to users as is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeError {
+    /// The kind.
+    pub kind: TimeErrorKind,
+    message: String,
+}
+
+impl TimeError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: TimeErrorKind, message: impl Into<String>) -> TimeError {
+        TimeError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for TimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+impl From<String> for TimeError {
+    fn from(message: String) -> TimeError {
+        TimeError::new(TimeErrorKind::Syntax, message)
+    }
+}
+
+impl From<TimeError> for String {
+    fn from(e: TimeError) -> String {
+        e.message
+    }
+}
+
 /// How an instant was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Offset {
@@ -22,14 +78,14 @@ pub enum Offset {
 
 /// Parse an ISO 8601 / RFC 3339 instant: `YYYY-MM-DD[(T| )hh:mm[:ss[.f{0,9}]]][Z|±hh[:mm]|±hhmm]`.
 /// A time without an offset is read in `tz`. Returns the instant and how it was read.
-pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), TimeError> {
     let t = s.trim();
     let b = t.as_bytes();
     let err = || {
         format!("not an ISO 8601 instant (expected e.g. 2024-03-01T09:30:00Z or 2024-03-01T09:30:00+01:00)")
     };
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(err());
+        return Err(err().into());
     }
     let year = digits(&b[0..4]).ok_or_else(err)? as i32;
     let month = digits(&b[5..7]).ok_or_else(err)?;
@@ -50,21 +106,24 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
         31,
     ];
     if !(1..=12).contains(&month) || day == 0 || day > month_days[month as usize - 1] {
-        return Err(format!("{t:?} is not a calendar date"));
+        return Err(TimeError::new(
+            TimeErrorKind::Calendar,
+            format!("{t:?} is not a calendar date"),
+        ));
     }
     let mut i = 10;
     let (mut hh, mut mm, mut ss, mut nanos) = (0u32, 0u32, 0u32, 0u32);
     if i < b.len() && (b[i] == b'T' || b[i] == b't' || b[i] == b' ') {
         i += 1;
         if b.len() < i + 5 || b[i + 2] != b':' {
-            return Err(err());
+            return Err(err().into());
         }
         hh = digits(&b[i..i + 2]).ok_or_else(err)?;
         mm = digits(&b[i + 3..i + 5]).ok_or_else(err)?;
         i += 5;
         if i < b.len() && b[i] == b':' {
             if b.len() < i + 3 {
-                return Err(err());
+                return Err(err().into());
             }
             ss = digits(&b[i + 1..i + 3]).ok_or_else(err)?;
             i += 3;
@@ -76,7 +135,7 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
                 }
                 let frac = &b[start..i];
                 if frac.is_empty() || frac.len() > 9 {
-                    return Err(format!("{t:?}: a fraction of a second needs 1 to 9 digits"));
+                    return Err(format!("{t:?}: a fraction of a second needs 1 to 9 digits").into());
                 }
                 let mut n = digits(frac).ok_or_else(err)?;
                 for _ in frac.len()..9 {
@@ -89,7 +148,10 @@ pub fn parse_instant(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
     // A leap second (ss = 60) is read as the last instant of that minute.
     let ss = ss.min(59);
     if hh > 23 || mm > 59 {
-        return Err(format!("{t:?} is not a time of day"));
+        return Err(TimeError::new(
+            TimeErrorKind::Calendar,
+            format!("{t:?} is not a time of day"),
+        ));
     }
     let rest = &t[i..];
     if rest.is_empty() {
@@ -125,12 +187,15 @@ const MAX_TS: Ts = 253_402_300_799_999_999;
 
 /// `ts` if it is within the years 0000 to 9999 in UTC (an offset or a zone can push a
 /// date at either end out of them: `0000-01-01` in Europe/Paris is year -1 in UTC).
-fn in_range(ts: Ts, text: &dyn std::fmt::Display) -> Result<Ts, String> {
+fn in_range(ts: Ts, text: &dyn std::fmt::Display) -> Result<Ts, TimeError> {
     if (MIN_TS..=MAX_TS).contains(&ts) {
         Ok(ts)
     } else {
-        Err(format!(
-            "{text} is outside the years 0000 to 9999 (in UTC) that flowaudit reads; check the year"
+        Err(TimeError::new(
+            TimeErrorKind::Range,
+            format!(
+                "{text} is outside the years 0000 to 9999 (in UTC) that flowaudit reads; check the year"
+            ),
         ))
     }
 }
@@ -172,7 +237,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 
 /// Read a local wall-clock time in `tz`. Ambiguous times (DST fall-back) take the earlier
 /// instant; times in a DST gap are moved forward by the gap (as most calendars do).
-pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String> {
+pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), TimeError> {
     let (ts, how) = match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) => (dt.with_timezone(&Utc).timestamp_micros(), Offset::Local),
         LocalResult::Ambiguous(a, _) => (a.with_timezone(&Utc).timestamp_micros(), Offset::Local),
@@ -184,7 +249,10 @@ pub fn local_to_utc(naive: NaiveDateTime, tz: Tz) -> Result<(Ts, Offset), String
                     dt.offset().fix().local_minus_utc()
                 }
                 LocalResult::None => {
-                    return Err(format!("{naive} does not exist in time zone {tz}"))
+                    return Err(TimeError::new(
+                        TimeErrorKind::Gap,
+                        format!("{naive} does not exist in time zone {tz}"),
+                    ))
                 }
             };
             let utc = naive - Duration::seconds(off as i64);
@@ -265,9 +333,12 @@ pub fn format_instant_into(out: &mut String, ts: Ts) {
 }
 
 /// Parse a time-zone name (`UTC`, `Europe/Paris`).
-pub fn parse_tz(name: &str) -> Result<Tz, String> {
+pub fn parse_tz(name: &str) -> Result<Tz, TimeError> {
     name.parse::<Tz>().map_err(|_| {
-        format!("unknown time zone {name:?}; use an IANA name such as UTC or Europe/Paris")
+        TimeError::new(
+            TimeErrorKind::Zone,
+            format!("unknown time zone {name:?}; use an IANA name such as UTC or Europe/Paris"),
+        )
     })
 }
 
@@ -349,17 +420,22 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 }
 
 /// Parse `--from`/`--to`: a date (`2024-07-01`, local midnight in `tz`) or an instant.
-pub fn parse_bound(s: &str, tz: Tz) -> Result<Ts, String> {
+pub fn parse_bound(s: &str, tz: Tz) -> Result<Ts, TimeError> {
     parse_instant(s, tz).map(|(ts, _)| ts)
 }
 
 /// Parse `YYYYQn..YYYYQn` into its consecutive quarters: (label, start, end) in `tz`.
-pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
+pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, TimeError> {
     let (a, b) = s
         .split_once("..")
         .ok_or_else(|| format!("{s:?} is not a range of quarters; write it as 2024Q1..2024Q4"))?;
-    let key = |q: &str| -> Result<(i32, u32), String> {
-        let bad = || format!("{q:?} is not a quarter; write it as 2024Q3");
+    let key = |q: &str| -> Result<(i32, u32), TimeError> {
+        let bad = || {
+            TimeError::new(
+                TimeErrorKind::Period,
+                format!("{q:?} is not a quarter; write it as 2024Q3"),
+            )
+        };
         let (y, n) = q.trim().split_once(['Q', 'q']).ok_or_else(bad)?;
         let (y, n) = (
             y.parse::<i32>().map_err(|_| bad())?,
@@ -369,8 +445,9 @@ pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> 
     };
     let (mut cur, last) = (key(a)?, key(b)?);
     if cur >= last {
-        return Err(format!(
-            "{s:?}: the first quarter must come before the last (at least two quarters)"
+        return Err(TimeError::new(
+            TimeErrorKind::Period,
+            format!("{s:?}: the first quarter must come before the last (at least two quarters)"),
         ));
     }
     let mut out = Vec::new();
@@ -384,7 +461,10 @@ pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> 
             (cur.0, cur.1 + 1)
         };
         if out.len() > 400 {
-            return Err(format!("{s:?}: more than 400 quarters"));
+            return Err(TimeError::new(
+                TimeErrorKind::Period,
+                format!("{s:?}: more than 400 quarters"),
+            ));
         }
     }
     Ok(out)
@@ -392,10 +472,10 @@ pub fn parse_quarters(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> 
 
 /// Parse period boundaries `D0,D1,…,Dn` (dates or instants, increasing) into the `n`
 /// consecutive periods `[D(k), D(k+1))`, labelled `D(k)..D(k+1)` as written.
-pub fn parse_periods(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
+pub fn parse_periods(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, TimeError> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     if parts.len() < 3 {
-        return Err(format!("{s:?}: give at least three boundaries (two periods), e.g. 2024-01-01,2024-02-01,2024-03-01"));
+        return Err(TimeError::new(TimeErrorKind::Period, format!("{s:?}: give at least three boundaries (two periods), e.g. 2024-01-01,2024-02-01,2024-03-01")));
     }
     let mut bounds = Vec::new();
     for p in &parts {
@@ -404,10 +484,13 @@ pub fn parse_periods(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
     let mut out = Vec::new();
     for k in 0..parts.len() - 1 {
         if bounds[k] >= bounds[k + 1] {
-            return Err(format!(
-                "{:?} is not before {:?}: the boundaries must increase",
-                parts[k],
-                parts[k + 1]
+            return Err(TimeError::new(
+                TimeErrorKind::Period,
+                format!(
+                    "{:?} is not before {:?}: the boundaries must increase",
+                    parts[k],
+                    parts[k + 1]
+                ),
             ));
         }
         out.push((
@@ -420,14 +503,19 @@ pub fn parse_periods(s: &str, tz: Tz) -> Result<Vec<(String, Ts, Ts)>, String> {
 }
 
 /// Parse a quarter `YYYYQn` into the half-open period `[start, end)` in `tz`.
-pub fn parse_quarter(s: &str, tz: Tz) -> Result<(Ts, Ts), String> {
+pub fn parse_quarter(s: &str, tz: Tz) -> Result<(Ts, Ts), TimeError> {
     let t = s.trim().to_ascii_uppercase();
-    let bad = || format!("{s:?} is not a quarter; write it as 2024Q3");
+    let bad = || {
+        TimeError::new(
+            TimeErrorKind::Period,
+            format!("{s:?} is not a quarter; write it as 2024Q3"),
+        )
+    };
     let (y, q) = t.split_once('Q').ok_or_else(bad)?;
     let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
     let q: u32 = q.parse().map_err(|_| bad())?;
     if !(1..=4).contains(&q) {
-        return Err(bad());
+        return Err(bad().into());
     }
     let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).ok_or_else(bad)?;
     let end = if q == 4 {
@@ -627,6 +715,33 @@ mod tests {
     }
 
     #[test]
+    fn time_errors_are_typed_and_keep_their_messages() {
+        let e = parse_instant("2024-02-30T00:00:00Z", Tz::UTC).unwrap_err();
+        assert_eq!(e.kind, TimeErrorKind::Calendar);
+        assert!(e.to_string().contains("is not a calendar date"), "{e}");
+        let e = parse_instant("yesterday", Tz::UTC).unwrap_err();
+        assert_eq!(e.kind, TimeErrorKind::Syntax);
+        assert!(e.to_string().starts_with("not an ISO 8601 instant"), "{e}");
+        assert_eq!(
+            parse_tz("Mars/Olympus").unwrap_err().kind,
+            TimeErrorKind::Zone
+        );
+        assert_eq!(
+            parse_quarter("2024Q5", Tz::UTC).unwrap_err().kind,
+            TimeErrorKind::Period
+        );
+        assert_eq!(
+            parse_quarters("2024Q3..2024Q1", Tz::UTC).unwrap_err().kind,
+            TimeErrorKind::Period
+        );
+        let e = parse_periods("2024-02-01,2024-01-01,2024-03-01", Tz::UTC).unwrap_err();
+        assert!(
+            e.to_string().contains("the boundaries must increase"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn quarters() {
         let (a, b) = parse_quarter("2024Q3", Tz::UTC).unwrap();
         assert_eq!(format_instant(a), "2024-07-01T00:00:00Z");
@@ -655,7 +770,7 @@ mod tests {
 /// name, any case). A two-digit year `yy` is 20yy, or 19yy when `yy >= 70`. The text has no
 /// offset: it is read in `tz` (the exporter's profile zone, `--tz`), so the result is always
 /// [`Offset::Local`] or [`Offset::LocalGap`].
-pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), TimeError> {
     const MONTHS: [&str; 12] = [
         "january",
         "february",
@@ -680,11 +795,11 @@ pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> 
     let (Some(d), Some(m), Some(y), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(bad("not day/month/year"));
+        return Err(bad("not day/month/year").into());
     };
     let day = match d.len() {
         1 | 2 => digits(d.as_bytes()).ok_or_else(|| bad("bad day"))?,
-        _ => return Err(bad("bad day")),
+        _ => return Err(bad("bad day").into()),
     };
     let ml = m.to_lowercase();
     let month = MONTHS
@@ -708,7 +823,7 @@ pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> 
             }
         }
         4 => digits(y.as_bytes()).ok_or_else(|| bad("bad year"))? as i32,
-        _ => return Err(bad("bad year")),
+        _ => return Err(bad("bad year").into()),
     };
     let date = NaiveDate::from_ymd_opt(year, month, day)
         .ok_or_else(|| format!("{t:?} is not a calendar date"))?;
@@ -719,13 +834,13 @@ pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> 
         let mi = hms.next().ok_or_else(|| bad("bad time of day"))?;
         let se = hms.next();
         if hms.next().is_some() || h.is_empty() || h.len() > 2 || mi.len() != 2 {
-            return Err(bad("bad time of day"));
+            return Err(bad("bad time of day").into());
         }
         hh = digits(h.as_bytes()).ok_or_else(|| bad("bad hour"))?;
         mm = digits(mi.as_bytes()).ok_or_else(|| bad("bad minute"))?;
         if let Some(se) = se {
             if se.len() != 2 {
-                return Err(bad("bad second"));
+                return Err(bad("bad second").into());
             }
             ss = digits(se.as_bytes()).ok_or_else(|| bad("bad second"))?;
         }
@@ -733,17 +848,17 @@ pub fn parse_jira_csv_datetime(s: &str, tz: Tz) -> Result<(Ts, Offset), String> 
             None => {}
             Some(ampm) if ampm == "AM" || ampm == "PM" => {
                 if !(1..=12).contains(&hh) {
-                    return Err(bad("a 12-hour clock hour must be 1 to 12"));
+                    return Err(bad("a 12-hour clock hour must be 1 to 12").into());
                 }
                 hh %= 12;
                 if ampm == "PM" {
                     hh += 12;
                 }
             }
-            Some(_) => return Err(bad("unexpected text after the time")),
+            Some(_) => return Err(bad("unexpected text after the time").into()),
         }
         if words.next().is_some() {
-            return Err(bad("unexpected text after the time"));
+            return Err(bad("unexpected text after the time").into());
         }
     }
     let time =
@@ -806,7 +921,7 @@ mod jira_csv_datetime_tests {
 /// `Thu Feb 05 2026 08:46:08 GMT+0000 (GMT)` or `… GMT+0100 (Central European Standard Time)`.
 /// The parenthetical zone name is ignored; the `GMT±hhmm` (or `GMT±hh:mm`) offset decides.
 /// The weekday must be a valid English abbreviation but is not checked against the date.
-pub fn parse_js_date(s: &str) -> Result<Ts, String> {
+pub fn parse_js_date(s: &str) -> Result<Ts, TimeError> {
     let t = s.trim();
     let bad = || {
         format!(
@@ -819,11 +934,11 @@ pub fn parse_js_date(s: &str) -> Result<Ts, String> {
     };
     let parts: Vec<&str> = core.split_whitespace().collect();
     let [wd, mon, day, year, hms, zone] = parts.as_slice() else {
-        return Err(bad());
+        return Err(bad().into());
     };
     const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     if !WEEKDAYS.iter().any(|w| w.eq_ignore_ascii_case(wd)) {
-        return Err(bad());
+        return Err(bad().into());
     }
     let naive =
         NaiveDateTime::parse_from_str(&format!("{mon} {day} {year} {hms}"), "%b %d %Y %H:%M:%S")

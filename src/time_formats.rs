@@ -177,7 +177,7 @@ where
 
 /// Read one value in the column's format. `tz` is the report time zone (`--tz`) for values
 /// without an offset. The error says why, for the caller to prefix with the line.
-pub fn parse(fmt: &TsFormat, s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+pub fn parse(fmt: &TsFormat, s: &str, tz: Tz) -> Result<(Ts, Offset), crate::time::TimeError> {
     let t = s.trim();
     let b = t.as_bytes();
     let not_this = || format!("{t:?} is not a {fmt} timestamp, the format of this column");
@@ -189,11 +189,11 @@ pub fn parse(fmt: &TsFormat, s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
         TsFormat::YmdSlash => ymd_slash(b).ok_or_else(not_this)?,
         TsFormat::DayFirst(sep) => match dmy(b) {
             Some(f) if u32::from(f.sep) == u32::from(*sep) => (f.year, f.second, f.first, f.rest),
-            _ => return Err(not_this()),
+            _ => return Err(not_this().into()),
         },
         TsFormat::MonthFirst(sep) => match dmy(b) {
             Some(f) if u32::from(f.sep) == u32::from(*sep) => (f.year, f.first, f.second, f.rest),
-            _ => return Err(not_this()),
+            _ => return Err(not_this().into()),
         },
     };
     let (hh, mm, ss, nanos) = time_of_day(b, rest).map_err(|why| format!("{t:?}: {why}"))?;
@@ -205,12 +205,10 @@ pub fn parse(fmt: &TsFormat, s: &str, tz: Tz) -> Result<(Ts, Offset), String> {
 }
 
 /// Unix epoch digits times `unit` microseconds.
-fn parse_epoch(t: &str, unit: i64, fmt: &TsFormat) -> Result<(Ts, Offset), String> {
+fn parse_epoch(t: &str, unit: i64, fmt: &TsFormat) -> Result<(Ts, Offset), crate::time::TimeError> {
     let b = t.as_bytes();
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
-        return Err(format!(
-            "{t:?} is not a number of {fmt}, the format of this column"
-        ));
+        return Err(format!("{t:?} is not a number of {fmt}, the format of this column").into());
     }
     let out_of_range = || {
         format!(
@@ -227,13 +225,13 @@ fn parse_epoch(t: &str, unit: i64, fmt: &TsFormat) -> Result<(Ts, Offset), Strin
     }
     match n.checked_mul(unit) {
         Some(ts) if ts <= MAX_TS => Ok((ts, Offset::Explicit)),
-        _ => Err(out_of_range()),
+        _ => Err(out_of_range().into()),
     }
 }
 
 /// Read with chrono's strftime parser: an offset (or `%s`) in the value makes it explicit;
 /// otherwise it is local in `tz`, midnight when the format has no time of day.
-fn parse_strftime(f: &str, t: &str, tz: Tz) -> Result<(Ts, Offset), String> {
+fn parse_strftime(f: &str, t: &str, tz: Tz) -> Result<(Ts, Offset), crate::time::TimeError> {
     let bad = |e: chrono::ParseError| format!("{t:?} does not match timestamp_format {f:?} ({e})");
     let mut p = Parsed::new();
     chrono::format::parse(&mut p, t, StrftimeItems::new(f)).map_err(bad)?;
@@ -1221,7 +1219,8 @@ mod tests {
         let f = TsFormat::strftime("%d/%m/%Y").unwrap();
         let e = parse(&f, "2024-03-05", UTC).unwrap_err();
         assert!(
-            e.contains("does not match timestamp_format \"%d/%m/%Y\""),
+            e.to_string()
+                .contains("does not match timestamp_format \"%d/%m/%Y\""),
             "{e}"
         );
         // Years outside 0000..9999.
@@ -1279,7 +1278,8 @@ mod tests {
         assert_eq!(p(&d, "29/02/2024", UTC).0, at("2024-02-29T00:00:00Z"));
         let e = parse(&d, "N/A", UTC).unwrap_err();
         assert!(
-            e.contains("is not a DD/MM/YYYY [hh:mm[:ss[.f]]] timestamp"),
+            e.to_string()
+                .contains("is not a DD/MM/YYYY [hh:mm[:ss[.f]]] timestamp"),
             "{e}"
         );
         for s in [

@@ -33,7 +33,13 @@ fn every_table_written_has_its_declared_columns() {
         let path = out.join("tables").join(format!("{}.csv", t.name()));
         if !path.exists() {
             // Jira CSV's own time in status: only with a Jira CSV export.
-            assert!(matches!(t, TableId::JiraTimeInStatus | TableId::JiraTimeInStatusTotals), "{t:?}");
+            assert!(
+                matches!(
+                    t,
+                    TableId::JiraTimeInStatus | TableId::JiraTimeInStatusTotals
+                ),
+                "{t:?}"
+            );
             continue;
         }
         assert_eq!(header(&path), t.columns(), "{t:?}");
@@ -42,7 +48,12 @@ fn every_table_written_has_its_declared_columns() {
     assert_eq!(seen, TableId::ALL.len() - 2);
     // Every file in tables/ is a declared table.
     for f in std::fs::read_dir(out.join("tables")).unwrap() {
-        let name = f.unwrap().file_name().to_string_lossy().trim_end_matches(".csv").to_string();
+        let name = f
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".csv")
+            .to_string();
         assert!(TableId::ALL.iter().any(|t| t.name() == name), "{name}");
     }
     // A column looked up by its declared name: the trend's verdicts.
@@ -50,6 +61,15 @@ fn every_table_written_has_its_declared_columns() {
     let cols = TableId::TrendChanges.columns();
     let verdict = cols.iter().position(|c| *c == "verdict").unwrap();
     let mut r = csv::Reader::from_path(&changes).unwrap();
-    let verdicts: Vec<String> = r.records().map(|x| x.unwrap()[verdict].to_string()).collect();
-    assert!(verdicts.iter().all(|v| ["better", "worse", "no clear change", "too few items to tell"].contains(&v.as_str())));
+    let verdicts: Vec<String> = r
+        .records()
+        .map(|x| x.unwrap()[verdict].to_string())
+        .collect();
+    assert!(verdicts.iter().all(|v| [
+        "better",
+        "worse",
+        "no clear change",
+        "too few items to tell"
+    ]
+    .contains(&v.as_str())));
 }

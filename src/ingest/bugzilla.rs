@@ -330,7 +330,7 @@ fn replay(
             record: format!("bug {id}"),
             field: field.into(),
             value: shown(v),
-            reason,
+            reason: reason.to_string(),
         })?;
         local.count(off, || {
             format!("{}: bug {id}: {field} {v:?}", path.display())

@@ -80,7 +80,7 @@ fn parse_ts_column(
                             }
                             out.push(Some(ts));
                         }
-                        Err(reason) => return Err((i, Some(reason))),
+                        Err(reason) => return Err((i, Some(reason.to_string()))),
                     },
                 }
             }

@@ -332,7 +332,7 @@ fn instant(
         record: record(),
         field: field.into(),
         value: shown(v),
-        reason,
+        reason: reason.to_string(),
     })?;
     local.count(off, || {
         format!("{}: {}: {field} {v:?}", path.display(), record())

@@ -410,7 +410,7 @@ fn read_row(
                 record: record.clone(),
                 field: field.into(),
                 value: shown(v),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     };

@@ -446,7 +446,11 @@ fn read_file(
 }
 
 /// An ISO 8601 instant (counted when it has no offset) or a JavaScript `Date.toString`.
-fn parse_date(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, String> {
+fn parse_date(
+    v: &str,
+    ctx: &ImportContext,
+    w: &mut Warnings,
+) -> Result<Ts, crate::time::TimeError> {
     if !v.starts_with(|c: char| c.is_ascii_digit()) {
         return parse_js_date(v);
     }

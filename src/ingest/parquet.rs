@@ -67,7 +67,7 @@ fn instants(
                             .ok_or_else(|| bad(row, us.to_string(), "out of range".into()))?
                             .naive_utc();
                         let (ts, o) = time::local_to_utc(naive, tz)
-                            .map_err(|r| bad(row, naive.to_string(), r))?;
+                            .map_err(|r| bad(row, naive.to_string(), r.to_string()))?;
                         count(o, local, row);
                         Some(ts)
                     }
@@ -125,7 +125,8 @@ fn instants(
                             TsFormat::Iso => time::parse_instant(x, tz),
                             f => time_formats::parse(f, x, tz),
                         };
-                        let (ts, o) = r.map_err(|reason| bad(row, x.to_string(), reason))?;
+                        let (ts, o) =
+                            r.map_err(|reason| bad(row, x.to_string(), reason.to_string()))?;
                         count(o, local, row);
                         Some(ts)
                     }

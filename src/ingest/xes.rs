@@ -506,7 +506,7 @@ impl<'a> Parser<'a> {
         if want_time {
             self.ev_time = match parse_instant(&value, self.tz) {
                 Ok((ts, offset)) => Time::At(ts, offset),
-                Err(reason) => Time::Bad(value.to_string(), reason),
+                Err(reason) => Time::Bad(value.to_string(), reason.to_string()),
             };
         }
         if want_name {
