@@ -35,8 +35,8 @@ pub enum IngestError {
     BadValue {
         /// The file.
         path: PathBuf,
-        /// "line N", "trace 'X' event N", "record N" …
-        record: String,
+        /// Where in the file: a line, a record named by the format …
+        record: Location,
         /// The field.
         field: String,
         /// The offending value (truncated to 200 characters).
@@ -50,7 +50,7 @@ pub enum IngestError {
         /// The file.
         path: PathBuf,
         /// Where in the file.
-        record: String,
+        record: Location,
         /// What is wrong and what to do.
         reason: String,
     },
@@ -142,5 +142,67 @@ fn missing_hint(what: &str) -> &'static str {
     match what {
         "--config" => "`flowaudit init INPUT…` writes a config file to start from.",
         _ => "`flowaudit formats` lists what flowaudit reads.",
+    }
+}
+
+/// Where in an input a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A line of a text file (1-based).
+    Line(u64),
+    /// A line and a column (a JSON parse error).
+    LineColumn(u64, u64),
+    /// A line and the byte offset in the file (an encoding error).
+    LineByte(u64, u64),
+    /// The n-th of several documents back to back in one file (1-based).
+    Document(u64),
+    /// A record as the format names it: `trace "X" event 3`, `bug 7`, `issue acme/api#5`.
+    Record(String),
+}
+
+fn n64<N: TryInto<u64>>(n: N) -> u64 {
+    n.try_into().unwrap_or(u64::MAX)
+}
+
+impl Location {
+    /// A line.
+    pub fn line<N: TryInto<u64>>(n: N) -> Location {
+        Location::Line(n64(n))
+    }
+    /// A line and a column.
+    pub fn line_column<N: TryInto<u64>, M: TryInto<u64>>(line: N, column: M) -> Location {
+        Location::LineColumn(n64(line), n64(column))
+    }
+    /// A line and a byte offset.
+    pub fn line_byte<N: TryInto<u64>, M: TryInto<u64>>(line: N, byte: M) -> Location {
+        Location::LineByte(n64(line), n64(byte))
+    }
+    /// The n-th document.
+    pub fn document<N: TryInto<u64>>(n: N) -> Location {
+        Location::Document(n64(n))
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::LineColumn(l, c) => write!(f, "line {l} column {c}"),
+            Location::LineByte(l, b) => write!(f, "line {l}, byte {b}"),
+            Location::Document(n) => write!(f, "document {n}"),
+            Location::Record(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<String> for Location {
+    fn from(s: String) -> Location {
+        Location::Record(s)
+    }
+}
+
+impl From<&str> for Location {
+    fn from(s: &str) -> Location {
+        Location::Record(s.to_string())
     }
 }

@@ -63,7 +63,7 @@
 //!   every page as a file.
 
 use super::imported::{ImportContext, Imported};
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, SourceCategory, Ts};
 use crate::time::{format_instant, parse_instant};
 use crate::warning::{WarningKind, Warnings};
@@ -215,7 +215,7 @@ fn file_records(path: &Path, bytes: &[u8]) -> Result<Vec<(String, Value)>, Inges
     {
         let doc = doc.map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
-            record: format!("document {}", n + 1),
+            record: Location::document(n + 1),
             reason: format!(
                 "invalid JSON: {e}. Check that the file was saved completely (re-export it)."
             ),
@@ -239,9 +239,9 @@ fn malformed(path: &Path, record: &str, reason: &str) -> IngestError {
     IngestError::Malformed {
         path: path.to_path_buf(),
         record: if record.is_empty() {
-            "document".to_string()
+            "document".to_string().into()
         } else {
-            record.trim_end().to_string()
+            record.trim_end().to_string().into()
         },
         reason: reason.to_string(),
     }
@@ -332,7 +332,7 @@ fn kind(v: &Value) -> &'static str {
 fn bad(path: &Path, record: &str, field: &str, value: &Value, reason: &str) -> IngestError {
     IngestError::BadValue {
         path: path.to_path_buf(),
-        record: record.to_string(),
+        record: record.to_string().into(),
         field: field.to_string(),
         value: shown(&match value {
             Value::String(s) => s.clone(),

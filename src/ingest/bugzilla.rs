@@ -178,7 +178,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
                 }
                 let b: BugObj = serde_json::from_value(v).map_err(|e| IngestError::Malformed {
                     path: path.clone(),
-                    record: format!("bug {}", k + 1),
+                    record: format!("bug {}", k + 1).into(),
                     reason: format!("not a Bugzilla bug as the REST API returns it ({e}); {WHAT}"),
                 })?;
                 let Some(id) = b.id else { continue };
@@ -327,7 +327,7 @@ fn replay(
     let mut instant = |v: &str, field: &str| -> Result<Ts, IngestError> {
         let (ts, off) = parse_instant(v, ctx.tz).map_err(|reason| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: format!("bug {id}"),
+            record: format!("bug {id}").into(),
             field: field.into(),
             value: shown(v),
             reason: reason.to_string(),

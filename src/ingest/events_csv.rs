@@ -11,7 +11,7 @@
 
 use super::table::flags::of_lifecycle;
 use super::table::{Coded, EventTable};
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Col, Ts};
 use crate::time::{self, Offset};
 use crate::time_formats::{self, TsFormat};
@@ -107,7 +107,7 @@ fn parse_ts_column(
             Err((i, None)) => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: rows.line(i),
+                    record: rows.line(i).into(),
                     field: field.to_string(),
                     value: String::new(),
                     reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
@@ -116,7 +116,7 @@ fn parse_ts_column(
             Err((i, Some(reason))) => {
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: rows.line(i),
+                    record: rows.line(i).into(),
                     field: field.to_string(),
                     value: shown(arr.get(i).unwrap_or_default().trim()),
                     reason: format!("{reason}; fix the value or remove the row"),
@@ -216,7 +216,7 @@ fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize, sep: u8) ->
         .map_or(buf.len(), |p| at + p);
     IngestError::Malformed {
         path: path.to_path_buf(),
-        record: format!("line {line}"),
+        record: Location::line(line),
         reason: format!(
             "the value {} holds a quote but is not quoted; quote the whole value and double the quote inside (\"5\"\" screen\"), or remove the quote",
             shown(&String::from_utf8_lossy(&buf[from..to]))
@@ -673,7 +673,7 @@ fn check_lengths(rows: &RowLines, field: &str, values: &StringChunked) -> Result
     {
         return Err(IngestError::BadValue {
             path: rows.path.to_path_buf(),
-            record: rows.line(i),
+            record: rows.line(i).into(),
             field: field.to_string(),
             value: shown(v),
             reason: format!(
@@ -702,7 +702,7 @@ fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
             Ok(false) if polars_message.contains("not properly escaped") => {
                 return Some(IngestError::Malformed {
                     path: path.to_path_buf(),
-                    record: format!("line {last_line}"),
+                    record: Location::line(last_line),
                     reason: "a quoted value that starts on this line is never closed (it runs to the end of the file); add the closing quote".into(),
                 });
             }
@@ -712,7 +712,7 @@ fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
                 let line = e.position().map_or(0, |p| p.line());
                 return Some(IngestError::Malformed {
                     path: path.to_path_buf(),
-                    record: format!("line {line}"),
+                    record: Location::line(line),
                     reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV"),
                 });
             }
@@ -724,7 +724,7 @@ fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
                 let at = e.valid_up_to();
                 return Some(IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: format!("line {line}"),
+                    record: Location::line(line),
                     field: header.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1)),
                     value: shown(&String::from_utf8_lossy(field)),
                     reason: format!(
@@ -746,7 +746,7 @@ fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
         } else if rec.len() > header.len() {
             return Some(IngestError::Malformed {
                 path: path.to_path_buf(),
-                record: format!("line {line}"),
+                record: Location::line(line),
                 reason: format!(
                     "the row has {} fields but the header has {} ({}): a value holds an unquoted comma or a quote is missing; quote that value or remove the extra field",
                     rec.len(),

@@ -3,6 +3,7 @@
 //! line and byte), and each file's first bytes offered to every importer's `sniff`.
 
 use super::*;
+use crate::error::Location;
 
 /// Expand inputs: files as given, folders to every file inside (recursively, sorted), hidden
 /// files skipped.
@@ -144,7 +145,7 @@ pub fn encoding_problem(path: &Path, head: &[u8]) -> Option<IngestError> {
         };
     Some(IngestError::Malformed {
         path: path.to_path_buf(),
-        record: format!("line {line}, byte {at}"),
+        record: Location::line_byte(line, at),
         reason: format!(
             "the file is not UTF-8 (byte 0x{byte:02X} in {snippet:?}; {guess}); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")"
         ),

@@ -329,7 +329,7 @@ fn instant(
 ) -> Result<Ts, IngestError> {
     let (ts, off) = parse_instant(v, ctx.tz).map_err(|reason| IngestError::BadValue {
         path: path.to_path_buf(),
-        record: record(),
+        record: record().into(),
         field: field.into(),
         value: shown(v),
         reason: reason.to_string(),
@@ -398,7 +398,7 @@ fn parse<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, IngestError> {
     serde_json::from_value(v).map_err(|e| IngestError::Malformed {
         path: path.to_path_buf(),
-        record: record.to_string(),
+        record: record.to_string().into(),
         reason: format!("not a GitLab object as the REST API returns it ({e}); {WHAT}"),
     })
 }
@@ -597,7 +597,7 @@ fn replay(
     let Some(created_at) = o.created_at.as_deref() else {
         return Err(IngestError::BadValue {
             path: path.to_path_buf(),
-            record: record(),
+            record: record().into(),
             field: "created_at".into(),
             value: String::new(),
             reason: "an issue or merge request needs its creation time; export the objects as the REST API returns them".into(),

@@ -3,7 +3,7 @@
 //! events CSV (case, spaces, underscores and hyphens ignored).
 
 use super::events_csv::normalise_header;
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use serde::Serialize;
 use std::path::Path;
 
@@ -61,14 +61,14 @@ fn read_table(path: &Path) -> Result<Table, IngestError> {
         .from_path(path)
         .map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
-            record: "line 1".into(),
+            record: Location::line(1),
             reason: format!("{e}"),
         })?;
     let header: Vec<String> = r
         .headers()
         .map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
-            record: "line 1".into(),
+            record: Location::line(1),
             reason: e.to_string(),
         })?
         .iter()
@@ -80,7 +80,7 @@ fn read_table(path: &Path) -> Result<Table, IngestError> {
             path: path.to_path_buf(),
             record: e
                 .position()
-                .map_or("a record".into(), |p| format!("line {}", p.line())),
+                .map_or("a record".into(), |p| format!("line {}", p.line()).into()),
             reason: format!("{e}; re-export the file as UTF-8 CSV"),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
@@ -109,7 +109,7 @@ fn number(path: &Path, line: u64, name: &str, v: Option<&str>) -> Result<Option<
                 .map(Some)
                 .ok_or_else(|| IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: format!("line {line}"),
+                    record: Location::line(line),
                     field: name.to_string(),
                     value: shown(s),
                     reason: "not a non-negative number; write it as e.g. 12 or 1200.50".into(),
@@ -129,7 +129,7 @@ fn required(
         .map(str::to_string)
         .ok_or_else(|| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: format!("line {line}"),
+            record: Location::line(line),
             field: name.to_string(),
             value: String::new(),
             reason: format!("`{name}` is required on every row; fill it in or remove the row"),

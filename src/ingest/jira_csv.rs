@@ -45,7 +45,7 @@
 
 use super::imported::{ImportContext, Imported};
 use super::instants::LocalTimes;
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, SourceCategory, Ts};
 use crate::time::parse_jira_csv_datetime;
 use crate::warning::WarningKind;
@@ -150,7 +150,7 @@ pub fn read_time_in_status(path: &Path) -> Result<TimeInStatus, IngestError> {
         }
         let v = parse_chart_strict(cell).map_err(|reason| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: format!("line {line} (issue {key:?})"),
+            record: format!("line {line} (issue {key:?})").into(),
             field: CHART_COLUMN.into(),
             value: shown(cell),
             reason,
@@ -257,7 +257,7 @@ fn csv_error(path: &Path, e: csv::Error) -> IngestError {
     };
     IngestError::Malformed {
         path: path.to_path_buf(),
-        record: format!("line {line}"),
+        record: Location::line(line),
         reason: format!("{e}; {hint}"),
     }
 }
@@ -407,7 +407,7 @@ fn read_row(
             }
             Err(reason) => Err(IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: record.clone(),
+                record: record.clone().into(),
                 field: field.into(),
                 value: shown(v),
                 reason: reason.to_string(),
@@ -416,7 +416,7 @@ fn read_row(
     };
     let created = date("Created")?.ok_or_else(|| IngestError::BadValue {
         path: path.to_path_buf(),
-        record: record.clone(),
+        record: record.clone().into(),
         field: "Created".into(),
         value: String::new(),
         reason: "every issue needs its creation date; re-export with the Created column".into(),
@@ -438,7 +438,7 @@ fn read_row(
         .map(|c| {
             parse_chart_strict(c).map_err(|reason| IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: record.clone(),
+                record: record.clone().into(),
                 field: CHART_COLUMN.into(),
                 value: shown(c),
                 reason,

@@ -41,7 +41,7 @@
 //! data; errors name the file, the line (and issue), the column and the value.
 
 use super::imported::{ImportContext, Imported};
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Category, Event, SourceCategory, Ts};
 use crate::status::pattern_category;
 use crate::time::{parse_instant, parse_js_date};
@@ -335,7 +335,7 @@ fn read_file(
         let line = e.position().map_or(1, |p| p.line());
         IngestError::Malformed {
             path: path.to_path_buf(),
-            record: format!("line {line}"),
+            record: Location::line(line),
             reason: format!("{e}; the file is not a readable CSV (save it as UTF-8 CSV)"),
         }
     };
@@ -369,7 +369,7 @@ fn read_file(
                 .map(Some)
                 .map_err(|reason| IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: record.clone(),
+                    record: record.clone().into(),
                     field: field.to_string(),
                     value: shown(v),
                     reason: format!(
@@ -381,7 +381,7 @@ fn read_file(
         if status.is_empty() {
             return Err(IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: record.clone(),
+                record: record.clone().into(),
                 field: "Status".into(),
                 value: String::new(),
                 reason: "every Linear issue has a workflow status; re-export the file or fill \
@@ -392,7 +392,7 @@ fn read_file(
         let Some(created) = date("Created", Some(cols.created), warnings)? else {
             return Err(IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: record.clone(),
+                record: record.clone().into(),
                 field: "Created".into(),
                 value: String::new(),
                 reason: "every Linear issue has a creation date; re-export the file or fill \
@@ -826,7 +826,7 @@ mod tests {
                 value,
                 ..
             }) => {
-                assert_eq!(record, "line 2 (issue \"B-1\")");
+                assert_eq!(record.to_string(), "line 2 (issue \"B-1\")");
                 assert_eq!(field, "Created");
                 assert_eq!(value, "Thu Feb 05 2026 08:46:08");
             }

@@ -37,7 +37,7 @@
 
 use super::imported::Imported;
 use super::instants::LocalTimes;
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, Ts};
 use crate::time::parse_instant;
 use crate::warning::{WarningKind, Warnings};
@@ -190,7 +190,7 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
     let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let log: Log = serde_json::from_slice(data).map_err(|e| IngestError::Malformed {
         path: path.to_path_buf(),
-        record: format!("line {} column {}", e.line(), e.column()),
+        record: Location::line_column(e.line(), e.column()),
         reason: format!(
             "{e}; the file is not valid OCEL 2.0 JSON (an object with `objects` and `events` \
              arrays): re-export the log as OCEL 2.0 JSON (e.g. pm4py's `write_ocel2_json`)"
@@ -258,7 +258,7 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
                 let declared = log.object_types.iter().any(|d| d.name == *t);
                 return Err(IngestError::BadValue {
                     path: path.to_path_buf(),
-                    record: "objects".to_string(),
+                    record: "objects".to_string().into(),
                     field: "[ocel] item_type".to_string(),
                     value: shown(t),
                     reason: format!(
@@ -339,7 +339,7 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
         let time = e.time.as_deref().unwrap_or("");
         let bad = |reason: String| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: event_record(e, p),
+            record: event_record(e, p).into(),
             field: "time".to_string(),
             value: shown(time),
             reason,
@@ -756,7 +756,7 @@ mod tests {
                     value,
                     ..
                 }) => {
-                    assert_eq!(record, "event \"x\"");
+                    assert_eq!(record.to_string(), "event \"x\"");
                     assert_eq!(field, "time");
                     assert_eq!(value, shown_value);
                 }
@@ -817,7 +817,7 @@ mod tests {
             let f = temp_bytes(c);
             match read(f.path(), &OcelOptions::default(), Tz::UTC) {
                 Err(IngestError::Malformed { record, reason, .. }) => {
-                    assert!(record.starts_with("line "), "{record}");
+                    assert!(record.to_string().starts_with("line "), "{record}");
                     assert!(reason.contains("OCEL 2.0 JSON"), "{reason}");
                 }
                 other => panic!(

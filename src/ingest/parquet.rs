@@ -41,7 +41,7 @@ fn instants(
     let tz = opts.tz;
     let bad = |row: usize, value: String, reason: String| IngestError::BadValue {
         path: path.to_path_buf(),
-        record: format!("row {}", row + 1),
+        record: format!("row {}", row + 1).into(),
         field: name.to_string(),
         value: shown(&value),
         reason: format!("{reason}; fix the value or remove the row"),

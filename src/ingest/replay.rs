@@ -12,6 +12,7 @@
 //!   one added last that is still in force.
 
 use crate::error::IngestError;
+use crate::error::Location;
 use crate::model::{Event, EventBatch, Ts};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ pub fn json_documents(path: &Path, what: &str) -> Result<Vec<Value>, IngestError
     for doc in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
         docs.push(doc.map_err(|e| IngestError::Malformed {
             path: path.to_path_buf(),
-            record: format!("line {} column {}", e.line(), e.column()),
+            record: Location::line_column(e.line(), e.column()),
             reason: format!("not valid JSON ({e}); {what}"),
         })?);
     }
@@ -53,7 +54,7 @@ fn devlake_documents(path: &Path, bytes: &[u8], what: &str) -> Result<Vec<Value>
             path: path.to_path_buf(),
             record: e
                 .position()
-                .map_or("a row".into(), |p| format!("line {}", p.line())),
+                .map_or("a row".into(), |p| format!("line {}", p.line()).into()),
             reason: format!("not a valid CSV row ({e}); export the DevLake raw table again"),
         })?;
         let line = rec.position().map_or(0, |p| p.line());
@@ -61,7 +62,7 @@ fn devlake_documents(path: &Path, bytes: &[u8], what: &str) -> Result<Vec<Value>
         docs.push(
             serde_json::from_str(cell).map_err(|e| IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: format!("line {line}"),
+                record: Location::line(line),
                 field: "data".into(),
                 value: crate::error::shown(cell),
                 reason: format!("not valid JSON ({e}); {what}"),

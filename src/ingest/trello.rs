@@ -47,7 +47,7 @@
 //! name the file, the action or card, the field and the value.
 
 use super::imported::{ImportContext, Imported};
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, Ts};
 use crate::time::{from_unix_seconds, parse_instant};
 use crate::warning::{WarningKind, Warnings};
@@ -212,7 +212,7 @@ fn read_file(
     let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let root: Value = serde_json::from_slice(data).map_err(|e| IngestError::Malformed {
         path: path.to_path_buf(),
-        record: format!("line {} column {}", e.line(), e.column()),
+        record: Location::line_column(e.line(), e.column()),
         reason: format!("{e}; the file is not valid JSON (re-export the board)"),
     })?;
     let malformed = |reason: &str| IngestError::Malformed {
@@ -256,7 +256,7 @@ fn read_file(
     let when = |v: &str, record: String, field: &str, w: &mut Warnings| {
         parse_ts(v, ctx, w).map_err(|reason| IngestError::BadValue {
             path: path.to_path_buf(),
-            record,
+            record: record.into(),
             field: field.to_string(),
             value: shown(v),
             reason: format!("{reason}; fix the value or re-export the board"),
@@ -326,7 +326,7 @@ fn read_file(
         let Some(date) = str_at(a, &["date"]) else {
             return Err(IngestError::BadValue {
                 path: path.to_path_buf(),
-                record,
+                record: record.into(),
                 field: "date".into(),
                 value: String::new(),
                 reason: "every Trello action has a date; re-export the board".into(),
@@ -930,7 +930,7 @@ mod tests {
                 value,
                 ..
             }) => {
-                assert_eq!(record, "action \"zz\" (updateCard)");
+                assert_eq!(record.to_string(), "action \"zz\" (updateCard)");
                 assert_eq!(field, "date");
                 assert_eq!(value, "last tuesday");
             }

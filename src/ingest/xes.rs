@@ -554,7 +554,7 @@ impl<'a> Parser<'a> {
                 Time::Bad(value, reason) => {
                     return Err(IngestError::BadValue {
                         path: path.to_path_buf(),
-                        record: format!("trace {id:?} event {n}"),
+                        record: format!("trace {id:?} event {n}").into(),
                         field: TIMESTAMP.to_string(),
                         value: shown(&value),
                         reason: format!("{reason}; fix the value or remove the event"),
@@ -589,7 +589,7 @@ impl<'a> Parser<'a> {
             let record = self.at(pos);
             return Err(IngestError::Malformed {
                 path,
-                record,
+                record: record.into(),
                 reason: "the file ends before its elements are closed: the file is truncated or not well-formed XML; re-export it".to_string(),
             });
         }
@@ -702,7 +702,7 @@ impl<'a> Parser<'a> {
     fn malformed(&self, pos: u64, what: impl Display) -> IngestError {
         IngestError::Malformed {
             path: self.path.to_path_buf(),
-            record: self.at(pos),
+            record: self.at(pos).into(),
             reason: format!("{what}: the file is truncated or not well-formed XML; re-export it"),
         }
     }
@@ -714,7 +714,7 @@ impl<'a> Parser<'a> {
             quick_xml::Error::Io(io) if self.gz && matches!(io.kind(), ErrorKind::UnexpectedEof | ErrorKind::InvalidInput | ErrorKind::InvalidData) => {
                 IngestError::Malformed {
                     path: self.path.to_path_buf(),
-                    record: self.at(pos),
+                    record: self.at(pos).into(),
                     reason: format!("cannot decompress ({io}): the .gz file is truncated or corrupt; re-export or re-download it"),
                 }
             }
@@ -972,7 +972,7 @@ mod tests {
                 reason,
                 ..
             }) => {
-                assert_eq!(record, "trace \"T-9\" event 2");
+                assert_eq!(record.to_string(), "trace \"T-9\" event 2");
                 assert_eq!(field, "time:timestamp");
                 assert_eq!(value, "yesterday");
                 assert!(

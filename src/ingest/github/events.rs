@@ -56,7 +56,7 @@ impl Reader<'_> {
         let (ts, off) =
             parse_instant(raw, self.ctx.tz).map_err(|reason| IngestError::BadValue {
                 path: path.clone(),
-                record: record(),
+                record: record().into(),
                 field: field.to_string(),
                 value: shown(raw),
                 reason: format!("{reason}; GitHub writes e.g. 2012-05-27T10:29:07Z"),

@@ -6,7 +6,7 @@
 use super::pagination::{next_links, url_path};
 use super::shapes::{event_key, event_link, fill, graphql_nodes, issue_id, text};
 use super::{Meta, Obj, RawEv, Reader};
-use crate::error::{shown, IngestError};
+use crate::error::{shown, IngestError, Location};
 use crate::time::parse_instant;
 use crate::warning::WarningKind;
 use serde_json::Value;
@@ -28,7 +28,7 @@ impl Reader<'_> {
         for doc in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
             let doc = doc.map_err(|e| IngestError::Malformed {
                 path: path.clone(),
-                record: format!("line {} column {}", e.line(), e.column()),
+                record: Location::line_column(e.line(), e.column()),
                 reason: format!(
                     "not valid JSON ({e}); give GitHub REST responses as saved \
                                  (`gh api --paginate` output is fine)"

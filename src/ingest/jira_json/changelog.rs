@@ -78,7 +78,7 @@ pub(super) fn attach_pending(paths: &[PathBuf], st: &mut State) -> Result<(), In
             };
             return Err(IngestError::Malformed {
                 path,
-                record: p.record,
+                record: p.record.into(),
                 reason: format!(
                     "changelog page for {which}: no issue file among the inputs holds this issue. \
                      A changelog page has no created time nor current status: pass the search or \

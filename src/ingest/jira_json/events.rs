@@ -234,7 +234,7 @@ fn build_issue(
         .and_then(Value::as_str)
         .ok_or_else(|| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: rec.clone(),
+            record: rec.clone().into(),
             field: "fields.created".into(),
             value: shown(
                 &fields
@@ -272,7 +272,7 @@ fn build_issue(
             .and_then(Value::as_str)
             .ok_or_else(|| IngestError::BadValue {
                 path: path.to_path_buf(),
-                record: hrec.clone(),
+                record: hrec.clone().into(),
                 field: "created".into(),
                 value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
                 reason: "a history needs its `created` time; re-download the changelog".into(),

@@ -52,6 +52,7 @@ mod values;
 
 use super::imported::{ImportContext, Imported};
 use crate::error::IngestError;
+use crate::error::Location;
 use crate::model::Ts;
 use changelog::{attach_pending, Acc};
 use events::build;
@@ -153,7 +154,7 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         {
             let doc = doc.map_err(|e| IngestError::Malformed {
                 path: path.clone(),
-                record: format!("line {} column {}", e.line(), e.column()),
+                record: Location::line_column(e.line(), e.column()),
                 reason: format!("not valid JSON ({e}); re-download the response"),
             })?;
             docs += 1;

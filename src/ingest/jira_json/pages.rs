@@ -22,7 +22,7 @@ pub(super) fn classify(
 ) -> Result<(), IngestError> {
     let malformed = |reason: String| IngestError::Malformed {
         path: path.to_path_buf(),
-        record: record.to_string(),
+        record: record.to_string().into(),
         reason,
     };
     match doc {
@@ -68,7 +68,7 @@ pub(super) fn classify(
                         other => {
                             return Err(IngestError::BadValue {
                                 path: path.to_path_buf(),
-                                record: rec,
+                                record: rec.into(),
                                 field: "issueId".into(),
                                 value: shown(&other.map(Value::to_string).unwrap_or_default()),
                                 reason: "a bulkfetch entry needs the issue id it belongs to".into(),
@@ -155,7 +155,7 @@ fn add_issue(
         let what = key.or(id).unwrap_or_else(|| "?".into());
         return Err(IngestError::Malformed {
             path: path.to_path_buf(),
-            record: format!("{record} (issue {what:?})"),
+            record: format!("{record} (issue {what:?})").into(),
             reason: "the issue has no `id`, `key` or `fields`: the Cloud /search/jql endpoint \
                      returns only ids unless fields are requested; re-fetch with \
                      fields=*all&expand=changelog"

@@ -37,7 +37,7 @@ pub(super) fn ts(
         }
         Err(reason) => Err(IngestError::BadValue {
             path: path.to_path_buf(),
-            record: record.to_string(),
+            record: record.to_string().into(),
             field: field.to_string(),
             value: shown(s),
             reason: format!("{reason}; Jira writes e.g. 2015-11-21T07:03:02.000-0500"),
