@@ -13,7 +13,9 @@
 //!   of WONTFIX, INVALID, DUPLICATE, WORKSFORME, INCOMPLETE, EXPIRED, MOVED, INACTIVE, NOTABUG,
 //!   INSUFFICIENT_DATA, CANTFIX, EOL, DEFERRED, NOTOURBUG, OBSOLETE, otherwise **done**
 //!   (FIXED, and Red Hat's CURRENTRELEASE, ERRATA, NEXTRELEASE …); UNCONFIRMED, NEW,
-//!   CONFIRMED, REOPENED are backlog; ASSIGNED, IN_PROGRESS are committed. `REOPENED` after a
+//!   CONFIRMED, REOPENED are backlog; ASSIGNED, IN_PROGRESS and Red Hat's POST, MODIFIED,
+//!   ON_DEV, ON_QA, RELEASE_PENDING are committed (the name patterns then say active or
+//!   waiting). `REOPENED` after a
 //!   resolution is a reopen (terminal → non-terminal); RESOLVED → VERIFIED is not.
 //! - The first state comes from the history: the `removed` value of the first change of
 //!   `status`, `resolution`, `assigned_to`, `product` and `component`, else the bug's current
@@ -293,7 +295,9 @@ fn category(status: &str, resolution: &str) -> Option<SourceCategory> {
     } else {
         match status {
             "UNCONFIRMED" | "NEW" | "CONFIRMED" | "REOPENED" => Some(SourceCategory::Backlog),
-            "ASSIGNED" | "IN_PROGRESS" => Some(SourceCategory::Committed),
+            // Red Hat's workflow between assignment and release: a fix posted, merged, in QA.
+            "ASSIGNED" | "IN_PROGRESS" | "POST" | "MODIFIED" | "ON_DEV" | "ON_QA"
+            | "RELEASE_PENDING" => Some(SourceCategory::Committed),
             _ => None,
         }
     }

@@ -109,6 +109,9 @@ fn real_bmo_bugs_and_histories_agree_with_the_independent_replay() {
     assert_eq!(cat("VERIFIED (FIXED)"), Some(SourceCategory::Done));
     assert_eq!(cat("REOPENED"), Some(SourceCategory::Backlog));
     assert_eq!(cat("ASSIGNED"), Some(SourceCategory::Committed));
+    assert_eq!(category("ON_QA", ""), Some(SourceCategory::Committed));
+    assert_eq!(category("CLOSED", "ERRATA"), Some(SourceCategory::Done));
+    assert_eq!(category("CLOSED", "NOTABUG"), Some(SourceCategory::Canceled));
 }
 
 fn replay_unassigned() -> &'static str {
