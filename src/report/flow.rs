@@ -60,17 +60,34 @@ fn fmt(x: f64) -> String {
     super::text::human(x)
 }
 
-/// Build the flow part.
+/// Build the flow part: the declared list of its pieces, joined in order (their tables,
+/// charts and takeaways keep that order).
 pub fn build(i: &FlowInput) -> Parts {
-    let mut p = Parts::default();
     let weeks = throughput::week_grid(i.grid.0, i.grid.1, i.tz);
     let done: Vec<&ItemRecord> = i.records.iter().filter(|r| r.done_in(i.period)).collect();
     let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished), i.tz);
+    let days = day_grid(
+        local_date(i.grid.0, i.tz),
+        local_date(i.grid.1.max(i.grid.0), i.tz),
+    );
+    Parts::join([
+        throughput_part(&done, &weeks, &weekly),
+        cumulative_flow_part(i, &days),
+        status_flow_part(i, &days),
+        net_flow_part(i, &weeks),
+        cycle_time_part(i, &done),
+        aging_part(i),
+        forecast_part(i),
+    ])
+}
 
+/// Throughput: the run chart and the histogram of weekly done counts, with their takeaways.
+fn throughput_part(done: &[&ItemRecord], weeks: &[NaiveDate], weekly: &[u64]) -> Parts {
+    let mut p = Parts::default();
     // Throughput charts.
     let run: Vec<(NaiveDate, u64)> = weeks.iter().copied().zip(weekly.iter().copied()).collect();
     p.charts.push(Box::new(move || chart::throughput_run(&run)));
-    let hist = weekly.clone();
+    let hist = weekly.to_vec();
     p.charts
         .push(Box::new(move || chart::throughput_histogram(&hist)));
     if !weekly.is_empty() {
@@ -125,12 +142,14 @@ pub fn build(i: &FlowInput) -> Parts {
         });
     }
 
+    p
+}
+
+/// Cumulative flow and WIP, every day of the grid: `tables/cfd.csv`, both charts.
+fn cumulative_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
+    let mut p = Parts::default();
     // Cumulative flow and WIP, every day of the grid.
-    let days = day_grid(
-        local_date(i.grid.0, i.tz),
-        local_date(i.grid.1.max(i.grid.0), i.tz),
-    );
-    let mut cf = CumulativeFlow::new(&days, i.tz);
+    let mut cf = CumulativeFlow::new(days, i.tz);
     for r in i.records {
         cf.add(&r.category_changes);
     }
@@ -170,11 +189,17 @@ pub fn build(i: &FlowInput) -> Parts {
         });
     }
     {
-        let (d, c) = (days.clone(), counts.clone());
+        let (d, c) = (days.to_vec(), counts.clone());
         p.charts.push(Box::new(move || chart::cfd(&d, &c)));
-        let (d, w) = (days.clone(), wips.clone());
+        let (d, w) = (days.to_vec(), wips.clone());
         p.charts.push(Box::new(move || chart::wip_run(&d, &w)));
     }
+    p
+}
+
+/// The per-status cumulative flow of the team with the most items.
+fn status_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
+    let mut p = Parts::default();
     // Per-status cumulative flow of the team with the most items.
     let mut by_team: BTreeMap<&str, usize> = BTreeMap::new();
     for r in i.records.iter().filter(|r| r.in_scope()) {
@@ -239,12 +264,18 @@ pub fn build(i: &FlowInput) -> Parts {
                 run.iter().map(|v| (*v).max(0) as u64).collect()
             })
             .collect();
-        let d = days.clone();
+        let d = days.to_vec();
         p.charts.push(Box::new(move || {
             chart::cfd_by_status(&team, &d, &statuses, &per_status)
         }));
     }
 
+    p
+}
+
+/// Arrivals and departures per week: `tables/net_flow.csv`, its chart and takeaway.
+fn net_flow_part(i: &FlowInput, weeks: &[NaiveDate]) -> Parts {
+    let mut p = Parts::default();
     // Arrivals vs departures per week.
     let index: BTreeMap<NaiveDate, usize> =
         weeks.iter().enumerate().map(|(k, w)| (*w, k)).collect();
@@ -298,6 +329,12 @@ pub fn build(i: &FlowInput) -> Parts {
         .collect();
     p.charts.push(Box::new(move || chart::net_flow(&nf)));
 
+    p
+}
+
+/// The cycle-time histogram and the flow section with the service level expectations.
+fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
+    let mut p = Parts::default();
     // Cycle-time distribution and service level expectations.
     let values: Vec<f64> = done.iter().filter_map(|r| r.cycle_time_days).collect();
     let (p50, p85, p95) = (
@@ -326,6 +363,35 @@ pub fn build(i: &FlowInput) -> Parts {
         }
     }
 
+    p.sections.push(Section {
+        id: "flow",
+        title: "Flow over time".into(),
+        blocks: vec![
+            Block::Chart(ChartId::ThroughputRun),
+            Block::Chart(ChartId::ThroughputHistogram),
+            Block::Chart(ChartId::Cfd),
+            Block::Chart(ChartId::CfdByStatus),
+            Block::Chart(ChartId::WipRun),
+            Block::Chart(ChartId::NetFlow),
+            Block::Chart(ChartId::CycleTimeScatter),
+            Block::Chart(ChartId::CycleTimeHistogram),
+            Block::Paragraph("Service level expectations (the 85th percentile cycle time of the done items in the period):".into()),
+            Block::List(sle),
+            Block::Chart(ChartId::TimeInStatus),
+        ],
+    });
+    p
+}
+
+/// Aging work in progress: `tables/aging.csv`, its chart, the at-risk items (for the aging
+/// blocker) and the aging section.
+fn aging_part(i: &FlowInput) -> Parts {
+    let mut p = Parts::default();
+    let (p50, p85, p95) = (
+        i.cycle.p50.unwrap_or(0.0),
+        i.cycle.p85.unwrap_or(0.0),
+        i.cycle.p95.unwrap_or(0.0),
+    );
     // Aging WIP.
     let team_p85: BTreeMap<&str, Option<f64>> = i
         .teams
@@ -420,6 +486,29 @@ pub fn build(i: &FlowInput) -> Parts {
         chart::aging_wip(&order, &points, p50, p85, p95)
     }));
 
+    let mut aging_blocks = vec![Block::Chart(ChartId::AgingWip)];
+    if at_risk.is_empty() {
+        aging_blocks.push(Block::Paragraph(
+            "No item in progress is older than its team's 85th percentile cycle time.".into(),
+        ));
+    } else {
+        aging_blocks.push(Block::Paragraph(format!(
+            "Items at risk, oldest first ({} in all; the full list is tables/aging.csv):",
+            at_risk.len()
+        )));
+        aging_blocks.push(Block::List(at_risk.into_iter().take(15).collect()));
+    }
+    p.sections.push(Section {
+        id: "aging",
+        title: "Aging work in progress".into(),
+        blocks: aging_blocks,
+    });
+    p
+}
+
+/// Monte Carlo forecasts: `tables/forecasts.csv` and the forecasts section.
+fn forecast_part(i: &FlowInput) -> Parts {
+    let mut p = Parts::default();
     // Forecasts.
     let fc = i.forecast;
     let mut rows = Vec::new();
@@ -475,40 +564,6 @@ pub fn build(i: &FlowInput) -> Parts {
         rows,
     });
 
-    p.sections.push(Section {
-        id: "flow",
-        title: "Flow over time".into(),
-        blocks: vec![
-            Block::Chart(ChartId::ThroughputRun),
-            Block::Chart(ChartId::ThroughputHistogram),
-            Block::Chart(ChartId::Cfd),
-            Block::Chart(ChartId::CfdByStatus),
-            Block::Chart(ChartId::WipRun),
-            Block::Chart(ChartId::NetFlow),
-            Block::Chart(ChartId::CycleTimeScatter),
-            Block::Chart(ChartId::CycleTimeHistogram),
-            Block::Paragraph("Service level expectations (the 85th percentile cycle time of the done items in the period):".into()),
-            Block::List(sle),
-            Block::Chart(ChartId::TimeInStatus),
-        ],
-    });
-    let mut aging_blocks = vec![Block::Chart(ChartId::AgingWip)];
-    if at_risk.is_empty() {
-        aging_blocks.push(Block::Paragraph(
-            "No item in progress is older than its team's 85th percentile cycle time.".into(),
-        ));
-    } else {
-        aging_blocks.push(Block::Paragraph(format!(
-            "Items at risk, oldest first ({} in all; the full list is tables/aging.csv):",
-            at_risk.len()
-        )));
-        aging_blocks.push(Block::List(at_risk.into_iter().take(15).collect()));
-    }
-    p.sections.push(Section {
-        id: "aging",
-        title: "Aging work in progress".into(),
-        blocks: aging_blocks,
-    });
     let mut fblocks = vec![Block::Paragraph(format!(
         "Monte Carlo forecasts: {} trials sampling the daily done counts of the {} days up to the audit instant (seed {}). \"How many\" counts are reached with the stated confidence; \"when\" is the number of days to finish the items in progress today.",
         fc.trials, fc.history_days, fc.seed

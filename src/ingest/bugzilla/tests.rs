@@ -111,7 +111,10 @@ fn real_bmo_bugs_and_histories_agree_with_the_independent_replay() {
     assert_eq!(cat("ASSIGNED"), Some(SourceCategory::Committed));
     assert_eq!(category("ON_QA", ""), Some(SourceCategory::Committed));
     assert_eq!(category("CLOSED", "ERRATA"), Some(SourceCategory::Done));
-    assert_eq!(category("CLOSED", "NOTABUG"), Some(SourceCategory::Canceled));
+    assert_eq!(
+        category("CLOSED", "NOTABUG"),
+        Some(SourceCategory::Canceled)
+    );
 }
 
 fn replay_unassigned() -> &'static str {
