@@ -135,8 +135,72 @@ fn fmt_threshold(s: &Signal) -> String {
 
 /// Build the part.
 pub fn build(i: VerdictInput) -> Verdict {
-    let mut p = Parts::default();
-    // Signals per team.
+    let j = judge_teams(&i);
+    let org = org_inputs(&i, j.needing.len());
+    let d: Decision = signals::decide(&org, i.verdict);
+    let sufficient = evidence::all_pass(i.gates);
+    let verdict_kind = if sufficient {
+        d.verdict
+    } else {
+        signals::VerdictKind::InsufficientEvidence
+    };
+    let findings = find_blockers(&i);
+    let p = Parts {
+        tables: vec![
+            Table {
+                name: TableId::Signals,
+                header: SIGNALS_COLUMNS.to_vec(),
+                rows: j.signal_rows.clone(),
+            },
+            evidence_table(i.gates),
+            blockers_table(&findings),
+            blocker_items_table(&findings),
+        ],
+        sections: vec![
+            blockers_section(&findings, sufficient),
+            support_section(&i, &j, sufficient),
+            verdict_part(&d, verdict_kind, &findings),
+        ],
+        ..Parts::default()
+    };
+    let executive = executive(&i, &j, verdict_kind, &findings);
+    let Judged {
+        needing,
+        too_few,
+        team_signals,
+        ..
+    } = j;
+    let recommendation = Recommendation {
+        verdict: verdict_kind.id(),
+        share_of_teams: r6(d.share),
+        org_signals: d.org_signals.clone(),
+        reasons: d.reasons.clone(),
+        teams_needing_support: needing,
+        inputs: org,
+        thresholds: i.verdict.clone(),
+        evidence: i.gates.to_vec(),
+        teams_too_few_to_judge: too_few,
+    };
+    Verdict {
+        team_signals,
+        parts: p,
+        recommendation,
+        findings,
+        executive,
+    }
+}
+
+/// Each team's signals, in the order of `VerdictInput::teams` (METRICS.md §10, §12).
+struct Judged {
+    needing: Vec<String>,
+    signal_rows: Vec<Vec<Cell>>,
+    levers: Vec<String>,
+    too_few: Vec<String>,
+    team_signals: Vec<TeamSignals>,
+}
+
+/// The signals of every judged team; teams with too few items done are listed apart.
+fn judge_teams(i: &VerdictInput) -> Judged {
     let mut needing = Vec::new();
     let mut signal_rows = Vec::new();
     let mut levers = Vec::new();
@@ -199,32 +263,32 @@ pub fn build(i: VerdictInput) -> Verdict {
             levers.push(format!("{} — {}", t.team, l.join("; ")));
         }
     }
-    p.tables.push(Table {
-        name: TableId::Signals,
-        header: SIGNALS_COLUMNS.to_vec(),
-        rows: signal_rows,
-    });
+    Judged {
+        needing,
+        signal_rows,
+        levers,
+        too_few,
+        team_signals,
+    }
+}
 
-    // Verdict.
-    let org = OrgInputs::of(
+/// The organisation's inputs of the verdict rules.
+fn org_inputs(i: &VerdictInput, needing: usize) -> OrgInputs {
+    OrgInputs::of(
         i.teams
             .iter()
             .filter(|t| t.judged)
             .map(|t| t.workflow_similarity),
-        needing.len() as u32,
+        needing as u32,
         i.sprawl.fragmented.len() as u32,
         i.team_change_rate.map(r6),
         i.signals.workflow_similarity,
-    );
-    let d: Decision = signals::decide(&org, i.verdict);
-    let sufficient = evidence::all_pass(i.gates);
-    let verdict_kind = if sufficient {
-        d.verdict
-    } else {
-        signals::VerdictKind::InsufficientEvidence
-    };
-    let failed_gates: Vec<String> = i
-        .gates
+    )
+}
+
+/// The evidence gates that failed, in words with what to do.
+fn failed_gates(gates: &[Gate]) -> Vec<String> {
+    gates
         .iter()
         .filter(|g| !g.passed)
         .map(|g| {
@@ -238,13 +302,17 @@ pub fn build(i: VerdictInput) -> Verdict {
                 g.fix
             )
         })
-        .collect();
-    const PROVISIONAL: &str = "Provisional: an evidence gate failed (see the executive summary and the data-quality section), so these findings are read from data flowaudit could not fully interpret.";
-    p.tables.push(Table {
+        .collect()
+}
+
+const PROVISIONAL: &str = "Provisional: an evidence gate failed (see the executive summary and the data-quality section), so these findings are read from data flowaudit could not fully interpret.";
+
+/// `tables/evidence.csv`.
+fn evidence_table(gates: &[Gate]) -> Table {
+    Table {
         name: TableId::Evidence,
         header: EVIDENCE_COLUMNS.to_vec(),
-        rows: i
-            .gates
+        rows: gates
             .iter()
             .map(|g| {
                 vec![
@@ -257,9 +325,11 @@ pub fn build(i: VerdictInput) -> Verdict {
                 ]
             })
             .collect(),
-    });
+    }
+}
 
-    // Blockers.
+/// Every blocker, each kind found in parallel, ranked (METRICS.md §9).
+fn find_blockers(i: &VerdictInput) -> Vec<Finding> {
     let frag: Vec<(String, Vec<String>, Vec<String>, f64)> = i
         .sprawl
         .fragmented
@@ -274,25 +344,31 @@ pub fn build(i: VerdictInput) -> Verdict {
         .collect();
     // Each kind of finding reads the records on its own: found in parallel, in this order.
     type Finder<'f> = Box<dyn Fn() -> Vec<Finding> + Send + Sync + 'f>;
+    let (records, period, as_of, aging_over) = (i.records, i.period, i.as_of, i.aging_over);
+    let (stale_days, similarity) = (i.blockers.stale_days, i.signals.workflow_similarity);
     let finders: Vec<Finder> = vec![
-        Box::new(|| blockers::queues(i.records, i.period)),
-        Box::new(|| blockers::blocked(i.records, i.period)),
-        Box::new(|| blockers::handoff_drag(i.records, i.period)),
-        Box::new(|| blockers::ping_pong(i.records)),
-        Box::new(|| blockers::rework(i.records, i.as_of)),
-        Box::new(|| blockers::aging(i.aging_over)),
-        Box::new(|| blockers::stale(i.records, i.as_of, i.blockers.stale_days)),
+        Box::new(|| blockers::queues(records, period)),
+        Box::new(|| blockers::blocked(records, period)),
+        Box::new(|| blockers::handoff_drag(records, period)),
+        Box::new(|| blockers::ping_pong(records)),
+        Box::new(|| blockers::rework(records, as_of)),
+        Box::new(|| blockers::aging(aging_over)),
+        Box::new(|| blockers::stale(records, as_of, stale_days)),
         Box::new(|| blockers::tool_overlap(&frag)),
-        Box::new(|| blockers::workflow_divergence(&div, i.signals.workflow_similarity)),
+        Box::new(|| blockers::workflow_divergence(&div, similarity)),
     ];
-    let findings = blockers::rank(
+    blockers::rank(
         finders
             .into_par_iter()
             .map(|f| f())
             .collect::<Vec<_>>()
             .concat(),
-    );
-    p.tables.push(Table {
+    )
+}
+
+/// `tables/blockers.csv`.
+fn blockers_table(findings: &[Finding]) -> Table {
+    Table {
         name: TableId::Blockers,
         header: BLOCKERS_COLUMNS.to_vec(),
         rows: findings
@@ -308,8 +384,12 @@ pub fn build(i: VerdictInput) -> Verdict {
                 ]
             })
             .collect(),
-    });
-    p.tables.push(Table {
+    }
+}
+
+/// `tables/blocker_items.csv`.
+fn blocker_items_table(findings: &[Finding]) -> Table {
+    Table {
         name: TableId::BlockerItems,
         header: BLOCKER_ITEMS_COLUMNS.to_vec(),
         rows: findings
@@ -324,27 +404,36 @@ pub fn build(i: VerdictInput) -> Verdict {
                 })
             })
             .collect(),
-    });
-    let describe = |f: &Finding| -> String {
-        let impact = match f.unit {
-            Unit::ItemDays => format!("{} item-days", super::text::human(f.impact)),
-            Unit::Money => format!("{} a year", super::text::human(f.impact)),
-            Unit::Similarity => format!("similarity {:.0}%", f.impact * 100.0),
-        };
-        format!(
-            "{} · {}: {} — {}",
-            f.kind.words(),
-            f.scope,
-            impact,
-            f.evidence
-        )
+    }
+}
+
+/// A finding in one line.
+fn describe(f: &Finding) -> String {
+    let impact = match f.unit {
+        Unit::ItemDays => format!("{} item-days", super::text::human(f.impact)),
+        Unit::Money => format!("{} a year", super::text::human(f.impact)),
+        Unit::Similarity => format!("similarity {:.0}%", f.impact * 100.0),
     };
-    let days_findings: Vec<&Finding> = findings
+    format!(
+        "{} · {}: {} — {}",
+        f.kind.words(),
+        f.scope,
+        impact,
+        f.evidence
+    )
+}
+
+/// The findings measured in item-days, costliest first.
+fn days_findings(findings: &[Finding]) -> Vec<&Finding> {
+    findings
         .iter()
         .filter(|f| f.unit == Unit::ItemDays)
-        .collect();
-    let total_days: f64 = days_findings.iter().map(|f| f.impact).sum();
+        .collect()
+}
 
+/// The blockers section.
+fn blockers_section(findings: &[Finding], sufficient: bool) -> Section {
+    let days_findings = days_findings(findings);
     let mut bblocks = Vec::new();
     if !sufficient {
         bblocks.push(Block::Paragraph(PROVISIONAL.into()));
@@ -379,7 +468,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         name: TableId::Blockers,
         limit: 25,
     });
-    p.sections.push(Section {
+    Section {
         id: "blockers",
         title: if sufficient {
             "Efficiency blockers".into()
@@ -387,8 +476,12 @@ pub fn build(i: VerdictInput) -> Verdict {
             "Efficiency blockers (provisional)".into()
         },
         blocks: bblocks,
-    });
+    }
+}
 
+/// Where operations support would help.
+fn support_section(i: &VerdictInput, j: &Judged, sufficient: bool) -> Section {
+    let (needing, levers, too_few) = (&j.needing, &j.levers, &j.too_few);
     let judged = i.teams.len() - too_few.len();
     let mut sblocks = Vec::new();
     if !sufficient {
@@ -419,18 +512,27 @@ pub fn build(i: VerdictInput) -> Verdict {
         name: TableId::Signals,
         limit: 7 * 30,
     });
-    p.sections.push(Section {
+    Section {
         id: "support",
         title: "Where operations support would help".into(),
         blocks: sblocks,
-    });
+    }
+}
 
-    let verdict_line = match verdict_kind {
+/// The verdict in one sentence.
+fn verdict_line(verdict_kind: signals::VerdictKind) -> &'static str {
+    match verdict_kind {
         signals::VerdictKind::InsufficientEvidence => "No verdict: not enough evidence. The rules below were applied to figures that failed an evidence gate, and are shown only to say what they would give.",
         signals::VerdictKind::Dedicated => "Verdict: a dedicated product-operations role is justified.",
         signals::VerdictKind::PartTime => "Verdict: a named product manager should own process and tooling part-time; a dedicated role is not yet justified.",
         signals::VerdictKind::NotNeeded => "Verdict: a dedicated product-operations role is not needed; product managers own the process and fix the named blockers inside the teams.",
-    };
+    }
+}
+
+/// The verdict section: the verdict, its reasons, the other side and what would change it.
+fn verdict_part(d: &Decision, verdict_kind: signals::VerdictKind, findings: &[Finding]) -> Section {
+    let verdict_line = verdict_line(verdict_kind);
+    let total_days: f64 = days_findings(findings).iter().map(|f| f.impact).sum();
     let opposite = format!(
         "The other side: a dedicated role costs a full-time salary and adds a coordination layer; the blockers named here cost {} item-days of delay in this audit{}. {}",
         super::text::human(total_days),
@@ -452,12 +554,26 @@ pub fn build(i: VerdictInput) -> Verdict {
         Block::Paragraph(SOURCES.into()),
     ];
     vblocks.push(Block::Paragraph("What would change the verdict: the thresholds are in [verdict] (min_teams, dedicated_share, dedicated_org_signals, large_org_teams, large_org_share, part_time_share, fragmented_categories, divergent_team_share, team_change_rate) and [signals] of the config.".into()));
-    p.sections.push(Section {
+    Section {
         id: "verdict",
         title: "The product-operations verdict".into(),
         blocks: vblocks,
-    });
+    }
+}
 
+/// The executive summary: the verdict (or the failed gates), the headline figures, the three
+/// costliest blockers and the teams that need help.
+fn executive(
+    i: &VerdictInput,
+    j: &Judged,
+    verdict_kind: signals::VerdictKind,
+    findings: &[Finding],
+) -> Section {
+    let sufficient = verdict_kind != signals::VerdictKind::InsufficientEvidence;
+    let verdict_line = verdict_line(verdict_kind);
+    let failed_gates = failed_gates(i.gates);
+    let days_findings = days_findings(findings);
+    let needing = &j.needing;
     let mut eblocks = if sufficient {
         vec![Block::Paragraph(verdict_line.to_string())]
     } else {
@@ -482,28 +598,9 @@ pub fn build(i: VerdictInput) -> Verdict {
     } else {
         format!("Teams that need help: {}.", needing.join(", "))
     }));
-    let executive = Section {
+    Section {
         id: "summary",
         title: "Executive summary".into(),
         blocks: eblocks,
-    };
-
-    let recommendation = Recommendation {
-        verdict: verdict_kind.id(),
-        share_of_teams: r6(d.share),
-        org_signals: d.org_signals.clone(),
-        reasons: d.reasons.clone(),
-        teams_needing_support: needing,
-        inputs: org,
-        thresholds: i.verdict.clone(),
-        evidence: i.gates.to_vec(),
-        teams_too_few_to_judge: too_few,
-    };
-    Verdict {
-        team_signals,
-        parts: p,
-        recommendation,
-        findings,
-        executive,
     }
 }
