@@ -77,7 +77,8 @@ pub struct Sprawl {
     pub workflows: BTreeMap<String, TeamWorkflow>,
 }
 
-/// Build the part.
+/// Build the part: tool sprawl from the inventory (METRICS.md §7) and process consistency
+/// from the statuses the teams use (§8), as a declared list of pieces.
 pub fn build(
     records: &[ItemRecord],
     tools: &[ToolRow],
@@ -86,7 +87,6 @@ pub fn build(
     utilisation_threshold: f64,
     utilisation_threshold_similarity: f64,
 ) -> Sprawl {
-    let mut p = Parts::default();
     let tt: Vec<TeamTool> = tool_sprawl::team_tools(tools);
     let headcount = tool_sprawl::headcount(roster);
     let per_team: BTreeMap<String, TeamSprawl> = tool_sprawl::per_team(&tt, &headcount)
@@ -94,19 +94,39 @@ pub fn build(
         .map(|t| (t.team.clone(), t))
         .collect();
     let frag_cost: Vec<(Fragmented, f64)> = tool_sprawl::fragmented_cost(&tt);
-    let frag: Vec<Fragmented> = frag_cost.iter().map(|(f, _)| f.clone()).collect();
     let under = tool_sprawl::underused(&tt, utilisation_threshold);
-
-    // Tools per item from event sources, mean per team.
-    let mut sources: BTreeMap<&str, (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
-    for r in records.iter().filter(|r| r.in_scope()) {
-        let e = sources.entry(r.team_name()).or_default();
-        e.0.extend(r.sources.iter().map(crate::name::Name::as_str));
-        e.1 += r.sources.len() as u64;
-        e.2 += 1;
+    let (core, analysed) = consistency_of(records);
+    let consistency = consistency_takeaway(&core, &analysed);
+    let parts = Parts::join([
+        Parts {
+            tables: vec![
+                tools_table(&tt, utilisation_threshold),
+                tool_teams_table(records, teams, &per_team),
+                consistency_table(&analysed),
+            ],
+            takeaways: vec![consistency.clone()],
+            ..Parts::default()
+        },
+        tools_part(&tt, &per_team, &frag_cost, &under, utilisation_threshold),
+        consistency_part(
+            &core,
+            &analysed,
+            consistency,
+            utilisation_threshold_similarity,
+        ),
+    ]);
+    Sprawl {
+        parts,
+        summary: summary(&tt, &frag_cost, &under),
+        teams: per_team,
+        fragmented: frag_cost,
+        workflows: analysed.into_iter().map(|t| (t.team.clone(), t)).collect(),
     }
+}
 
-    p.tables.push(Table {
+/// `tables/tools.csv`.
+fn tools_table(tt: &[TeamTool], utilisation_threshold: f64) -> Table {
+    Table {
         name: TableId::Tools,
         header: TOOLS_COLUMNS.to_vec(),
         rows: tt
@@ -131,8 +151,26 @@ pub fn build(
                 ]
             })
             .collect(),
-    });
-    p.tables.push(Table {
+    }
+}
+
+/// `tables/tool_teams.csv`: each team's tools, overlaps and costs, and the tools its items
+/// passed through.
+fn tool_teams_table(
+    records: &[ItemRecord],
+    teams: &[String],
+    per_team: &BTreeMap<String, TeamSprawl>,
+) -> Table {
+    // Tools per item from event sources, mean per team.
+    let mut sources: BTreeMap<&str, (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.in_scope()) {
+        let e = sources.entry(r.team_name()).or_default();
+        e.0.extend(r.sources.iter().map(crate::name::Name::as_str));
+        e.1 += r.sources.len() as u64;
+        e.2 += 1;
+    }
+
+    Table {
         name: TableId::ToolTeams,
         header: TOOL_TEAMS_COLUMNS.to_vec(),
         rows: teams
@@ -151,9 +189,11 @@ pub fn build(
                 ]
             })
             .collect(),
-    });
+    }
+}
 
-    // Process consistency over the teams with items.
+/// The core workflow and each team's similarity to it, over the teams with items in scope.
+fn consistency_of(records: &[ItemRecord]) -> (BTreeSet<String>, Vec<TeamWorkflow>) {
     let mut wf_ref: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> = Default::default();
     for r in records.iter().filter(|r| r.in_scope()) {
         if let Some(t) = &r.team {
@@ -167,8 +207,12 @@ pub fn build(
         .into_iter()
         .map(|(t, s)| (t.to_string(), s.into_iter().map(str::to_string).collect()))
         .collect();
-    let (core, analysed) = consistency::analyse(&wf);
-    p.tables.push(Table {
+    consistency::analyse(&wf)
+}
+
+/// `tables/consistency.csv`.
+fn consistency_table(analysed: &[TeamWorkflow]) -> Table {
+    Table {
         name: TableId::Consistency,
         header: CONSISTENCY_COLUMNS.to_vec(),
         rows: analysed
@@ -182,12 +226,16 @@ pub fn build(
                 ]
             })
             .collect(),
-    });
+    }
+}
+
+/// The consistency takeaway.
+fn consistency_takeaway(core: &BTreeSet<String>, analysed: &[TeamWorkflow]) -> Takeaway {
     let divergent: Vec<&TeamWorkflow> = analysed
         .iter()
         .filter(|t| t.similarity.is_some_and(|s| s < 0.5))
         .collect();
-    p.takeaways.push(Takeaway {
+    Takeaway {
         about: "consistency".into(),
         text: if divergent.is_empty() {
             format!("Every team's workflow is close to the shared core ({} statuses used by at least half of the teams).", core.len())
@@ -197,12 +245,24 @@ pub fn build(
                 divergent.len(),
                 analysed.len(),
                 core.len(),
-                divergent.iter().map(|t| t.team.as_str()).collect::<Vec<_>>().join(", ")
+                divergent
+                    .iter()
+                    .map(|t| t.team.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         },
-    });
+    }
+}
 
-    let summary = (!tt.is_empty()).then(|| SprawlSummary {
+/// `summary.json` `tool_sprawl` (None without an inventory).
+fn summary(
+    tt: &[TeamTool],
+    frag_cost: &[(Fragmented, f64)],
+    under: &[(&TeamTool, f64)],
+) -> Option<SprawlSummary> {
+    let frag: Vec<&Fragmented> = frag_cost.iter().map(|(f, _)| f).collect();
+    (!tt.is_empty()).then(|| SprawlSummary {
         tools: tt
             .iter()
             .map(|t| t.tool.as_str())
@@ -221,8 +281,18 @@ pub fn build(
             let c: Vec<f64> = tt.iter().filter_map(|t| t.annual_cost).collect();
             (!c.is_empty()).then(|| r6(c.iter().sum()))
         },
-    });
+    })
+}
 
+/// The tools section with its three charts and their takeaways.
+fn tools_part(
+    tt: &[TeamTool],
+    per_team: &BTreeMap<String, TeamSprawl>,
+    frag_cost: &[(Fragmented, f64)],
+    under: &[(&TeamTool, f64)],
+    utilisation_threshold: f64,
+) -> Parts {
+    let mut p = Parts::default();
     let mut blocks = Vec::new();
     if tt.is_empty() {
         blocks.push(Block::Paragraph("No tool inventory was given (pass --tools FILE or put a team,tool,category CSV among the inputs), so tool metrics have no data.".into()));
@@ -333,6 +403,17 @@ pub fn build(
         title: "Tools".into(),
         blocks,
     });
+    p
+}
+
+/// The process consistency section with the workflow-similarity chart.
+fn consistency_part(
+    core: &BTreeSet<String>,
+    analysed: &[TeamWorkflow],
+    consistency: Takeaway,
+    utilisation_threshold_similarity: f64,
+) -> Parts {
+    let mut p = Parts::default();
     let mut cblocks = vec![Block::Paragraph(format!(
         "The core workflow is the set of statuses used by at least half of the teams: {}. Similarity is the overlap of a team's statuses with it (Jaccard, 1 = identical).",
         core.iter().cloned().collect::<Vec<_>>().join(", ")
@@ -345,17 +426,10 @@ pub fn build(
     p.charts.push(Box::new(move || {
         chart::workflow_similarity(&sims, threshold)
     }));
-    if let Some(t) = p
-        .takeaways
-        .iter()
-        .find(|t| t.about == "consistency")
-        .cloned()
-    {
-        p.takeaways.push(Takeaway {
-            about: "workflow_similarity".into(),
-            text: t.text,
-        });
-    }
+    p.takeaways.push(Takeaway {
+        about: "workflow_similarity".into(),
+        text: consistency.text,
+    });
     cblocks.push(Block::Chart(ChartId::WorkflowSimilarity));
     cblocks.push(Block::Table {
         name: TableId::Consistency,
@@ -366,11 +440,5 @@ pub fn build(
         title: "Process consistency".into(),
         blocks: cblocks,
     });
-    Sprawl {
-        parts: p,
-        summary,
-        teams: per_team,
-        fragmented: frag_cost,
-        workflows: analysed.into_iter().map(|t| (t.team.clone(), t)).collect(),
-    }
+    p
 }
