@@ -39,13 +39,45 @@ fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {
 
 /// Build the handoffs part from the items in scope and the done items of the period.
 pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String]) -> Parts {
-    let mut p = Parts::default();
     let scope: Vec<&ItemRecord> = records.iter().filter(|r| r.in_scope()).collect();
+    let (matrix, pairs, bounces) = routes(&scope);
+    let pp = ping_pong_pairs(&bounces);
+    let (cost_rows, overall) = handoff_cost_rows(records, period, teams);
+    let mut p = Parts {
+        tables: vec![
+            Table {
+                name: TableId::HandoffMatrix,
+                header: HANDOFF_MATRIX_COLUMNS.to_vec(),
+                rows: pair_rows(&matrix),
+            },
+            Table {
+                name: TableId::HandoverPairs,
+                header: HANDOVER_PAIRS_COLUMNS.to_vec(),
+                rows: pair_rows(&pairs),
+            },
+            ping_pong_table(&pp),
+            Table {
+                name: TableId::HandoffCost,
+                header: HANDOFF_COST_COLUMNS.to_vec(),
+                rows: cost_rows,
+            },
+        ],
+        sections: vec![section(&pp)],
+        ..Parts::default()
+    };
+    takeaways_and_charts(&mut p, &matrix, &overall);
+    p
+}
+
+type Bounces = BTreeMap<(String, String), PairBounces>;
+
+/// Team handoffs (from → to), person handovers and ping-pong bounces of the items in scope.
+fn routes(scope: &[&ItemRecord]) -> (PairCounts, PairCounts, Bounces) {
     // Counted in hash maps keyed by borrowed names, ordered once at the end.
     let mut matrix_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
     let mut pairs_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
     let mut bounces: BTreeMap<(String, String), PairBounces> = BTreeMap::new();
-    for r in &scope {
+    for r in scope {
         for w in r.team_seq.windows(2) {
             *matrix_h.entry((&w[0].1, &w[1].1)).or_insert(0) += 1;
         }
@@ -60,18 +92,11 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
             .collect()
     };
     let (matrix, pairs) = (owned(matrix_h), owned(pairs_h));
-    p.tables.push(Table {
-        name: TableId::HandoffMatrix,
-        header: HANDOFF_MATRIX_COLUMNS.to_vec(),
-        rows: pair_rows(&matrix),
-    });
-    p.tables.push(Table {
-        name: TableId::HandoverPairs,
-        header: HANDOVER_PAIRS_COLUMNS.to_vec(),
-        rows: pair_rows(&pairs),
-    });
+    (matrix, pairs, bounces)
+}
 
-    // Ping-pong pairs, costliest first.
+/// Ping-pong pairs, costliest first.
+fn ping_pong_pairs(bounces: &Bounces) -> Vec<(&(String, String), &PairBounces)> {
     let mut pp: Vec<(&(String, String), &PairBounces)> = bounces.iter().collect();
     pp.sort_by(|a, b| {
         b.1.micros
@@ -79,7 +104,12 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
             .then(b.1.bounces.cmp(&a.1.bounces))
             .then(a.0.cmp(b.0))
     });
-    p.tables.push(Table {
+    pp
+}
+
+/// `tables/ping_pong_pairs.csv`.
+fn ping_pong_table(pp: &[(&(String, String), &PairBounces)]) -> Table {
+    Table {
         name: TableId::PingPongPairs,
         header: PING_PONG_PAIRS_COLUMNS.to_vec(),
         rows: pp
@@ -94,21 +124,15 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
                 ]
             })
             .collect(),
-    });
-    let top_pp: Vec<String> = pp
-        .iter()
-        .take(5)
-        .map(|((a, b), v)| {
-            format!(
-                "{a} ↔ {b}: {} bounces on {} items, {} item-days lost",
-                v.bounces,
-                v.items,
-                super::text::human(v.item_days())
-            )
-        })
-        .collect();
+    }
+}
 
-    // Cost of handoffs: overall and per team.
+/// `tables/handoff_cost.csv` rows (overall, then per team) and the overall buckets.
+fn handoff_cost_rows(
+    records: &[ItemRecord],
+    period: Option<(Ts, Ts)>,
+    teams: &[String],
+) -> (Vec<Vec<Cell>>, [crate::metrics::percentiles::Stats; 4]) {
     let done: Vec<&ItemRecord> = records.iter().filter(|r| r.done_in(period)).collect();
     let mut cost_rows = Vec::new();
     let mut overall = None;
@@ -131,12 +155,18 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
             overall = Some(b);
         }
     }
-    p.tables.push(Table {
-        name: TableId::HandoffCost,
-        header: HANDOFF_COST_COLUMNS.to_vec(),
-        rows: cost_rows,
-    });
-    let overall = overall.unwrap_or_else(|| handoff_cost::by_bucket([]));
+    (
+        cost_rows,
+        overall.unwrap_or_else(|| handoff_cost::by_bucket([])),
+    )
+}
+
+/// The takeaways and charts of handoff cost and routes.
+fn takeaways_and_charts(
+    p: &mut Parts,
+    matrix: &PairCounts,
+    overall: &[crate::metrics::percentiles::Stats; 4],
+) {
     let buckets: Vec<HandoffBucket> = overall
         .iter()
         .enumerate()
@@ -186,6 +216,22 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
         .push(Box::new(move || chart::handoff_heatmap(&heat)));
     p.charts
         .push(Box::new(move || chart::cycle_time_by_handoffs(&buckets)));
+}
+
+/// The handoffs section.
+fn section(pp: &[(&(String, String), &PairBounces)]) -> Section {
+    let top_pp: Vec<String> = pp
+        .iter()
+        .take(5)
+        .map(|((a, b), v)| {
+            format!(
+                "{a} ↔ {b}: {} bounces on {} items, {} item-days lost",
+                v.bounces,
+                v.items,
+                super::text::human(v.item_days())
+            )
+        })
+        .collect();
 
     let mut blocks = vec![
         Block::Chart(ChartId::HandoffHeatmap),
@@ -209,10 +255,9 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
         name: TableId::HandoffCost,
         limit: 4,
     });
-    p.sections.push(Section {
+    Section {
         id: "handoffs",
         title: "Handoffs".into(),
         blocks,
-    });
-    p
+    }
 }
