@@ -29,7 +29,8 @@ pub struct BusinessPart {
     pub case: BusinessCase,
 }
 
-/// Build the part from the records in scope, the inventory and the ranked findings.
+/// Build the part from the records in scope, the inventory and the ranked findings: the case
+/// is computed in `metrics::business_case`; this part shows it.
 pub fn build(
     records: &[ItemRecord],
     period: Option<(Ts, Ts)>,
@@ -38,11 +39,31 @@ pub fn build(
     findings: &[Finding],
     cfg: &Cfg,
 ) -> BusinessPart {
+    let inputs = inputs(records, period, as_of, tools, findings, cfg);
+    let case = business_case::business_case(&inputs, cfg);
+    BusinessPart {
+        section: section(&case, &inputs, cfg),
+        table: table(&case),
+        chart: chart(&case),
+        case: rounded(case),
+    }
+}
+
+/// The case's inputs: the inventory, each in-scope item's handoffs and bounces, the period's
+/// length and the top findings in item-days.
+fn inputs<'a>(
+    records: &'a [ItemRecord],
+    period: Option<(Ts, Ts)>,
+    as_of: Ts,
+    tools: &'a [ToolRow],
+    findings: &[Finding],
+    cfg: &Cfg,
+) -> Inputs<'a> {
     let period_days = match period {
         Some((f, t)) => days(t - f),
         None => days(as_of - records.iter().map(|r| r.created).min().unwrap_or(as_of)),
     };
-    let inputs = Inputs {
+    Inputs {
         tools,
         handoffs: records
             .iter()
@@ -56,9 +77,12 @@ pub fn build(
             .take(cfg.top_blockers)
             .map(|f| (format!("{} · {}", f.kind.words(), f.scope), f.impact))
             .collect(),
-    };
-    let case = business_case::business_case(&inputs, cfg);
-    let table = Table {
+    }
+}
+
+/// `tables/business_case.csv`.
+fn table(case: &BusinessCase) -> Table {
+    Table {
         name: TableId::BusinessCase,
         header: BUSINESS_CASE_COLUMNS.to_vec(),
         rows: case
@@ -76,13 +100,20 @@ pub fn build(
                 ]
             })
             .collect(),
-    };
-    let sum = |name: &str| -> f64 {
-        case.components
-            .iter()
-            .filter(|c| c.component == name && c.team != "*")
-            .fold(0.0, |a, c| a + c.value)
-    };
+    }
+}
+
+/// The sum of a component over the teams.
+fn component_sum(case: &BusinessCase, name: &str) -> f64 {
+    case.components
+        .iter()
+        .filter(|c| c.component == name && c.team != "*")
+        .fold(0.0, |a, c| a + c.value)
+}
+
+/// The business-case chart.
+fn chart(case: &BusinessCase) -> ChartJob {
+    let sum = |name: &str| component_sum(case, name);
     let mut bars = Vec::new();
     if let Some(l) = case.licence_savings {
         bars.push(business_case_bar(
@@ -109,11 +140,18 @@ pub fn build(
     }
     let (role, currency) = (case.role_annual_cost, case.currency.clone());
     let chart: ChartJob = Box::new(move || crate::chart::business_case(&bars, role, &currency));
+    chart
+}
+
+/// The business-case section.
+fn section(case: &BusinessCase, inputs: &Inputs, cfg: &Cfg) -> Section {
+    let sum = |name: &str| component_sum(case, name);
+    let period_days = inputs.period_days;
     let h = super::text::human;
     let mut blocks = vec![Block::Paragraph(
         "What a product-operations role would recover, measured where the data allows and assumed where it cannot be, against what the role costs. It sits beside the verdict and never changes it.".into(),
     )];
-    blocks.push(Block::List(business_case::conclusion(&case)));
+    blocks.push(Block::List(business_case::conclusion(case)));
     blocks.push(Block::Chart(ChartId::BusinessCase));
     let mut facts = Vec::new();
     if let Some(l) = case.licence_savings {
@@ -159,7 +197,15 @@ pub fn build(
             case.not_enough_data.join("; ")
         )));
     }
-    // summary.json: every float with at most 6 decimals.
+    Section {
+        id: "business_case",
+        title: "Business case".into(),
+        blocks,
+    }
+}
+
+/// The case for `summary.json`: every float with at most 6 decimals.
+fn rounded(case: BusinessCase) -> BusinessCase {
     let mut case = case;
     case.licence_savings = case.licence_savings.map(r6);
     case.coordination_hours = case.coordination_hours.map(r6);
@@ -167,16 +213,7 @@ pub fn build(
     case.recoverable_item_days = r6(case.recoverable_item_days);
     case.coverage = case.coverage.map(|c| c.map(r6));
     case.break_even_hourly_cost = case.break_even_hourly_cost.map(r6);
-    BusinessPart {
-        section: Section {
-            id: "business_case",
-            title: "Business case".into(),
-            blocks,
-        },
-        table,
-        chart,
-        case,
-    }
+    case
 }
 
 fn business_case_bar(label: &str, range: [f64; 3], measured: bool) -> crate::chart::CaseBar {
