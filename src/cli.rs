@@ -345,15 +345,20 @@ use crate::model::Ts;
 use crate::status::StatusOverrides;
 use crate::time;
 
+/// `--tz`, with the flag named in the error.
+fn tz_flag(tz: &str) -> Result<chrono_tz::Tz, ConfigError> {
+    time::parse_tz(tz).map_err(|reason| ConfigError::BadFlag {
+        flag: "--tz",
+        value: tz.to_string(),
+        reason: reason.to_string(),
+    })
+}
+
 impl TryFrom<AuditArgs> for Config {
     type Error = ConfigError;
 
     fn try_from(a: AuditArgs) -> Result<Self, ConfigError> {
-        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
-            flag: "--tz",
-            value: a.tz.clone(),
-            reason: reason.to_string(),
-        })?;
+        let tz = tz_flag(&a.tz)?;
         let bound = |flag: &'static str, v: &Option<String>| -> Result<Option<Ts>, ConfigError> {
             v.as_ref()
                 .map(|s| {
@@ -473,11 +478,7 @@ impl TryFrom<InitArgs> for InitOptions {
     type Error = ConfigError;
 
     fn try_from(a: InitArgs) -> Result<Self, ConfigError> {
-        let tz = time::parse_tz(&a.tz).map_err(|reason| ConfigError::BadFlag {
-            flag: "--tz",
-            value: a.tz.clone(),
-            reason: reason.to_string(),
-        })?;
+        let tz = tz_flag(&a.tz)?;
         check_inputs_exist(&a.inputs)?;
         Ok(InitOptions {
             inputs: a.inputs,

@@ -3,6 +3,8 @@
 //! `scripts/new_formats_reference.py` (standard-library Python over the raw JSON, no code
 //! of the project).
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -41,18 +43,7 @@ fn audit(inputs: &[PathBuf], extra: &[&str]) -> (tempfile::TempDir, PathBuf, Val
 
 /// items.csv as rows of column → value.
 fn items(out: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(out.join("items.csv")).unwrap();
-    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    // The columns looked up below are the declared ones.
-    assert_eq!(head, flowaudit::report::csv::ITEM_COLUMNS);
-    r.records()
-        .map(|rec| {
-            head.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    common::rows(&out.join("items.csv"))
 }
 
 /// Every item's outcome, finish and lead time equal the independent replay.

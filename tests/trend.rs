@@ -2,6 +2,8 @@
 //! organisation, whose first team (Payments) halves its cycle time from 2024Q2 on while
 //! nothing else changes.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,24 +47,7 @@ fn audit(org: &Path, out: &Path, period: &[&str]) {
 }
 
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    // The columns looked up by name are the declared ones of the table read.
-    let declared = flowaudit::report::TableId::ALL
-        .iter()
-        .find(|t| path.ends_with(format!("tables/{}.csv", t.name())))
-        .map_or(Vec::new(), |t| t.columns().to_vec());
-    if !declared.is_empty() {
-        assert_eq!(head, declared);
-    }
-    r.records()
-        .map(|rec| {
-            head.iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    common::rows(path)
 }
 
 #[test]

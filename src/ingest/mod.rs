@@ -28,6 +28,8 @@ pub mod registry;
 pub mod replay;
 mod sorted;
 mod table;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod trello;
 pub mod workflow;
 pub mod xes;

@@ -1,29 +1,13 @@
 //! Expected numbers on the real files come from `scripts/new_formats_reference.py`
 //! (standard-library Python reading the raw JSON, `tests/data/new_formats_reference.json`).
 use super::*;
-use crate::ingest::imported::ImportOptions;
-use crate::time::format_instant;
-use chrono_tz::Tz;
 use serde_json::{json, Value};
 use std::io::Write;
 
-fn ctx() -> ImportContext {
-    ImportContext {
-        tz: Tz::UTC,
-        options: ImportOptions::default(),
-    }
-}
+use crate::ingest::testing::{ctx, reference, timeline, Row};
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bugzilla")).join(rel)
-}
-
-fn reference() -> Value {
-    let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/new_formats_reference.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    crate::ingest::testing::data("bugzilla", rel)
 }
 
 fn real() -> Imported {
@@ -33,25 +17,6 @@ fn real() -> Imported {
         data("bmo_rest_bug_91_history.derived.json"),
     ];
     read_many(&files, &ctx()).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// (instant, status, assignee, team) of one bug's events.
-type Row = (String, Option<String>, Option<String>, Option<String>);
-
-fn timeline(r: &Imported, id: &str) -> Vec<Row> {
-    let b = &r.batch;
-    (0..b.len())
-        .filter(|&i| b.item_id[i] == id)
-        .map(|i| {
-            let t = format_instant(b.timestamp[i]);
-            (
-                t,
-                b.status[i].clone(),
-                b.assignee[i].clone(),
-                b.team[i].clone(),
-            )
-        })
-        .collect()
 }
 
 fn temp(v: &str) -> tempfile::NamedTempFile {

@@ -1,50 +1,14 @@
 //! Expected numbers on the real files come from `scripts/new_formats_reference.py`
 //! (standard-library Python reading the raw JSON, `tests/data/new_formats_reference.json`).
 use super::*;
-use crate::ingest::imported::ImportOptions;
 use crate::ingest::workflow::WorkflowMode;
-use crate::time::format_instant;
-use chrono_tz::Tz;
 use serde_json::{json, Value};
 use std::io::Write;
 
-fn ctx() -> ImportContext {
-    ImportContext {
-        tz: Tz::UTC,
-        options: ImportOptions::default(),
-    }
-}
+use crate::ingest::testing::{ctx, reference, timeline};
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/gitlab")).join(rel)
-}
-
-fn reference() -> Value {
-    let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/new_formats_reference.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-/// (instant, status, assignee, team) of one item's events.
-fn timeline(
-    r: &Imported,
-    id: &str,
-) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
-    let b = &r.batch;
-    (0..b.len())
-        .filter(|&i| b.item_id[i] == id)
-        .map(|i| {
-            let t = format_instant(b.timestamp[i]);
-            (
-                t,
-                b.status[i].clone(),
-                b.assignee[i].clone(),
-                b.team[i].clone(),
-            )
-        })
-        .collect()
+    crate::ingest::testing::data("gitlab", rel)
 }
 
 fn statuses(r: &Imported, id: &str) -> Vec<String> {

@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests: reading a CSV written by an audit through its
+//! declared columns.
+
+use flowaudit::report::csv::ITEM_COLUMNS;
+use flowaudit::report::TableId;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The rows of a CSV written by an audit, as column → value. For `items.csv` and the files
+/// under `tables/`, the header must be the declared columns (`ITEM_COLUMNS`,
+/// `TableId::columns`), so that a test reads columns by names that exist.
+pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let declared: Option<Vec<&str>> = if path.ends_with("items.csv") {
+        Some(ITEM_COLUMNS.to_vec())
+    } else {
+        TableId::ALL
+            .iter()
+            .find(|t| path.ends_with(format!("tables/{}.csv", t.name())))
+            .map(|t| t.columns().to_vec())
+    };
+    if let Some(d) = declared {
+        assert_eq!(head, d, "{}", path.display());
+    }
+    r.records()
+        .map(|rec| {
+            head.iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
