@@ -235,18 +235,17 @@ fn formats_lists_the_new_formats() {
 
 /// `flowaudit generate` with `extra` arguments into `dir`.
 fn generate(dir: &Path, extra: &[&str]) {
-    let out = Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "300", "--seed", "11", "--out"])
-        .arg(dir)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut args = vec![
+        "generate",
+        "--items",
+        "300",
+        "--seed",
+        "11",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    common::flowaudit(&args);
 }
 
 #[test]

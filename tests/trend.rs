@@ -9,18 +9,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn flowaudit(args: &[&str]) {
-    let out = Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::flowaudit;
 
 fn improving(dir: &Path) -> PathBuf {
     let org = dir.join("org");

@@ -48,3 +48,21 @@ pub fn timeline(r: &Imported, id: &str) -> Vec<Row> {
         })
         .collect()
 }
+
+/// The reference's status sequences of a case: (item id, statuses).
+pub fn reference_statuses(case: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    case["statuses"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, seq)| {
+            let seq = seq.as_array().unwrap();
+            (
+                id.clone(),
+                seq.iter()
+                    .map(|s| s.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}

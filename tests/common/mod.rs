@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: reading a CSV written by an audit through its
 //! declared columns.
 
+use assert_cmd::Command;
 use flowaudit::report::csv::ITEM_COLUMNS;
 use flowaudit::report::TableId;
 use std::collections::BTreeMap;
@@ -31,4 +32,18 @@ pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Run `flowaudit` with `args`; it must succeed.
+pub fn flowaudit(args: &[&str]) {
+    let out = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

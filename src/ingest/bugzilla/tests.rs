@@ -31,13 +31,8 @@ fn real_bmo_bugs_and_histories_agree_with_the_independent_replay() {
     let want = &reference()["bugzilla"]["search_and_histories"];
     assert_eq!(r.items as u64, want["items"].as_u64().unwrap());
     assert_eq!(r.items, 4);
-    for (id, seq) in want["statuses"].as_object().unwrap() {
-        let seq: Vec<&str> = seq
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
+    for (id, seq) in crate::ingest::testing::reference_statuses(want) {
+        let id = id.as_str();
         let got: Vec<String> = timeline(&r, id).into_iter().filter_map(|e| e.1).collect();
         assert_eq!(got, seq, "bug {id}");
     }
