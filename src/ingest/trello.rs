@@ -47,6 +47,7 @@
 //! name the file, the action or card, the field and the value.
 
 use super::imported::{ImportContext, Imported};
+use super::replay::{Holders, UNASSIGNED};
 use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, Ts};
 use crate::time::{from_unix_seconds, parse_instant};
@@ -463,14 +464,17 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
     let mut archived = first_archive.unwrap_or(false);
     let mut list: Option<(String, String)> =
         first_list.map(|(id, name)| (list_name(&id, name.as_deref()), id));
-    let mut held: Vec<String> = Vec::new();
+    // Members on the card, by id; the assignee is the one added last still on it.
+    let mut held = Holders::default();
     let has_member_actions = acts
         .iter()
         .any(|a| matches!(a.kind.as_str(), "addMemberToCard" | "removeMemberFromCard"));
     let mut assignee: Option<String> = None;
     if !has_member_actions {
         if let Some(m) = card.members.first() {
-            held = card.members.clone();
+            for x in card.members.iter().rev() {
+                held.add(x);
+            }
             assignee = Some(board.members.get(m).cloned().unwrap_or_else(|| m.clone()));
         }
     }
@@ -530,8 +534,7 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
             }
             "addMemberToCard" => {
                 if let (Some(m), Some(name)) = (str_at(&a.data, &["idMember"]), &a.member) {
-                    held.retain(|x| x != m);
-                    held.push(m.to_string());
+                    held.add(m);
                     if assignee.as_ref() != Some(name) {
                         assignee = Some(name.clone());
                         e.assignee = assignee.clone();
@@ -540,13 +543,14 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
             }
             "removeMemberFromCard" => {
                 if let Some(m) = str_at(&a.data, &["idMember"]) {
-                    let was_current = held.last().map(String::as_str) == Some(m);
-                    held.retain(|x| x != m);
+                    let was_current = held.holder() == m;
+                    let next_id = held.remove(m);
                     if was_current {
-                        let next = held.last().map_or_else(
-                            || "unassigned".to_string(),
-                            |id| board.members.get(id).cloned().unwrap_or_else(|| id.clone()),
-                        );
+                        let next = if next_id == UNASSIGNED {
+                            next_id
+                        } else {
+                            board.members.get(&next_id).cloned().unwrap_or(next_id)
+                        };
                         if assignee.as_ref() != Some(&next) {
                             assignee = Some(next);
                             e.assignee = assignee.clone();

@@ -8,6 +8,7 @@ use super::shapes::{known_unmerged_pr, login, text};
 use super::{Meta, Obj, RawEv, Reader, MERGED, OPEN, SAME_CLOSE, SOURCE, UNASSIGNED};
 use crate::error::IngestError;
 use crate::ingest::imported::Imported;
+use crate::ingest::replay::Holders;
 use crate::model::{Event, SourceCategory, Ts};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -145,7 +146,8 @@ impl Reader<'_> {
             .chain(merged_at)
             .collect();
         let last_close = evs.iter().rposition(|e| e.kind == Kind::Closed);
-        let mut holders: Vec<String> = Vec::new();
+        // The people on the item; the assignee is the one added last still on it.
+        let mut holders = Holders::default();
         let mut init = None;
         let named = evs
             .iter()
@@ -155,11 +157,10 @@ impl Reader<'_> {
                 .get("assignees")
                 .and_then(Value::as_array)
                 .map_or(&[][..], Vec::as_slice);
-            holders = all.iter().filter_map(|x| login(Some(x))).collect();
-            init = login(o.get("assignee")).or_else(|| holders.first().cloned());
-            if let Some(c) = &init {
-                holders.retain(|h| h != c);
-                holders.push(c.clone());
+            let people: Vec<String> = all.iter().filter_map(|x| login(Some(x))).collect();
+            init = login(o.get("assignee")).or_else(|| people.first().cloned());
+            for p in people.iter().chain(&init) {
+                holders.add(p);
             }
         }
         let (mut base, mut wf, mut out) = (Base::Open, Vec::<(String, String)>::new(), Vec::new());
@@ -190,13 +191,14 @@ impl Reader<'_> {
                     always = false;
                     let adds = matches!(e.kind, Kind::Assigned | Kind::ReviewRequested);
                     if let Some(w) = e.who {
-                        holders.retain(|h| *h != w);
                         if adds {
-                            holders.push(w.clone());
+                            holders.add(&w);
                             asg = Some(w);
-                        } else if assignee.as_ref() == Some(&w) {
-                            asg =
-                                Some(holders.last().cloned().unwrap_or_else(|| UNASSIGNED.into()));
+                        } else {
+                            let next = holders.remove(&w);
+                            if assignee.as_ref() == Some(&w) {
+                                asg = Some(next);
+                            }
                         }
                     }
                     match e.team {
