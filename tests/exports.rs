@@ -2,7 +2,8 @@
 //! then several systems merged into one audit. Item counts were established independently
 //! (python over the same files; see each importer's tests for the details).
 
-use assert_cmd::Command;
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -13,23 +14,7 @@ fn dataset(dir: &str) -> PathBuf {
 }
 
 fn audit(inputs: &[PathBuf], extra: &[&str]) -> (tempfile::TempDir, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let mut cmd = Command::cargo_bin("flowaudit").unwrap();
-    cmd.arg("audit")
-        .args(inputs)
-        .args(extra)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet");
-    let assert = cmd.assert();
-    let output = assert.get_output().clone();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let s = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let (dir, _, s) = common::audit(inputs, extra);
     (dir, s)
 }
 

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test file uses some of these helpers
 //! Helpers shared by the integration tests: reading a CSV written by an audit through its
 //! declared columns.
 
@@ -46,4 +47,31 @@ pub fn flowaudit(args: &[&str]) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Audit `inputs` with `extra` arguments into a fresh folder; it must succeed. The folder (kept
+/// alive by the `TempDir`), the output folder and `summary.json`.
+pub fn audit(
+    inputs: &[std::path::PathBuf],
+    extra: &[&str],
+) -> (tempfile::TempDir, std::path::PathBuf, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .args(inputs)
+        .args(extra)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let s = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    (dir, out, s)
 }
