@@ -7,6 +7,9 @@
 #   4. pm4py (import, case durations, handover network, performance DFG) when the
 #      virtualenv of scripts/setup_pm4py_venv.sh exists — on the 1M CSV and on the
 #      BPIC 2013 / Helpdesk XES logs;
+#   5. rust4pm (the `process_mining` crate's streaming XES parse computing case counts, case
+#      durations and group changes: scripts/rust4pm_peer, built in its own folder and target,
+#      not a dependency of flowaudit) on the XES logs, with the ratio audit/rust4pm;
 # and prints a table of times (each the median of RUNS runs) and ratios.
 #
 #   scripts/bench.sh                 # 1M and 10M events
@@ -15,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/flowaudit-target}"
-SIZES="${SIZES:-1000000 10000000}"
+SIZES="${SIZES-1000000 10000000}"  # SIZES="" skips the CSVs
 WORK="${BENCH_DIR:-/tmp/flowaudit-bench}"
 PY="${PM4PY_VENV:-/root/.venvs/pm4py}/bin/python"
 mkdir -p "$WORK"
@@ -52,12 +55,22 @@ for n in $SIZES; do
   per_event="$per_event $(awk -v a="$a" -v r="$rows" 'BEGIN{printf "%.2f", a/(r-1)*1e6}')"
 done
 echo "audit time per event (µs), by size:$per_event"
-for log in bpic2013_closed_problems.xes.gz helpdesk.xes.gz; do
+R4PM_TARGET="${RUST4PM_TARGET_DIR:-$HOME/.cache/rust4pm-peer-target}"
+R4PM="$R4PM_TARGET/release/rust4pm-peer"
+if [ "${RUST4PM:-1}" = 1 ]; then
+  (cd scripts/rust4pm_peer && CARGO_TARGET_DIR="$R4PM_TARGET" cargo build --release --quiet) || R4PM=""
+fi
+printf '%-34s %10s %10s %10s %14s %10s\n' "XES log" "audit s" "peak MB" "rust4pm s" "audit/rust4pm" "pm4py s"
+for log in bpic2013_closed_problems.xes.gz bpic2013_open_problems.xes.gz helpdesk.xes.gz roadtraffic100traces.xes; do
   src="tests/data/xes/$log"
   [ -f "$src" ] || continue
   read -r a mem < <(secs "$BIN" audit "$src" --out "$WORK/out-$log" --quiet)
+  r="-"; ratio="-"
+  if [ -n "$R4PM" ] && [ -x "$R4PM" ]; then
+    read -r r _ < <(secs "$R4PM" "$src")
+    ratio="$(awk -v a="$a" -v r="$r" 'BEGIN{if (r > 0) printf "%.2f", a/r; else print "-"}')"
+  fi
   p="-"
-  if [ -x "$PY" ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$src"); fi
-  printf '%-28s %10s %10s %10s %10s %12s\n' "$log" "-" "$a" "-" "$mem" "$p"
-  if [ "$p" != "-" ]; then printf '%-28s %55s\n' "" "pm4py/audit = $(awk -v p="$p" -v a="$a" 'BEGIN{printf "%.1f", p/a}')"; fi
+  if [ -x "$PY" ] && [ "${PM4PY:-1}" = 1 ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$src"); fi
+  printf '%-34s %10s %10s %10s %14s %10s\n' "$log" "$a" "$mem" "$r" "$ratio" "$p"
 done
