@@ -115,21 +115,6 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
 /// `--periods`): each is audited exactly as a single-period audit of it, and the last
 /// period's report gains the trend section first (METRICS.md §14).
 pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
-    if !cfg.periods.is_empty() {
-        let mut reports = Vec::new();
-        for (label, from, to) in &cfg.periods {
-            let mut one = cfg.clone();
-            one.periods = Vec::new();
-            one.period = Some((*from, *to));
-            let report = compute_with(&one, progress)
-                .with_context(|| format!("auditing the period {label}"))?;
-            reports.push(report::trend_section::PeriodReport {
-                label: label.clone(),
-                report,
-            });
-        }
-        return report::trend_section::combine(reports, &cfg.file.trend);
-    }
     progress.stage(Stage::ReadingInputs);
     let mut loaded = ingest::load(
         &cfg.inputs,
@@ -146,14 +131,65 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
     // Status categories, then how each input is read: status log or activity log.
     let (categorizer, status_counts) =
         crate::log_kind::categorize(&mut loaded, cfg.statuses.clone(), &cfg.file.log);
+    if cfg.periods.is_empty() {
+        let events = std::mem::replace(&mut loaded.events, empty_events()?);
+        return audit_period(
+            cfg,
+            &loaded,
+            events,
+            &categorizer,
+            &status_counts,
+            cfg.period,
+            progress,
+        );
+    }
+    // Several periods: the inputs are read once; each period is then audited exactly as a
+    // single-period audit of it would be (METRICS.md §14).
+    let mut reports = Vec::new();
+    for (label, from, to) in &cfg.periods {
+        let period = Some((*from, *to));
+        let events = loaded.events.clone();
+        let report = audit_period(
+            cfg,
+            &loaded,
+            events,
+            &categorizer,
+            &status_counts,
+            period,
+            progress,
+        )
+        .with_context(|| format!("auditing the period {label}"))?;
+        reports.push(report::trend_section::PeriodReport {
+            label: label.clone(),
+            report,
+        });
+    }
+    report::trend_section::combine(reports, &cfg.file.trend)
+}
+
+fn empty_events() -> Result<ingest::EventTable> {
+    ingest::EventTable::concat(Vec::new()).context("creating an empty event table")
+}
+
+/// One period's audit (or the whole history without a period) of inputs read once.
+#[allow(clippy::too_many_arguments)]
+fn audit_period(
+    cfg: &Config,
+    loaded: &ingest::Loaded,
+    events: ingest::EventTable,
+    categorizer: &crate::status::Categorizer,
+    status_counts: &Option<crate::log_kind::StatusCounts>,
+    period: Option<(crate::model::Ts, crate::model::Ts)>,
+    progress: &dyn Progress,
+) -> Result<report::Report> {
     let as_of = cfg
         .as_of
-        .or(cfg.period.map(|p| p.1))
+        .or(period.map(|p| p.1))
         .or(loaded.max_ts)
         .context("no event has a timestamp, so there is no instant to audit at; pass --as-of")?;
     progress.stage(Stage::ComputingItems);
-    let (df, after) = ingest::prepare(loaded.events, as_of).context("sorting the events")?;
-    let mut warnings = loaded.warnings;
+    let (df, after) = ingest::prepare(events, as_of).context("sorting the events")?;
+    let mut warnings = loaded.warnings.clone();
     warnings.add(WarningKind::EventAfterAsOf, after, || {
         format!(
             "{after} event(s) after the audit instant {} were ignored",
@@ -168,18 +204,18 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         .collect();
     roster.extend(cfg.file.people.clone());
     let ctx = TimelineContext {
-        categorizer,
+        categorizer: categorizer.clone(),
         roster,
         exclude_people: cfg.file.exclude_people.iter().cloned().collect(),
-        current_status: loaded.hints.current_status,
+        current_status: loaded.hints.current_status.clone(),
         workflow_order: cfg.file.workflow_order.clone(),
         as_of,
-        period: cfg.period,
+        period,
         end_activities: cfg.file.log.end_activities.clone(),
     };
     let records = items::compute(&df, &ctx).context("computing item metrics")?;
     // The previous period of equal length, audited as of its own end (METRICS.md §5).
-    let previous = match cfg.period {
+    let previous = match period {
         Some((from, to)) => {
             let prev_df = df.until(from).context("selecting the previous period")?;
             let pctx = TimelineContext {
@@ -195,8 +231,8 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
     progress.stage(Stage::RenderingCharts);
     let report = report::build::build(BuildInput {
         records,
-        inputs: loaded.inputs,
-        period: cfg.period,
+        inputs: loaded.inputs.clone(),
+        period,
         as_of,
         tz: cfg.tz,
         tools: &loaded.tools,
@@ -209,7 +245,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
         blockers: &cfg.file.blockers,
         jira_time_in_status: &loaded.jira_time_in_status,
         jira_status_ids: &cfg.file.import.jira_status_ids,
-        status_counts,
+        status_counts: status_counts.clone(),
         evidence: &cfg.file.evidence,
         business_case: &cfg.file.business_case,
     })?;

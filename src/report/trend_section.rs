@@ -9,6 +9,7 @@ use super::*;
 use crate::chart::{self, ChartId, TrendPanel};
 use crate::metrics::lifecycle::Outcome;
 use crate::metrics::trend::{self, Bootstrap, Figure, Sample, Verdict};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The columns of `tables/trend.csv`.
@@ -101,13 +102,35 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
     let mut panels = Vec::new();
     let mut summary_changes = Vec::new();
     let mut org_lines = Vec::new();
-    for (pi, pop) in populations.iter().enumerate() {
+    // The bootstrap is the costly part: every (population, figure, period) in parallel, each
+    // replicate on its own seeded stream, so the bytes do not depend on the threads.
+    let n_periods = per.len();
+    let mut jobs: Vec<(usize, Figure, usize)> = Vec::new();
+    for pi in 0..populations.len() {
+        for f in Figure::ALL {
+            jobs.extend((0..n_periods).map(|k| (pi, f, k)));
+        }
+    }
+    let computed: Vec<(Option<(f64, f64)>, Option<trend::Change>)> = jobs
+        .par_iter()
+        .map(|&(pi, f, k)| {
+            let s = per[k].get(&populations[pi]).unwrap_or(&empty);
+            let iv = trend::interval(f, s, &bs, pi as u64);
+            let c = (k > 0).then(|| {
+                let a = per[k - 1].get(&populations[pi]).unwrap_or(&empty);
+                trend::change(f, a, s, &bs, pi as u64)
+            });
+            (iv, c)
+        })
+        .collect();
+    let mut computed = computed.into_iter();
+    for pop in &populations {
         for f in Figure::ALL {
             let mut points = Vec::new();
             for (k, m) in per.iter().enumerate() {
                 let s = m.get(pop).unwrap_or(&empty);
                 let v = trend::value(f, s);
-                let iv = trend::interval(f, s, &bs, pi as u64);
+                let (iv, precomputed) = computed.next().unwrap_or((None, None));
                 let n = trend::n_of(f, s);
                 rows.push(vec![
                     labels[k].as_str().into(),
@@ -123,7 +146,7 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
                     continue;
                 }
                 let a = per[k - 1].get(pop).unwrap_or(&empty);
-                let c = trend::change(f, a, s, &bs, pi as u64);
+                let Some(c) = precomputed else { continue };
                 summary_changes.push(TrendChange {
                     from_period: labels[k - 1].clone(),
                     to_period: labels[k].clone(),
