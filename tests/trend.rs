@@ -296,3 +296,40 @@ fn a_team_that_changes_its_statuses_is_named_with_a_marker() {
     let svg = std::fs::read_to_string(out.join("charts/trend.svg")).unwrap();
     assert!(svg.contains("workflow changed in 2024Q2"), "{svg}");
 }
+
+#[test]
+fn a_team_whose_people_move_to_another_is_named_as_merged() {
+    // 2024Q1: team A (ann, bob) and team B (cy, dee); 2024Q2: B is gone, cy and dee work on A's
+    // items.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("item_id,timestamp,status,assignee,team\n");
+    let q = |csv: &mut String, month: &str, team: &str, people: [&str; 2], tag: &str| {
+        for (i, who) in people.iter().cycle().take(6).enumerate() {
+            let id = format!("{tag}-{i}");
+            let d = i + 1;
+            csv.push_str(&format!(
+                "{id},2024-{month}-{d:02}T09:00:00Z,To Do,,{team}\n"
+            ));
+            csv.push_str(&format!(
+                "{id},2024-{month}-{d:02}T10:00:00Z,In Progress,{who},\n"
+            ));
+            csv.push_str(&format!(
+                "{id},2024-{month}-{:02}T10:00:00Z,Done,,\n",
+                d + 2
+            ));
+        }
+    };
+    q(&mut csv, "02", "A", ["ann", "bob"], "A1");
+    q(&mut csv, "02", "B", ["cy", "dee"], "B1");
+    q(&mut csv, "05", "A", ["ann", "bob"], "A2");
+    q(&mut csv, "05", "A", ["cy", "dee"], "A3");
+    let input = dir.path().join("events.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    audit(&input, &out, &["--quarters", "2024Q1..2024Q2"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("2024Q2: team B merged into A (2 of its 2 people now work on A's items; B has none any more)."),
+        "{md}"
+    );
+}

@@ -263,6 +263,18 @@ fn clear_change(pop: &str, f: Figure, a: &str, b: &str, c: &trend::Change, level
     )
 }
 
+/// The people who held each team's items in scope.
+fn people(r: &Report) -> BTreeMap<String, BTreeSet<String>> {
+    let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in r.items.iter().filter(|i| i.in_scope()) {
+        if let Some(team) = item.team.as_deref() {
+            let set = m.entry(team.to_string()).or_default();
+            set.extend(item.assignee_seq.iter().map(|p| p.to_string()));
+        }
+    }
+    m
+}
+
 /// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
 /// between consecutive periods: (index of the later period, text).
 fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
@@ -292,11 +304,24 @@ fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
             statuses(&periods[k].report),
         );
         let (la, lb) = (&periods[k - 1].label, &periods[k].label);
+        let (pa, pb) = (people(&periods[k - 1].report), people(&periods[k].report));
         for team in a.keys().filter(|t| !b.contains_key(*t)) {
-            out.push((
-                k,
-                format!("{lb}: team {team} has no items any more (it had in {la})."),
-            ));
+            // A vanished team whose people now mostly work on one other team's items merged
+            // into it.
+            let theirs = pa.get(team).cloned().unwrap_or_default();
+            let into = pb
+                .iter()
+                .map(|(t, ps)| (t, ps.intersection(&theirs).count()))
+                .filter(|(_, n)| *n > 0 && 2 * n >= theirs.len())
+                .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)));
+            let text = match into {
+                Some((t, n)) => format!(
+                    "{lb}: team {team} merged into {t} ({n} of its {} people now work on {t}'s items; {team} has none any more).",
+                    theirs.len()
+                ),
+                None => format!("{lb}: team {team} has no items any more (it had in {la})."),
+            };
+            out.push((k, text));
         }
         for (team, sb) in &b {
             let Some(sa) = a.get(team) else {
