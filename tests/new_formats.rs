@@ -352,3 +352,29 @@ fn github_projects_v2_status_changes_are_the_workflow() {
     let days: f64 = rows[0]["cycle_time_days"].parse().unwrap();
     assert_eq!(days, 3.0);
 }
+
+#[test]
+fn a_github_projects_export_is_refused_with_what_to_export_instead() {
+    // The "Export view data" CSV of a Projects (v2) board: current Status, no dates.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("board.csv");
+    std::fs::write(
+        &p,
+        "Title,URL,Assignees,Status,Labels,Repository\nFix login,https://github.com/acme/app/issues/7,ann,In Progress,bug,acme/app\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&p)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a GitHub Projects export") && err.contains("project_v2_item_status_changed"),
+        "{err}"
+    );
+}

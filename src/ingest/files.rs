@@ -160,12 +160,13 @@ pub(super) fn unknown_reason(head: &[u8]) -> String {
         return "the file holds only white space".into();
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return "JSON that matches none of the supported exports (Jira, GitHub, Azure DevOps, Trello), or JSON cut short; pass --format to read it as one and see what is wrong".into();
+        return "JSON that matches none of the supported exports (Jira, GitHub, GitLab, Bugzilla, Azure DevOps, Trello, OCEL 2.0), or JSON cut short; pass --format to read it as one and see what is wrong".into();
     }
     if t.starts_with('<') {
         return "XML without a <log> root element (XES)".into();
     }
     match csv_header(head) {
+        Some(h) if is_projects_export(&h) => "a GitHub Projects export (Title, URL, Status…): it holds each item's current Status only, with no dates, so it cannot give a status timeline; export the items' timelines instead (`gh api --paginate repos/OWNER/REPO/issues/N/timeline`: their `project_v2_item_status_changed` events are the board's Status over time) with the issues".into(),
         Some(h) => format!(
             "a CSV whose header is [{}]: an events CSV needs an item id column ({}) and a timestamp column ({}); a tool inventory needs team, tool, category; a roster needs person, team",
             shown(&h.join(", ")),
@@ -174,6 +175,12 @@ pub(super) fn unknown_reason(head: &[u8]) -> String {
         ),
         None => "the content matches no supported format".into(),
     }
+}
+
+/// A GitHub Projects (v2) "Export view data" CSV: `Title`, `URL` and `Status` columns.
+fn is_projects_export(header: &[String]) -> bool {
+    let has = |c: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(c));
+    has("Title") && has("URL") && has("Status")
 }
 
 pub(super) fn csv_header(head: &[u8]) -> Option<Vec<String>> {
