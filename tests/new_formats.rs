@@ -363,16 +363,13 @@ fn a_github_projects_export_is_refused_with_what_to_export_instead() {
         "Title,URL,Assignees,Status,Labels,Repository\nFix login,https://github.com/acme/app/issues/7,ann,In Progress,bug,acme/app\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&p)
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = dir.path().join("out");
+    let err = common::fails(&[
+        "audit".as_ref(),
+        p.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
     assert!(
         err.contains("a GitHub Projects export") && err.contains("project_v2_item_status_changed"),
         "{err}"

@@ -35,6 +35,22 @@ pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// Run `flowaudit` with `args`; it must fail with exit 1. Its standard error.
+pub fn fails(args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// Run `flowaudit` with `args`; it must succeed.
 pub fn flowaudit(args: &[&str]) {
     let out = Command::cargo_bin("flowaudit")
