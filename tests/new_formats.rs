@@ -280,19 +280,12 @@ fn init_lists_the_milestones_and_label_families_it_found() {
     let dir = tempfile::tempdir().unwrap();
     let input = milestone_project(dir.path());
     let cfg = dir.path().join("flowaudit.toml");
-    let out = Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("init")
-        .arg(&input)
-        .arg("--out")
-        .arg(&cfg)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::flowaudit(&[
+        "init",
+        input.to_str().unwrap(),
+        "--out",
+        cfg.to_str().unwrap(),
+    ]);
     let text = std::fs::read_to_string(&cfg).unwrap();
     assert!(
         text.contains("milestone changes: 9: needsdiagnosis (3), needstriage (3), sitewait (3)"),

@@ -259,27 +259,49 @@ fn compare_names_the_blocker_that_cleared_and_the_one_that_appeared() {
     assert!(!out2.exists(), "no half-written comparison");
 }
 
+/// One item's life in an events CSV (`item_id,timestamp,status,assignee,team`): created in
+/// `team` in "To Do" on day `d` of `month` at 09:00, in `work` (held by `who`) at 10:00,
+/// done two days later.
+fn three_steps(
+    csv: &mut String,
+    id: &str,
+    month: &str,
+    d: usize,
+    work: &str,
+    who: &str,
+    team: &str,
+) {
+    csv.push_str(&format!(
+        "{id},2024-{month}-{d:02}T09:00:00Z,To Do,,{team}\n"
+    ));
+    csv.push_str(&format!(
+        "{id},2024-{month}-{d:02}T10:00:00Z,{work},{who},\n"
+    ));
+    csv.push_str(&format!(
+        "{id},2024-{month}-{:02}T10:00:00Z,Done,,\n",
+        d + 2
+    ));
+}
+
 #[test]
 fn a_team_that_changes_its_statuses_is_named_with_a_marker() {
     // Team A works To Do → In Progress → Done in 2024Q1 and To Do → Doing → Done in 2024Q2;
     // team B keeps its workflow.
     let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from("item_id,timestamp,status,team\n");
+    let mut csv = String::from("item_id,timestamp,status,assignee,team\n");
     for (q, month, work) in [(1, "02", "In Progress"), (2, "05", "Doing")] {
         for team in ["A", "B"] {
             let work = if team == "A" { work } else { "In Progress" };
             for i in 1..=6 {
-                let id = format!("{team}-{q}-{i}");
-                csv.push_str(&format!(
-                    "{id},2024-{month}-{i:02}T09:00:00Z,To Do,{team}\n"
-                ));
-                csv.push_str(&format!(
-                    "{id},2024-{month}-{i:02}T10:00:00Z,{work},{team}\n"
-                ));
-                csv.push_str(&format!(
-                    "{id},2024-{month}-{:02}T10:00:00Z,Done,{team}\n",
-                    i + 2
-                ));
+                three_steps(
+                    &mut csv,
+                    &format!("{team}-{q}-{i}"),
+                    month,
+                    i,
+                    work,
+                    "",
+                    team,
+                );
             }
         }
     }
@@ -305,18 +327,15 @@ fn a_team_whose_people_move_to_another_is_named_as_merged() {
     let mut csv = String::from("item_id,timestamp,status,assignee,team\n");
     let q = |csv: &mut String, month: &str, team: &str, people: [&str; 2], tag: &str| {
         for (i, who) in people.iter().cycle().take(6).enumerate() {
-            let id = format!("{tag}-{i}");
-            let d = i + 1;
-            csv.push_str(&format!(
-                "{id},2024-{month}-{d:02}T09:00:00Z,To Do,,{team}\n"
-            ));
-            csv.push_str(&format!(
-                "{id},2024-{month}-{d:02}T10:00:00Z,In Progress,{who},\n"
-            ));
-            csv.push_str(&format!(
-                "{id},2024-{month}-{:02}T10:00:00Z,Done,,\n",
-                d + 2
-            ));
+            three_steps(
+                csv,
+                &format!("{tag}-{i}"),
+                month,
+                i + 1,
+                "In Progress",
+                who,
+                team,
+            );
         }
     };
     q(&mut csv, "02", "A", ["ann", "bob"], "A1");
