@@ -259,6 +259,17 @@ fn compare_names_the_blocker_that_cleared_and_the_one_that_appeared() {
     assert!(!out2.exists(), "no half-written comparison");
 }
 
+/// `csv` written as an events CSV in `dir` and audited over 2024Q1..2024Q2: the output
+/// folder and its `report.md`.
+fn two_quarters(dir: &Path, csv: &str) -> (PathBuf, String) {
+    let input = dir.join("events.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.join("out");
+    audit(&input, &out, &["--quarters", "2024Q1..2024Q2"]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    (out, md)
+}
+
 /// One item's life in an events CSV (`item_id,timestamp,status,assignee,team`): created in
 /// `team` in "To Do" on day `d` of `month` at 09:00, in `work` (held by `who`) at 10:00,
 /// done two days later.
@@ -305,11 +316,7 @@ fn a_team_that_changes_its_statuses_is_named_with_a_marker() {
             }
         }
     }
-    let input = dir.path().join("events.csv");
-    std::fs::write(&input, csv).unwrap();
-    let out = dir.path().join("out");
-    audit(&input, &out, &["--quarters", "2024Q1..2024Q2"]);
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let (out, md) = two_quarters(dir.path(), &csv);
     assert!(
         md.contains("2024Q2: team A's workflow changed: new status(es) “Doing”; no longer used “In Progress”."),
         "{md}"
@@ -342,11 +349,7 @@ fn a_team_whose_people_move_to_another_is_named_as_merged() {
     q(&mut csv, "02", "B", ["cy", "dee"], "B1");
     q(&mut csv, "05", "A", ["ann", "bob"], "A2");
     q(&mut csv, "05", "A", ["cy", "dee"], "A3");
-    let input = dir.path().join("events.csv");
-    std::fs::write(&input, csv).unwrap();
-    let out = dir.path().join("out");
-    audit(&input, &out, &["--quarters", "2024Q1..2024Q2"]);
-    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let (_, md) = two_quarters(dir.path(), &csv);
     assert!(
         md.contains("2024Q2: team B merged into A (2 of its 2 people now work on A's items; B has none any more)."),
         "{md}"
