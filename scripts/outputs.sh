@@ -18,7 +18,7 @@ rm -rf "$orgs"
 for f in tests/data/xes/* tests/data/csv/running-example.csv tests/data/csv/sepsis_val_EXCERPT_first13cases.csv; do
   "$bin" audit "$f" --out "$out/$(basename "$f")" --quiet
 done
-for d in jira github linear azure_devops trello; do
+for d in jira github linear azure_devops trello gitlab bugzilla github_workflow ocel; do
   "$bin" audit "tests/data/$d" --out "$out/$d" --quiet
 done
 echo "wrote $(find "$out" -type f | wc -l) files under $out"

@@ -25,7 +25,9 @@
 //!   tracked field and only they would need `revisedDate` as their time: they are skipped —
 //!   no event, no status/assignee/team change.
 //! - One event per kept revision with fields, even when no tracked field changed (a comment, an
-//!   estimate): the revision is activity on the item and its `actor` is known. Revision 1 (or
+//!   estimate): the revision is activity on the item and its `actor` is known. The history is
+//!   replayed by the shared [`ItemReplay`]: an event sets only the fields whose value changes
+//!   (a delta that repeats the value in force, such as a second clear, sets nothing). Revision 1 (or
 //!   the first revision seen, when a page starts later) is the creation event and sets the
 //!   initial status, assignee and team.
 //! - Fields: `System.State` → status; `System.AssignedTo` → assignee (a delta whose
@@ -63,10 +65,13 @@
 //!   every page as a file.
 
 use super::imported::{ImportContext, Imported};
+use super::lenient::{given, object};
+use super::replay::{ItemReplay, Step, UNASSIGNED};
 use crate::error::{shown, IngestError, Location};
 use crate::model::{Event, SourceCategory, Ts};
 use crate::time::{format_instant, parse_instant};
 use crate::warning::{WarningKind, Warnings};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -79,7 +84,6 @@ const AREA_PATH: &str = "System.AreaPath";
 const CHANGED_BY: &str = "System.ChangedBy";
 const CHANGED_DATE: &str = "System.ChangedDate";
 const CREATED_DATE: &str = "System.CreatedDate";
-const UNASSIGNED: &str = "unassigned";
 
 /// Does the head of a file look like Azure DevOps work-item history? JSON (object or array)
 /// holding `"workItemId"` (updates, service hooks), `"isLastBatch"` (reporting revisions), or
@@ -138,6 +142,27 @@ enum Change {
     },
     /// An update without fields (links added or removed): skipped.
     RelationsOnly,
+}
+
+/// An update or a revision as the REST API writes it. Updates
+/// (`GET …/workItems/{id}/updates`) carry `workItemId`, `revisedBy`, `revisedDate` and
+/// `fields: {"System.State": {oldValue, newValue}, …}` (deltas); revisions
+/// (`…/revisions`, reporting `workItemRevisions`) carry `id` and `fields: {"System.State":
+/// "Active", …}` (the values at that revision). Ids and revisions are numbers or strings,
+/// identities take three shapes ([`identity`]): those stay JSON values, read by the helpers.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RecordJson {
+    #[serde(deserialize_with = "given")]
+    work_item_id: Option<Value>,
+    #[serde(deserialize_with = "given")]
+    id: Option<Value>,
+    #[serde(deserialize_with = "given")]
+    rev: Option<Value>,
+    revised_date: Option<Value>,
+    revised_by: Option<Value>,
+    #[serde(deserialize_with = "object")]
+    fields: Option<Map<String, Value>>,
 }
 
 /// One update or revision of a work item.
@@ -352,8 +377,8 @@ fn item_id(v: &Value) -> Option<String> {
 }
 
 /// A revision number (a number, or digits in a string).
-fn rev_of(o: &Map<String, Value>, path: &Path, label: &str) -> Result<i64, IngestError> {
-    let v = o.get("rev").unwrap_or(&Value::Null);
+fn rev_of(v: Option<&Value>, path: &Path, label: &str) -> Result<i64, IngestError> {
+    let v = v.unwrap_or(&Value::Null);
     match v {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -447,14 +472,6 @@ fn standard_category(state: &str) -> Option<SourceCategory> {
     }
 }
 
-/// The running values of an item's tracked fields.
-#[derive(Default)]
-struct Current {
-    status: Option<String>,
-    assignee: Option<String>,
-    team: Option<String>,
-}
-
 impl Reader<'_> {
     /// Parse an instant field; `None` when absent or null.
     fn instant(
@@ -503,7 +520,7 @@ impl Reader<'_> {
         label: &str,
         path: &Path,
     ) -> Result<Record, IngestError> {
-        let o = v.as_object().ok_or_else(|| {
+        let not_object = || {
             malformed(
                 path,
                 label,
@@ -512,19 +529,22 @@ impl Reader<'_> {
                     kind(v)
                 ),
             )
-        })?;
-        let (id_key, is_update) = if o.contains_key("workItemId") {
-            ("workItemId", true)
-        } else if o.contains_key("id") && matches!(o.get("fields"), Some(Value::Object(_))) {
-            ("id", false)
-        } else {
-            return Err(malformed(
-                path,
-                label,
-                "neither a work-item update (`workItemId`, `rev`, `fields`) nor a revision (`id`, `rev`, `fields`)",
-            ));
         };
-        let idv = o.get(id_key).unwrap_or(&Value::Null);
+        if !v.is_object() {
+            return Err(not_object());
+        }
+        let json = RecordJson::deserialize(v).map_err(|_| not_object())?;
+        let (id_key, idv, is_update) = match (&json.work_item_id, &json.id, &json.fields) {
+            (Some(id), _, _) => ("workItemId", id, true),
+            (None, Some(id), Some(_)) => ("id", id, false),
+            _ => {
+                return Err(malformed(
+                    path,
+                    label,
+                    "neither a work-item update (`workItemId`, `rev`, `fields`) nor a revision (`id`, `rev`, `fields`)",
+                ))
+            }
+        };
         let item = item_id(idv).ok_or_else(|| {
             bad(
                 path,
@@ -534,8 +554,8 @@ impl Reader<'_> {
                 "expected the work-item id (a number)",
             )
         })?;
-        let rev = rev_of(o, path, label)?;
-        let mut rec = Record {
+        let rev = rev_of(json.rev.as_ref(), path, label)?;
+        let rec = Record {
             label: format!("work item {item} rev {rev} ({label})"),
             item,
             rev,
@@ -547,53 +567,70 @@ impl Reader<'_> {
             actor: None,
             change: Change::RelationsOnly,
         };
-        let empty = Map::new();
-        let fields = o.get("fields").and_then(Value::as_object).unwrap_or(&empty);
-        if fields.is_empty() {
-            return Ok(rec);
+        match &json.fields {
+            Some(f) if !f.is_empty() && is_update => self.update(rec, &json, f, path),
+            Some(f) if !f.is_empty() => self.revision(rec, f, path),
+            _ => Ok(rec),
         }
+    }
+
+    /// An update's deltas: each field's `newValue` (and the state's `oldValue`).
+    fn update(
+        &mut self,
+        mut rec: Record,
+        json: &RecordJson,
+        fields: &Map<String, Value>,
+        path: &Path,
+    ) -> Result<Record, IngestError> {
         let label = rec.label.clone();
-        if is_update {
-            let nv = |k: &str| fields.get(k).and_then(|d| d.get("newValue"));
-            rec.changed = self.instant(nv(CHANGED_DATE), path, &label, CHANGED_DATE)?;
-            rec.created = self.instant(nv(CREATED_DATE), path, &label, CREATED_DATE)?;
-            // Only a fallback for a missing ChangedDate; the sentinel 9999-01-01 is never used.
-            rec.revised = o
-                .get("revisedDate")
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim_start().starts_with("9999"))
-                .and_then(|s| parse_instant(s, self.ctx.tz).ok())
-                .map(|p| p.0);
-            rec.actor = nv(CHANGED_BY)
-                .and_then(identity)
-                .or_else(|| o.get("revisedBy").and_then(identity));
-            let assignee = match fields.get(ASSIGNED_TO) {
+        let delta = |k: &str, side: &str| fields.get(k).and_then(|d| d.get(side));
+        let nv = |k: &str| delta(k, "newValue");
+        rec.changed = self.instant(nv(CHANGED_DATE), path, &label, CHANGED_DATE)?;
+        rec.created = self.instant(nv(CREATED_DATE), path, &label, CREATED_DATE)?;
+        // Only a fallback for a missing ChangedDate; the sentinel 9999-01-01 is never used.
+        rec.revised = json
+            .revised_date
+            .as_ref()
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim_start().starts_with("9999"))
+            .and_then(|s| parse_instant(s, self.ctx.tz).ok())
+            .map(|p| p.0);
+        rec.actor = nv(CHANGED_BY)
+            .and_then(identity)
+            .or_else(|| json.revised_by.as_ref().and_then(identity));
+        let assignee = match fields.get(ASSIGNED_TO) {
+            None => Assign::Keep,
+            Some(_) => match nv(ASSIGNED_TO).and_then(identity) {
+                Some(p) => Assign::Set(p),
+                None if delta(ASSIGNED_TO, "oldValue").is_some_and(present) => Assign::Clear,
                 None => Assign::Keep,
-                Some(d) => match d.get("newValue").and_then(identity) {
-                    Some(p) => Assign::Set(p),
-                    None if d.get("oldValue").is_some_and(present) => Assign::Clear,
-                    None => Assign::Keep,
-                },
-            };
-            rec.change = Change::Update {
-                state: nv(STATE).and_then(text),
-                old_state: fields
-                    .get(STATE)
-                    .and_then(|d| d.get("oldValue"))
-                    .and_then(text),
-                assignee,
-                area: nv(AREA_PATH).and_then(text),
-            };
-        } else {
-            rec.changed = self.instant(fields.get(CHANGED_DATE), path, &label, CHANGED_DATE)?;
-            rec.created = self.instant(fields.get(CREATED_DATE), path, &label, CREATED_DATE)?;
-            rec.actor = fields.get(CHANGED_BY).and_then(identity);
-            rec.change = Change::Snapshot {
-                state: fields.get(STATE).and_then(text),
-                assignee: fields.get(ASSIGNED_TO).and_then(identity),
-                area: fields.get(AREA_PATH).and_then(text),
-            };
-        }
+            },
+        };
+        rec.change = Change::Update {
+            state: nv(STATE).and_then(text),
+            old_state: delta(STATE, "oldValue").and_then(text),
+            assignee,
+            area: nv(AREA_PATH).and_then(text),
+        };
+        Ok(rec)
+    }
+
+    /// A revision's full values.
+    fn revision(
+        &mut self,
+        mut rec: Record,
+        fields: &Map<String, Value>,
+        path: &Path,
+    ) -> Result<Record, IngestError> {
+        let label = rec.label.clone();
+        rec.changed = self.instant(fields.get(CHANGED_DATE), path, &label, CHANGED_DATE)?;
+        rec.created = self.instant(fields.get(CREATED_DATE), path, &label, CREATED_DATE)?;
+        rec.actor = fields.get(CHANGED_BY).and_then(identity);
+        rec.change = Change::Snapshot {
+            state: fields.get(STATE).and_then(text),
+            assignee: fields.get(ASSIGNED_TO).and_then(identity),
+            area: fields.get(AREA_PATH).and_then(text),
+        };
         Ok(rec)
     }
 
@@ -604,132 +641,25 @@ impl Reader<'_> {
         records: Vec<Record>,
         file_items: Vec<BTreeSet<String>>,
     ) -> Result<Imported, IngestError> {
-        let depth = self.ctx.options.area_path_depth;
-        let mut by_item: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, r) in records.iter().enumerate() {
-            by_item.entry(r.item.as_str()).or_default().push(i);
+        let mut by_item: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+        for r in &records {
+            by_item.entry(r.item.as_str()).or_default().push(r);
         }
         let mut imported = Imported {
             items: by_item.len(),
             ..Imported::default()
         };
         let mut out: Vec<(usize, usize, Event)> = Vec::new();
-        for (item, mut idx) in by_item {
-            idx.sort_by_key(|&i| records.get(i).map(|r| (r.rev, r.file, r.pos)));
-            let recs: Vec<&Record> = idx.iter().filter_map(|&i| records.get(i)).collect();
-            let created = recs.iter().find_map(|r| r.created);
-            if let Some(r) = recs.first().filter(|r| r.rev > 1) {
-                let path = files.get(r.file).map(|f| f.0.display().to_string());
-                self.warnings.add(WarningKind::TruncatedChangelog, 1, || {
-                    format!("{}: {}: the history of work item {item} starts at revision {} (a reporting watermark or a page read with $skip): its states before are unknown and its first known status is taken as in force from its creation. Export its updates or revisions from revision 1.", path.unwrap_or_default(), r.label, r.rev)
-                });
-            }
-            let mut cur = Current::default();
-            let mut first_event: Option<usize> = None;
-            let mut status_seen = false;
-            let mut prev_update: Option<(i64, Option<Ts>)> = None;
-            for (n, r) in recs.iter().enumerate() {
-                let first = n == 0;
-                let mut ev = Event {
-                    item_id: item.to_string(),
-                    actor: r.actor.clone(),
-                    source: Some(SOURCE.to_string()),
-                    created,
-                    ..Event::default()
-                };
-                match &r.change {
-                    Change::Update {
-                        state,
-                        old_state,
-                        assignee,
-                        area,
-                    } => {
-                        if let (Some(old), Some(_), false, Some(fe)) =
-                            (old_state, state, status_seen, first_event)
-                        {
-                            if let Some(e) = out.get_mut(fe) {
-                                if e.2.status.is_none() {
-                                    e.2.status = Some(old.clone());
-                                    status_seen = true;
-                                }
-                            }
-                        }
-                        ev.status = state.clone();
-                        ev.assignee = match assignee {
-                            Assign::Keep => None,
-                            Assign::Set(p) => Some(p.clone()),
-                            Assign::Clear => Some(UNASSIGNED.to_string()),
-                        };
-                        ev.team = area.as_deref().and_then(|a| team_of(a, depth));
-                        if state.is_some() {
-                            cur.status = state.clone();
-                        }
-                        match assignee {
-                            Assign::Keep => {}
-                            Assign::Set(p) => cur.assignee = Some(p.clone()),
-                            Assign::Clear => cur.assignee = None,
-                        }
-                        if ev.team.is_some() {
-                            cur.team = ev.team.clone();
-                        }
-                    }
-                    Change::Snapshot {
-                        state,
-                        assignee,
-                        area,
-                    } => {
-                        let team = area.as_deref().and_then(|a| team_of(a, depth));
-                        if state.is_some() && (first || *state != cur.status) {
-                            ev.status = state.clone();
-                        }
-                        if first {
-                            ev.assignee = assignee.clone();
-                        } else if *assignee != cur.assignee {
-                            ev.assignee =
-                                Some(assignee.clone().unwrap_or_else(|| UNASSIGNED.to_string()));
-                        }
-                        if team.is_some() && (first || team != cur.team) {
-                            ev.team = team.clone();
-                        }
-                        if state.is_some() {
-                            cur.status = state.clone();
-                        }
-                        cur.assignee = assignee.clone();
-                        if team.is_some() {
-                            cur.team = team;
-                        }
-                    }
-                    Change::RelationsOnly => continue,
-                }
-                let fallback = match prev_update {
-                    Some((rev, t)) if rev.checked_add(1) == Some(r.rev) => t,
-                    _ => None,
-                };
-                prev_update = match r.change {
-                    Change::Update { .. } => Some((r.rev, r.revised)),
-                    _ => None,
-                };
-                let Some(ts) = r.changed.or(fallback) else {
-                    let path = files.get(r.file).map(|f| f.0.display().to_string());
-                    self.warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
-                        format!("{}: {}: no {CHANGED_DATE} (and no previous update's revisedDate); the revision was skipped. Export the updates with all fields.", path.unwrap_or_default(), r.label)
-                    });
-                    continue;
-                };
-                ev.timestamp = ts;
-                if ev.status.is_some() {
-                    status_seen = true;
-                }
-                if first_event.is_none() {
-                    first_event = Some(out.len());
-                }
-                out.push((r.file, r.pos, ev));
-            }
-            if !status_seen {
-                if let Some(s) = cur.status {
+        for (item, mut recs) in by_item {
+            recs.sort_by_key(|r| (r.rev, r.file, r.pos));
+            self.warn_truncated(files, item, &recs);
+            let (events, last_state) = self.replay(files, item, &recs);
+            if !events.iter().any(|(_, _, e)| e.status.is_some()) {
+                if let Some(s) = last_state {
                     imported.hints.current_status.insert(item.to_string(), s);
                 }
             }
+            out.extend(events);
         }
         if out.is_empty() {
             return Err(IngestError::Empty {
@@ -746,21 +676,111 @@ impl Reader<'_> {
             tally.events(f, 1);
             imported.batch.push(ev);
         }
-        let hints = &mut imported.hints;
-        let named = imported.batch.status.iter().flatten();
-        let named: BTreeSet<String> = named
-            .chain(hints.current_status.values())
-            .cloned()
-            .collect();
-        for s in named {
-            if let Some(c) = standard_category(&s) {
-                hints.source_categories.insert((SOURCE.to_string(), s), c);
-            }
-        }
+        standard_categories(&mut imported);
         let paths: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
         imported.files = tally.files(&paths);
         imported.warnings = self.warnings;
         Ok(imported)
+    }
+
+    /// A history that starts after revision 1 is counted (`truncated_changelog`).
+    fn warn_truncated(&mut self, files: &[(PathBuf, Vec<u8>)], item: &str, recs: &[&Record]) {
+        if let Some(r) = recs.first().filter(|r| r.rev > 1) {
+            let path = files.get(r.file).map(|f| f.0.display().to_string());
+            self.warnings.add(WarningKind::TruncatedChangelog, 1, || {
+                format!("{}: {}: the history of work item {item} starts at revision {} (a reporting watermark or a page read with $skip): its states before are unknown and its first known status is taken as in force from its creation. Export its updates or revisions from revision 1.", path.unwrap_or_default(), r.label, r.rev)
+            });
+        }
+    }
+
+    /// One item's records (revision order) replayed into events, each tagged with its
+    /// (file, record) position, and the last state any record named.
+    fn replay(
+        &mut self,
+        files: &[(PathBuf, Vec<u8>)],
+        item: &str,
+        recs: &[&Record],
+    ) -> (Vec<(usize, usize, Event)>, Option<String>) {
+        let depth = self.ctx.options.area_path_depth;
+        let created = recs.iter().find_map(|r| r.created);
+        let mut events: Vec<Event> = Vec::new();
+        let mut tags: Vec<(usize, usize)> = Vec::new();
+        let mut last_state: Option<String> = None;
+        let mut replay = ItemReplay::new(&mut events, SOURCE, item, created);
+        let mut prev_update: Option<(i64, Option<Ts>)> = None;
+        for r in recs {
+            let step = match &r.change {
+                Change::Update {
+                    state,
+                    old_state,
+                    assignee,
+                    area,
+                } => {
+                    if let (Some(old), Some(_)) = (old_state, state) {
+                        replay.status_before(old);
+                    }
+                    Step {
+                        status: state.clone(),
+                        assignee: match assignee {
+                            Assign::Keep => None,
+                            Assign::Set(p) => Some(p.clone()),
+                            Assign::Clear => Some(UNASSIGNED.to_string()),
+                        },
+                        team: area.as_deref().and_then(|a| team_of(a, depth)),
+                    }
+                }
+                Change::Snapshot {
+                    state,
+                    assignee,
+                    area,
+                } => Step {
+                    status: state.clone(),
+                    // A snapshot without the field after one with it: nobody.
+                    assignee: assignee.clone().or_else(|| {
+                        replay.assignee().map(|_| UNASSIGNED.to_string())
+                    }),
+                    team: area.as_deref().and_then(|a| team_of(a, depth)),
+                },
+                Change::RelationsOnly => continue,
+            };
+            if step.status.is_some() {
+                last_state.clone_from(&step.status);
+            }
+            let fallback = match prev_update {
+                Some((rev, t)) if rev.checked_add(1) == Some(r.rev) => t,
+                _ => None,
+            };
+            prev_update = match r.change {
+                Change::Update { .. } => Some((r.rev, r.revised)),
+                _ => None,
+            };
+            let Some(ts) = r.changed.or(fallback) else {
+                let path = files.get(r.file).map(|f| f.0.display().to_string());
+                self.warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
+                    format!("{}: {}: no {CHANGED_DATE} (and no previous update's revisedDate); the revision was skipped. Export the updates with all fields.", path.unwrap_or_default(), r.label)
+                });
+                continue;
+            };
+            replay.record(ts, step, r.actor.clone());
+            tags.push((r.file, r.pos));
+        }
+        let events = tags.into_iter().zip(events).map(|((f, p), e)| (f, p, e));
+        (events.collect(), last_state)
+    }
+}
+
+/// The source categories of the standard process states named by the import.
+fn standard_categories(imported: &mut Imported) {
+    let hints = &mut imported.hints;
+    let named = imported.batch.status.iter().flatten();
+    let named: BTreeSet<String> = named
+        .chain(hints.current_status.values())
+        .cloned()
+        .collect();
+    for s in named {
+        if let Some(c) = standard_category(&s) {
+            hints.source_categories.insert((SOURCE.to_string(), s), c);
+        }
     }
 }
 
@@ -1148,7 +1168,9 @@ mod tests {
                 s("bo@example.com"),
                 s("cy@example.com"),
                 s("unassigned"),
-                s("unassigned")
+                // Cleared again while nobody holds it: the revision is an event that sets
+                // nothing (an event sets only what changes).
+                None
             ]
         );
         // A display-name-only identity becomes its id, never the display name.

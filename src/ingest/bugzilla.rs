@@ -38,12 +38,13 @@
 
 use super::imported::{ImportContext, Imported};
 use super::instants::LocalTimes;
+use super::lenient::nullable;
 use super::replay::{json_documents, FileTally, ItemReplay, Step, UNASSIGNED};
 use crate::error::{shown, IngestError};
 use crate::model::{SourceCategory, Ts};
 use crate::time::parse_instant;
 use crate::warning::WarningKind;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -91,10 +92,6 @@ pub fn sniff(head: &[u8], _path: &Path) -> bool {
     let bug = bug_fields.iter().filter(|k| has(k)).count() >= 2;
     let history = has("\"history\"") && has("\"field_name\"") && has("\"when\"");
     (has("\"bugs\"") && (bug || history)) || (bug && has("\"component\"") && has("\"product\""))
-}
-
-fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A changed value: text (list fields are comma-separated) or, rarely, a number.

@@ -48,13 +48,14 @@
 
 use super::imported::{ImportContext, Imported};
 use super::instants::LocalTimes;
+use super::lenient::nullable;
 use super::replay::{json_documents, FileTally, InForce, ItemReplay, Step};
 use super::workflow::{self, Evidence, Workflow};
 use crate::error::{shown, IngestError};
 use crate::model::{SourceCategory, Ts};
 use crate::time::parse_instant;
 use crate::warning::WarningKind;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -91,10 +92,6 @@ pub fn sniff(head: &[u8], _path: &Path) -> bool {
         && has("\"resource_id\"")
         && (has("\"label\"") || has("\"state\"") || has("\"milestone\""));
     item || event
-}
-
-fn nullable<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

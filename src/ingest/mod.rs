@@ -18,6 +18,7 @@ pub mod instants;
 pub mod inventory;
 pub mod jira_csv;
 pub mod jira_json;
+mod lenient;
 pub mod linear;
 mod load;
 pub mod ocel;

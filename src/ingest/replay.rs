@@ -134,13 +134,49 @@ impl FileTally {
     }
 }
 
+/// Where an [`ItemReplay`] puts its events: the importer's [`EventBatch`], or a `Vec<Event>`
+/// when the importer orders its events itself afterwards (Azure DevOps: file order).
+pub trait EventSink {
+    /// Append one event.
+    fn put(&mut self, e: Event);
+    /// Events held.
+    fn count(&self) -> usize;
+    /// The status set by event `i`.
+    fn status_mut(&mut self, i: usize) -> Option<&mut Option<String>>;
+}
+
+impl EventSink for EventBatch {
+    fn put(&mut self, e: Event) {
+        self.push(e);
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn status_mut(&mut self, i: usize) -> Option<&mut Option<String>> {
+        self.status.get_mut(i)
+    }
+}
+
+impl EventSink for Vec<Event> {
+    fn put(&mut self, e: Event) {
+        self.push(e);
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn status_mut(&mut self, i: usize) -> Option<&mut Option<String>> {
+        self.get_mut(i).map(|e| &mut e.status)
+    }
+}
+
 /// One item's history replayed into events: the first event sets every known field, later
 /// ones only what changed; `created` and `source` are on every event.
-pub struct ItemReplay<'a> {
+pub struct ItemReplay<'a, S: EventSink = EventBatch> {
+    first: usize,
     item: String,
     source: &'static str,
-    created: Ts,
-    out: &'a mut EventBatch,
+    created: Option<Ts>,
+    out: &'a mut S,
     status: Option<String>,
     assignee: Option<String>,
     team: Option<String>,
@@ -158,17 +194,45 @@ pub struct Step {
     pub team: Option<String>,
 }
 
-impl<'a> ItemReplay<'a> {
+impl<'a, S: EventSink> ItemReplay<'a, S> {
     /// Start the item: its creation event at `created` with what it held then.
     pub fn start(
-        out: &'a mut EventBatch,
+        out: &'a mut S,
         source: &'static str,
         item: &str,
         created: Ts,
         first: Step,
         actor: Option<String>,
-    ) -> ItemReplay<'a> {
-        let mut r = ItemReplay {
+    ) -> ItemReplay<'a, S> {
+        ItemReplay::start_at(out, source, item, created, Some(created), first, actor)
+    }
+
+    /// Start the item with its first known event at `ts`; `created` (when the export gives
+    /// it) is put on every event.
+    pub fn start_at(
+        out: &'a mut S,
+        source: &'static str,
+        item: &str,
+        ts: Ts,
+        created: Option<Ts>,
+        first: Step,
+        actor: Option<String>,
+    ) -> ItemReplay<'a, S> {
+        let mut r = ItemReplay::new(out, source, item, created);
+        r.force(ts, first, actor);
+        r
+    }
+
+    /// An item with no event yet: its first [`step`](Self::step) or
+    /// [`record`](Self::record) sets every known field.
+    pub fn new(
+        out: &'a mut S,
+        source: &'static str,
+        item: &str,
+        created: Option<Ts>,
+    ) -> ItemReplay<'a, S> {
+        ItemReplay {
+            first: out.count(),
             item: item.to_string(),
             source,
             created,
@@ -177,24 +241,34 @@ impl<'a> ItemReplay<'a> {
             assignee: None,
             team: None,
             pushed: 0,
+        }
+    }
+
+    /// What of `s` differs from the values now (None: unchanged).
+    fn changes(&self, s: Step) -> Step {
+        let changed = |new: Option<String>, old: &Option<String>| -> Option<String> {
+            new.filter(|n| old.as_ref() != Some(n))
         };
-        r.force(created, first, actor);
-        r
+        Step {
+            status: changed(s.status, &self.status),
+            assignee: changed(s.assignee, &self.assignee),
+            team: changed(s.team, &self.team),
+        }
     }
 
     /// A step at `ts`: an event when it changes something.
     pub fn step(&mut self, ts: Ts, s: Step, actor: Option<String>) {
-        let changed = |new: &Option<String>, old: &Option<String>| -> Option<String> {
-            new.as_ref().filter(|n| old.as_ref() != Some(*n)).cloned()
-        };
-        let s = Step {
-            status: changed(&s.status, &self.status),
-            assignee: changed(&s.assignee, &self.assignee),
-            team: changed(&s.team, &self.team),
-        };
+        let s = self.changes(s);
         if s != Step::default() {
             self.force(ts, s, actor);
         }
+    }
+
+    /// A step at `ts` that is an event even when it changes nothing (a revision of the item:
+    /// activity by `actor`); the event sets only what changed.
+    pub fn record(&mut self, ts: Ts, s: Step, actor: Option<String>) {
+        let s = self.changes(s);
+        self.force(ts, s, actor);
     }
 
     fn force(&mut self, ts: Ts, s: Step, actor: Option<String>) {
@@ -207,7 +281,7 @@ impl<'a> ItemReplay<'a> {
         if s.team.is_some() {
             self.team.clone_from(&s.team);
         }
-        self.out.push(Event {
+        self.out.put(Event {
             item_id: self.item.clone(),
             timestamp: ts,
             status: s.status,
@@ -215,7 +289,7 @@ impl<'a> ItemReplay<'a> {
             team: s.team,
             actor,
             source: Some(self.source.to_string()),
-            created: Some(self.created),
+            created: self.created,
         });
         self.pushed += 1;
     }
@@ -223,6 +297,29 @@ impl<'a> ItemReplay<'a> {
     /// The status now.
     pub fn status(&self) -> Option<&str> {
         self.status.as_deref()
+    }
+
+    /// The assignee now (None: never set).
+    pub fn assignee(&self) -> Option<&str> {
+        self.assignee.as_deref()
+    }
+
+    /// The status the item had before its first event set one: when no event has set a
+    /// status yet, the first event gets `status` (an Azure DevOps update stream that starts
+    /// late names it as the first change's `oldValue`, as Jira's `fromString`, METRICS.md
+    /// §1). Returns whether it was set.
+    pub fn status_before(&mut self, status: &str) -> bool {
+        if self.pushed == 0 || self.status.is_some() {
+            return false;
+        }
+        match self.out.status_mut(self.first) {
+            Some(slot) if slot.is_none() => {
+                *slot = Some(status.to_string());
+                self.status = Some(status.to_string());
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Events pushed.
