@@ -3,6 +3,7 @@
 //! matters even when their value is `null`; these readers say how each such field is read,
 //! so a shape never fails on what the export's own API accepts.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -40,19 +41,47 @@ pub fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Map<String, Valu
     })
 }
 
-/// A list of objects of shape `T`; anything that is not a list is `None`. An element that
-/// does not fit `T` is an error.
-pub fn list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+/// An object of shape `T` (an `Option` for an optional one); anything that is not an object is
+/// `T`'s default, as if its fields were all missing.
+pub fn shape<'de, D: Deserializer<'de>, T: Default + DeserializeOwned>(
+    d: D,
+) -> Result<T, D::Error> {
+    match Value::deserialize(d)? {
+        v @ Value::Object(_) => T::deserialize(v).map_err(serde::de::Error::custom),
+        _ => Ok(T::default()),
+    }
+}
+
+/// A list of objects of shape `T`, else `None`; an element that is not an object is read
+/// as `T` with every field missing.
+pub fn list<'de, D: Deserializer<'de>, T: Default + DeserializeOwned>(
     d: D,
 ) -> Result<Option<Vec<T>>, D::Error> {
     match Value::deserialize(d)? {
         Value::Array(a) => a
             .into_iter()
-            .map(|v| T::deserialize(v).map_err(serde::de::Error::custom))
+            .map(|v| match v {
+                Value::Object(_) => T::deserialize(v).map_err(serde::de::Error::custom),
+                _ => Ok(T::default()),
+            })
             .collect::<Result<Vec<T>, D::Error>>()
             .map(Some),
         _ => Ok(None),
     }
+}
+
+/// The strings of a list (other elements, or a value that is not a list, give none).
+pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(a) => a
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 #[cfg(test)]
@@ -75,15 +104,21 @@ mod tests {
         data: Option<Map<String, Value>>,
         #[serde(deserialize_with = "list")]
         items: Option<Vec<Shape>>,
+        #[serde(deserialize_with = "shape")]
+        inner: Option<Box<Shape>>,
+        #[serde(deserialize_with = "strings")]
+        ids: Vec<String>,
     }
 
     #[test]
     fn lenient_fields_read_what_exports_hold() {
         let s: Shape = serde_json::from_value(json!({
             "tags": null, "marker": null, "name": 7, "closed": "yes", "data": [1],
-            "items": [{"name": "a", "tags": ["x"]}]
+            "items": [{"name": "a", "tags": ["x"]}, 5], "inner": {"name": "b"}, "ids": ["p", 1]
         }))
         .unwrap();
+        assert_eq!(s.inner.and_then(|i| i.name).as_deref(), Some("b"));
+        assert_eq!(s.ids, vec!["p".to_string()]);
         assert!(s.tags.is_empty());
         assert_eq!(s.marker, Some(Value::Null));
         assert_eq!((s.name, s.closed, s.data), (None, None, None));
@@ -91,9 +126,12 @@ mod tests {
         assert_eq!(items[0].name.as_deref(), Some("a"));
         assert_eq!(items[0].tags, vec!["x".to_string()]);
         assert_eq!(items[0].marker, None);
-        let s: Shape = serde_json::from_value(json!({"name": "", "items": {}, "closed": true}))
-            .unwrap();
+        assert_eq!((items.len(), items[1].name.is_none()), (2, true));
+        let s: Shape = serde_json::from_value(
+            json!({"name": "", "items": {}, "closed": true, "inner": "x", "ids": "p"}),
+        )
+        .unwrap();
         assert_eq!((s.name, s.items.is_none(), s.closed), (None, true, Some(true)));
-        assert!(serde_json::from_value::<Shape>(json!({"items": [3]})).is_err());
+        assert!(s.inner.is_none() && s.ids.is_empty());
     }
 }

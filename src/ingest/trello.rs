@@ -47,11 +47,13 @@
 //! name the file, the action or card, the field and the value.
 
 use super::imported::{ImportContext, Imported};
-use super::replay::{Holders, UNASSIGNED};
+use super::lenient::{boolean, given, list, shape, strings, text};
+use super::replay::{Holders, ItemReplay, Step, UNASSIGNED};
 use crate::error::{shown, IngestError, Location};
-use crate::model::{Event, Ts};
+use crate::model::Ts;
 use crate::time::{from_unix_seconds, parse_instant};
 use crate::warning::{WarningKind, Warnings};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -116,7 +118,139 @@ fn has_object_id(text: &str) -> bool {
     false
 }
 
-/// A card of `cards[]`.
+/// A board export as Trello writes it (Menu → Print and export → JSON); only what the replay
+/// reads. Every field is read leniently (`lenient`): a value of another type is absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BoardJson {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "text")]
+    name: Option<String>,
+    #[serde(deserialize_with = "list")]
+    cards: Option<Vec<CardJson>>,
+    #[serde(deserialize_with = "list")]
+    lists: Option<Vec<ListJson>>,
+    #[serde(deserialize_with = "list")]
+    members: Option<Vec<MemberJson>>,
+    #[serde(deserialize_with = "list")]
+    actions: Option<Vec<ActionJson>>,
+}
+
+/// A card of `cards[]`: its list and archived flag now, its members.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct CardJson {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "text")]
+    short_link: Option<String>,
+    #[serde(deserialize_with = "text")]
+    id_list: Option<String>,
+    #[serde(deserialize_with = "boolean")]
+    closed: Option<bool>,
+    #[serde(deserialize_with = "strings")]
+    id_members: Vec<String>,
+    #[serde(deserialize_with = "text")]
+    date_last_activity: Option<String>,
+}
+
+/// A list (`lists[]`, or one named in an action's data).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListJson {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "text")]
+    name: Option<String>,
+}
+
+/// A member (`members[]`, an action's `memberCreator` or `member`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct MemberJson {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "text")]
+    full_name: Option<String>,
+    #[serde(deserialize_with = "text")]
+    username: Option<String>,
+}
+
+impl MemberJson {
+    /// The display name: `fullName`, else `username`, else nothing.
+    fn person(&self) -> Option<String> {
+        self.full_name
+            .as_deref()
+            .or(self.username.as_deref())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// An action of `actions[]` (newest first in the file).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ActionJson {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(rename = "type", deserialize_with = "text")]
+    kind: Option<String>,
+    #[serde(deserialize_with = "text")]
+    date: Option<String>,
+    #[serde(deserialize_with = "text")]
+    id_member_creator: Option<String>,
+    #[serde(deserialize_with = "shape")]
+    member_creator: Option<MemberJson>,
+    #[serde(deserialize_with = "shape")]
+    member: Option<MemberJson>,
+    #[serde(deserialize_with = "shape")]
+    data: ActionData,
+}
+
+/// What an action's `data` says about the card: `card` (its id, and its list and archived
+/// flag after the action), the list it was created in or arrived at (`list`), a move
+/// (`listBefore`/`listAfter`, or `old.idList`), archiving (`old.closed`), a member.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct ActionData {
+    #[serde(deserialize_with = "shape")]
+    card: CardRef,
+    #[serde(deserialize_with = "shape")]
+    list: ListJson,
+    #[serde(deserialize_with = "shape")]
+    list_before: ListJson,
+    #[serde(deserialize_with = "shape")]
+    list_after: ListJson,
+    #[serde(deserialize_with = "shape")]
+    old: Old,
+    #[serde(deserialize_with = "text")]
+    id_member: Option<String>,
+}
+
+/// The card as an action's `data` names it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct CardRef {
+    #[serde(deserialize_with = "text")]
+    id: Option<String>,
+    #[serde(deserialize_with = "text")]
+    id_list: Option<String>,
+    #[serde(deserialize_with = "boolean")]
+    closed: Option<bool>,
+}
+
+/// The values an `updateCard` action changed (present keys matter, not only their values).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Old {
+    #[serde(deserialize_with = "given")]
+    id_list: Option<Value>,
+    #[serde(deserialize_with = "given")]
+    closed: Option<Value>,
+}
+
+/// A card of `cards[]`, as the replay needs it.
 struct Card {
     file: usize,
     id: String,
@@ -133,7 +267,7 @@ struct Action {
     ts: Ts,
     kind: String,
     card: String,
-    data: Value,
+    data: ActionData,
     member: Option<String>,
     actor: Option<String>,
     team: String,
@@ -182,23 +316,15 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
     Ok(out)
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut v = v;
-    for k in path {
-        v = v.get(k)?;
-    }
-    v.as_str().filter(|s| !s.is_empty())
+/// One export file: its board, with `path` for errors.
+struct File<'a> {
+    path: &'a Path,
+    index: usize,
+    ctx: &'a ImportContext,
+    team: String,
 }
 
-/// A person's display name: `fullName`, else `username`, else nothing.
-fn person(v: Option<&Value>) -> Option<String> {
-    let v = v?;
-    str_at(v, &["fullName"])
-        .or_else(|| str_at(v, &["username"]))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
-
+/// Read one board export into `board` (lists, members and cards kept once, actions joined).
 fn read_file(
     path: &Path,
     fi: usize,
@@ -206,6 +332,42 @@ fn read_file(
     board: &mut Board,
     warnings: &mut Warnings,
 ) -> Result<(), IngestError> {
+    let json = parse_board(path)?;
+    let board_name = json
+        .name
+        .clone()
+        .or_else(|| json.id.as_ref().map(|id| format!("board {id}")))
+        .unwrap_or_else(|| "Trello".to_string());
+    let file = File {
+        path,
+        index: fi,
+        ctx,
+        team: ctx.options.trello_team.clone().unwrap_or(board_name),
+    };
+    for l in json.lists.iter().flatten() {
+        if let (Some(id), Some(name)) = (&l.id, &l.name) {
+            board.lists.entry(id.clone()).or_insert_with(|| name.clone());
+        }
+    }
+    for m in json.members.iter().flatten() {
+        if let (Some(id), Some(name)) = (&m.id, m.person()) {
+            board.members.entry(id.clone()).or_insert(name);
+        }
+    }
+    for (n, c) in json.cards.iter().flatten().enumerate() {
+        file.card(n, c, board, warnings)?;
+    }
+    let actions = json.actions.unwrap_or_default();
+    board.action_counts.push(actions.len());
+    // Newest-first in the file: replay oldest-first.
+    for (n, a) in actions.into_iter().enumerate().rev() {
+        file.action(n, a, board, warnings)?;
+    }
+    Ok(())
+}
+
+/// The board of one file; an error names what is missing.
+fn parse_board(path: &Path) -> Result<BoardJson, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
@@ -223,77 +385,69 @@ fn read_file(
             "{reason}; this is not a Trello board export (Menu → Print and export → JSON)"
         ),
     };
-    let cards = root
-        .get("cards")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("no `cards` array"))?;
-    let lists = root
-        .get("lists")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("no `lists` array"))?;
-    let board_name = str_at(&root, &["name"])
-        .map(str::to_string)
-        .or_else(|| str_at(&root, &["id"]).map(|id| format!("board {id}")))
-        .unwrap_or_else(|| "Trello".to_string());
-    let team = ctx.options.trello_team.clone().unwrap_or(board_name);
-    for l in lists {
-        if let (Some(id), Some(name)) = (str_at(l, &["id"]), str_at(l, &["name"])) {
-            board
-                .lists
-                .entry(id.to_string())
-                .or_insert_with(|| name.to_string());
-        }
+    let json = match root {
+        Value::Object(_) => BoardJson::deserialize(root)
+            .map_err(|e| malformed(&format!("unexpected content ({e})")))?,
+        _ => BoardJson::default(),
+    };
+    if json.cards.is_none() {
+        return Err(malformed("no `cards` array"));
     }
-    for m in root
-        .get("members")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let (Some(id), Some(name)) = (str_at(m, &["id"]), person(Some(m))) {
-            board.members.entry(id.to_string()).or_insert(name);
-        }
+    if json.lists.is_none() {
+        return Err(malformed("no `lists` array"));
     }
-    let when = |v: &str, record: String, field: &str, w: &mut Warnings| {
-        parse_ts(v, ctx, w).map_err(|reason| IngestError::BadValue {
-            path: path.to_path_buf(),
+    Ok(json)
+}
+
+impl File<'_> {
+    /// An instant of the file; an error names the record, the field and the value.
+    fn when(
+        &self,
+        v: &str,
+        record: String,
+        field: &str,
+        w: &mut Warnings,
+    ) -> Result<Ts, IngestError> {
+        parse_ts(v, self.ctx, w).map_err(|reason| IngestError::BadValue {
+            path: self.path.to_path_buf(),
             record: record.into(),
             field: field.to_string(),
             value: shown(v),
             reason: format!("{reason}; fix the value or re-export the board"),
         })
-    };
-    for (n, c) in cards.iter().enumerate() {
-        let Some(id) = str_at(c, &["id"]) else {
+    }
+
+    /// Card `n` of `cards[]`; a card in several exports is kept once (the latest activity).
+    fn card(
+        &self,
+        n: usize,
+        c: &CardJson,
+        board: &mut Board,
+        warnings: &mut Warnings,
+    ) -> Result<(), IngestError> {
+        let Some(id) = c.id.as_deref() else {
             warnings.add(WarningKind::RowWithoutItemId, 1, || {
                 format!(
                     "{}: card {} has no `id` and was skipped",
-                    path.display(),
+                    self.path.display(),
                     n + 1
                 )
             });
-            continue;
+            return Ok(());
         };
-        let record = format!("card {id:?}");
-        let last_activity = match str_at(c, &["dateLastActivity"]) {
-            Some(v) => Some(when(v, record.clone(), "dateLastActivity", warnings)?),
+        let last_activity = match c.date_last_activity.as_deref() {
+            Some(v) => Some(self.when(v, format!("card {id:?}"), "dateLastActivity", warnings)?),
             None => None,
         };
         let card = Card {
-            file: fi,
+            file: self.index,
             id: id.to_string(),
-            item: str_at(c, &["shortLink"]).unwrap_or(id).to_string(),
-            list: str_at(c, &["idList"]).map(str::to_string),
-            closed: c.get("closed").and_then(Value::as_bool).unwrap_or(false),
-            members: c
-                .get("idMembers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.as_str().map(str::to_string))
-                .collect(),
+            item: c.short_link.as_deref().unwrap_or(id).to_string(),
+            list: c.id_list.clone(),
+            closed: c.closed.unwrap_or(false),
+            members: c.id_members.clone(),
             last_activity,
-            team: team.clone(),
+            team: self.team.clone(),
         };
         match board.card_index.get(id) {
             Some(&k) => {
@@ -308,57 +462,59 @@ fn read_file(
                 board.cards.push(card);
             }
         }
+        Ok(())
     }
-    let actions = root
-        .get("actions")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    board.action_counts.push(actions.len());
-    // Newest-first in the file: replay oldest-first.
-    for (n, a) in actions.iter().enumerate().rev() {
-        let Some(card) = str_at(a, &["data", "card", "id"]) else {
-            continue;
+
+    /// Action `n` of `actions[]` on a card; the same action in two exports is kept once.
+    fn action(
+        &self,
+        n: usize,
+        a: ActionJson,
+        board: &mut Board,
+        warnings: &mut Warnings,
+    ) -> Result<(), IngestError> {
+        let Some(card) = a.data.card.id.clone() else {
+            return Ok(());
         };
-        let id = str_at(a, &["id"]).map_or_else(|| format!("#{}", n + 1), str::to_string);
+        let id = a.id.clone().unwrap_or_else(|| format!("#{}", n + 1));
         if !board.action_ids.insert(id.clone()) {
-            continue; // the same action in two exports
+            return Ok(()); // the same action in two exports
         }
-        let record = format!("action {id:?} ({})", str_at(a, &["type"]).unwrap_or("?"));
-        let Some(date) = str_at(a, &["date"]) else {
+        let record = format!("action {id:?} ({})", a.kind.as_deref().unwrap_or("?"));
+        let Some(date) = a.date.as_deref() else {
             return Err(IngestError::BadValue {
-                path: path.to_path_buf(),
+                path: self.path.to_path_buf(),
                 record: record.into(),
                 field: "date".into(),
                 value: String::new(),
                 reason: "every Trello action has a date; re-export the board".into(),
             });
         };
-        let ts = when(date, record, "date", warnings)?;
-        let actor = person(a.get("memberCreator")).or_else(|| {
-            str_at(a, &["idMemberCreator"]).map(|m| {
-                board
-                    .members
-                    .get(m)
-                    .cloned()
-                    .unwrap_or_else(|| m.to_string())
-            })
-        });
-        let member = str_at(a, &["data", "idMember"]).map(|m| {
-            person(a.get("member"))
+        let ts = self.when(date, record, "date", warnings)?;
+        let name = |m: &str| board.members.get(m).cloned().unwrap_or_else(|| m.to_string());
+        let actor = a
+            .member_creator
+            .as_ref()
+            .and_then(MemberJson::person)
+            .or_else(|| a.id_member_creator.as_deref().map(name));
+        let member = a.data.id_member.as_deref().map(|m| {
+            a.member
+                .as_ref()
+                .and_then(MemberJson::person)
                 .or_else(|| board.members.get(m).cloned())
                 .unwrap_or_else(|| m.to_string())
         });
         board.actions.push(Action {
             ts,
-            kind: str_at(a, &["type"]).unwrap_or("").to_string(),
-            card: card.to_string(),
-            data: a.get("data").cloned().unwrap_or(Value::Null),
+            kind: a.kind.unwrap_or_default(),
+            card,
+            data: a.data,
             member,
             actor,
-            team: team.clone(),
+            team: self.team.clone(),
         });
+        Ok(())
     }
-    Ok(())
 }
 
 fn parse_ts(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, String> {
@@ -376,35 +532,78 @@ fn object_id_time(id: &str) -> Option<Ts> {
     Some(from_unix_seconds(secs as i64))
 }
 
-/// The id of the list an action moved the card to, if it is a move.
+/// The id of the list an action moved the card to (and its name in the action), if it is
+/// a move.
 fn list_after(a: &Action) -> Option<(&str, Option<&str>)> {
     if a.kind != "updateCard" {
         return None;
     }
-    if let Some(id) = str_at(&a.data, &["listAfter", "id"]) {
-        return Some((id, str_at(&a.data, &["listAfter", "name"])));
+    let d = &a.data;
+    if let Some(id) = d.list_after.id.as_deref() {
+        return Some((id, d.list_after.name.as_deref()));
     }
-    a.data.get("old").and_then(|o| o.get("idList"))?;
-    str_at(&a.data, &["card", "idList"]).map(|id| (id, None))
+    d.old.id_list.as_ref()?;
+    d.card.id_list.as_deref().map(|id| (id, None))
 }
 
-/// Replay one card's actions (time-ordered) into events; returns how many were pushed.
-fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut Imported) -> u64 {
-    let list_name = |id: &str, fallback: Option<&str>| -> String {
-        board
-            .lists
+/// The archived flag an `updateCard` action leaves (None: it does not archive or unarchive).
+fn archived_after(a: &Action, before: bool) -> Option<bool> {
+    if a.kind != "updateCard" {
+        return None;
+    }
+    let old = a.data.old.closed.as_ref()?;
+    Some(match (a.data.card.closed, old.as_bool()) {
+        (Some(now), _) => now,
+        (None, Some(o)) => !o,
+        (None, None) => before,
+    })
+}
+
+/// A card's status: its list's name, with the archived suffix.
+fn status_of(list: &str, archived: bool) -> String {
+    if archived {
+        format!("{list}{ARCHIVED}")
+    } else {
+        list.to_string()
+    }
+}
+
+impl Board {
+    /// A list's current name (else the name in the action, else `list <id>`).
+    fn list_name(&self, id: &str, fallback: Option<&str>) -> String {
+        self.lists
             .get(id)
             .cloned()
             .or_else(|| fallback.map(str::to_string))
             .unwrap_or_else(|| format!("list {id}"))
-    };
-    let status_of = |list: &str, archived: bool| -> String {
-        if archived {
-            format!("{list}{ARCHIVED}")
-        } else {
-            list.to_string()
-        }
-    };
+    }
+
+    /// A member's name by id (the id when unknown).
+    fn member_name(&self, id: &str) -> String {
+        self.members.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// How a card's history starts: its creation instant and action, the board arrival, and
+/// the list and archived flag it started in.
+struct Origin<'a> {
+    created: Ts,
+    creation: Option<&'a Action>,
+    arrival: Option<&'a Action>,
+    list: Option<(String, String)>,
+    archived: bool,
+}
+
+/// Where and when a card's history starts; None (with a warning) when nothing gives its
+/// creation time. A card with neither a creation action nor a board arrival is counted as
+/// a truncated history.
+fn origin<'a>(
+    card: &Card,
+    acts: &[&'a Action],
+    board: &Board,
+    path: &Path,
+    warnings: &mut Warnings,
+) -> Option<Origin<'a>> {
     let creation = acts
         .iter()
         .find(|a| CREATION.contains(&a.kind.as_str()))
@@ -416,7 +615,7 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
         .or_else(|| acts.first().map(|a| a.ts))
         .or(card.last_activity);
     let Some(created) = created else {
-        out.warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
+        warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
             format!(
                 "{}: Trello card {:?} has no creation time (its id is not an ObjectId and it \
                  has no actions or dateLastActivity) and was skipped",
@@ -424,11 +623,11 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
                 card.item
             )
         });
-        return 0;
+        return None;
     };
     if creation.is_none() && arrival.is_none() {
         let cap = board.action_counts.get(card.file).copied().unwrap_or(0);
-        out.warnings.add(WarningKind::TruncatedChangelog, 1, || {
+        warnings.add(WarningKind::TruncatedChangelog, 1, || {
             format!(
                 "{}: Trello card {:?} has no createCard action (the export holds {cap} actions; \
                  board exports keep only the most recent ones): its creation time comes from \
@@ -439,142 +638,148 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
             )
         });
     }
-    // The first list, as (id, name in the action).
     let first_move = acts.iter().find(|a| list_after(a).is_some()).copied();
     let first_list: Option<(String, Option<String>)> = creation
-        .and_then(|a| str_at(&a.data, &["list", "id"]).map(|id| (a, id)))
-        .or_else(|| {
-            first_move.and_then(|a| str_at(&a.data, &["listBefore", "id"]).map(|id| (a, id)))
-        })
-        .or_else(|| arrival.and_then(|a| str_at(&a.data, &["list", "id"]).map(|id| (a, id))))
+        .and_then(|a| a.data.list.id.as_deref().map(|id| (a, id)))
+        .or_else(|| first_move.and_then(|a| a.data.list_before.id.as_deref().map(|id| (a, id))))
+        .or_else(|| arrival.and_then(|a| a.data.list.id.as_deref().map(|id| (a, id))))
         .map(|(a, id)| {
-            let name = str_at(&a.data, &["list", "name"])
-                .or_else(|| str_at(&a.data, &["listBefore", "name"]))
-                .map(str::to_string);
-            (id.to_string(), name)
+            let name = a.data.list.name.as_deref().or(a.data.list_before.name.as_deref());
+            (id.to_string(), name.map(str::to_string))
         })
         .or_else(|| card.list.clone().map(|id| (id, None)));
     // The first archived flag: an unarchive as the first archive action means it was archived.
-    let first_archive = acts.iter().find_map(|a| {
-        if a.kind != "updateCard" {
-            return None;
-        }
-        a.data.get("old")?.get("closed")?.as_bool()
-    });
-    let mut archived = first_archive.unwrap_or(false);
-    let mut list: Option<(String, String)> =
-        first_list.map(|(id, name)| (list_name(&id, name.as_deref()), id));
-    // Members on the card, by id; the assignee is the one added last still on it.
-    let mut held = Holders::default();
-    let has_member_actions = acts
+    let archived = acts
         .iter()
-        .any(|a| matches!(a.kind.as_str(), "addMemberToCard" | "removeMemberFromCard"));
-    let mut assignee: Option<String> = None;
-    if !has_member_actions {
-        if let Some(m) = card.members.first() {
-            for x in card.members.iter().rev() {
-                held.add(x);
-            }
-            assignee = Some(board.members.get(m).cloned().unwrap_or_else(|| m.clone()));
-        }
+        .filter(|a| a.kind == "updateCard")
+        .find_map(|a| a.data.old.closed.as_ref()?.as_bool())
+        .unwrap_or(false);
+    Some(Origin {
+        created,
+        creation,
+        arrival,
+        list: first_list.map(|(id, name)| (board.list_name(&id, name.as_deref()), id)),
+        archived,
+    })
+}
+
+/// A card's state during the replay: its list (name, id), archived flag and members.
+struct CardState {
+    list: Option<(String, String)>,
+    archived: bool,
+    held: Holders,
+}
+
+impl CardState {
+    fn status(&self) -> Option<String> {
+        self.list
+            .as_ref()
+            .map(|(name, _)| status_of(name, self.archived))
     }
-    let mut events: Vec<Event> = Vec::new();
-    let base = |ts: Ts| Event {
-        item_id: card.item.clone(),
-        timestamp: ts,
-        source: Some(SOURCE.to_string()),
-        created: Some(created),
-        ..Event::default()
-    };
-    events.push(Event {
-        status: list.as_ref().map(|(name, _)| status_of(name, archived)),
-        assignee: assignee.clone(),
-        team: Some(
-            creation
-                .or(arrival)
-                .map_or_else(|| card.team.clone(), |a| a.team.clone()),
-        ),
-        actor: creation.and_then(|a| a.actor.clone()),
-        ..base(created)
-    });
-    for a in acts {
-        if creation.is_some_and(|c| std::ptr::eq(c, *a)) {
-            continue;
-        }
-        let mut e = Event {
-            actor: a.actor.clone(),
-            ..base(a.ts)
-        };
+
+    /// What action `a` changes: the list and archived flag (status), the member holding the
+    /// card (assignee), the board (team).
+    fn apply(&mut self, a: &Action, board: &Board) -> Step {
+        let mut step = Step::default();
         let mut status_changed = false;
         match a.kind.as_str() {
             "updateCard" => {
                 if let Some((id, name)) = list_after(a) {
-                    list = Some((list_name(id, name), id.to_string()));
+                    self.list = Some((board.list_name(id, name), id.to_string()));
                     status_changed = true;
                 }
-                if let Some(old) = a.data.get("old").and_then(|o| o.get("closed")) {
-                    let now = a.data.get("card").and_then(|c| c.get("closed"));
-                    archived = match (now.and_then(Value::as_bool), old.as_bool()) {
-                        (Some(n), _) => n,
-                        (None, Some(o)) => !o,
-                        (None, None) => archived,
-                    };
+                if let Some(archived) = archived_after(a, self.archived) {
+                    self.archived = archived;
                     status_changed = true;
                 }
             }
             "moveCardToBoard" => {
-                if let Some(id) = str_at(&a.data, &["list", "id"]) {
-                    list = Some((
-                        list_name(id, str_at(&a.data, &["list", "name"])),
-                        id.to_string(),
-                    ));
+                if let Some(id) = a.data.list.id.as_deref() {
+                    let name = board.list_name(id, a.data.list.name.as_deref());
+                    self.list = Some((name, id.to_string()));
                     status_changed = true;
                 }
-                e.team = Some(a.team.clone());
+                step.team = Some(a.team.clone());
             }
             "addMemberToCard" => {
-                if let (Some(m), Some(name)) = (str_at(&a.data, &["idMember"]), &a.member) {
-                    held.add(m);
-                    if assignee.as_ref() != Some(name) {
-                        assignee = Some(name.clone());
-                        e.assignee = assignee.clone();
-                    }
+                if let (Some(m), Some(name)) = (a.data.id_member.as_deref(), &a.member) {
+                    self.held.add(m);
+                    step.assignee = Some(name.clone());
                 }
             }
             "removeMemberFromCard" => {
-                if let Some(m) = str_at(&a.data, &["idMember"]) {
-                    let was_current = held.holder() == m;
-                    let next_id = held.remove(m);
-                    if was_current {
-                        let next = if next_id == UNASSIGNED {
-                            next_id
+                if let Some(m) = a.data.id_member.as_deref() {
+                    let was_holder = self.held.holder() == m;
+                    let next = self.held.remove(m);
+                    if was_holder {
+                        step.assignee = Some(if next == UNASSIGNED {
+                            next
                         } else {
-                            board.members.get(&next_id).cloned().unwrap_or(next_id)
-                        };
-                        if assignee.as_ref() != Some(&next) {
-                            assignee = Some(next);
-                            e.assignee = assignee.clone();
-                        }
+                            board.member_name(&next)
+                        });
                     }
                 }
             }
             _ => {}
         }
         if status_changed {
-            e.status = list.as_ref().map(|(name, _)| status_of(name, archived));
+            step.status = self.status();
         }
-        if e.status.is_some() || e.assignee.is_some() || e.team.is_some() {
-            events.push(e);
+        step
+    }
+}
+
+/// Replay one card's actions (time-ordered) into events; returns how many were pushed.
+fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut Imported) -> u64 {
+    let Some(o) = origin(card, acts, board, path, &mut out.warnings) else {
+        return 0;
+    };
+    // Members on the card, by id; the assignee is the one added last still on it.
+    let mut state = CardState {
+        list: o.list,
+        archived: o.archived,
+        held: Holders::default(),
+    };
+    let has_member_actions = acts
+        .iter()
+        .any(|a| matches!(a.kind.as_str(), "addMemberToCard" | "removeMemberFromCard"));
+    let mut assignee = None;
+    if !has_member_actions {
+        if let Some(m) = card.members.first() {
+            for x in card.members.iter().rev() {
+                state.held.add(x);
+            }
+            assignee = Some(board.member_name(m));
+        }
+    }
+    let team = o.creation.or(o.arrival).map_or(&card.team, |a| &a.team);
+    let first = Step {
+        status: state.status(),
+        assignee,
+        team: Some(team.clone()),
+    };
+    let actor = o.creation.and_then(|a| a.actor.clone());
+    let mut r = ItemReplay::start(&mut out.batch, SOURCE, &card.item, o.created, first, actor);
+    let mut last = o.created;
+    for a in acts {
+        if o.creation.is_some_and(|c| std::ptr::eq(c, *a)) {
+            continue;
+        }
+        let before = r.pushed();
+        r.step(a.ts, state.apply(a, board), a.actor.clone());
+        if r.pushed() > before {
+            last = a.ts;
         }
     }
     // Reconcile with the card's current state (actions missing from the export).
     let now_list = card.list.as_deref();
-    let replayed_list = list.as_ref().map(|(_, id)| id.as_str());
-    if now_list.is_some() && (now_list != replayed_list || archived != card.closed) {
-        let last = events.last().map_or(created, |e| e.timestamp);
+    let replayed_list = state.list.as_ref().map(|(_, id)| id.as_str());
+    let current = now_list.map(|id| status_of(&board.list_name(id, None), card.closed));
+    if let (Some(status), true) = (
+        &current,
+        now_list != replayed_list || state.archived != card.closed,
+    ) {
         let at = card.last_activity.map_or(last, |t| t.max(last));
-        let id = now_list.unwrap_or_default();
-        let status = status_of(&list_name(id, None), card.closed);
         out.warnings.add(WarningKind::TruncatedChangelog, 1, || {
             format!(
                 "{}: Trello card {:?}: its actions end in another list or archive state than \
@@ -583,20 +788,15 @@ fn replay(card: &Card, acts: &[&Action], board: &Board, path: &Path, out: &mut I
                 card.item
             )
         });
-        events.push(Event {
-            status: Some(status),
-            ..base(at)
-        });
+        let step = Step {
+            status: Some(status.clone()),
+            ..Step::default()
+        };
+        r.step(at, step, None);
     }
-    if let Some(id) = now_list {
-        out.hints.current_status.insert(
-            card.item.clone(),
-            status_of(&list_name(id, None), card.closed),
-        );
-    }
-    let n = events.len() as u64;
-    for e in events {
-        out.batch.push(e);
+    let n = r.pushed();
+    if let Some(s) = current {
+        out.hints.current_status.insert(card.item.clone(), s);
     }
     n
 }
