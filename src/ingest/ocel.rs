@@ -183,60 +183,144 @@ fn type_list(objects: &BTreeMap<&str, u64>, events: &BTreeMap<&str, u64>) -> Str
 
 /// Read one OCEL 2.0 JSON log, flattened on its item type.
 pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestError> {
+    let log = parse_log(path)?;
+    let mut warnings = Warnings::default();
+    let ix = Index::build(&log, path, &mut warnings);
+    let item_type = ix.item_type(&log, opts, path)?;
+    let items = ix.items(&log, &item_type);
+    let flat = flatten(&log, &ix, &items, &item_type, path, tz)?;
+    if flat.kept.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+            reason: format!(
+                "no OCEL event relates to an object of type {item_type:?} (`[ocel] item_type`); \
+                 the object types found are {}: choose one with related events",
+                ix.found()
+            ),
+        });
+    }
+    warn_skipped(&log, &ix, &flat, &item_type, opts, path, &mut warnings);
+    flat.local.warn(tz, &mut warnings);
+    let mut imported = emit(&items.ids, flat.per_item, &flat.kept);
+    imported.warnings = warnings;
+    imported.files = vec![(
+        path.to_path_buf(),
+        imported.items as u64,
+        imported.batch.len() as u64,
+    )];
+    let mut related_types: Vec<(String, u64)> = flat
+        .related_types
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), n))
+        .collect();
+    related_types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(OcelRead {
+        imported,
+        item_type,
+        related_types,
+    })
+}
+
+/// The log of `path`; an error says how to export one.
+fn parse_log(path: &Path) -> Result<Log, IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let log: Log = serde_json::from_slice(data).map_err(|e| IngestError::Malformed {
+    serde_json::from_slice(data).map_err(|e| IngestError::Malformed {
         path: path.to_path_buf(),
         record: Location::line_column(e.line(), e.column()),
         reason: format!(
             "{e}; the file is not valid OCEL 2.0 JSON (an object with `objects` and `events` \
              arrays): re-export the log as OCEL 2.0 JSON (e.g. pm4py's `write_ocel2_json`)"
         ),
-    })?;
-    let mut warnings = Warnings::default();
+    })
+}
 
-    // Objects by id (the first of a repeated id wins) and per type.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut objects_per_type: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut unnamed = 0u64;
-    let mut first_unnamed: Option<usize> = None;
-    for (i, o) in log.objects.iter().enumerate() {
-        if o.id.is_empty() || o.kind.is_empty() {
-            unnamed += 1;
-            first_unnamed.get_or_insert(i);
-            continue;
+/// Objects by id and type, and each event's related objects.
+struct Index<'a> {
+    /// Object id → its position in `objects` (the first of a repeated id).
+    by_id: HashMap<&'a str, usize>,
+    /// Objects per type.
+    objects_per_type: BTreeMap<&'a str, u64>,
+    /// Per event, its related known objects (positions in `objects`, each once).
+    related: Vec<Vec<usize>>,
+    /// (event, object) pairs per object type.
+    events_per_type: BTreeMap<&'a str, u64>,
+    /// Relationships naming an unknown object, and the first (event position, object id).
+    unknown: u64,
+    first_unknown: Option<(usize, &'a str)>,
+}
+
+/// The items: the objects of the item type in `objects` order, and each object's item slot.
+struct Items<'a> {
+    ids: Vec<&'a str>,
+    slot: Vec<Option<usize>>,
+}
+
+/// The events of the items, flattened.
+struct Flat<'a> {
+    kept: Vec<Kept<'a>>,
+    /// Per item, its events as (time, index into `kept`).
+    per_item: Vec<Vec<(Ts, usize)>>,
+    /// (event, object) pairs of the other types related to the events read.
+    related_types: BTreeMap<&'a str, u64>,
+    skipped: u64,
+    first_skipped: Option<usize>,
+    local: LocalTimes,
+}
+
+impl<'a> Index<'a> {
+    /// Index the objects (objects without an id or type are counted and skipped) and relate
+    /// each event to the known objects it names.
+    fn build(log: &'a Log, path: &Path, warnings: &mut Warnings) -> Index<'a> {
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut objects_per_type: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut unnamed = 0u64;
+        let mut first_unnamed: Option<usize> = None;
+        for (i, o) in log.objects.iter().enumerate() {
+            if o.id.is_empty() || o.kind.is_empty() {
+                unnamed += 1;
+                first_unnamed.get_or_insert(i);
+                continue;
+            }
+            if let Entry::Vacant(v) = by_id.entry(o.id.as_str()) {
+                v.insert(i);
+                *objects_per_type.entry(o.kind.as_str()).or_default() += 1;
+            }
         }
-        if let Entry::Vacant(v) = index.entry(o.id.as_str()) {
-            v.insert(i);
-            *objects_per_type.entry(o.kind.as_str()).or_default() += 1;
+        warnings.add(WarningKind::RowWithoutItemId, unnamed, || {
+            format!(
+                "{}: OCEL object(s) without an `id` or a `type` were skipped (first: object \
+                 #{}); relationships to them count as unknown objects: give every object both",
+                path.display(),
+                first_unnamed.map_or(0, |i| i + 1)
+            )
+        });
+        let mut ix = Index {
+            by_id,
+            objects_per_type,
+            related: Vec::with_capacity(log.events.len()),
+            events_per_type: BTreeMap::new(),
+            unknown: 0,
+            first_unknown: None,
+        };
+        for (p, e) in log.events.iter().enumerate() {
+            ix.relate(log, p, e);
         }
+        ix
     }
-    warnings.add(WarningKind::RowWithoutItemId, unnamed, || {
-        format!(
-            "{}: OCEL object(s) without an `id` or a `type` were skipped (first: object #{}); \
-             relationships to them count as unknown objects: give every object both",
-            path.display(),
-            first_unnamed.map_or(0, |i| i + 1)
-        )
-    });
 
-    // Per event, its related objects (indices into `objects`, each once) and per type the
-    // number of (event, object) pairs.
-    let mut related: Vec<Vec<usize>> = Vec::with_capacity(log.events.len());
-    let mut events_per_type: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut unknown = 0u64;
-    let mut first_unknown: Option<(usize, &str)> = None;
-    for (p, e) in log.events.iter().enumerate() {
+    /// Event `p`'s related known objects; unknown ids are counted.
+    fn relate(&mut self, log: &'a Log, p: usize, e: &'a OcelEvent) {
         let mut objs: Vec<usize> = Vec::with_capacity(e.relationships.len());
         for r in &e.relationships {
-            match index.get(r.object_id.as_str()) {
+            match self.by_id.get(r.object_id.as_str()) {
                 Some(&i) => objs.push(i),
                 None => {
-                    unknown += 1;
-                    first_unknown.get_or_insert((p, r.object_id.as_str()));
+                    self.unknown += 1;
+                    self.first_unknown.get_or_insert((p, r.object_id.as_str()));
                 }
             }
         }
@@ -244,150 +328,179 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
         objs.dedup();
         for &i in &objs {
             if let Some(o) = log.objects.get(i) {
-                *events_per_type.entry(o.kind.as_str()).or_default() += 1;
+                *self.events_per_type.entry(o.kind.as_str()).or_default() += 1;
             }
         }
-        related.push(objs);
+        self.related.push(objs);
     }
 
-    // The item type.
-    let found = || type_list(&objects_per_type, &events_per_type);
-    let item_type: String = match &opts.item_type {
-        Some(t) => {
-            if !objects_per_type.contains_key(t.as_str()) {
-                let declared = log.object_types.iter().any(|d| d.name == *t);
-                return Err(IngestError::BadValue {
-                    path: path.to_path_buf(),
-                    record: "objects".to_string().into(),
-                    field: "[ocel] item_type".to_string(),
-                    value: shown(t),
-                    reason: format!(
-                        "{} no object of this type; the object types found are {}: set \
-                         `[ocel] item_type` to one of them, or remove it to read the type with \
-                         the most related events",
-                        if declared {
-                            "the log declares the type in `objectTypes` but holds"
-                        } else {
-                            "the log holds"
-                        },
-                        found()
-                    ),
-                });
+    /// The object types found, for messages.
+    fn found(&self) -> String {
+        type_list(&self.objects_per_type, &self.events_per_type)
+    }
+
+    /// The item type: `[ocel] item_type` (which must name a type of `objects`), else the type
+    /// with the most related events (ties: the name first in byte order).
+    fn item_type(&self, log: &Log, opts: &OcelOptions, path: &Path) -> Result<String, IngestError> {
+        if let Some(t) = &opts.item_type {
+            if self.objects_per_type.contains_key(t.as_str()) {
+                return Ok(t.clone());
             }
-            t.clone()
-        }
-        None => {
-            let best = events_per_type
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
-            match best {
-                Some((t, _)) => (*t).to_string(),
-                None => {
-                    let reason = if log.objects.is_empty() {
-                        "the OCEL log holds no objects".to_string()
-                    } else if log.events.is_empty() {
-                        format!(
-                            "the OCEL log holds {} objects but no events",
-                            log.objects.len()
-                        )
+            let declared = log.object_types.iter().any(|d| d.name == *t);
+            return Err(IngestError::BadValue {
+                path: path.to_path_buf(),
+                record: "objects".to_string().into(),
+                field: "[ocel] item_type".to_string(),
+                value: shown(t),
+                reason: format!(
+                    "{} no object of this type; the object types found are {}: set \
+                     `[ocel] item_type` to one of them, or remove it to read the type with \
+                     the most related events",
+                    if declared {
+                        "the log declares the type in `objectTypes` but holds"
                     } else {
-                        format!(
-                            "none of the {} OCEL events relates to an object of `objects`; the \
-                             object types found are {}",
-                            log.events.len(),
-                            found()
-                        )
-                    };
-                    return Err(IngestError::Empty {
-                        path: path.to_path_buf(),
-                        reason,
-                    });
+                        "the log holds"
+                    },
+                    self.found()
+                ),
+            });
+        }
+        let best = self
+            .events_per_type
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
+        if let Some((t, _)) = best {
+            return Ok((*t).to_string());
+        }
+        let reason = if log.objects.is_empty() {
+            "the OCEL log holds no objects".to_string()
+        } else if log.events.is_empty() {
+            format!(
+                "the OCEL log holds {} objects but no events",
+                log.objects.len()
+            )
+        } else {
+            format!(
+                "none of the {} OCEL events relates to an object of `objects`; the object \
+                 types found are {}",
+                log.events.len(),
+                self.found()
+            )
+        };
+        Err(IngestError::Empty {
+            path: path.to_path_buf(),
+            reason,
+        })
+    }
+
+    /// The objects of `item_type`, in `objects` order.
+    fn items(&self, log: &'a Log, item_type: &str) -> Items<'a> {
+        let mut slot: Vec<Option<usize>> = vec![None; log.objects.len()];
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, o) in log.objects.iter().enumerate() {
+            if o.kind == item_type && self.by_id.get(o.id.as_str()) == Some(&i) {
+                if let Some(s) = slot.get_mut(i) {
+                    *s = Some(ids.len());
+                    ids.push(o.id.as_str());
                 }
             }
         }
-    };
-
-    // Items: the objects of the item type, in `objects` order.
-    let mut slot: Vec<Option<usize>> = vec![None; log.objects.len()];
-    let mut items: Vec<&str> = Vec::new();
-    for (i, o) in log.objects.iter().enumerate() {
-        if o.kind == item_type && index.get(o.id.as_str()) == Some(&i) {
-            if let Some(s) = slot.get_mut(i) {
-                *s = Some(items.len());
-                items.push(o.id.as_str());
-            }
-        }
+        Items { ids, slot }
     }
+}
 
-    // The events of the items.
-    let mut kept: Vec<Kept> = Vec::new();
-    let mut per_item: Vec<Vec<(Ts, usize)>> = vec![Vec::new(); items.len()];
-    let mut related_types: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut skipped = 0u64;
-    let mut first_skipped: Option<usize> = None;
-    let mut local = LocalTimes::default();
-    for (p, (e, objs)) in log.events.iter().zip(&related).enumerate() {
+/// Each event related to an item, kept once and listed under each of its items; events
+/// related to no item are counted.
+fn flatten<'a>(
+    log: &'a Log,
+    ix: &Index<'a>,
+    items: &Items<'a>,
+    item_type: &str,
+    path: &Path,
+    tz: Tz,
+) -> Result<Flat<'a>, IngestError> {
+    let mut flat = Flat {
+        kept: Vec::new(),
+        per_item: vec![Vec::new(); items.ids.len()],
+        related_types: BTreeMap::new(),
+        skipped: 0,
+        first_skipped: None,
+        local: LocalTimes::default(),
+    };
+    for (p, (e, objs)) in log.events.iter().zip(&ix.related).enumerate() {
         let slots: Vec<usize> = objs
             .iter()
-            .filter_map(|&i| slot.get(i).copied().flatten())
+            .filter_map(|&i| items.slot.get(i).copied().flatten())
             .collect();
         if slots.is_empty() {
-            skipped += 1;
-            first_skipped.get_or_insert(p);
+            flat.skipped += 1;
+            flat.first_skipped.get_or_insert(p);
             continue;
         }
-        let time = e.time.as_deref().unwrap_or("");
-        let bad = |reason: String| IngestError::BadValue {
-            path: path.to_path_buf(),
-            record: event_record(e, p).into(),
-            field: "time".to_string(),
-            value: shown(time),
-            reason,
-        };
-        if time.trim().is_empty() {
-            return Err(bad(
-                "the event has no time (every OCEL 2.0 event has one); add it or re-export the log"
-                    .to_string(),
-            ));
-        }
-        let (ts, how) = parse_instant(time, tz)
-            .map_err(|r| bad(format!("{r}; fix the value or re-export the log")))?;
-        local.count(how, || {
-            format!("{}: {}: time {time:?}", path.display(), event_record(e, p))
-        });
-        let k = kept.len();
-        kept.push(Kept {
+        let ts = event_time(e, p, path, tz, &mut flat.local)?;
+        let k = flat.kept.len();
+        flat.kept.push(Kept {
             ts,
             status: Some(e.kind.as_str()).filter(|s| !s.is_empty()),
             actor: actor(&e.attributes),
         });
         for s in slots {
-            if let Some(v) = per_item.get_mut(s) {
+            if let Some(v) = flat.per_item.get_mut(s) {
                 v.push((ts, k));
             }
         }
-        for &i in objs {
-            if let Some(o) = log.objects.get(i) {
-                if o.kind != item_type {
-                    *related_types.entry(o.kind.as_str()).or_default() += 1;
-                }
+        for o in objs.iter().filter_map(|&i| log.objects.get(i)) {
+            if o.kind != item_type {
+                *flat.related_types.entry(o.kind.as_str()).or_default() += 1;
             }
         }
     }
-    if kept.is_empty() {
-        return Err(IngestError::Empty {
-            path: path.to_path_buf(),
-            reason: format!(
-                "no OCEL event relates to an object of type {item_type:?} (`[ocel] item_type`); \
-                 the object types found are {}: choose one with related events",
-                found()
-            ),
-        });
-    }
+    Ok(flat)
+}
 
-    // Skipped events, then relationships to unknown objects (one kind: the first message
-    // names both counts).
-    let unknown_note = |sep: &str| match first_unknown {
+/// Event `p`'s time (required); times without an offset are counted in `local`.
+fn event_time(
+    e: &OcelEvent,
+    p: usize,
+    path: &Path,
+    tz: Tz,
+    local: &mut LocalTimes,
+) -> Result<Ts, IngestError> {
+    let time = e.time.as_deref().unwrap_or("");
+    let bad = |reason: String| IngestError::BadValue {
+        path: path.to_path_buf(),
+        record: event_record(e, p).into(),
+        field: "time".to_string(),
+        value: shown(time),
+        reason,
+    };
+    if time.trim().is_empty() {
+        return Err(bad(
+            "the event has no time (every OCEL 2.0 event has one); add it or re-export the log"
+                .to_string(),
+        ));
+    }
+    let (ts, how) = parse_instant(time, tz)
+        .map_err(|r| bad(format!("{r}; fix the value or re-export the log")))?;
+    local.count(how, || {
+        format!("{}: {}: time {time:?}", path.display(), event_record(e, p))
+    });
+    Ok(ts)
+}
+
+/// Skipped events, then relationships to unknown objects (one kind: the first message names
+/// both counts).
+fn warn_skipped(
+    log: &Log,
+    ix: &Index<'_>,
+    flat: &Flat<'_>,
+    item_type: &str,
+    opts: &OcelOptions,
+    path: &Path,
+    warnings: &mut Warnings,
+) {
+    let unknown = ix.unknown;
+    let unknown_note = |sep: &str| match ix.first_unknown {
         Some((p, id)) => format!(
             "{sep}{unknown} relationship(s) name an object id that is not in `objects` and were \
              not read (first: {}: objectId {:?}); add those objects to the log or re-export it",
@@ -403,8 +516,10 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
     } else {
         "the object type with the most related events"
     };
+    let skipped = flat.skipped;
     warnings.add(WarningKind::InputSkipped, skipped, || {
-        let first = first_skipped
+        let first = flat
+            .first_skipped
             .and_then(|p| log.events.get(p).map(|e| (p, e)))
             .map_or_else(String::new, |(p, e)| {
                 format!(" (first: {} of type {:?})", event_record(e, p), e.kind)
@@ -414,28 +529,25 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
              read{first}; the items are the {item_type:?} objects ({why}): set `[ocel] \
              item_type` to audit another type (found: {}){}",
             path.display(),
-            found(),
+            ix.found(),
             unknown_note("; also ")
         )
     });
     warnings.add(WarningKind::InputSkipped, unknown, || {
         format!("{}: {}", path.display(), unknown_note(""))
     });
-    local.warn(tz, &mut warnings);
+}
 
-    // Items in `objects` order, each one's events by (time, position in the file).
+/// Items in `objects` order, each one's events by (time, position in the file).
+fn emit(ids: &[&str], mut per_item: Vec<Vec<(Ts, usize)>>, kept: &[Kept]) -> Imported {
     let mut imported = Imported::default();
-    let mut n_items = 0usize;
-    for (id, evs) in items.iter().zip(per_item.iter_mut()) {
+    for (id, evs) in ids.iter().zip(per_item.iter_mut()) {
         if evs.is_empty() {
             continue;
         }
         evs.sort_unstable();
-        n_items += 1;
-        for &(_, k) in evs.iter() {
-            let Some(x) = kept.get(k) else {
-                continue;
-            };
+        imported.items += 1;
+        for x in evs.iter().filter_map(|&(_, k)| kept.get(k)) {
             imported.batch.push(Event {
                 item_id: (*id).to_string(),
                 timestamp: x.ts,
@@ -446,21 +558,7 @@ pub fn read(path: &Path, opts: &OcelOptions, tz: Tz) -> Result<OcelRead, IngestE
             });
         }
     }
-    let n_events = imported.batch.len() as u64;
-    imported.items = n_items;
-    imported.warnings = warnings;
-    imported.files = vec![(path.to_path_buf(), n_items as u64, n_events)];
-
-    let mut related_types: Vec<(String, u64)> = related_types
-        .into_iter()
-        .map(|(t, n)| (t.to_string(), n))
-        .collect();
-    related_types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(OcelRead {
-        imported,
-        item_type,
-        related_types,
-    })
+    imported
 }
 
 #[cfg(test)]
