@@ -158,20 +158,38 @@ struct Bug {
 
 /// Read every Bugzilla file of the input group into canonical events.
 pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
+    let mut bugs = read_bugs(paths)?;
+    if bugs.is_empty() {
+        return Err(IngestError::Empty {
+            path: paths.first().cloned().unwrap_or_default(),
+            reason: format!("no Bugzilla bug found; {WHAT}"),
+        });
+    }
+    let opts = &ctx.options.sources.bugzilla;
+    let mut out = Imported::default();
+    let mut local = LocalTimes::default();
+    let mut tally = FileTally::new(paths.len());
+    let mut gaps = Gaps::default();
+    for b in &mut bugs {
+        b.history.sort_by(|x, y| x.when.cmp(&y.when));
+        let path = &paths[b.file];
+        let n = replay(b, opts.team, path, ctx, &mut local, &mut out, &mut gaps)?;
+        tally.item(b.file, n);
+    }
+    local.warn(ctx.tz, &mut out.warnings);
+    gaps.warn(&mut out);
+    out.items = tally.items();
+    out.files = tally.files(paths);
+    Ok(out)
+}
+
+/// Every bug of the files in first-seen order, copies merged.
+fn read_bugs(paths: &[PathBuf]) -> Result<Vec<Bug>, IngestError> {
     let mut bugs: Vec<Bug> = Vec::new();
     let mut index: BTreeMap<i64, usize> = BTreeMap::new();
     for (fi, path) in paths.iter().enumerate() {
         for doc in json_documents(path, WHAT)? {
-            let list = match doc {
-                Value::Object(mut o) if o.contains_key("bugs") => match o.remove("bugs") {
-                    Some(Value::Array(a)) => a,
-                    _ => Vec::new(),
-                },
-                Value::Array(a) => a,
-                o @ Value::Object(_) => vec![o],
-                _ => Vec::new(),
-            };
-            for (k, v) in list.into_iter().enumerate() {
+            for (k, v) in bug_values(doc).into_iter().enumerate() {
                 if !v.is_object() {
                     continue;
                 }
@@ -192,57 +210,57 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
             }
         }
     }
-    if bugs.is_empty() {
-        return Err(IngestError::Empty {
-            path: paths.first().cloned().unwrap_or_default(),
-            reason: format!("no Bugzilla bug found; {WHAT}"),
+    Ok(bugs)
+}
+
+/// The bug values of one document: its `bugs` list, the document's list, or the document.
+fn bug_values(doc: Value) -> Vec<Value> {
+    match doc {
+        Value::Object(mut o) if o.contains_key("bugs") => match o.remove("bugs") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        },
+        Value::Array(a) => a,
+        o @ Value::Object(_) => vec![o],
+        _ => Vec::new(),
+    }
+}
+
+/// Bugs read without a creation time or without any history, for the warnings.
+#[derive(Default)]
+struct Gaps {
+    no_created: Vec<i64>,
+    no_history: Vec<i64>,
+}
+
+impl Gaps {
+    /// The warnings for the bugs without a creation time, then those without history.
+    fn warn(&self, out: &mut Imported) {
+        let (no_created, no_history) = (&self.no_created, &self.no_history);
+        out.warnings.add(WarningKind::TruncatedChangelog, no_created.len() as u64, || {
+            format!(
+                "{} Bugzilla bug(s) (e.g. {}) come from a history response without the bug: they have no creation_time, so their lead time starts at their first recorded change; add the bugs themselves (/rest/bug?id=…)",
+                no_created.len(),
+                examples(no_created)
+            )
+        });
+        out.warnings.add(WarningKind::TruncatedChangelog, no_history.len() as u64, || {
+            format!(
+                "{} Bugzilla bug(s) (e.g. {}) have no history: a resolved one has no status until its resolution (cf_last_resolved, else last_change_time) and no cycle time; export the history (include_fields=_default,history, or /rest/bug/ID/history)",
+                no_history.len(),
+                examples(no_history)
+            )
         });
     }
-    let opts = &ctx.options.sources.bugzilla;
-    let mut out = Imported::default();
-    let mut local = LocalTimes::default();
-    let mut tally = FileTally::new(paths.len());
-    let (mut no_created, mut no_history) = (Vec::new(), Vec::new());
-    for b in &mut bugs {
-        b.history.sort_by(|x, y| x.when.cmp(&y.when));
-        let path = &paths[b.file];
-        let n = replay(
-            b,
-            opts.team,
-            path,
-            ctx,
-            &mut local,
-            &mut out,
-            &mut no_created,
-            &mut no_history,
-        )?;
-        tally.item(b.file, n);
-    }
-    local.warn(ctx.tz, &mut out.warnings);
-    let list = |v: &[i64]| {
-        v.iter()
-            .take(5)
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    out.warnings.add(WarningKind::TruncatedChangelog, no_created.len() as u64, || {
-        format!(
-            "{} Bugzilla bug(s) (e.g. {}) come from a history response without the bug: they have no creation_time, so their lead time starts at their first recorded change; add the bugs themselves (/rest/bug?id=…)",
-            no_created.len(),
-            list(&no_created)
-        )
-    });
-    out.warnings.add(WarningKind::TruncatedChangelog, no_history.len() as u64, || {
-        format!(
-            "{} Bugzilla bug(s) (e.g. {}) have no history: a resolved one has no status until its resolution (cf_last_resolved, else last_change_time) and no cycle time; export the history (include_fields=_default,history, or /rest/bug/ID/history)",
-            no_history.len(),
-            list(&no_history)
-        )
-    });
-    out.items = tally.items();
-    out.files = tally.files(paths);
-    Ok(out)
+}
+
+/// The first five bug numbers of `v`, for a message.
+fn examples(v: &[i64]) -> String {
+    v.iter()
+        .take(5)
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn merge(bug: &mut Bug, b: BugObj) {
@@ -312,7 +330,157 @@ fn person(v: &str) -> Option<String> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Reads one bug's instants, counting those without an offset.
+struct BugTimes<'a> {
+    id: i64,
+    path: &'a Path,
+    ctx: &'a ImportContext,
+    local: &'a mut LocalTimes,
+}
+
+impl BugTimes<'_> {
+    /// The instant `v` of the bug's field `field`.
+    fn read(&mut self, v: &str, field: &str) -> Result<Ts, IngestError> {
+        let (id, path) = (self.id, self.path);
+        let (ts, off) = parse_instant(v, self.ctx.tz).map_err(|reason| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: format!("bug {id}").into(),
+            field: field.into(),
+            value: shown(v),
+            reason: reason.to_string(),
+        })?;
+        self.local.count(off, || {
+            format!("{}: bug {id}: {field} {v:?}", path.display())
+        });
+        Ok(ts)
+    }
+}
+
+/// A bug's fields as its history is replayed.
+struct BugState {
+    team_by: BugzillaTeam,
+    status: String,
+    resolution: String,
+    assignee: String,
+    product: String,
+    component: String,
+}
+
+impl BugState {
+    /// The fields before the history: the `removed` value of each field's first change, else
+    /// the bug's current value.
+    fn initial(b: &Bug, team_by: BugzillaTeam) -> BugState {
+        let first_of = |field: &str, current: &Option<String>| -> String {
+            b.history
+                .iter()
+                .flat_map(|e| &e.changes)
+                .find(|c| c.field_name == field)
+                .map_or_else(|| current.clone().unwrap_or_default(), |c| c.removed.get())
+        };
+        BugState {
+            team_by,
+            status: first_of("status", &b.obj.status),
+            resolution: first_of("resolution", &b.obj.resolution),
+            assignee: first_of("assigned_to", &b.obj.assigned_to),
+            product: first_of("product", &b.obj.product),
+            component: first_of("component", &b.obj.component),
+        }
+    }
+
+    /// The status name now.
+    fn status_name(&self) -> String {
+        name(&self.status, &self.resolution)
+    }
+
+    /// The team now (`[bugzilla] team`), None when empty.
+    fn team(&self) -> Option<String> {
+        let (p, c) = (self.product.as_str(), self.component.as_str());
+        let t = match self.team_by {
+            BugzillaTeam::ProductComponent if !p.is_empty() && !c.is_empty() => format!("{p}/{c}"),
+            BugzillaTeam::ProductComponent => format!("{p}{c}"),
+            BugzillaTeam::Product => p.to_string(),
+            BugzillaTeam::Component => c.to_string(),
+        };
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// The creation step: what the bug held then (`(no history)` for a terminal bug whose
+    /// path is unknown).
+    fn first_step(&self, terminal_unknown: bool) -> Step {
+        Step {
+            status: if terminal_unknown {
+                Some(NO_HISTORY.into())
+            } else {
+                (!self.status.is_empty()).then(|| self.status_name())
+            },
+            assignee: person(&self.assignee),
+            team: self.team(),
+        }
+    }
+
+    /// Apply the changes of one history entry: the step they make together. The
+    /// (status, resolution) then is pushed to `hints`.
+    fn apply(&mut self, e: &Entry, hints: &mut Vec<(String, String)>) -> Step {
+        let mut step = Step::default();
+        let mut team_moved = false;
+        for c in &e.changes {
+            let added = c.added.get();
+            match c.field_name.as_str() {
+                "status" => self.status = added,
+                "resolution" => self.resolution = added,
+                "assigned_to" => {
+                    self.assignee = added;
+                    step.assignee = person(&self.assignee);
+                }
+                "product" => {
+                    self.product = added;
+                    team_moved = true;
+                }
+                "component" => {
+                    self.component = added;
+                    team_moved = true;
+                }
+                _ => {}
+            }
+        }
+        if !self.status.is_empty() {
+            step.status = Some(self.status_name());
+            hints.push((self.status.clone(), self.resolution.clone()));
+        }
+        if team_moved {
+            step.team = self.team();
+        }
+        step
+    }
+}
+
+/// The source category of (status, resolution) as a hint, when Bugzilla's workflow says it.
+fn hint(out: &mut Imported, status: &str, resolution: &str) {
+    if let Some(c) = category(status, resolution) {
+        let key = (SOURCE.to_string(), name(status, resolution));
+        out.hints.source_categories.insert(key, c);
+    }
+}
+
+/// When the bug was created: its `creation_time`, else its first change (counted in
+/// `gaps`); None for a bug with neither.
+fn created_at(
+    b: &Bug,
+    times: &mut BugTimes<'_>,
+    gaps: &mut Gaps,
+) -> Result<Option<Ts>, IngestError> {
+    Ok(Some(match (&b.obj.creation_time, b.history.first()) {
+        (Some(c), _) => times.read(c, "creation_time")?,
+        (None, Some(e)) => {
+            gaps.no_created.push(times.id);
+            times.read(&e.when, "history.when")?
+        }
+        (None, None) => return Ok(None),
+    }))
+}
+
+/// Replay one bug; returns the events pushed (none for a bug without creation time or
+/// history).
 fn replay(
     b: &Bug,
     team_by: BugzillaTeam,
@@ -320,74 +488,27 @@ fn replay(
     ctx: &ImportContext,
     local: &mut LocalTimes,
     out: &mut Imported,
-    no_created: &mut Vec<i64>,
-    no_history: &mut Vec<i64>,
+    gaps: &mut Gaps,
 ) -> Result<u64, IngestError> {
     let id = b.obj.id.unwrap_or_default();
     let item = id.to_string();
-    let mut instant = |v: &str, field: &str| -> Result<Ts, IngestError> {
-        let (ts, off) = parse_instant(v, ctx.tz).map_err(|reason| IngestError::BadValue {
-            path: path.to_path_buf(),
-            record: format!("bug {id}").into(),
-            field: field.into(),
-            value: shown(v),
-            reason: reason.to_string(),
-        })?;
-        local.count(off, || {
-            format!("{}: bug {id}: {field} {v:?}", path.display())
-        });
-        Ok(ts)
+    let mut times = BugTimes {
+        id,
+        path,
+        ctx,
+        local,
     };
-    let first_of = |field: &str, current: &Option<String>| -> String {
-        b.history
-            .iter()
-            .flat_map(|e| &e.changes)
-            .find(|c| c.field_name == field)
-            .map_or_else(|| current.clone().unwrap_or_default(), |c| c.removed.get())
-    };
-    let mut status = first_of("status", &b.obj.status);
-    let mut resolution = first_of("resolution", &b.obj.resolution);
-    let mut assignee = first_of("assigned_to", &b.obj.assigned_to);
-    let mut product = first_of("product", &b.obj.product);
-    let mut component = first_of("component", &b.obj.component);
-    let team_of = |p: &str, c: &str| -> Option<String> {
-        let t = match team_by {
-            BugzillaTeam::ProductComponent if !p.is_empty() && !c.is_empty() => format!("{p}/{c}"),
-            BugzillaTeam::ProductComponent => format!("{p}{c}"),
-            BugzillaTeam::Product => p.to_string(),
-            BugzillaTeam::Component => c.to_string(),
-        };
-        (!t.is_empty()).then_some(t)
-    };
-    let created = match (&b.obj.creation_time, b.history.first()) {
-        (Some(c), _) => instant(c, "creation_time")?,
-        (None, Some(e)) => {
-            no_created.push(id);
-            instant(&e.when, "history.when")?
-        }
-        (None, None) => return Ok(0),
-    };
-    let hint = |s: &str, r: &str, out: &mut Imported| {
-        if let Some(c) = category(s, r) {
-            let key = (SOURCE.to_string(), name(s, r));
-            out.hints.source_categories.insert(key, c);
-        }
+    let mut now = BugState::initial(b, team_by);
+    let Some(created) = created_at(b, &mut times, gaps)? else {
+        return Ok(0);
     };
     let silent = !b.has_history && b.history.is_empty();
-    let terminal_unknown = silent && TERMINAL.contains(&status.as_str());
+    let terminal_unknown = silent && TERMINAL.contains(&now.status.as_str());
     if silent {
-        no_history.push(id);
+        gaps.no_history.push(id);
     }
-    let first = Step {
-        status: if terminal_unknown {
-            Some(NO_HISTORY.into())
-        } else {
-            (!status.is_empty()).then(|| name(&status, &resolution))
-        },
-        assignee: person(&assignee),
-        team: team_of(&product, &component),
-    };
-    hint(&status, &resolution, out);
+    let first = now.first_step(terminal_unknown);
+    hint(out, &now.status, &now.resolution);
     if terminal_unknown {
         let key = (SOURCE.to_string(), NO_HISTORY.to_string());
         out.hints
@@ -397,67 +518,49 @@ fn replay(
     let creator = b.obj.creator.clone();
     let mut r = ItemReplay::start(&mut out.batch, SOURCE, &item, created, first, creator);
     if terminal_unknown {
-        let at = b
-            .obj
-            .cf_last_resolved
-            .as_deref()
-            .or(b.obj.last_change_time.as_deref());
-        if let Some(at) = at {
-            let field = if b.obj.cf_last_resolved.is_some() {
-                "cf_last_resolved"
-            } else {
-                "last_change_time"
-            };
-            let ts = instant(at, field)?.max(created);
-            r.step(
-                ts,
-                Step {
-                    status: Some(name(&status, &resolution)),
-                    ..Step::default()
-                },
-                None,
-            );
-        }
+        resolved_silently(b, &now, created, &mut times, &mut r)?;
     }
     let mut hints = Vec::new();
     for e in &b.history {
-        let ts = instant(&e.when, "history.when")?.max(created);
-        let mut step = Step::default();
-        let mut team_moved = false;
-        for c in &e.changes {
-            let added = c.added.get();
-            match c.field_name.as_str() {
-                "status" => status = added,
-                "resolution" => resolution = added,
-                "assigned_to" => {
-                    assignee = added;
-                    step.assignee = person(&assignee);
-                }
-                "product" => {
-                    product = added;
-                    team_moved = true;
-                }
-                "component" => {
-                    component = added;
-                    team_moved = true;
-                }
-                _ => {}
-            }
-        }
-        if !status.is_empty() {
-            step.status = Some(name(&status, &resolution));
-            hints.push((status.clone(), resolution.clone()));
-        }
-        if team_moved {
-            step.team = team_of(&product, &component);
-        }
+        let ts = times.read(&e.when, "history.when")?.max(created);
+        let step = now.apply(e, &mut hints);
         r.step(ts, step, e.who.clone());
     }
     let n = r.pushed();
     for (s, res) in hints {
-        hint(&s, &res, out);
+        hint(out, &s, &res);
     }
     Ok(n)
+}
+
+/// A terminal bug without history: its current status from `cf_last_resolved`, else
+/// `last_change_time` (not before its creation), when the bug has either.
+fn resolved_silently(
+    b: &Bug,
+    now: &BugState,
+    created: Ts,
+    times: &mut BugTimes<'_>,
+    r: &mut ItemReplay<'_>,
+) -> Result<(), IngestError> {
+    let at = b
+        .obj
+        .cf_last_resolved
+        .as_deref()
+        .or(b.obj.last_change_time.as_deref());
+    if let Some(at) = at {
+        let field = if b.obj.cf_last_resolved.is_some() {
+            "cf_last_resolved"
+        } else {
+            "last_change_time"
+        };
+        let ts = times.read(at, field)?.max(created);
+        let step = Step {
+            status: Some(now.status_name()),
+            ..Step::default()
+        };
+        r.step(ts, step, None);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ use super::lenient::nullable;
 use super::replay::{json_documents, FileTally, InForce, ItemReplay, Step};
 use super::workflow::{self, Evidence, Workflow};
 use crate::error::{shown, IngestError};
-use crate::model::{SourceCategory, Ts};
+use crate::model::{EventBatch, SourceCategory, Ts};
 use crate::time::parse_instant;
 use crate::warning::WarningKind;
 use serde::Deserialize;
@@ -237,20 +237,10 @@ struct Scan {
 
 /// Read every GitLab file of the input group into canonical events.
 pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, IngestError> {
-    let mut s = Scan::default();
-    for (fi, path) in paths.iter().enumerate() {
-        for doc in json_documents(path, WHAT)? {
-            walk(&mut s, doc, fi, path, ctx, 0)?;
-        }
-    }
+    let mut s = scan(paths, ctx)?;
     let mut out = Imported::default();
     let skipped = link(&mut s);
-    out.warnings.add(WarningKind::InputSkipped, skipped + s.epics, || {
-        format!(
-            "{} GitLab resource event(s) name no issue or merge request of the input (epics, or items not exported) and were skipped; export the items with their events",
-            skipped + s.epics
-        )
-    });
+    warn_skipped(&mut out, skipped + s.epics);
     if s.items.is_empty() {
         return Err(IngestError::Empty {
             path: paths.first().cloned().unwrap_or_default(),
@@ -258,8 +248,45 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
         });
     }
     let opts = &ctx.options.sources.gitlab;
+    let evidence = workflow_evidence(&s.items);
+    let (flow, reason) = evidence.choose(opts.workflow, opts.label_prefix.as_deref());
+    let team_family = opts.team_label.as_deref().map(workflow::family_of_prefix);
+    let (tally, on_workflow) =
+        replay_items(&mut s, &flow, team_family.as_deref(), paths, ctx, &mut out)?;
+    s.local.warn(ctx.tz, &mut out.warnings);
+    state_categories(&mut out);
+    out.items = tally.items();
+    out.files = tally.files(paths);
+    let note = workflow_note(&flow, &reason, on_workflow, s.items.len(), &evidence);
+    out.notes.push(note);
+    Ok(out)
+}
+
+/// Every item and resource event of the files (events not yet linked to their items).
+fn scan(paths: &[PathBuf], ctx: &ImportContext) -> Result<Scan, IngestError> {
+    let mut s = Scan::default();
+    for (fi, path) in paths.iter().enumerate() {
+        for doc in json_documents(path, WHAT)? {
+            walk(&mut s, doc, fi, path, ctx, 0)?;
+        }
+    }
+    Ok(s)
+}
+
+/// The warning for `n` resource events that name no item of the input.
+fn warn_skipped(out: &mut Imported, n: u64) {
+    out.warnings.add(WarningKind::InputSkipped, n, || {
+        format!(
+            "{} GitLab resource event(s) name no issue or merge request of the input (epics, or items not exported) and were skipped; export the items with their events",
+            n
+        )
+    });
+}
+
+/// What the items' label and milestone events and their states say about the workflow.
+fn workflow_evidence(items: &[Item]) -> Evidence {
     let mut evidence = Evidence::default();
-    for it in &s.items {
+    for it in items {
         for e in &it.events {
             match &e.change {
                 Change::Label { name, add: true } => evidence.label_added(&it.id, name),
@@ -271,25 +298,31 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
             evidence.closes += 1;
         }
     }
-    let (flow, reason) = evidence.choose(opts.workflow, opts.label_prefix.as_deref());
-    let team_family = opts.team_label.as_deref().map(workflow::family_of_prefix);
+    evidence
+}
+
+/// Every item replayed into `out`: (items and events per file, items with a workflow status).
+fn replay_items(
+    s: &mut Scan,
+    flow: &Workflow,
+    team_family: Option<&str>,
+    paths: &[PathBuf],
+    ctx: &ImportContext,
+    out: &mut Imported,
+) -> Result<(FileTally, usize), IngestError> {
     let mut tally = FileTally::new(paths.len());
     let mut on_workflow = 0usize;
     for it in &s.items {
         let path = &paths[it.file];
-        let (n, moved) = replay(
-            it,
-            &flow,
-            team_family.as_deref(),
-            path,
-            ctx,
-            &mut s.local,
-            &mut out,
-        )?;
+        let (n, moved) = replay(it, flow, team_family, path, ctx, &mut s.local, out)?;
         on_workflow += usize::from(moved);
         tally.item(it.file, n);
     }
-    s.local.warn(ctx.tz, &mut out.warnings);
+    Ok((tally, on_workflow))
+}
+
+/// The source categories of GitLab's own states.
+fn state_categories(out: &mut Imported) {
     for (status, c) in [
         (OPENED, SourceCategory::Backlog),
         ("closed", SourceCategory::Done),
@@ -300,20 +333,27 @@ pub fn read_many(paths: &[PathBuf], ctx: &ImportContext) -> Result<Imported, Ing
             .source_categories
             .insert((SOURCE.into(), status.into()), c);
     }
-    out.items = tally.items();
-    out.files = tally.files(paths);
+}
+
+/// The report's note on where the workflow came from and how many of `items` items used it.
+fn workflow_note(
+    flow: &Workflow,
+    reason: &str,
+    on_workflow: usize,
+    items: usize,
+    evidence: &Evidence,
+) -> String {
     let used = match flow {
         Workflow::State => String::new(),
         _ => format!(
             "; {on_workflow} of {} item(s) have workflow statuses, the others open/closed only",
-            s.items.len()
+            items
         ),
     };
-    out.notes.push(format!(
+    format!(
         "GitLab workflow from {reason}{used}. Found {}",
         evidence.summary()
-    ));
-    Ok(out)
+    )
 }
 
 fn instant(
@@ -476,6 +516,7 @@ fn item_id(o: &ItemObj, mr: bool) -> String {
     format!("project {}{sep}{iid}", o.project_id.unwrap_or_default())
 }
 
+/// Read one issue or merge request object with its own events, joined to a copy read before.
 fn item(
     s: &mut Scan,
     o: Map<String, Value>,
@@ -483,18 +524,44 @@ fn item(
     path: &Path,
     ctx: &ImportContext,
 ) -> Result<(), IngestError> {
+    let mr_keys = has_mr_keys(&o);
+    let record = format!(
+        "item with iid {}",
+        o.get("iid").map_or("?".into(), Value::to_string)
+    );
+    let obj: ItemObj = parse(Value::Object(o), path, &record)?;
+    let mr = mr_keys || names_mr(&obj);
+    let id = item_id(&obj, mr);
+    let record = || format!("{} {id}", if mr { "merge request" } else { "issue" });
+    let updated = match obj.updated_at.as_deref() {
+        Some(u) => Some(instant(u, path, &record, "updated_at", ctx, &mut s.local)?),
+        None => None,
+    };
+    let events = own_events(s, &obj, path, ctx, &record)?;
+    s.keep(Item {
+        id,
+        mr,
+        obj,
+        file: fi,
+        updated,
+        events,
+    });
+    Ok(())
+}
+
+/// Does the object have a field only a merge request has?
+fn has_mr_keys(o: &Map<String, Value>) -> bool {
     let mr_keys = [
         "source_branch",
         "target_branch",
         "merge_status",
         "merged_at",
     ];
-    let mut mr = mr_keys.iter().any(|k| o.contains_key(*k));
-    let record = format!(
-        "item with iid {}",
-        o.get("iid").map_or("?".into(), Value::to_string)
-    );
-    let obj: ItemObj = parse(Value::Object(o), path, &record)?;
+    mr_keys.iter().any(|k| o.contains_key(*k))
+}
+
+/// Do the object's `web_url` or reference name a merge request?
+fn names_mr(obj: &ItemObj) -> bool {
     let url_mr = obj
         .web_url
         .as_deref()
@@ -504,13 +571,17 @@ fn item(
         .as_ref()
         .and_then(|r| r.full.as_deref())
         .is_some_and(|f| f.contains('!'));
-    mr |= url_mr || ref_mr;
-    let id = item_id(&obj, mr);
-    let record = || format!("{} {id}", if mr { "merge request" } else { "issue" });
-    let updated = match obj.updated_at.as_deref() {
-        Some(u) => Some(instant(u, path, &record, "updated_at", ctx, &mut s.local)?),
-        None => None,
-    };
+    url_mr || ref_mr
+}
+
+/// The events of the item's own `resource_*_events` lists (copies already read left out).
+fn own_events(
+    s: &mut Scan,
+    obj: &ItemObj,
+    path: &Path,
+    ctx: &ImportContext,
+    record: &dyn Fn() -> String,
+) -> Result<Vec<Ev>, IngestError> {
     let mut own = Vec::new();
     let lists = [
         &obj.resource_state_events,
@@ -523,28 +594,28 @@ fn item(
             own.push(ev);
         }
     }
-    match s.by_id.get(&id) {
-        Some(&i) => {
-            let it = &mut s.items[i];
-            it.events.extend(own);
-            if updated >= it.updated {
-                it.obj = obj;
-                it.updated = updated;
+    Ok(own)
+}
+
+impl Scan {
+    /// Keep a new item, or join it to its copy read before: events added, fields from the
+    /// copy with the latest `updated_at`.
+    fn keep(&mut self, new: Item) {
+        match self.by_id.get(&new.id) {
+            Some(&i) => {
+                let it = &mut self.items[i];
+                it.events.extend(new.events);
+                if new.updated >= it.updated {
+                    it.obj = new.obj;
+                    it.updated = new.updated;
+                }
+            }
+            None => {
+                self.by_id.insert(new.id.clone(), self.items.len());
+                self.items.push(new);
             }
         }
-        None => {
-            s.by_id.insert(id.clone(), s.items.len());
-            s.items.push(Item {
-                id,
-                mr,
-                obj,
-                file: fi,
-                updated,
-                events: own,
-            });
-        }
     }
-    Ok(())
 }
 
 /// Attach loose events to their items; returns how many found none.
@@ -573,6 +644,17 @@ fn link(s: &mut Scan) -> u64 {
     skipped
 }
 
+impl Item {
+    /// How messages name the item: `issue group/project#1`, `merge request group/project!2`.
+    fn record(&self) -> String {
+        format!(
+            "{} {}",
+            if self.mr { "merge request" } else { "issue" },
+            self.id
+        )
+    }
+}
+
 /// Replay one item; returns (events pushed, whether a workflow status was used).
 fn replay(
     it: &Item,
@@ -583,15 +665,8 @@ fn replay(
     local: &mut LocalTimes,
     out: &mut Imported,
 ) -> Result<(u64, bool), IngestError> {
-    let o = &it.obj;
-    let record = || {
-        format!(
-            "{} {}",
-            if it.mr { "merge request" } else { "issue" },
-            it.id
-        )
-    };
-    let Some(created_at) = o.created_at.as_deref() else {
+    let record = || it.record();
+    let Some(created_at) = it.obj.created_at.as_deref() else {
         return Err(IngestError::BadValue {
             path: path.to_path_buf(),
             record: record().into(),
@@ -601,8 +676,33 @@ fn replay(
         });
     };
     let created = instant(created_at, path, &record, "created_at", ctx, local)?;
-    let mut evs: Vec<&Ev> = it.events.iter().collect();
-    // Closes from the object, unless a state event is that close.
+    let extra = object_closes(it, path, ctx, local)?;
+    let mut evs: Vec<&Ev> = it.events.iter().chain(&extra).collect();
+    evs.sort_by_key(|e| (e.ts, e.change.rank()));
+    let first = creation_step(it, &evs, created, team_family);
+    let mut r = start_replay(it, &mut out.batch, created, first);
+    let mut state = FlowState::new(flow, team_family, it.mr);
+    for (k, e) in evs.iter().enumerate() {
+        state.apply(&e.change);
+        // The changes of one instant make one step.
+        if evs.get(k + 1).is_some_and(|n| n.ts == e.ts) {
+            continue;
+        }
+        r.step(e.ts, state.step(), e.actor.clone());
+    }
+    Ok((r.pushed(), state.moved))
+}
+
+/// Closes from the object (`merged_at`, `closed_at` of a merged or closed item), unless a
+/// state event is that close.
+fn object_closes(
+    it: &Item,
+    path: &Path,
+    ctx: &ImportContext,
+    local: &mut LocalTimes,
+) -> Result<Vec<Ev>, IngestError> {
+    let o = &it.obj;
+    let record = || it.record();
     let mut extra = Vec::new();
     for (field, at, who, state) in [
         ("merged_at", &o.merged_at, &o.merged_by, "merged"),
@@ -618,7 +718,7 @@ fn replay(
             continue;
         }
         let ts = instant(at, path, &record, field, ctx, local)?;
-        let same = evs.iter().any(|e| {
+        let same = it.events.iter().any(|e| {
             matches!(&e.change, Change::State(s) if s == "closed" || s == "merged")
                 && (e.ts - ts).abs() <= SAME_CLOSE
         });
@@ -630,129 +730,178 @@ fn replay(
             });
         }
     }
-    evs.extend(extra.iter());
-    evs.sort_by_key(|e| (e.ts, e.change.rank()));
-    let team_of = |label: &str| -> Option<String> {
-        team_family
-            .and_then(|f| workflow::status_of(label, f))
-            .map(str::to_string)
-    };
-    let team_events = evs
-        .iter()
-        .any(|e| matches!(&e.change, Change::Label { name, add: true } if team_of(name).is_some()));
-    // The team at creation: the team label added at that instant, else (no team label
-    // events) the item's current one. It is set on the creation event so that a roster
-    // team of the (current) assignee does not take its place.
+    Ok(extra)
+}
+
+/// The team a label names under the configured team label family (none without one).
+fn team_of(team_family: Option<&str>, label: &str) -> Option<String> {
+    team_family
+        .and_then(|f| workflow::status_of(label, f))
+        .map(str::to_string)
+}
+
+/// What the item holds at creation: `opened`, its first assignee and its team.
+fn creation_step(it: &Item, evs: &[&Ev], created: Ts, team_family: Option<&str>) -> Step {
+    let o = &it.obj;
+    let team = creation_team(it, evs, created, team_family);
+    let first_assignee = o
+        .assignees
+        .first()
+        .or(o.assignee.as_ref())
+        .and_then(User::login);
+    Step {
+        status: Some(OPENED.into()),
+        assignee: first_assignee,
+        team,
+    }
+}
+
+/// The team at creation: the team label added at that instant, else (no team label events)
+/// the item's current one; without a team label family, the project's group path. It is
+/// set on the creation event so that a roster team of the (current) assignee does not take
+/// its place.
+fn creation_team(it: &Item, evs: &[&Ev], created: Ts, team_family: Option<&str>) -> Option<String> {
+    let team_events = evs.iter().any(|e| match &e.change {
+        Change::Label { name, add: true } => team_of(team_family, name).is_some(),
+        _ => false,
+    });
     let first_team = if team_family.is_none() {
         None
     } else if team_events {
         evs.iter()
             .take_while(|e| e.ts <= created)
             .find_map(|e| match &e.change {
-                Change::Label { name, add: true } => team_of(name),
+                Change::Label { name, add: true } => team_of(team_family, name),
                 _ => None,
             })
     } else {
-        o.labels.iter().find_map(|l| team_of(l.name()))
+        it.obj
+            .labels
+            .iter()
+            .find_map(|l| team_of(team_family, l.name()))
     };
-    let team = first_team.or_else(|| {
-        team_family.is_none().then(|| {
-            let project = it.id.split(['#', '!']).next().unwrap_or("");
-            project
-                .rsplit_once('/')
-                .map_or(project, |(g, _)| g)
-                .to_string()
-        })
-    });
-    let first_assignee = o
-        .assignees
-        .first()
-        .or(o.assignee.as_ref())
-        .and_then(User::login);
-    let first = Step {
-        status: Some(OPENED.into()),
-        assignee: first_assignee,
-        team,
-    };
-    let author = o.author.as_ref().and_then(User::login);
-    let mut r = ItemReplay::start(
-        &mut out.batch,
-        SOURCE,
-        &it.id,
-        created,
-        first,
-        author.clone(),
-    );
-    for rv in o.reviewers.iter().filter_map(User::login) {
+    first_team.or_else(|| team_family.is_none().then(|| project_group(&it.id)))
+}
+
+/// The group path of an item's project (`gitlab-org` of `gitlab-org/gitlab#1`).
+fn project_group(id: &str) -> String {
+    let project = id.split(['#', '!']).next().unwrap_or("");
+    project
+        .rsplit_once('/')
+        .map_or(project, |(g, _)| g)
+        .to_string()
+}
+
+/// The item's replay started at creation, with a merge request's reviewers as handoffs at
+/// that instant.
+fn start_replay<'a>(
+    it: &Item,
+    batch: &'a mut EventBatch,
+    created: Ts,
+    first: Step,
+) -> ItemReplay<'a> {
+    let author = it.obj.author.as_ref().and_then(User::login);
+    let mut r = ItemReplay::start(batch, SOURCE, &it.id, created, first, author.clone());
+    for rv in it.obj.reviewers.iter().filter_map(User::login) {
         let step = Step {
             assignee: Some(rv),
             ..Step::default()
         };
         r.step(created, step, author.clone());
     }
-    let mut flow_values = InForce::default();
-    let mut teams = InForce::default();
-    let mut closed: Option<&str> = None;
-    let mut moved = false;
-    let mut team = None;
-    for (k, e) in evs.iter().enumerate() {
-        match &e.change {
+    r
+}
+
+/// An item's state and workflow values in force while its events are replayed.
+struct FlowState<'f> {
+    flow: &'f Workflow,
+    team_family: Option<&'f str>,
+    mr: bool,
+    flow_values: InForce,
+    teams: InForce,
+    closed: Option<&'static str>,
+    /// The team set since the last step.
+    team: Option<String>,
+    /// Whether a workflow status was used.
+    moved: bool,
+}
+
+impl<'f> FlowState<'f> {
+    /// An open item with no workflow value or team label in force.
+    fn new(flow: &'f Workflow, team_family: Option<&'f str>, mr: bool) -> FlowState<'f> {
+        FlowState {
+            flow,
+            team_family,
+            mr,
+            flow_values: InForce::default(),
+            teams: InForce::default(),
+            closed: None,
+            team: None,
+            moved: false,
+        }
+    }
+
+    /// Apply one event's change.
+    fn apply(&mut self, change: &Change) {
+        match change {
             Change::State(s) => {
-                closed = match s.as_str() {
-                    "closed" if it.mr => Some("closed (unmerged)"),
+                self.closed = match s.as_str() {
+                    "closed" if self.mr => Some("closed (unmerged)"),
                     "closed" => Some("closed"),
                     "merged" => Some("merged"),
                     "reopened" | "opened" => None,
-                    _ => closed,
+                    _ => self.closed,
                 };
             }
-            Change::Label { name, add } => {
-                if let Workflow::Labels(f) = flow {
-                    if let Some(v) = workflow::status_of(name, f) {
-                        if *add {
-                            flow_values.add(v)
-                        } else {
-                            flow_values.remove(v)
-                        }
-                    }
-                }
-                if let Some(v) = team_of(name) {
-                    if *add {
-                        teams.add(&v)
-                    } else {
-                        teams.remove(&v)
-                    }
-                    team = teams.current().map(str::to_string);
-                }
-            }
+            Change::Label { name, add } => self.label(name, *add),
             Change::Milestone { title, add } => {
-                if *flow == Workflow::Milestone {
+                if *self.flow == Workflow::Milestone {
                     if *add {
-                        flow_values.add(title)
+                        self.flow_values.add(title)
                     } else {
-                        flow_values.remove(title)
+                        self.flow_values.remove(title)
                     }
                 }
             }
         }
-        // The changes of one instant make one step.
-        if evs.get(k + 1).is_some_and(|n| n.ts == e.ts) {
-            continue;
+    }
+
+    /// Apply a label added or removed: a workflow value, a team, both or neither.
+    fn label(&mut self, name: &str, add: bool) {
+        if let Workflow::Labels(f) = self.flow {
+            if let Some(v) = workflow::status_of(name, f) {
+                if add {
+                    self.flow_values.add(v)
+                } else {
+                    self.flow_values.remove(v)
+                }
+            }
         }
-        let status = match (closed, flow_values.current()) {
+        if let Some(v) = team_of(self.team_family, name) {
+            if add {
+                self.teams.add(&v)
+            } else {
+                self.teams.remove(&v)
+            }
+            self.team = self.teams.current().map(str::to_string);
+        }
+    }
+
+    /// The step of the changes applied since the last one: the status now, and the team
+    /// when a team label changed.
+    fn step(&mut self) -> Step {
+        let status = match (self.closed, self.flow_values.current()) {
             (Some("closed"), Some(v)) => format!("closed ({v})"),
             (Some(c), _) => c.to_string(),
             (None, v) => v.unwrap_or(OPENED).to_string(),
         };
-        moved |= closed.is_none() && flow_values.current().is_some();
-        let step = Step {
+        self.moved |= self.closed.is_none() && self.flow_values.current().is_some();
+        Step {
             status: Some(status),
-            team: team.take(),
+            team: self.team.take(),
             ..Step::default()
-        };
-        r.step(e.ts, step, e.actor.clone());
+        }
     }
-    Ok((r.pushed(), moved))
 }
 
 #[cfg(test)]

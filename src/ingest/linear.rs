@@ -314,6 +314,8 @@ fn emit(row: &Row, out: &mut Imported, votes: &mut BTreeMap<String, [u32; 4]>) -
     n
 }
 
+/// Read the rows of one Linear file into `rows` (a row seen twice is kept once, under its key
+/// in `by_key`).
 fn read_file(
     path: &Path,
     fi: usize,
@@ -331,118 +333,200 @@ fn read_file(
         .flexible(true)
         .has_headers(true)
         .from_reader(data);
-    let malformed = |e: csv::Error| {
-        let line = e.position().map_or(1, |p| p.line());
-        IngestError::Malformed {
-            path: path.to_path_buf(),
-            record: Location::line(line),
-            reason: format!("{e}; the file is not a readable CSV (save it as UTF-8 CSV)"),
-        }
-    };
-    let header = rdr.headers().map_err(malformed)?.clone();
+    let header = rdr.headers().map_err(|e| malformed(path, e))?.clone();
     let cols = Columns::new(&header, path)?;
     for rec in rdr.records() {
-        let rec = rec.map_err(malformed)?;
-        let line = rec.position().map_or(0, |p| p.line());
-        // A short row's missing trailing cells are empty.
-        let cell = |i: usize| rec.get(i).unwrap_or("").trim();
-        let opt = |i: Option<usize>| i.map(cell).filter(|s| !s.is_empty()).map(str::to_string);
-        let id = cell(cols.id);
+        let rec = rec.map_err(|e| malformed(path, e))?;
+        let cells = RowCells {
+            path,
+            ctx,
+            cols: &cols,
+            line: rec.position().map_or(0, |p| p.line()),
+            rec: &rec,
+        };
+        if let Some((key, row)) = cells.row(fi, warnings)? {
+            keep(rows, by_key, key, row);
+        }
+    }
+    Ok(())
+}
+
+/// The error for a header or record that is not readable CSV.
+fn malformed(path: &Path, e: csv::Error) -> IngestError {
+    let line = e.position().map_or(1, |p| p.line());
+    IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: Location::line(line),
+        reason: format!("{e}; the file is not a readable CSV (save it as UTF-8 CSV)"),
+    }
+}
+
+/// Keep `row` under `key`: a new key is added; of a key seen before, the row with the latest
+/// `Updated` is kept (ties: the first).
+fn keep(rows: &mut Vec<Row>, by_key: &mut BTreeMap<String, usize>, key: String, row: Row) {
+    match by_key.get(&key) {
+        Some(&k) => {
+            if let Some(old) = rows.get_mut(k) {
+                if row.updated > old.updated {
+                    *old = row;
+                }
+            }
+        }
+        None => {
+            by_key.insert(key, rows.len());
+            rows.push(row);
+        }
+    }
+}
+
+/// One record of a Linear file (at `line`), read cell by cell into a [`Row`].
+struct RowCells<'a> {
+    path: &'a Path,
+    ctx: &'a ImportContext,
+    cols: &'a Columns,
+    line: u64,
+    rec: &'a csv::StringRecord,
+}
+
+impl<'a> RowCells<'a> {
+    /// Cell `i`, trimmed (a short row's missing trailing cells are empty).
+    fn cell(&self, i: usize) -> &'a str {
+        self.rec.get(i).unwrap_or("").trim()
+    }
+
+    /// The cell of column `i`, when the column exists and the cell is not empty.
+    fn opt(&self, i: Option<usize>) -> Option<String> {
+        i.map(|i| self.cell(i))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The row of file `fi` with its key (`UUID`, else `ID`); `None` for a row with an empty
+    /// `ID` (counted as a warning unless the whole row is empty). An empty `Status` or
+    /// `Created`, or a date that cannot be read, is an error.
+    fn row(
+        &self,
+        fi: usize,
+        warnings: &mut Warnings,
+    ) -> Result<Option<(String, Row)>, IngestError> {
+        let id = self.cell(self.cols.id);
         if id.is_empty() {
-            if rec.iter().any(|c| !c.trim().is_empty()) {
-                warnings.add(WarningKind::RowWithoutItemId, 1, || {
-                    format!(
-                        "{}: line {line}: a Linear row has an empty `ID` and was skipped; \
-                         fill in the issue id or remove the row",
-                        path.display()
-                    )
-                });
-            }
-            continue;
+            self.warn_without_id(warnings);
+            return Ok(None);
         }
+        let line = self.line;
         let record = format!("line {line} (issue {id:?})");
-        let date = |field: &str, i: Option<usize>, w: &mut Warnings| {
-            let Some(v) = i.map(cell).filter(|s| !s.is_empty()) else {
-                return Ok(None);
-            };
-            parse_date(v, ctx, w)
-                .map(Some)
-                .map_err(|reason| IngestError::BadValue {
-                    path: path.to_path_buf(),
-                    record: record.clone().into(),
-                    field: field.to_string(),
-                    value: shown(v),
-                    reason: format!(
-                        "{reason}; fix the value or re-export from Linear (Settings → Export)"
-                    ),
-                })
-        };
-        let status = cell(cols.status);
-        if status.is_empty() {
-            return Err(IngestError::BadValue {
-                path: path.to_path_buf(),
-                record: record.clone().into(),
-                field: "Status".into(),
-                value: String::new(),
-                reason: "every Linear issue has a workflow status; re-export the file or fill \
-                         in the status"
-                    .into(),
-            });
-        }
-        let Some(created) = date("Created", Some(cols.created), warnings)? else {
-            return Err(IngestError::BadValue {
-                path: path.to_path_buf(),
-                record: record.clone().into(),
-                field: "Created".into(),
-                value: String::new(),
-                reason: "every Linear issue has a creation date; re-export the file or fill \
-                         in the date"
-                    .into(),
-            });
-        };
-        let updated = date("Updated", cols.updated, warnings)?;
-        let mut stamps = Vec::new();
-        for (name, col, kind) in [
-            ("Triaged", cols.triaged, Stamp::Triaged),
-            ("Started", cols.started, Stamp::Started),
-            ("Completed", cols.completed, Stamp::Completed),
-            ("Canceled", cols.canceled, Stamp::Canceled),
-        ] {
-            if let Some(ts) = date(name, col, warnings)? {
-                stamps.push((ts, kind));
-            }
-        }
-        stamps.sort(); // by instant, ties in stamp order
+        let (status, created) = self.required(&record, warnings)?;
+        let updated = self.date(&record, "Updated", self.cols.updated, warnings)?;
+        let stamps = self.stamps(&record, warnings)?;
         let row = Row {
             file: fi,
             id: id.to_string(),
             status: status.to_string(),
-            team: opt(cols.team),
-            creator: opt(cols.creator),
-            assignee: opt(cols.assignee),
+            team: self.opt(self.cols.team),
+            creator: self.opt(self.cols.creator),
+            assignee: self.opt(self.cols.assignee),
             created,
             updated,
             stamps,
         };
-        let key = match opt(cols.uuid) {
+        let key = match self.opt(self.cols.uuid) {
             Some(u) => format!("uuid:{u}"),
             None => format!("id:{id}"),
         };
-        match by_key.get(&key) {
-            Some(&k) => {
-                if let Some(old) = rows.get_mut(k) {
-                    if row.updated > old.updated {
-                        *old = row;
-                    }
-                }
-            }
-            None => {
-                by_key.insert(key, rows.len());
-                rows.push(row);
-            }
+        Ok(Some((key, row)))
+    }
+
+    /// The row's `Status` and `Created` (every Linear issue has them): an error when either
+    /// is empty, or when `Created` is not a date.
+    fn required(&self, record: &str, w: &mut Warnings) -> Result<(&'a str, Ts), IngestError> {
+        let status = self.cell(self.cols.status);
+        if status.is_empty() {
+            return Err(self.missing(
+                record,
+                "Status",
+                "every Linear issue has a workflow status; re-export the file or fill \
+                 in the status",
+            ));
+        }
+        let Some(created) = self.date(record, "Created", Some(self.cols.created), w)? else {
+            return Err(self.missing(
+                record,
+                "Created",
+                "every Linear issue has a creation date; re-export the file or fill \
+                 in the date",
+            ));
+        };
+        Ok((status, created))
+    }
+
+    /// Count a row with an empty `ID` that has some other cell (a blank row is skipped
+    /// silently).
+    fn warn_without_id(&self, warnings: &mut Warnings) {
+        if self.rec.iter().any(|c| !c.trim().is_empty()) {
+            let line = self.line;
+            warnings.add(WarningKind::RowWithoutItemId, 1, || {
+                format!(
+                    "{}: line {line}: a Linear row has an empty `ID` and was skipped; \
+                     fill in the issue id or remove the row",
+                    self.path.display()
+                )
+            });
         }
     }
-    Ok(())
+
+    /// The error for the required column `field` left empty in the row `record`.
+    fn missing(&self, record: &str, field: &str, reason: &str) -> IngestError {
+        IngestError::BadValue {
+            path: self.path.to_path_buf(),
+            record: record.to_string().into(),
+            field: field.into(),
+            value: String::new(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The instant in column `i` (named `field`) of the row `record`; `None` when the column
+    /// is missing or the cell empty, an error when the cell is not a date.
+    fn date(
+        &self,
+        record: &str,
+        field: &str,
+        i: Option<usize>,
+        w: &mut Warnings,
+    ) -> Result<Option<Ts>, IngestError> {
+        let Some(v) = i.map(|i| self.cell(i)).filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        parse_date(v, self.ctx, w)
+            .map(Some)
+            .map_err(|reason| IngestError::BadValue {
+                path: self.path.to_path_buf(),
+                record: record.to_string().into(),
+                field: field.to_string(),
+                value: shown(v),
+                reason: format!(
+                    "{reason}; fix the value or re-export from Linear (Settings → Export)"
+                ),
+            })
+    }
+
+    /// The row's state-type stamps, by instant (ties in stamp order).
+    fn stamps(&self, record: &str, w: &mut Warnings) -> Result<Vec<(Ts, Stamp)>, IngestError> {
+        let mut stamps = Vec::new();
+        for (name, col, kind) in [
+            ("Triaged", self.cols.triaged, Stamp::Triaged),
+            ("Started", self.cols.started, Stamp::Started),
+            ("Completed", self.cols.completed, Stamp::Completed),
+            ("Canceled", self.cols.canceled, Stamp::Canceled),
+        ] {
+            if let Some(ts) = self.date(record, name, col, w)? {
+                stamps.push((ts, kind));
+            }
+        }
+        stamps.sort(); // by instant, ties in stamp order
+        Ok(stamps)
+    }
 }
 
 /// An ISO 8601 instant (counted when it has no offset) or a JavaScript `Date.toString`.

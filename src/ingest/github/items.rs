@@ -8,7 +8,7 @@ use super::shapes::{known_unmerged_pr, login, text};
 use super::{Meta, Obj, RawEv, Reader, MERGED, OPEN, SAME_CLOSE, SOURCE, UNASSIGNED};
 use crate::error::IngestError;
 use crate::ingest::imported::Imported;
-use crate::ingest::replay::Holders;
+use crate::ingest::replay::{Holders, Step};
 use crate::model::{Event, SourceCategory, Ts};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -76,191 +76,342 @@ impl Reader<'_> {
         for r in recs {
             evs.extend(self.convert(r)?);
         }
+        let facts = self.facts(id, meta)?;
+        add_object_events(&facts, &mut evs);
+        evs.sort_by_key(|e| (e.ts, e.rank, e.at));
+        let out = self.replay(id, &facts, evs);
+        // Every issue object has a `created_at` (see `issue_id`), hence a status: no
+        // `current_status` hint is needed.
+        Ok(out)
+    }
+
+    /// The times, state and close reason the issue object `meta` gives (none without one).
+    fn facts<'m>(&mut self, id: &str, meta: Option<&'m Meta>) -> Result<Facts<'m>, IngestError> {
         let (m, at) = (meta.map(|m| &m.obj), meta.map_or((0, 0), |m| m.at));
-        let rec = || format!("issue {id:?}");
-        let time = |me: &mut Self, o: Option<&Obj>, k: &str| match o.and_then(|o| text(o, k)) {
-            Some(raw) => me.instant(at.0, rec, k, raw).map(Some),
-            None => Ok(None),
-        };
-        let created = time(self, m, "created_at")?;
-        let closed_at = time(self, m, "closed_at")?;
+        let created = self.meta_time(id, at, m, "created_at")?;
+        let closed_at = self.meta_time(id, at, m, "closed_at")?;
         let pr = m
             .and_then(|o| o.get("pull_request"))
             .and_then(Value::as_object);
-        let merged_at = match time(self, pr, "merged_at")? {
+        let merged_at = match self.meta_time(id, at, pr, "merged_at")? {
             Some(t) => Some(t),
-            None => time(self, m, "merged_at")?,
+            None => self.meta_time(id, at, m, "merged_at")?,
         };
         let state = m
             .and_then(|o| text(o, "state"))
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let meta_reason = m
+        let reason = m
             .and_then(|o| text(o, "state_reason"))
             .map(str::to_ascii_lowercase);
-        let unmerged_pr = m.is_some_and(known_unmerged_pr);
-        let near = |a: Ts, b: Ts| (a - b).abs() <= SAME_CLOSE;
-        let closes: Vec<Ts> = evs
-            .iter()
-            .filter(|e| matches!(e.kind, Kind::Closed | Kind::Merged))
-            .map(|e| e.ts)
-            .collect();
-        let at_close = |t: Ts| closes.iter().any(|&c| near(c, t));
-        if let Some(o) = m {
-            let merge_close = |t: Ts| merged_at.is_some_and(|m| near(m, t));
-            let closed_at = closed_at.filter(|&t| state == "closed" && !merge_close(t));
-            let synth = [
-                (Kind::Created, created, 0, "user"),
-                (
-                    Kind::Merged,
-                    merged_at.filter(|&t| !at_close(t)),
-                    3,
-                    "merged_by",
-                ),
-                (
-                    Kind::Closed,
-                    closed_at.filter(|&t| !at_close(t)),
-                    3,
-                    "closed_by",
-                ),
-            ];
-            for (kind, ts, rank, who) in synth {
-                if let Some(ts) = ts {
-                    let actor = login(o.get(who));
-                    evs.push(Ev {
-                        kind,
-                        ts,
-                        rank,
-                        at,
-                        actor,
-                        ..Ev::default()
-                    });
-                }
-            }
+        Ok(Facts {
+            obj: m,
+            at,
+            created,
+            closed_at,
+            merged_at,
+            state,
+            reason,
+            unmerged_pr: m.is_some_and(known_unmerged_pr),
+        })
+    }
+
+    /// The instant in field `k` of the issue object (or its part) `o`, when given.
+    fn meta_time(
+        &mut self,
+        id: &str,
+        at: (usize, usize),
+        o: Option<&Obj>,
+        k: &str,
+    ) -> Result<Option<Ts>, IngestError> {
+        let rec = || format!("issue {id:?}");
+        match o.and_then(|o| text(o, k)) {
+            Some(raw) => self.instant(at.0, rec, k, raw).map(Some),
+            None => Ok(None),
         }
-        evs.sort_by_key(|e| (e.ts, e.rank, e.at));
+    }
+
+    /// The item's events (in time order) replayed into canonical events, each with the file
+    /// it is counted for; notes the source category of every close's status.
+    fn replay(&mut self, id: &str, facts: &Facts<'_>, evs: Vec<Ev>) -> Vec<(Event, usize)> {
+        let mut item = ItemState::new(id, facts, &evs);
+        let mut out = Vec::new();
+        for (i, mut e) in evs.into_iter().enumerate() {
+            let (mut step, always) = item.apply(i, &mut e);
+            if matches!(e.kind, Kind::Merged | Kind::Closed) {
+                let s = item.current();
+                self.close_category(&s);
+                step.status = Some(s);
+            }
+            out.extend(item.record(e, step, always));
+        }
+        out
+    }
+
+    /// Note the source category of the status `s` a close or merge sets (done or canceled).
+    fn close_category(&mut self, s: &str) {
+        let done = s == "closed" || s == MERGED;
+        let cat = if done {
+            SourceCategory::Done
+        } else {
+            SourceCategory::Canceled
+        };
+        self.out
+            .hints
+            .source_categories
+            .insert((SOURCE.into(), s.to_string()), cat);
+    }
+}
+
+/// What the issue object of an item says (all absent when the item has none).
+struct Facts<'m> {
+    obj: Option<&'m Obj>,
+    /// Where the issue object was first seen.
+    at: (usize, usize),
+    created: Option<Ts>,
+    closed_at: Option<Ts>,
+    merged_at: Option<Ts>,
+    /// `state`, lowercase (empty when missing).
+    state: String,
+    /// `state_reason`, lowercase.
+    reason: Option<String>,
+    unmerged_pr: bool,
+}
+
+/// Are the instants `a` and `b` one close?
+fn near(a: Ts, b: Ts) -> bool {
+    (a - b).abs() <= SAME_CLOSE
+}
+
+/// Add the creation, merge and close the issue object gives to `evs`; a merge or close
+/// within 60 s of a `closed`/`merged` event is that event, a close at the merge is the merge.
+fn add_object_events(f: &Facts<'_>, evs: &mut Vec<Ev>) {
+    let closes: Vec<Ts> = evs
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::Closed | Kind::Merged))
+        .map(|e| e.ts)
+        .collect();
+    let at_close = |t: Ts| closes.iter().any(|&c| near(c, t));
+    let Some(o) = f.obj else { return };
+    let merge_close = |t: Ts| f.merged_at.is_some_and(|m| near(m, t));
+    let closed_at = f
+        .closed_at
+        .filter(|&t| f.state == "closed" && !merge_close(t));
+    let synth = [
+        (Kind::Created, f.created, 0, "user"),
+        (
+            Kind::Merged,
+            f.merged_at.filter(|&t| !at_close(t)),
+            3,
+            "merged_by",
+        ),
+        (
+            Kind::Closed,
+            closed_at.filter(|&t| !at_close(t)),
+            3,
+            "closed_by",
+        ),
+    ];
+    for (kind, ts, rank, who) in synth {
+        if let Some(ts) = ts {
+            let actor = login(o.get(who));
+            evs.push(Ev {
+                kind,
+                ts,
+                rank,
+                at: f.at,
+                actor,
+                ..Ev::default()
+            });
+        }
+    }
+}
+
+/// The people on the item before its events, and the assignee its creation carries: the
+/// issue object's `assignees`/`assignee`, only when no `assigned` event names an assignee.
+fn initial_holders(m: Option<&Obj>, evs: &[Ev]) -> (Holders, Option<String>) {
+    // The people on the item; the assignee is the one added last still on it.
+    let mut holders = Holders::default();
+    let mut init = None;
+    let named = evs
+        .iter()
+        .any(|e| e.kind == Kind::Assigned && e.who.is_some());
+    if let (false, Some(o)) = (named, m) {
+        let all = o
+            .get("assignees")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let people: Vec<String> = all.iter().filter_map(|x| login(Some(x))).collect();
+        init = login(o.get("assignee")).or_else(|| people.first().cloned());
+        for p in people.iter().chain(&init) {
+            holders.add(p);
+        }
+    }
+    (holders, init)
+}
+
+/// One item during its replay: the issue object's facts, the base and workflow statuses,
+/// the people on it, and the status, assignee and team its events have set so far.
+struct ItemState<'a> {
+    id: &'a str,
+    f: &'a Facts<'a>,
+    /// Instants of the merges (events and the issue's `merged_at`).
+    merges: Vec<Ts>,
+    /// Position of the item's last `closed` event.
+    last_close: Option<usize>,
+    holders: Holders,
+    /// The assignee the creation carries.
+    init: Option<String>,
+    base: Base,
+    /// Workflow statuses in force (source key, status), latest last.
+    wf: Vec<(String, String)>,
+    status: Option<String>,
+    assignee: Option<String>,
+    team: Option<String>,
+}
+
+impl<'a> ItemState<'a> {
+    /// The item before its events `evs` (in time order) are replayed.
+    fn new(id: &'a str, f: &'a Facts<'a>, evs: &[Ev]) -> ItemState<'a> {
         let merges: Vec<Ts> = evs
             .iter()
             .filter(|e| e.kind == Kind::Merged)
             .map(|e| e.ts)
-            .chain(merged_at)
+            .chain(f.merged_at)
             .collect();
         let last_close = evs.iter().rposition(|e| e.kind == Kind::Closed);
-        // The people on the item; the assignee is the one added last still on it.
-        let mut holders = Holders::default();
-        let mut init = None;
-        let named = evs
-            .iter()
-            .any(|e| e.kind == Kind::Assigned && e.who.is_some());
-        if let (false, Some(o)) = (named, m) {
-            let all = o
-                .get("assignees")
-                .and_then(Value::as_array)
-                .map_or(&[][..], Vec::as_slice);
-            let people: Vec<String> = all.iter().filter_map(|x| login(Some(x))).collect();
-            init = login(o.get("assignee")).or_else(|| people.first().cloned());
-            for p in people.iter().chain(&init) {
-                holders.add(p);
+        let (holders, init) = initial_holders(f.obj, evs);
+        ItemState {
+            id,
+            f,
+            merges,
+            last_close,
+            holders,
+            init,
+            base: Base::Open,
+            wf: Vec::new(),
+            status: None,
+            assignee: None,
+            team: None,
+        }
+    }
+
+    /// The status now, from the base and the workflow statuses in force.
+    fn current(&self) -> String {
+        effective(&self.base, &self.wf)
+    }
+
+    /// What event `i` (`e`) sets by its kind, and whether it is an event even when it sets
+    /// nothing (a close's status is set by the caller). Takes `e`'s reason, people and
+    /// workflow status.
+    fn apply(&mut self, i: usize, e: &mut Ev) -> (Step, bool) {
+        let mut step = Step::default();
+        match e.kind {
+            Kind::Created | Kind::Reopened => {
+                self.base = Base::Open;
+                step.status = Some(self.current());
+                if e.kind == Kind::Created {
+                    step.assignee = self.init.take();
+                }
+            }
+            Kind::Merged => self.base = Base::Merged,
+            Kind::Closed if self.merges.iter().any(|&t| near(t, e.ts)) => {
+                self.base = Base::Merged;
+            }
+            Kind::Closed => {
+                let name = self.close_name(i, e.reason.take());
+                self.base = Base::Closed(name);
+            }
+            Kind::Assigned | Kind::ReviewRequested | Kind::Unassigned | Kind::ReviewRemoved => {
+                return (self.handoff(e.kind, e.who.take(), e.team.take()), false);
+            }
+            Kind::WfSet | Kind::WfClear => {
+                step.status = self.workflow(e.kind, e.wf.take());
+                return (step, false);
+            }
+            Kind::Activity => {}
+        }
+        (step, true)
+    }
+
+    /// The status name of close `i` given `reason` by its event: else the issue's reason
+    /// (for the last close of a closed issue), else `unmerged` for a known unmerged PR.
+    fn close_name(&self, i: usize, mut reason: Option<String>) -> &'static str {
+        if reason.is_none() && Some(i) == self.last_close && self.f.state == "closed" {
+            reason = self.f.reason.clone();
+        }
+        if reason.is_none() && self.f.unmerged_pr {
+            reason = Some("unmerged".into());
+        }
+        closed_status(reason.as_deref())
+    }
+
+    /// The assignee and team a handoff `kind` of person `who` and team `team` sets.
+    fn handoff(&mut self, kind: Kind, who: Option<String>, team: Option<String>) -> Step {
+        let mut step = Step::default();
+        let adds = matches!(kind, Kind::Assigned | Kind::ReviewRequested);
+        if let Some(w) = who {
+            if adds {
+                self.holders.add(&w);
+                step.assignee = Some(w);
+            } else {
+                let next = self.holders.remove(&w);
+                if self.assignee.as_ref() == Some(&w) {
+                    step.assignee = Some(next);
+                }
             }
         }
-        let (mut base, mut wf, mut out) = (Base::Open, Vec::<(String, String)>::new(), Vec::new());
-        let (mut status, mut assignee, mut team) = (None::<String>, None::<String>, None);
-        for (i, e) in evs.into_iter().enumerate() {
-            let (mut st, mut asg, mut tm, mut always) = (None, None, None, true);
-            match e.kind {
-                Kind::Created | Kind::Reopened => {
-                    base = Base::Open;
-                    st = Some(effective(&base, &wf));
-                    if e.kind == Kind::Created {
-                        asg = init.take();
-                    }
-                }
-                Kind::Merged => base = Base::Merged,
-                Kind::Closed if merges.iter().any(|&t| near(t, e.ts)) => base = Base::Merged,
-                Kind::Closed => {
-                    let mut reason = e.reason;
-                    if reason.is_none() && Some(i) == last_close && state == "closed" {
-                        reason = meta_reason.clone();
-                    }
-                    if reason.is_none() && unmerged_pr {
-                        reason = Some("unmerged".into());
-                    }
-                    base = Base::Closed(closed_status(reason.as_deref()));
-                }
-                Kind::Assigned | Kind::ReviewRequested | Kind::Unassigned | Kind::ReviewRemoved => {
-                    always = false;
-                    let adds = matches!(e.kind, Kind::Assigned | Kind::ReviewRequested);
-                    if let Some(w) = e.who {
-                        if adds {
-                            holders.add(&w);
-                            asg = Some(w);
-                        } else {
-                            let next = holders.remove(&w);
-                            if assignee.as_ref() == Some(&w) {
-                                asg = Some(next);
-                            }
-                        }
-                    }
-                    match e.team {
-                        Some(t) if adds => tm = Some(t),
-                        Some(t) if team.as_ref() == Some(&t) => tm = Some(UNASSIGNED.to_string()),
-                        _ => {}
-                    }
-                }
-                Kind::WfSet | Kind::WfClear => {
-                    always = false;
-                    if let Some((key, s)) = e.wf {
-                        wf.retain(|x| x.0 != key);
-                        if e.kind == Kind::WfSet {
-                            wf.push((key, s));
-                        }
-                    }
-                    let now = effective(&base, &wf);
-                    st = (status.as_ref() != Some(&now)).then_some(now);
-                }
-                Kind::Activity => {}
+        match team {
+            Some(t) if adds => step.team = Some(t),
+            Some(t) if self.team.as_ref() == Some(&t) => {
+                step.team = Some(UNASSIGNED.to_string());
             }
-            if matches!(e.kind, Kind::Merged | Kind::Closed) {
-                let s = effective(&base, &wf);
-                let done = s == "closed" || s == MERGED;
-                let cat = if done {
-                    SourceCategory::Done
-                } else {
-                    SourceCategory::Canceled
-                };
-                self.out
-                    .hints
-                    .source_categories
-                    .insert((SOURCE.into(), s.clone()), cat);
-                st = Some(s);
-            }
-            if !(always || st.is_some() || asg.is_some() || tm.is_some()) {
-                continue;
-            }
-            status = st.clone().or(status);
-            if let Some(a) = &asg {
-                assignee = Some(a.clone()).filter(|a| a != UNASSIGNED);
-            }
-            if let Some(t) = &tm {
-                team = Some(t.clone()).filter(|t: &String| t != UNASSIGNED);
-            }
-            let source = Some(SOURCE.to_string());
-            let (timestamp, actor, item_id) = (e.ts, e.actor, id.to_string());
-            let ev = Event {
-                item_id,
-                timestamp,
-                status: st,
-                assignee: asg,
-                team: tm,
-                actor,
-                source,
-                created,
-            };
-            out.push((ev, e.at.0));
+            _ => {}
         }
-        // Every issue object has a `created_at` (see `issue_id`), hence a status: no
-        // `current_status` hint is needed.
-        Ok(out)
+        step
+    }
+
+    /// The status a workflow set or clear (`kind`, of `wf`) sets, when it changes it.
+    fn workflow(&mut self, kind: Kind, wf: Option<(String, String)>) -> Option<String> {
+        if let Some((key, s)) = wf {
+            self.wf.retain(|x| x.0 != key);
+            if kind == Kind::WfSet {
+                self.wf.push((key, s));
+            }
+        }
+        let now = self.current();
+        (self.status.as_ref() != Some(&now)).then_some(now)
+    }
+
+    /// The canonical event of `e` setting `step`, with the file it is counted for; `None`
+    /// when it sets nothing and is not `always` an event. Keeps what it sets as the values now.
+    fn record(&mut self, e: Ev, step: Step, always: bool) -> Option<(Event, usize)> {
+        let Step {
+            status: st,
+            assignee: asg,
+            team: tm,
+        } = step;
+        if !(always || st.is_some() || asg.is_some() || tm.is_some()) {
+            return None;
+        }
+        self.status = st.clone().or(self.status.take());
+        if let Some(a) = &asg {
+            self.assignee = Some(a.clone()).filter(|a| a != UNASSIGNED);
+        }
+        if let Some(t) = &tm {
+            self.team = Some(t.clone()).filter(|t: &String| t != UNASSIGNED);
+        }
+        let ev = Event {
+            item_id: self.id.to_string(),
+            timestamp: e.ts,
+            status: st,
+            assignee: asg,
+            team: tm,
+            actor: e.actor,
+            source: Some(SOURCE.to_string()),
+            created: self.f.created,
+        };
+        Some((ev, e.at.0))
     }
 }
 

@@ -9,6 +9,7 @@ use super::{State, SEARCH_HISTORY_CAP, SOURCE};
 use crate::error::{shown, IngestError};
 use crate::ingest::imported::{ImportContext, Imported};
 use crate::ingest::instants::LocalTimes;
+use crate::ingest::replay::Step;
 use crate::model::{Event, SourceCategory, Ts};
 use crate::warning::WarningKind;
 use serde_json::Value;
@@ -213,6 +214,8 @@ fn status_label(
     }
 }
 
+/// Push the events of one issue: its creation (with the status, assignee and team it had
+/// then) and one event per status, assignee or team history item.
 fn build_issue(
     acc: &Acc,
     path: &Path,
@@ -229,12 +232,46 @@ fn build_issue(
         .get("fields")
         .cloned()
         .unwrap_or(Value::Null);
+    let created = creation_time(&fields, path, &rec, (&mut *local, tz))?;
+    let current = current_status(&fields, split, out);
+    let hs = Histories::read(acc, path, &rec, (local, tz), team, split)?;
+    let (first, from_current) = hs.initial(&fields, &current);
+    if from_current {
+        if let Some(s) = &current {
+            out.hints.current_status.insert(key.clone(), s.clone());
+        }
+    }
+    let base = Event {
+        item_id: key.clone(),
+        timestamp: created,
+        source: Some(SOURCE.to_string()),
+        created: Some(created),
+        ..Event::default()
+    };
+    out.batch.push(Event {
+        status: first.status,
+        assignee: first.assignee,
+        team: first.team,
+        actor: person(fields.get("creator")),
+        ..base.clone()
+    });
+    hs.push_events(&base, out);
+    Ok(())
+}
+
+/// The issue's creation instant (`fields.created`); an error when it has none.
+fn creation_time(
+    fields: &Value,
+    path: &Path,
+    rec: &str,
+    (local, tz): (&mut LocalTimes, chrono_tz::Tz),
+) -> Result<Ts, IngestError> {
     let created_s = fields
         .get("created")
         .and_then(Value::as_str)
         .ok_or_else(|| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: rec.clone().into(),
+            record: rec.to_string().into(),
             field: "fields.created".into(),
             value: shown(
                 &fields
@@ -245,14 +282,19 @@ fn build_issue(
             reason: "the issue has no creation time; request the `created` field (fields=*all)"
                 .into(),
         })?;
-    let created = ts(created_s, path, &rec, "fields.created", (&mut *local, tz))?;
-    let current_status = status_label(
+    ts(created_s, path, rec, "fields.created", (local, tz))
+}
+
+/// The issue's current status (`fields.status`, split by id when its name is), voting its
+/// status category for the hints.
+fn current_status(fields: &Value, split: &BTreeSet<String>, out: &mut Imported) -> Option<String> {
+    let current = status_label(
         split,
         text(fields.pointer("/status/name")),
         text(fields.pointer("/status/id")),
     );
     if let (Some(s), Some(c)) = (
-        &current_status,
+        &current,
         fields
             .pointer("/status/statusCategory/key")
             .and_then(Value::as_str)
@@ -260,92 +302,144 @@ fn build_issue(
     ) {
         out.hints.vote(SOURCE, s, c);
     }
-    // Histories in time order (stable: ties keep their listed order).
-    let mut hs: Vec<(Ts, &Value)> = Vec::with_capacity(acc.histories.len());
-    for (i, h) in acc.histories.iter().enumerate() {
-        let hrec = match text(h.get("id")) {
-            Some(id) => format!("{rec} history {id}"),
-            None => format!("{rec} history {}", i + 1),
+    current
+}
+
+/// The instant of history `h` (the `i`-th listed) of the issue `rec`; an error when it has
+/// no valid `created` time.
+fn history_time(
+    h: &Value,
+    i: usize,
+    path: &Path,
+    rec: &str,
+    (local, tz): (&mut LocalTimes, chrono_tz::Tz),
+) -> Result<Ts, IngestError> {
+    let hrec = match text(h.get("id")) {
+        Some(id) => format!("{rec} history {id}"),
+        None => format!("{rec} history {}", i + 1),
+    };
+    let s = h
+        .get("created")
+        .and_then(Value::as_str)
+        .ok_or_else(|| IngestError::BadValue {
+            path: path.to_path_buf(),
+            record: hrec.clone().into(),
+            field: "created".into(),
+            value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
+            reason: "a history needs its `created` time; re-download the changelog".into(),
+        })?;
+    ts(s, path, &hrec, "created", (local, tz))
+}
+
+/// Is the history item `it` a change of the field named `f` (ignoring case)?
+fn is_field(it: &Value, f: &str) -> bool {
+    it.get("field")
+        .and_then(Value::as_str)
+        .is_some_and(|x| x.eq_ignore_ascii_case(f))
+}
+
+/// One issue's histories in time order, with how their items are read (the configured team
+/// field, the status names split by id).
+struct Histories<'a> {
+    hs: Vec<(Ts, &'a Value)>,
+    team: Option<&'a TeamField>,
+    split: &'a BTreeSet<String>,
+}
+
+impl<'a> Histories<'a> {
+    /// The histories of `acc` with their instants, in time order (stable: ties keep their
+    /// listed order); an error names a history without a valid `created` time.
+    fn read(
+        acc: &'a Acc,
+        path: &Path,
+        rec: &str,
+        (local, tz): (&mut LocalTimes, chrono_tz::Tz),
+        team: Option<&'a TeamField>,
+        split: &'a BTreeSet<String>,
+    ) -> Result<Histories<'a>, IngestError> {
+        let mut hs: Vec<(Ts, &Value)> = Vec::with_capacity(acc.histories.len());
+        for (i, h) in acc.histories.iter().enumerate() {
+            hs.push((history_time(h, i, path, rec, (&mut *local, tz))?, h));
+        }
+        hs.sort_by_key(|(t, _)| *t);
+        Ok(Histories { hs, team, split })
+    }
+
+    /// Is the history item `it` a change of the configured team field?
+    fn is_team(&self, it: &Value) -> bool {
+        self.team.is_some_and(|t| t.matches(it))
+    }
+
+    /// The first history item, in time order, that `pred` accepts.
+    fn first(&self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.hs
+            .iter()
+            .flat_map(|(_, h)| array_of(h, "items"))
+            .find(|it| pred(it))
+    }
+
+    /// The status, assignee and team at creation: each the `from` of the first history item
+    /// that changes it, else the current one (`current`, from `fields`); and whether the
+    /// status is the current one.
+    fn initial(&self, fields: &Value, current: &Option<String>) -> (Step, bool) {
+        let first_status = self.first(|it| is_field(it, "status"));
+        let first_assignee = self.first(|it| is_field(it, "assignee"));
+        let first_team = self.first(|it| self.is_team(it));
+        let status = match &first_status {
+            Some(it) => status_label(self.split, item_value(it, true), text(it.get("from"))),
+            None => current.clone(),
         };
-        let s = h
-            .get("created")
-            .and_then(Value::as_str)
-            .ok_or_else(|| IngestError::BadValue {
-                path: path.to_path_buf(),
-                record: hrec.clone().into(),
-                field: "created".into(),
-                value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
-                reason: "a history needs its `created` time; re-download the changelog".into(),
-            })?;
-        hs.push((ts(s, path, &hrec, "created", (&mut *local, tz))?, h));
+        let assignee = match &first_assignee {
+            Some(it) => item_value(it, true),
+            None => person(fields.get("assignee")),
+        };
+        let team = match (&first_team, self.team) {
+            (Some(it), _) => item_value(it, true),
+            (None, Some(t)) => t.current(fields),
+            (None, None) => None,
+        };
+        let step = Step {
+            status,
+            assignee,
+            team,
+        };
+        (step, first_status.is_none())
     }
-    hs.sort_by_key(|(t, _)| *t);
-    let items = |h: &Value| -> Vec<Value> { array_of(h, "items") };
-    let is_field = |it: &Value, f: &str| {
-        it.get("field")
-            .and_then(Value::as_str)
-            .is_some_and(|x| x.eq_ignore_ascii_case(f))
-    };
-    let is_team = |it: &Value| team.is_some_and(|t| t.matches(it));
-    let first =
-        |pred: &dyn Fn(&Value) -> bool| hs.iter().flat_map(|(_, h)| items(h)).find(|it| pred(it));
-    let first_status = first(&|it| is_field(it, "status"));
-    let first_assignee = first(&|it| is_field(it, "assignee"));
-    let first_team = first(&|it| is_team(it));
-    let status0 = match &first_status {
-        Some(it) => status_label(split, item_value(it, true), text(it.get("from"))),
-        None => current_status.clone(),
-    };
-    if first_status.is_none() {
-        if let Some(s) = &current_status {
-            out.hints.current_status.insert(key.clone(), s.clone());
-        }
-    }
-    let assignee0 = match &first_assignee {
-        Some(it) => item_value(it, true),
-        None => person(fields.get("assignee")),
-    };
-    let team0 = match (&first_team, team) {
-        (Some(it), _) => item_value(it, true),
-        (None, Some(t)) => t.current(&fields),
-        (None, None) => None,
-    };
-    let base = Event {
-        item_id: key.clone(),
-        timestamp: created,
-        source: Some(SOURCE.to_string()),
-        created: Some(created),
-        ..Event::default()
-    };
-    out.batch.push(Event {
-        status: status0,
-        assignee: assignee0,
-        team: team0,
-        actor: person(fields.get("creator")),
-        ..base.clone()
-    });
-    for (t, h) in &hs {
-        let actor = person(h.get("author"));
-        for it in items(h) {
-            let mut e = Event {
-                timestamp: *t,
-                actor: actor.clone(),
-                ..base.clone()
-            };
-            if is_field(&it, "status") {
-                e.status = status_label(split, text(it.get("toString")), text(it.get("to")));
-                if e.status.is_none() {
-                    continue;
+
+    /// Push one event per status, assignee or team item of the histories, in time order,
+    /// each on `base` (the issue's id, source and creation) with its history's instant and
+    /// author.
+    fn push_events(&self, base: &Event, out: &mut Imported) {
+        for (t, h) in &self.hs {
+            let actor = person(h.get("author"));
+            for it in array_of(h, "items") {
+                let e = Event {
+                    timestamp: *t,
+                    actor: actor.clone(),
+                    ..base.clone()
+                };
+                if let Some(e) = self.item_event(&it, e) {
+                    out.batch.push(e);
                 }
-            } else if is_field(&it, "assignee") {
-                e.assignee = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
-            } else if is_team(&it) {
-                e.team = Some(item_value(&it, false).unwrap_or_else(|| "unassigned".into()));
-            } else {
-                continue;
             }
-            out.batch.push(e);
         }
     }
-    Ok(())
+
+    /// `e` with what the history item `it` sets (status, assignee or team); `None` for an
+    /// item of another field or a status item that names no status.
+    fn item_event(&self, it: &Value, mut e: Event) -> Option<Event> {
+        if is_field(it, "status") {
+            e.status = status_label(self.split, text(it.get("toString")), text(it.get("to")));
+            if e.status.is_none() {
+                return None;
+            }
+        } else if is_field(it, "assignee") {
+            e.assignee = Some(item_value(it, false).unwrap_or_else(|| "unassigned".into()));
+        } else if self.is_team(it) {
+            e.team = Some(item_value(it, false).unwrap_or_else(|| "unassigned".into()));
+        } else {
+            return None;
+        }
+        Some(e)
+    }
 }
