@@ -10,7 +10,7 @@
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
 use super::table::flags::of_lifecycle;
-use super::table::{Coded, EventTable};
+use super::table::{Coded, EventTable, TextArray};
 use crate::error::{shown, IngestError, Location};
 use crate::model::{Col, Ts};
 use crate::time::{self, Offset};
@@ -35,6 +35,9 @@ pub struct EventsCsv {
 
 use super::instants::LocalTimes;
 
+/// A part's instants and offset counts, or the first bad row (None: the value is empty).
+type TsPart = Result<(Vec<Option<Ts>>, [(u64, Option<usize>); 2]), (usize, Option<String>)>;
+
 /// Parse a text column of instants, in parallel. The first bad value (in row order) stops
 /// the audit with its line.
 #[allow(clippy::too_many_arguments)]
@@ -51,80 +54,126 @@ fn parse_ts_column(
     let values = values.rechunk();
     let arr = values.downcast_as_array();
     const PART: usize = 1 << 16;
-    // A part's instants and offset counts, or the first bad row (None: the value is empty).
-    type Part = Result<(Vec<Option<Ts>>, [(u64, Option<usize>); 2]), (usize, Option<String>)>;
-    let parts: Vec<Part> = (0..arr.len().div_ceil(PART))
+    let parts: Vec<TsPart> = (0..arr.len().div_ceil(PART))
         .into_par_iter()
         .map(|p| {
             let (lo, hi) = (p * PART, ((p + 1) * PART).min(arr.len()));
-            let mut out = Vec::with_capacity(hi - lo);
-            // (count, first row) of instants read in `tz`, and of those moved out of a gap.
-            let mut local = [(0u64, None::<usize>); 2];
-            for i in lo..hi {
-                match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
-                    None if required => return Err((i, None)),
-                    None => out.push(None),
-                    Some(s) => match match fmt {
-                        TsFormat::Iso => time::parse_instant(s, tz),
-                        f => time_formats::parse(f, s, tz),
-                    } {
-                        Ok((ts, o)) => {
-                            let k = match o {
-                                Offset::Explicit => None,
-                                Offset::Local => Some(0),
-                                Offset::LocalGap => Some(1),
-                            };
-                            if let Some(k) = k {
-                                local[k].0 += 1;
-                                local[k].1.get_or_insert(i);
-                            }
-                            out.push(Some(ts));
-                        }
-                        Err(reason) => return Err((i, Some(reason.to_string()))),
-                    },
-                }
-            }
-            Ok((out, local))
+            parse_ts_part(arr, lo, hi, fmt, tz, required)
         })
         .collect();
-    let mut ts: Vec<Option<Ts>> = Vec::with_capacity(arr.len());
-    for part in parts {
-        match part {
-            Ok((v, local)) => {
-                ts.extend(v);
-                for ((n, first), o) in local.into_iter().zip([Offset::Local, Offset::LocalGap]) {
-                    seen.count_n(o, n, || {
-                        let i = first.unwrap_or_default();
-                        format!(
-                            "{}: {}: `{field}` {:?}",
-                            path.display(),
-                            rows.line(i),
-                            arr.get(i).unwrap_or_default().trim()
-                        )
-                    });
+    let column = TsColumn {
+        path,
+        field,
+        arr,
+        rows,
+    };
+    let ts = column.join(parts, seen)?;
+    Ok(Int64Chunked::from_iter_options("ts".into(), ts.into_iter()))
+}
+
+/// Parse rows `lo..hi` of a text column of instants (one part of [`parse_ts_column`]).
+fn parse_ts_part(
+    arr: &TextArray,
+    lo: usize,
+    hi: usize,
+    fmt: &TsFormat,
+    tz: Tz,
+    required: bool,
+) -> TsPart {
+    let mut out = Vec::with_capacity(hi - lo);
+    // (count, first row) of instants read in `tz`, and of those moved out of a gap.
+    let mut local = [(0u64, None::<usize>); 2];
+    for i in lo..hi {
+        match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
+            None if required => return Err((i, None)),
+            None => out.push(None),
+            Some(s) => match match fmt {
+                TsFormat::Iso => time::parse_instant(s, tz),
+                f => time_formats::parse(f, s, tz),
+            } {
+                Ok((ts, o)) => {
+                    let k = match o {
+                        Offset::Explicit => None,
+                        Offset::Local => Some(0),
+                        Offset::LocalGap => Some(1),
+                    };
+                    if let Some(k) = k {
+                        local[k].0 += 1;
+                        local[k].1.get_or_insert(i);
+                    }
+                    out.push(Some(ts));
                 }
-            }
-            Err((i, None)) => {
-                return Err(IngestError::BadValue {
-                    path: path.to_path_buf(),
-                    record: rows.line(i).into(),
-                    field: field.to_string(),
-                    value: String::new(),
-                    reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
-                })
-            }
-            Err((i, Some(reason))) => {
-                return Err(IngestError::BadValue {
-                    path: path.to_path_buf(),
-                    record: rows.line(i).into(),
-                    field: field.to_string(),
-                    value: shown(arr.get(i).unwrap_or_default().trim()),
-                    reason: format!("{reason}; fix the value or remove the row"),
-                })
-            }
+                Err(reason) => return Err((i, Some(reason.to_string()))),
+            },
         }
     }
-    Ok(Int64Chunked::from_iter_options("ts".into(), ts.into_iter()))
+    Ok((out, local))
+}
+
+/// A text column of instants being parsed: what its messages name.
+struct TsColumn<'a> {
+    path: &'a Path,
+    field: &'a str,
+    arr: &'a TextArray,
+    rows: &'a RowLines<'a>,
+}
+
+impl TsColumn<'_> {
+    /// The parts' instants in row order, their offsets counted in `seen`; the first bad part
+    /// (in row order) is the error.
+    fn join(
+        &self,
+        parts: Vec<TsPart>,
+        seen: &mut LocalTimes,
+    ) -> Result<Vec<Option<Ts>>, IngestError> {
+        let mut ts: Vec<Option<Ts>> = Vec::with_capacity(self.arr.len());
+        for part in parts {
+            match part {
+                Ok((v, local)) => {
+                    ts.extend(v);
+                    self.count_local(local, seen);
+                }
+                Err((i, reason)) => return Err(self.bad_row(i, reason)),
+            }
+        }
+        Ok(ts)
+    }
+
+    /// Count a part's instants read without an offset; the first row of a kind names it.
+    fn count_local(&self, local: [(u64, Option<usize>); 2], seen: &mut LocalTimes) {
+        let (path, field, arr, rows) = (self.path, self.field, self.arr, self.rows);
+        for ((n, first), o) in local.into_iter().zip([Offset::Local, Offset::LocalGap]) {
+            seen.count_n(o, n, || {
+                let i = first.unwrap_or_default();
+                format!(
+                    "{}: {}: `{field}` {:?}",
+                    path.display(),
+                    rows.line(i),
+                    arr.get(i).unwrap_or_default().trim()
+                )
+            });
+        }
+    }
+
+    /// The error for row `i`: its value is empty (`None`) or unreadable for `reason`.
+    fn bad_row(&self, i: usize, reason: Option<String>) -> IngestError {
+        match reason {
+            None => IngestError::BadValue {
+                path: self.path.to_path_buf(),
+                record: self.rows.line(i).into(),
+                field: self.field.to_string(),
+                value: String::new(),
+                reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
+            },
+            Some(reason) => IngestError::BadValue {
+                path: self.path.to_path_buf(),
+                record: self.rows.line(i).into(),
+                field: self.field.to_string(),
+                value: shown(self.arr.get(i).unwrap_or_default().trim()),
+                reason: format!("{reason}; fix the value or remove the row"),
+            },
+        }
+    }
 }
 
 /// The compression whose signature starts the file, if any: polars takes a CSV starting
@@ -231,10 +280,25 @@ pub fn read_in_parts(
     opts: CsvOptions,
     part_bytes: usize,
 ) -> Result<EventsCsv, IngestError> {
-    use std::io::Read;
-    let tz = opts.tz;
-    if let Some((kind, magic)) = compression_signature(path) {
-        return Err(IngestError::Malformed {
+    refuse_compressed(path)?;
+    let sep = header_separator(path)?;
+    let schema = header_schema(path, sep)?;
+    let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let mapping = map_header_with(&header, opts.columns);
+    check_mapping(path, &header, &mapping, opts.columns)?;
+    let mut parts = PartBuffer::open(path, sep, part_bytes)?;
+    let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
+    let mut reader = PartReader::new(layout);
+    parts.read_all(&mut reader)?;
+    reader.finish()
+}
+
+/// Refuse a file that starts with the signature of compressed data
+/// ([`compression_signature`]).
+fn refuse_compressed(path: &Path) -> Result<(), IngestError> {
+    match compression_signature(path) {
+        None => Ok(()),
+        Some((kind, magic)) => Err(IngestError::Malformed {
             path: path.to_path_buf(),
             record: "byte 0".into(),
             reason: format!(
@@ -247,32 +311,45 @@ pub fn read_in_parts(
                     ""
                 }
             ),
-        });
+        }),
     }
-    let malformed = |e: PolarsError| {
-        diagnose(path, &e.to_string()).unwrap_or_else(|| IngestError::Malformed {
-            path: path.to_path_buf(),
-            record: "CSV".into(),
-            reason: format!(
-                "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
-            ),
-        })
-    };
-    let io = |e: std::io::Error| IngestError::Io {
+}
+
+/// The error for a file polars cannot read: the concrete problem [`diagnose`] finds, else
+/// polars' message.
+fn polars_malformed(path: &Path, e: PolarsError) -> IngestError {
+    diagnose(path, &e.to_string()).unwrap_or_else(|| IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: "CSV".into(),
+        reason: format!(
+            "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
+        ),
+    })
+}
+
+/// The error for a failed read of the file.
+fn io_error(path: &Path, e: std::io::Error) -> IngestError {
+    IngestError::Io {
         path: path.to_path_buf(),
         source: e,
-    };
-    // The delimiter, from the header line.
-    let sep = {
-        let mut head = Vec::with_capacity(1 << 16);
-        std::fs::File::open(path)
-            .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
-            .map_err(io)?;
-        detect_separator(&head)
-    };
-    // The header, as polars reads it (names made unique), every column as text.
+    }
+}
+
+/// The delimiter, from the header line.
+fn header_separator(path: &Path) -> Result<u8, IngestError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1 << 16);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .map_err(|e| io_error(path, e))?;
+    Ok(detect_separator(&head))
+}
+
+/// The header, as polars reads it (names made unique), every column as text.
+fn header_schema(path: &Path, sep: u8) -> Result<SchemaRef, IngestError> {
+    let malformed = |e: PolarsError| polars_malformed(path, e);
     let pl_path = PlRefPath::try_from_path(path).map_err(malformed)?;
-    let schema = LazyCsvReader::new(pl_path)
+    LazyCsvReader::new(pl_path)
         .with_separator(sep)
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -280,115 +357,130 @@ pub fn read_in_parts(
         .finish()
         .map_err(malformed)?
         .collect_schema()
-        .map_err(malformed)?;
-    let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let mapping = map_header_with(&header, opts.columns);
-    check_mapping(path, &header, &mapping, opts.columns)?;
-    let name_of = |c: Col| -> Option<String> {
-        mapping
-            .iter()
-            .find(|(x, _)| *x == c)
-            .and_then(|(_, p)| *p)
-            .map(|p| header[p].clone())
-    };
+        .map_err(malformed)
+}
 
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let mut buf: Vec<u8> = Vec::new();
-    let mut want = part_bytes.max(1);
-    let mut header_skipped = false;
-    let mut eof = false;
-    let mut rows_before = 0usize;
-    // Bytes of the file before `buf`.
-    let mut consumed = 0usize;
-    let pos_of = |c: Col| mapping.iter().find(|(x, _)| *x == c).and_then(|(_, p)| *p);
-    let ts_format = column_format(
-        path,
-        sep,
-        pos_of(Col::Timestamp).unwrap_or(0),
-        &name_of(Col::Timestamp).unwrap_or_default(),
-        opts.columns.timestamp_format.as_deref(),
-        tz,
-    )?;
-    let created_format = match pos_of(Col::Created) {
-        Some(p) => column_format(path, sep, p, &header[p], None, tz)?,
-        None => TsFormat::Iso,
-    };
-    let mut reader = PartReader {
-        path,
-        tz,
-        sep,
-        ts_format,
-        created_format,
-        schema,
-        ts_name: name_of(Col::Timestamp).unwrap_or_default(),
-        created_name: name_of(Col::Created),
-        names: [
-            Col::ItemId,
-            Col::Status,
-            Col::Assignee,
-            Col::Team,
-            Col::Actor,
-            Col::Source,
-        ]
-        .map(name_of),
-        lifecycle_name: lifecycle_position(&header, opts.columns).map(|p| header[p].clone()),
-        non_standard_lifecycle: false,
-        local: LocalTimes::default(),
-        dropped: 0,
-        items: rustc_hash::FxHashSet::default(),
-        parts: Vec::new(),
-    };
-    while !eof {
-        // Fill the buffer to `want` bytes (or the end of the file).
-        let missing = want.saturating_sub(buf.len()) as u64;
-        if missing > 0 {
-            let n = (&mut file)
-                .take(missing)
-                .read_to_end(&mut buf)
-                .map_err(io)?;
-            eof = (n as u64) < missing;
-        }
-        if !header_skipped {
-            match first_record_end(&buf, sep)
-                .map_err(|at| stray_quote(path, &buf, consumed, at, sep))?
-            {
-                Some(e) => {
-                    buf.drain(..e);
-                    consumed += e;
-                    header_skipped = true;
+/// The file after its header, read into a buffer and cut at record ends into parts.
+struct PartBuffer<'a> {
+    path: &'a Path,
+    /// The delimiter.
+    sep: u8,
+    file: std::fs::File,
+    /// Bytes read at a time (see [`PART_BYTES`]).
+    part_bytes: usize,
+    buf: Vec<u8>,
+    /// Bytes `buf` is filled to (doubled while it holds no record end).
+    want: usize,
+    header_skipped: bool,
+    eof: bool,
+    /// Data rows before `buf`.
+    rows_before: usize,
+    /// Bytes of the file before `buf`.
+    consumed: usize,
+}
+
+impl<'a> PartBuffer<'a> {
+    /// Open the file, to read it `part_bytes` at a time.
+    fn open(path: &'a Path, sep: u8, part_bytes: usize) -> Result<Self, IngestError> {
+        let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+        Ok(PartBuffer {
+            path,
+            sep,
+            file,
+            part_bytes,
+            buf: Vec::new(),
+            want: part_bytes.max(1),
+            header_skipped: false,
+            eof: false,
+            rows_before: 0,
+            consumed: 0,
+        })
+    }
+
+    /// Hand every part of the file to `reader`, in file order.
+    fn read_all(&mut self, reader: &mut PartReader<'_>) -> Result<(), IngestError> {
+        while !self.eof {
+            self.fill()?;
+            if !self.header_skipped {
+                match self.first_end()? {
+                    Some(e) => self.skip_header(e),
+                    None if self.eof => break, // only a header
+                    None => {
+                        self.want = self.want.saturating_mul(2);
+                        continue;
+                    }
                 }
-                None if eof => break, // only a header
-                None => {
-                    want = want.saturating_mul(2);
+            }
+            let last = self.last_end()?;
+            let end = match (self.eof, last) {
+                (true, _) => self.buf.len(),
+                (false, Some(e)) => e,
+                (false, None) => {
+                    // One record longer than the buffer: read more.
+                    self.want = self.want.saturating_mul(2);
                     continue;
                 }
+            };
+            if end > 0 {
+                self.read_part(reader, end)?;
             }
+            self.advance(end);
         }
-        let start = 0;
-        let last =
-            last_record_end(&buf, sep).map_err(|at| stray_quote(path, &buf, consumed, at, sep))?;
-        let end = match (eof, last) {
-            (true, _) => buf.len(),
-            (false, Some(e)) => e,
-            (false, None) => {
-                // One record longer than the buffer: read more.
-                want = want.saturating_mul(2);
-                continue;
-            }
-        };
-        if end > start {
-            rows_before += reader
-                .part(&buf[start..end], rows_before)
-                .map_err(|e| match e {
-                    PartError::Polars(e) => malformed(e),
-                    PartError::Ingest(e) => e,
-                })?;
-        }
-        buf.drain(..end);
-        consumed += end;
-        want = part_bytes.max(1).max(buf.len() * 2);
+        Ok(())
     }
-    reader.finish()
+
+    /// Fill the buffer to `want` bytes (or the end of the file).
+    fn fill(&mut self) -> Result<(), IngestError> {
+        use std::io::Read;
+        let path = self.path;
+        let missing = self.want.saturating_sub(self.buf.len()) as u64;
+        if missing > 0 {
+            let n = (&mut self.file)
+                .take(missing)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| io_error(path, e))?;
+            self.eof = (n as u64) < missing;
+        }
+        Ok(())
+    }
+
+    /// The end of the buffer's first record ([`first_record_end`]).
+    fn first_end(&self) -> Result<Option<usize>, IngestError> {
+        first_record_end(&self.buf, self.sep)
+            .map_err(|at| stray_quote(self.path, &self.buf, self.consumed, at, self.sep))
+    }
+
+    /// The end of the buffer's last complete record ([`last_record_end`]).
+    fn last_end(&self) -> Result<Option<usize>, IngestError> {
+        last_record_end(&self.buf, self.sep)
+            .map_err(|at| stray_quote(self.path, &self.buf, self.consumed, at, self.sep))
+    }
+
+    /// Drop the header record, which ends at `end`.
+    fn skip_header(&mut self, end: usize) {
+        self.buf.drain(..end);
+        self.consumed += end;
+        self.header_skipped = true;
+    }
+
+    /// Hand the buffer's first `end` bytes (whole records) to `reader`.
+    fn read_part(&mut self, reader: &mut PartReader<'_>, end: usize) -> Result<(), IngestError> {
+        let rows = reader
+            .part(&self.buf[..end], self.rows_before)
+            .map_err(|e| match e {
+                PartError::Polars(e) => polars_malformed(self.path, e),
+                PartError::Ingest(e) => e,
+            })?;
+        self.rows_before += rows;
+        Ok(())
+    }
+
+    /// Drop the buffer's first `end` bytes (read) and size the next fill.
+    fn advance(&mut self, end: usize) {
+        self.buf.drain(..end);
+        self.consumed += end;
+        self.want = self.part_bytes.max(1).max(self.buf.len() * 2);
+    }
 }
 
 /// Why a part could not be read.
@@ -409,8 +501,8 @@ impl From<IngestError> for PartError {
     }
 }
 
-/// Turns parts of a file into canonical events.
-struct PartReader<'a> {
+/// What every part of a file shares: its layout, decided from the header.
+struct FileLayout<'a> {
     path: &'a Path,
     tz: Tz,
     /// The delimiter.
@@ -426,6 +518,190 @@ struct PartReader<'a> {
     names: [Option<String>; 6],
     /// Header of the lifecycle transition, when present.
     lifecycle_name: Option<String>,
+}
+
+/// The text columns of one part, rows without an item id dropped.
+struct PartText {
+    /// Item id, status, assignee, team, actor, source (as [`FileLayout::names`]).
+    columns: Vec<Option<StringChunked>>,
+    /// The timestamps.
+    ts: StringChunked,
+    /// The created instants, when the file has that column.
+    created: Option<StringChunked>,
+    /// Rows.
+    n: usize,
+}
+
+/// The column `name` of `df` as text (None when no name is given).
+fn text_of(df: &DataFrame, name: Option<&str>) -> PolarsResult<Option<StringChunked>> {
+    match name {
+        Some(n) => Ok(Some(df.column(n)?.as_materialized_series().str()?.clone())),
+        None => Ok(None),
+    }
+}
+
+impl<'a> FileLayout<'a> {
+    /// The layout of the file whose header is `header`, mapped by `mapping`; the formats of
+    /// its instants are decided here.
+    fn new(
+        path: &'a Path,
+        opts: CsvOptions,
+        sep: u8,
+        schema: SchemaRef,
+        header: &[String],
+        mapping: &[(Col, Option<usize>)],
+    ) -> Result<Self, IngestError> {
+        let tz = opts.tz;
+        let pos_of = |c: Col| mapping.iter().find(|(x, _)| *x == c).and_then(|(_, p)| *p);
+        let name_of = |c: Col| -> Option<String> { pos_of(c).map(|p| header[p].clone()) };
+        let ts_format = column_format(
+            path,
+            sep,
+            pos_of(Col::Timestamp).unwrap_or(0),
+            &name_of(Col::Timestamp).unwrap_or_default(),
+            opts.columns.timestamp_format.as_deref(),
+            tz,
+        )?;
+        let created_format = match pos_of(Col::Created) {
+            Some(p) => column_format(path, sep, p, &header[p], None, tz)?,
+            None => TsFormat::Iso,
+        };
+        Ok(FileLayout {
+            path,
+            tz,
+            sep,
+            ts_format,
+            created_format,
+            schema,
+            ts_name: name_of(Col::Timestamp).unwrap_or_default(),
+            created_name: name_of(Col::Created),
+            names: [
+                Col::ItemId,
+                Col::Status,
+                Col::Assignee,
+                Col::Team,
+                Col::Actor,
+                Col::Source,
+            ]
+            .map(name_of),
+            lifecycle_name: lifecycle_position(header, opts.columns).map(|p| header[p].clone()),
+        })
+    }
+
+    /// Parse one part's records with polars, every column as text.
+    fn frame(&self, bytes: &[u8]) -> PolarsResult<DataFrame> {
+        // A quote inside an unquoted value never reaches polars (`record_end` refuses it):
+        // polars' split of a part between its threads would count it as a quote.
+        let sep = self.sep;
+        CsvReadOptions::default()
+            .map_parse_options(|o| o.with_separator(sep))
+            .with_has_header(false)
+            .with_schema(Some(self.schema.clone()))
+            // Every column is parsed (no projection), so that a row with more fields than
+            // the header is an error wherever it falls, not only at the start of a part.
+            .with_raise_if_empty(false)
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()
+    }
+
+    /// The text columns of a part's frame.
+    fn text(&self, df: &DataFrame) -> PolarsResult<PartText> {
+        let n = df.height();
+        let columns: Vec<Option<StringChunked>> = self
+            .names
+            .iter()
+            .map(|name| text_of(df, name.as_deref()))
+            .collect::<PolarsResult<_>>()?;
+        let ts = text_of(df, Some(self.ts_name.as_str()))?.unwrap_or_default();
+        let created = match self.created_name.as_deref() {
+            Some(name) => Some(text_of(df, Some(name))?.unwrap_or_default()),
+            None => None,
+        };
+        Ok(PartText {
+            columns,
+            ts,
+            created,
+            n,
+        })
+    }
+
+    /// Refuse a value longer than [`MAX_FIELD_BYTES`] in a named column.
+    fn check_field_lengths(
+        &self,
+        columns: &[Option<StringChunked>],
+        rows: &RowLines,
+    ) -> Result<(), IngestError> {
+        for (name, values) in self.names.iter().zip(columns) {
+            if let (Some(name), Some(values)) = (name, values) {
+                check_lengths(rows, name, values)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The part's instants and created instants (all null when the file has no created).
+    fn parse_instants(
+        &self,
+        text: &PartText,
+        rows: &RowLines,
+        local: &mut LocalTimes,
+    ) -> Result<(Int64Chunked, Int64Chunked), IngestError> {
+        let (path, tz) = (self.path, self.tz);
+        let ts = parse_ts_column(
+            path,
+            &self.ts_name,
+            &text.ts,
+            &self.ts_format,
+            tz,
+            true,
+            rows,
+            local,
+        )?;
+        let created = match (self.created_name.as_deref(), &text.created) {
+            (Some(name), Some(values)) => parse_ts_column(
+                path,
+                name,
+                values,
+                &self.created_format,
+                tz,
+                false,
+                rows,
+                local,
+            )?,
+            _ => Int64Chunked::full_null("created".into(), text.n),
+        };
+        Ok((ts, created))
+    }
+}
+
+/// Add the items of `ids` not seen yet to `items` (a run of one id is looked up once).
+fn count_items(items: &mut rustc_hash::FxHashSet<String>, ids: &StringChunked) {
+    let mut last: Option<&str> = None;
+    for id in ids.iter().flatten() {
+        if last != Some(id) {
+            if !items.contains(id) {
+                items.insert(id.to_string());
+            }
+            last = Some(id);
+        }
+    }
+}
+
+/// Code the name columns (status, assignee, team, actor, source), in parallel; a missing
+/// column is `n` nulls.
+fn code_columns(columns: &[Option<StringChunked>], n: usize) -> Vec<Coded> {
+    columns
+        .par_iter()
+        .map(|t| match t {
+            Some(t) => Coded::from_text(t),
+            None => Coded::nulls(n),
+        })
+        .collect()
+}
+
+/// Turns parts of a file into canonical events.
+struct PartReader<'a> {
+    layout: FileLayout<'a>,
     /// A lifecycle value outside the XES model was seen: the column is not a lifecycle.
     non_standard_lifecycle: bool,
     local: LocalTimes,
@@ -434,29 +710,61 @@ struct PartReader<'a> {
     parts: Vec<EventTable>,
 }
 
-impl PartReader<'_> {
+impl<'a> PartReader<'a> {
+    /// A reader of the parts of a file laid out as `layout`, with nothing read yet.
+    fn new(layout: FileLayout<'a>) -> Self {
+        PartReader {
+            layout,
+            non_standard_lifecycle: false,
+            local: LocalTimes::default(),
+            dropped: 0,
+            items: rustc_hash::FxHashSet::default(),
+            parts: Vec::new(),
+        }
+    }
+
     /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows.
     fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
-        // A quote inside an unquoted value never reaches polars (`record_end` refuses it):
-        // polars' split of a part between its threads would count it as a quote.
-        let sep = self.sep;
-        let df = CsvReadOptions::default()
-            .map_parse_options(|o| o.with_separator(sep))
-            .with_has_header(false)
-            .with_schema(Some(self.schema.clone()))
-            // Every column is parsed (no projection), so that a row with more fields than
-            // the header is an error wherever it falls, not only at the start of a part.
-            .with_raise_if_empty(false)
-            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
-            .finish()?;
+        let df = self.layout.frame(bytes)?;
         let rows = df.height();
-        let text = |df: &DataFrame, name: &Option<String>| -> PolarsResult<Option<StringChunked>> {
-            match name {
-                Some(n) => Ok(Some(df.column(n)?.as_materialized_series().str()?.clone())),
-                None => Ok(None),
-            }
-        };
-        let ids = text(&df, &self.names[0])?.unwrap_or_default();
+        let (df, row_lines) = self.drop_rows_without_id(df, rows_before)?;
+        let text = self.layout.text(&df)?;
+        let flags = self.read_lifecycle(&df)?;
+        drop(df);
+        let ids = text.columns[0].clone().unwrap_or_default();
+        // Independent work on the part's columns, in parallel: length checks, instants,
+        // distinct items, and coding the names. Errors are reported in that order.
+        let (layout, items) = (&self.layout, &mut self.items);
+        let mut local = LocalTimes::default();
+        let ((checked, instants), (_, coded)) = rayon::join(
+            || {
+                rayon::join(
+                    || layout.check_field_lengths(&text.columns, &row_lines),
+                    || layout.parse_instants(&text, &row_lines, &mut local),
+                )
+            },
+            || {
+                rayon::join(
+                    || count_items(items, &ids),
+                    || code_columns(&text.columns[1..], text.n),
+                )
+            },
+        );
+        checked?;
+        let (ts, created) = instants?;
+        self.local.merge(local);
+        self.push_table(ids, ts, created, coded, flags)?;
+        Ok(rows)
+    }
+
+    /// Drop the rows of `df` without an item id (counted); the frame left and the lines of
+    /// its rows.
+    fn drop_rows_without_id(
+        &mut self,
+        df: DataFrame,
+        rows_before: usize,
+    ) -> PolarsResult<(DataFrame, RowLines<'a>)> {
+        let ids = text_of(&df, self.layout.names[0].as_deref())?.unwrap_or_default();
         let keep: BooleanChunked = ids
             .iter()
             .map(|v| Some(v.is_some_and(|s| !s.trim().is_empty())))
@@ -464,7 +772,7 @@ impl PartReader<'_> {
         let dropped = keep.iter().filter(|k| *k == Some(false)).count();
         self.dropped += dropped as u64;
         let row_lines = RowLines {
-            path: self.path,
+            path: self.layout.path,
             offset: rows_before,
             kept: (dropped > 0).then(|| {
                 keep.iter()
@@ -475,20 +783,14 @@ impl PartReader<'_> {
             }),
         };
         let df = if dropped > 0 { df.filter(&keep)? } else { df };
-        let n = df.height();
-        let columns: Vec<Option<StringChunked>> = self
-            .names
-            .iter()
-            .map(|name| text(&df, name))
-            .collect::<PolarsResult<_>>()?;
-        let ts_text = text(&df, &Some(self.ts_name.clone()))?.unwrap_or_default();
-        let created_text = match &self.created_name {
-            Some(name) => Some(text(&df, &Some(name.clone()))?.unwrap_or_default()),
-            None => None,
-        };
-        // Lifecycle transitions: flags of activity-log rows (METRICS.md §11).
+        Ok((df, row_lines))
+    }
+
+    /// Lifecycle transitions: flags of activity-log rows (METRICS.md §11); empty when the
+    /// file has no lifecycle or no row starts or pauses anything.
+    fn read_lifecycle(&mut self, df: &DataFrame) -> PolarsResult<Vec<u8>> {
         let mut flags: Vec<u8> = Vec::new();
-        if let Some(lc) = text(&df, &self.lifecycle_name)? {
+        if let Some(lc) = text_of(df, self.layout.lifecycle_name.as_deref())? {
             flags = lc
                 .iter()
                 .map(|v| match v.map(str::trim).filter(|v| !v.is_empty()) {
@@ -503,74 +805,18 @@ impl PartReader<'_> {
                 flags.clear();
             }
         }
-        drop(df);
-        let ids = columns[0].clone().unwrap_or_default();
-        // Independent work on the part's columns, in parallel: length checks, instants,
-        // distinct items, and coding the names. Errors are reported in that order.
-        let (path, tz, ts_name) = (self.path, self.tz, self.ts_name.as_str());
-        let (ts_format, created_format) = (&self.ts_format, &self.created_format);
-        let (names, items) = (&self.names, &mut self.items);
-        let (mut local, created_name) = (LocalTimes::default(), self.created_name.as_deref());
-        let ((checked, instants), (_, coded)) = rayon::join(
-            || {
-                rayon::join(
-                    || -> Result<(), IngestError> {
-                        for (name, values) in names.iter().zip(&columns) {
-                            if let (Some(name), Some(values)) = (name, values) {
-                                check_lengths(&row_lines, name, values)?;
-                            }
-                        }
-                        Ok(())
-                    },
-                    || -> Result<(Int64Chunked, Int64Chunked), IngestError> {
-                        let ts = parse_ts_column(
-                            path, ts_name, &ts_text, ts_format, tz, true, &row_lines, &mut local,
-                        )?;
-                        let created = match (created_name, &created_text) {
-                            (Some(name), Some(values)) => parse_ts_column(
-                                path,
-                                name,
-                                values,
-                                created_format,
-                                tz,
-                                false,
-                                &row_lines,
-                                &mut local,
-                            )?,
-                            _ => Int64Chunked::full_null("created".into(), n),
-                        };
-                        Ok((ts, created))
-                    },
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        let mut last: Option<&str> = None;
-                        for id in ids.iter().flatten() {
-                            if last != Some(id) {
-                                if !items.contains(id) {
-                                    items.insert(id.to_string());
-                                }
-                                last = Some(id);
-                            }
-                        }
-                    },
-                    || -> Vec<Coded> {
-                        columns[1..]
-                            .par_iter()
-                            .map(|t| match t {
-                                Some(t) => Coded::from_text(t),
-                                None => Coded::nulls(n),
-                            })
-                            .collect()
-                    },
-                )
-            },
-        );
-        checked?;
-        let (ts, created) = instants?;
-        self.local.merge(local);
+        Ok(flags)
+    }
+
+    /// Keep a part's events.
+    fn push_table(
+        &mut self,
+        ids: StringChunked,
+        ts: Int64Chunked,
+        created: Int64Chunked,
+        coded: Vec<Coded>,
+        flags: Vec<u8>,
+    ) -> Result<(), PartError> {
         let [status, assignee, team, actor, source]: [Coded; 5] = coded
             .try_into()
             .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
@@ -581,12 +827,12 @@ impl PartReader<'_> {
             coded: [status, assignee, team, actor, source],
             flags,
         });
-        Ok(rows)
+        Ok(())
     }
 
     /// The whole file's events and warnings.
     fn finish(self) -> Result<EventsCsv, IngestError> {
-        let path = self.path;
+        let path = self.layout.path;
         let mut warnings = Warnings::default();
         let dropped = self.dropped;
         warnings.add(WarningKind::RowWithoutItemId, dropped, || {
@@ -595,7 +841,7 @@ impl PartReader<'_> {
                 path.display()
             )
         });
-        self.local.warn(self.tz, &mut warnings);
+        self.local.warn(self.layout.tz, &mut warnings);
         let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Internal {
             what: "joining the parts of an events CSV",
             message: e.to_string(),
@@ -699,62 +945,102 @@ fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
     let mut last_line = 0;
     loop {
         match r.read_byte_record(&mut rec) {
-            Ok(false) if polars_message.contains("not properly escaped") => {
-                return Some(IngestError::Malformed {
-                    path: path.to_path_buf(),
-                    record: Location::line(last_line),
-                    reason: "a quoted value that starts on this line is never closed (it runs to the end of the file); add the closing quote".into(),
-                });
-            }
-            Ok(false) => return None,
             Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Some(IngestError::Malformed {
-                    path: path.to_path_buf(),
-                    record: Location::line(line),
-                    reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV"),
-                });
-            }
+            end => return records_ended(path, polars_message, end, last_line),
         }
         let line = rec.position().map_or(0, |p| p.line());
         last_line = line;
-        for (j, field) in rec.iter().enumerate() {
-            if let Err(e) = std::str::from_utf8(field) {
-                let at = e.valid_up_to();
-                return Some(IngestError::BadValue {
-                    path: path.to_path_buf(),
-                    record: Location::line(line),
-                    field: header.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1)),
-                    value: shown(&String::from_utf8_lossy(field)),
-                    reason: format!(
-                        "byte 0x{:02X} is not UTF-8 (the file looks like Windows-1252 or Latin-1); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")",
-                        field[at]
-                    ),
-                });
-            }
+        if let Some(e) = non_utf8_field(path, line, &header, &rec) {
+            return Some(e);
         }
         if header.is_empty() {
-            header = rec
-                .iter()
-                .map(|h| {
-                    String::from_utf8_lossy(h)
-                        .trim_start_matches('\u{feff}')
-                        .to_string()
-                })
-                .collect();
+            header = header_names(&rec);
         } else if rec.len() > header.len() {
-            return Some(IngestError::Malformed {
+            return Some(too_many_fields(path, line, &header, &rec));
+        }
+    }
+}
+
+/// [`diagnose`] when the csv reader stops (`end`: the end of the file or an error); the
+/// last record read started on `last_line`.
+fn records_ended(
+    path: &Path,
+    polars_message: &str,
+    end: csv::Result<bool>,
+    last_line: u64,
+) -> Option<IngestError> {
+    match end {
+        Ok(false) if polars_message.contains("not properly escaped") => {
+            Some(IngestError::Malformed {
+                path: path.to_path_buf(),
+                record: Location::line(last_line),
+                reason: "a quoted value that starts on this line is never closed (it runs to the end of the file); add the closing quote".into(),
+            })
+        }
+        Ok(_) => None,
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line());
+            Some(IngestError::Malformed {
                 path: path.to_path_buf(),
                 record: Location::line(line),
+                reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV"),
+            })
+        }
+    }
+}
+
+/// The error for the first field of `rec` (on `line`) that is not UTF-8, if any.
+fn non_utf8_field(
+    path: &Path,
+    line: u64,
+    header: &[String],
+    rec: &csv::ByteRecord,
+) -> Option<IngestError> {
+    for (j, field) in rec.iter().enumerate() {
+        if let Err(e) = std::str::from_utf8(field) {
+            let at = e.valid_up_to();
+            return Some(IngestError::BadValue {
+                path: path.to_path_buf(),
+                record: Location::line(line),
+                field: header.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1)),
+                value: shown(&String::from_utf8_lossy(field)),
                 reason: format!(
-                    "the row has {} fields but the header has {} ({}): a value holds an unquoted comma or a quote is missing; quote that value or remove the extra field",
-                    rec.len(),
-                    header.len(),
-                    shown(&header.join(", "))
+                    "byte 0x{:02X} is not UTF-8 (the file looks like Windows-1252 or Latin-1); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")",
+                    field[at]
                 ),
             });
         }
+    }
+    None
+}
+
+/// The names of a header record, without a byte-order mark.
+fn header_names(rec: &csv::ByteRecord) -> Vec<String> {
+    rec.iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect()
+}
+
+/// The error for a record (on `line`) with more fields than the header.
+fn too_many_fields(
+    path: &Path,
+    line: u64,
+    header: &[String],
+    rec: &csv::ByteRecord,
+) -> IngestError {
+    IngestError::Malformed {
+        path: path.to_path_buf(),
+        record: Location::line(line),
+        reason: format!(
+            "the row has {} fields but the header has {} ({}): a value holds an unquoted comma or a quote is missing; quote that value or remove the extra field",
+            rec.len(),
+            header.len(),
+            shown(&header.join(", "))
+        ),
     }
 }
 

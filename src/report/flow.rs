@@ -2,7 +2,7 @@
 //! WIP, arrivals vs departures, the cycle-time distribution with the service level
 //! expectation, aging WIP, and Monte Carlo forecasts — tables, charts and sections.
 
-use super::part::Parts;
+use super::part::{ChartJob, Parts};
 use super::scope::in_wip;
 use super::TableId;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
@@ -386,42 +386,104 @@ fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
 /// Aging work in progress: `tables/aging.csv`, its chart, the at-risk items (for the aging
 /// blocker) and the aging section.
 fn aging_part(i: &FlowInput) -> Parts {
-    let mut p = Parts::default();
-    let (p50, p85, p95) = (
-        i.cycle.p50.unwrap_or(0.0),
-        i.cycle.p85.unwrap_or(0.0),
-        i.cycle.p95.unwrap_or(0.0),
-    );
-    // Aging WIP.
-    let team_p85: BTreeMap<&str, Option<f64>> = i
-        .teams
+    let aged = Aging::of(i);
+    let at_risk: Vec<String> = aged
+        .rows
         .iter()
-        .zip(i.team_cycle)
-        .map(|(t, s)| (t.as_str(), aging::threshold(s.n, s.p85, i.cycle.p85)))
+        .filter(|r| r.1[6] == Cell::from("true"))
+        .map(|r| r.2.clone())
         .collect();
-    let mut aging_rows: Vec<(f64, Vec<Cell>, String)> = Vec::new();
-    let mut points = Vec::new();
-    for r in i.records.iter().filter(|r| in_wip(r)) {
-        let Some(started) = r.started else { continue };
-        let age = aging::age_days(started, i.as_of);
-        let th = r
-            .team
-            .as_deref()
-            .and_then(|t| team_p85.get(t).copied().flatten())
-            .or(i.cycle.p85);
+    let mut p = Parts {
+        aging_over: aged.over,
+        ..Parts::default()
+    };
+    p.takeaways.push(Takeaway {
+        about: "aging_wip".into(),
+        text: format!(
+            "{} of {} items in progress are older than their team's 85th percentile cycle time.",
+            at_risk.len(),
+            aged.rows.len()
+        ),
+    });
+    p.tables.push(Table {
+        name: TableId::Aging,
+        header: AGING_COLUMNS.to_vec(),
+        rows: aged.rows.into_iter().map(|r| r.1).collect(),
+    });
+    p.charts.push(aging_chart(i, aged.points));
+    p.sections.push(aging_section(at_risk));
+    p
+}
+
+/// One item in progress: its age, its `tables/aging.csv` row and its line in the list of
+/// items at risk.
+type AgingRow = (f64, Vec<Cell>, String);
+
+/// The aging of the started items in progress.
+struct Aging {
+    /// Their rows, oldest first (equal ages by item id).
+    rows: Vec<AgingRow>,
+    /// Their points on the aging chart, in record order.
+    points: Vec<AgingPoint>,
+    /// (team, item, age − p85) of the items at risk, in record order.
+    over: Vec<(String, String, f64)>,
+}
+
+impl Aging {
+    /// The aging of every started item in progress at `as_of`, each against its team's
+    /// threshold (the scope's p85 without one).
+    fn of(i: &FlowInput) -> Aging {
+        let team_p85: BTreeMap<&str, Option<f64>> = i
+            .teams
+            .iter()
+            .zip(i.team_cycle)
+            .map(|(t, s)| (t.as_str(), aging::threshold(s.n, s.p85, i.cycle.p85)))
+            .collect();
+        let mut out = Aging {
+            rows: Vec::new(),
+            points: Vec::new(),
+            over: Vec::new(),
+        };
+        for r in i.records.iter().filter(|r| in_wip(r)) {
+            let Some(started) = r.started else { continue };
+            let age = aging::age_days(started, i.as_of);
+            let th = r
+                .team
+                .as_deref()
+                .and_then(|t| team_p85.get(t).copied().flatten())
+                .or(i.cycle.p85);
+            out.add(r, age, th);
+        }
+        // Oldest first; equal ages by item id (the first cell).
+        fn id(c: &Cell) -> &str {
+            match c {
+                Cell::Text(t) => t,
+                _ => "",
+            }
+        }
+        out.rows.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| id(&a.1[0]).cmp(id(&b.1[0])))
+        });
+        out
+    }
+
+    /// One item of age `age` against threshold `th`: its overshoot when at risk, its chart
+    /// point and its row.
+    fn add(&mut self, r: &ItemRecord, age: f64, th: Option<f64>) {
         let risk = aging::at_risk(age, th);
         if let (true, Some(t)) = (risk, th) {
-            p.aging_over
+            self.over
                 .push((r.team_name().to_string(), r.item_id.clone(), age - t));
         }
         let status = r.current_status().unwrap_or("").to_string();
         let cat = r.category_changes.last().map_or(Category::Active, |c| c.1);
-        points.push(AgingPoint {
+        self.points.push(AgingPoint {
             status: status.clone(),
             age_days: age,
             at_risk: risk,
         });
-        aging_rows.push((
+        self.rows.push((
             age,
             vec![
                 Cell::from(r.item_id.as_str()),
@@ -432,49 +494,35 @@ fn aging_part(i: &FlowInput) -> Parts {
                 Cell::from(th.map(r6)),
                 Cell::from(if risk { "true" } else { "false" }),
             ],
-            format!(
-                "{} ({}, {}): {} days in progress{}",
-                r.item_id,
-                if r.team_name().is_empty() {
-                    "no team"
-                } else {
-                    r.team_name()
-                },
-                status,
-                fmt(age),
-                th.map(|t| format!(", p85 {}", fmt(t))).unwrap_or_default()
-            ),
+            at_risk_line(r, &status, age, th),
         ));
     }
-    // Oldest first; equal ages by item id (the first cell).
-    fn id(c: &Cell) -> &str {
-        match c {
-            Cell::Text(t) => t,
-            _ => "",
-        }
-    }
-    aging_rows.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| id(&a.1[0]).cmp(id(&b.1[0])))
-    });
-    let at_risk: Vec<String> = aging_rows
-        .iter()
-        .filter(|r| r.1[6] == Cell::from("true"))
-        .map(|r| r.2.clone())
-        .collect();
-    p.takeaways.push(Takeaway {
-        about: "aging_wip".into(),
-        text: format!(
-            "{} of {} items in progress are older than their team's 85th percentile cycle time.",
-            at_risk.len(),
-            aging_rows.len()
-        ),
-    });
-    p.tables.push(Table {
-        name: TableId::Aging,
-        header: AGING_COLUMNS.to_vec(),
-        rows: aging_rows.into_iter().map(|r| r.1).collect(),
-    });
+}
+
+/// An item in progress in words: id, team, status, age and threshold.
+fn at_risk_line(r: &ItemRecord, status: &str, age: f64, th: Option<f64>) -> String {
+    format!(
+        "{} ({}, {}): {} days in progress{}",
+        r.item_id,
+        if r.team_name().is_empty() {
+            "no team"
+        } else {
+            r.team_name()
+        },
+        status,
+        fmt(age),
+        th.map(|t| format!(", p85 {}", fmt(t))).unwrap_or_default()
+    )
+}
+
+/// The aging chart: the items in progress by committed status, with the scope's cycle-time
+/// percentiles.
+fn aging_chart(i: &FlowInput, points: Vec<AgingPoint>) -> ChartJob {
+    let (p50, p85, p95) = (
+        i.cycle.p50.unwrap_or(0.0),
+        i.cycle.p85.unwrap_or(0.0),
+        i.cycle.p95.unwrap_or(0.0),
+    );
     let order: Vec<String> = i
         .status_order
         .iter()
@@ -482,10 +530,11 @@ fn aging_part(i: &FlowInput) -> Parts {
         .map(|(s, _)| s.clone())
         .collect();
     let points = super::scope::thin(points, super::scope::MAX_POINTS);
-    p.charts.push(Box::new(move || {
-        chart::aging_wip(&order, &points, p50, p85, p95)
-    }));
+    Box::new(move || chart::aging_wip(&order, &points, p50, p85, p95))
+}
 
+/// The aging section: the chart and the items at risk, oldest first (at most 15).
+fn aging_section(at_risk: Vec<String>) -> Section {
     let mut aging_blocks = vec![Block::Chart(ChartId::AgingWip)];
     if at_risk.is_empty() {
         aging_blocks.push(Block::Paragraph(
@@ -498,12 +547,11 @@ fn aging_part(i: &FlowInput) -> Parts {
         )));
         aging_blocks.push(Block::List(at_risk.into_iter().take(15).collect()));
     }
-    p.sections.push(Section {
+    Section {
         id: "aging",
         title: "Aging work in progress".into(),
         blocks: aging_blocks,
-    });
-    p
+    }
 }
 
 /// Monte Carlo forecasts: `tables/forecasts.csv` and the forecasts section.

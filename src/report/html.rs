@@ -4,7 +4,7 @@
 
 use super::text::{html as esc, human};
 use super::TableId;
-use super::{Block, Cell, Renderer, Report, Table};
+use super::{Block, Cell, Renderer, Report, Section, Summary, Table};
 use std::fmt::Write;
 
 /// The methods section: the definitions in plain words (Markdown).
@@ -187,94 +187,129 @@ pub struct Html;
 
 impl Renderer for Html {
     fn render(&self, r: &Report) -> anyhow::Result<Vec<u8>> {
-        let s = &r.summary;
         let mut o = String::with_capacity(512 * 1024);
-        o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        o.push_str("<title>Flow audit</title><style>");
-        o.push_str(CSS);
-        o.push_str("</style></head><body><main>\n<h1>Flow audit</h1>");
-        let period = match (&s.period.from, &s.period.to) {
-            (Some(f), Some(t)) => format!(
-                "Period {} to {} (end exclusive), as of {}.",
-                esc(f),
-                esc(t),
-                esc(&s.period.as_of)
-            ),
-            _ => format!("All history up to {}.", esc(&s.period.as_of)),
-        };
-        let _ = write!(
-            o,
-            "<p class=\"meta\">{period} {} items in scope, {} events, {} teams. flowaudit {}.</p>",
-            s.counts.items,
-            s.counts.events,
-            s.counts.teams,
-            esc(&s.tool_version)
-        );
-        // The executive summary comes first, then the contents, then every other section.
-        let (first, rest) = r
-            .sections
-            .split_first()
-            .map_or((None, &r.sections[..]), |(f, r)| (Some(f), r));
-        if let Some(sec) = first {
-            let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
-            blocks(&mut o, r, &sec.blocks);
-        }
-        o.push_str("<nav><h2>Contents</h2><ul>");
-        for sec in rest {
-            let _ = write!(
-                o,
-                "<li><a href=\"#{}\">{}</a></li>",
-                sec.id,
-                esc(&sec.title)
-            );
-        }
-        o.push_str("<li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
-        for sec in rest {
-            let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
-            blocks(&mut o, r, &sec.blocks);
-        }
-        o.push_str("<h2 id=\"data-quality\">Data quality</h2>");
-        if s.warnings.is_empty() {
-            o.push_str("<p>No data-quality warnings.</p>");
-        } else {
-            o.push_str("<div class=\"scroll\"><table><thead><tr><th>warning</th><th>count</th><th>what happened and what to do</th></tr></thead><tbody>");
-            for w in &s.warnings {
-                let _ = write!(
-                    o,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
-                    esc(&w.kind.id()),
-                    w.count,
-                    esc(&w.message)
-                );
-            }
-            o.push_str("</tbody></table></div>");
-        }
-        o.push_str("<h3>Evidence before a verdict</h3><p class=\"note\">The verdict and the blocker ranking are only given when every gate passes (METRICS.md §12).</p>");
-        if let Some(t) = r.table(TableId::Evidence) {
-            html_table(&mut o, t, 10);
-        }
-        o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th><th>read as</th></tr></thead><tbody>");
-        for i in &s.inputs {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
-                esc(&i.path),
-                i.format,
-                i.items,
-                i.events,
-                esc(&read_as(i))
-            );
-        }
-        o.push_str("</tbody></table></div><h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
-        if let Some(t) = r.table(TableId::StatusMap) {
-            html_table(&mut o, t, 80);
-        }
+        head(&mut o);
+        meta(&mut o, &r.summary);
+        sections(&mut o, r);
+        data_quality(&mut o, r);
         o.push_str("<h2 id=\"methods\">Methods</h2>");
         o.push_str(&methods_html(METHODS_MD));
         o.push_str("</main></body></html>\n");
         Ok(o.into_bytes())
     }
+}
+
+/// The page's head (with the CSS) and title.
+fn head(o: &mut String) {
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+    o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+    o.push_str("<title>Flow audit</title><style>");
+    o.push_str(CSS);
+    o.push_str("</style></head><body><main>\n<h1>Flow audit</h1>");
+}
+
+/// The line under the title: the period, the counts and the tool's version.
+fn meta(o: &mut String, s: &Summary) {
+    let period = match (&s.period.from, &s.period.to) {
+        (Some(f), Some(t)) => format!(
+            "Period {} to {} (end exclusive), as of {}.",
+            esc(f),
+            esc(t),
+            esc(&s.period.as_of)
+        ),
+        _ => format!("All history up to {}.", esc(&s.period.as_of)),
+    };
+    let _ = write!(
+        o,
+        "<p class=\"meta\">{period} {} items in scope, {} events, {} teams. flowaudit {}.</p>",
+        s.counts.items,
+        s.counts.events,
+        s.counts.teams,
+        esc(&s.tool_version)
+    );
+}
+
+/// The report's sections: the executive summary first, then the contents, then every other
+/// section.
+fn sections(o: &mut String, r: &Report) {
+    let (first, rest) = r
+        .sections
+        .split_first()
+        .map_or((None, &r.sections[..]), |(f, r)| (Some(f), r));
+    if let Some(sec) = first {
+        section(o, r, sec);
+    }
+    o.push_str("<nav><h2>Contents</h2><ul>");
+    for sec in rest {
+        let _ = write!(
+            o,
+            "<li><a href=\"#{}\">{}</a></li>",
+            sec.id,
+            esc(&sec.title)
+        );
+    }
+    o.push_str("<li><a href=\"#data-quality\">Data quality</a></li><li><a href=\"#methods\">Methods</a></li></ul></nav>");
+    for sec in rest {
+        section(o, r, sec);
+    }
+}
+
+/// One section: its heading and its blocks.
+fn section(o: &mut String, r: &Report, sec: &Section) {
+    let _ = write!(o, "<h2 id=\"{}\">{}</h2>", sec.id, esc(&sec.title));
+    blocks(o, r, &sec.blocks);
+}
+
+/// The data-quality section: the warnings, the evidence gates, the inputs read and the status
+/// mapping used.
+fn data_quality(o: &mut String, r: &Report) {
+    o.push_str("<h2 id=\"data-quality\">Data quality</h2>");
+    warnings(o, &r.summary);
+    o.push_str("<h3>Evidence before a verdict</h3><p class=\"note\">The verdict and the blocker ranking are only given when every gate passes (METRICS.md §12).</p>");
+    if let Some(t) = r.table(TableId::Evidence) {
+        html_table(o, t, 10);
+    }
+    inputs(o, &r.summary);
+    o.push_str("<h3>Status mapping used</h3><p class=\"note\">How each status was categorised, and by which rule; statuses marked <code>fallback</code> matched no pattern. Fix them in the config's <code>[statuses]</code>.</p>");
+    if let Some(t) = r.table(TableId::StatusMap) {
+        html_table(o, t, 80);
+    }
+}
+
+/// The data-quality warnings table (a sentence when there are none).
+fn warnings(o: &mut String, s: &Summary) {
+    if s.warnings.is_empty() {
+        o.push_str("<p>No data-quality warnings.</p>");
+        return;
+    }
+    o.push_str("<div class=\"scroll\"><table><thead><tr><th>warning</th><th>count</th><th>what happened and what to do</th></tr></thead><tbody>");
+    for w in &s.warnings {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
+            esc(&w.kind.id()),
+            w.count,
+            esc(&w.message)
+        );
+    }
+    o.push_str("</tbody></table></div>");
+}
+
+/// The table of the inputs read: file, format, items, events and how each was read.
+fn inputs(o: &mut String, s: &Summary) {
+    o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th><th>read as</th></tr></thead><tbody>");
+    for i in &s.inputs {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
+            esc(&i.path),
+            i.format,
+            i.items,
+            i.events,
+            esc(&read_as(i))
+        );
+    }
+    o.push_str("</tbody></table></div>");
 }
 
 /// How an input was read, with the reason (the inputs table of the data-quality section).

@@ -2,7 +2,7 @@
 //! `tables/consistency.csv`, the `tool_sprawl` block of `summary.json`, their charts and
 //! their sections.
 
-use super::part::Parts;
+use super::part::{ChartJob, Parts};
 use super::TableId;
 use super::{r6, Block, Cell, Section, Table, Takeaway};
 use crate::chart;
@@ -293,10 +293,65 @@ fn tools_part(
     utilisation_threshold: f64,
 ) -> Parts {
     let mut p = Parts::default();
-    let mut blocks = Vec::new();
-    if tt.is_empty() {
-        blocks.push(Block::Paragraph("No tool inventory was given (pass --tools FILE or put a team,tool,category CSV among the inputs), so tool metrics have no data.".into()));
+    let blocks = if tt.is_empty() {
+        vec![Block::Paragraph("No tool inventory was given (pass --tools FILE or put a team,tool,category CSV among the inputs), so tool metrics have no data.".into())]
     } else {
+        p.charts = tools_charts(tt, per_team, utilisation_threshold);
+        let fr = fragmented_lines(frag_cost);
+        p.takeaways = tools_takeaways(tt, per_team, &fr, under);
+        tools_blocks(fr)
+    };
+    p.sections.push(Section {
+        id: "tools",
+        title: "Tools".into(),
+        blocks,
+    });
+    p
+}
+
+/// The tools charts: tools per team, the category × team matrix and licence utilisation.
+fn tools_charts(
+    tt: &[TeamTool],
+    per_team: &BTreeMap<String, TeamSprawl>,
+    utilisation_threshold: f64,
+) -> Vec<ChartJob> {
+    let matrix = Matrix::of(tt, per_team);
+    let stacks: Vec<(String, Vec<(String, u64)>)> = per_team
+        .values()
+        .map(|t| {
+            (
+                t.team.clone(),
+                t.by_category
+                    .iter()
+                    .map(|(c, s)| (c.clone(), s.len() as u64))
+                    .collect(),
+            )
+        })
+        .collect();
+    let util: Vec<(String, f64)> = tt
+        .iter()
+        .filter_map(|t| Some((format!("{} · {}", t.team, t.tool), t.utilisation()?)))
+        .collect();
+    vec![
+        Box::new(move || chart::tools_per_team(&stacks)),
+        Box::new(move || chart::category_team_matrix(&matrix.cats, &matrix.teams, &matrix.cells)),
+        Box::new(move || chart::utilisation(&util, utilisation_threshold)),
+    ]
+}
+
+/// The category × team matrix of the inventory.
+struct Matrix {
+    /// The categories, sorted.
+    cats: Vec<String>,
+    /// The teams with inventory rows.
+    teams: Vec<String>,
+    /// Per category, per team: the tools it uses for that category.
+    cells: Vec<Vec<Vec<String>>>,
+}
+
+impl Matrix {
+    /// The matrix of the teams' tools per category.
+    fn of(tt: &[TeamTool], per_team: &BTreeMap<String, TeamSprawl>) -> Matrix {
         let cats: Vec<String> = tt
             .iter()
             .map(|t| t.category.clone())
@@ -319,52 +374,53 @@ fn tools_part(
                     .collect()
             })
             .collect();
-        let stacks: Vec<(String, Vec<(String, u64)>)> = per_team
-            .values()
-            .map(|t| {
-                (
-                    t.team.clone(),
-                    t.by_category
-                        .iter()
-                        .map(|(c, s)| (c.clone(), s.len() as u64))
-                        .collect(),
-                )
-            })
-            .collect();
-        let util: Vec<(String, f64)> = tt
-            .iter()
-            .filter_map(|t| Some((format!("{} · {}", t.team, t.tool), t.utilisation()?)))
-            .collect();
-        p.charts
-            .push(Box::new(move || chart::tools_per_team(&stacks)));
-        p.charts.push(Box::new(move || {
-            chart::category_team_matrix(&cats, &inv_teams, &cells)
-        }));
-        p.charts.push(Box::new(move || {
-            chart::utilisation(&util, utilisation_threshold)
-        }));
-        let fr: Vec<String> = frag_cost
-            .iter()
-            .map(|(f, c)| {
-                format!(
-                    "{}: {} tools ({}) across {} teams, {} a year",
-                    f.category,
-                    f.tools.len(),
-                    f.tools.join(", "),
-                    f.teams.len(),
-                    super::text::human(*c)
-                )
-            })
-            .collect();
-        p.takeaways.push(Takeaway {
+        Matrix {
+            cats,
+            teams: inv_teams,
+            cells,
+        }
+    }
+}
+
+/// Each fragmented category in words: its tools, teams and annual cost.
+fn fragmented_lines(frag_cost: &[(Fragmented, f64)]) -> Vec<String> {
+    frag_cost
+        .iter()
+        .map(|(f, c)| {
+            format!(
+                "{}: {} tools ({}) across {} teams, {} a year",
+                f.category,
+                f.tools.len(),
+                f.tools.join(", "),
+                f.teams.len(),
+                super::text::human(*c)
+            )
+        })
+        .collect()
+}
+
+/// The takeaways of the category matrix, utilisation and tools-per-team charts.
+fn tools_takeaways(
+    tt: &[TeamTool],
+    per_team: &BTreeMap<String, TeamSprawl>,
+    fr: &[String],
+    under: &[(&TeamTool, f64)],
+) -> Vec<Takeaway> {
+    let total_tools = tt
+        .iter()
+        .map(|t| t.tool.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    vec![
+        Takeaway {
             about: "category_team_matrix".into(),
             text: if fr.is_empty() {
                 "Every category runs on a single tool across the organisation.".into()
             } else {
                 format!("{} categories are fragmented across teams.", fr.len())
             },
-        });
-        p.takeaways.push(Takeaway {
+        },
+        Takeaway {
             about: "utilisation".into(),
             text: if under.is_empty() {
                 "Every licence is used by at least 80% of its seats.".into()
@@ -376,34 +432,34 @@ fn tools_part(
                     under[0].1 * 100.0
                 )
             },
-        });
-        let total_tools = tt
-            .iter()
-            .map(|t| t.tool.as_str())
-            .collect::<BTreeSet<_>>()
-            .len();
-        p.takeaways.push(Takeaway {
+        },
+        Takeaway {
             about: "tools_per_team".into(),
             text: format!("{} distinct tools across {} teams; {} teams use two or more tools for the same job.", total_tools, per_team.len(), per_team.values().filter(|t| !t.overlapping.is_empty()).count()),
-        });
-        blocks.push(Block::Chart(ChartId::ToolsPerTeam));
-        blocks.push(Block::Chart(ChartId::CategoryTeamMatrix));
-        if !fr.is_empty() {
-            blocks.push(Block::Paragraph("Fragmented categories (the teams together use two or more tools for the same job):".into()));
-            blocks.push(Block::List(fr));
-        }
-        blocks.push(Block::Chart(ChartId::Utilisation));
-        blocks.push(Block::Table {
-            name: TableId::ToolTeams,
-            limit: 100,
-        });
+        },
+    ]
+}
+
+/// The tools section's blocks with an inventory: the charts, the fragmented categories `fr`
+/// (if any) and the teams' table.
+fn tools_blocks(fr: Vec<String>) -> Vec<Block> {
+    let mut blocks = vec![
+        Block::Chart(ChartId::ToolsPerTeam),
+        Block::Chart(ChartId::CategoryTeamMatrix),
+    ];
+    if !fr.is_empty() {
+        blocks.push(Block::Paragraph(
+            "Fragmented categories (the teams together use two or more tools for the same job):"
+                .into(),
+        ));
+        blocks.push(Block::List(fr));
     }
-    p.sections.push(Section {
-        id: "tools",
-        title: "Tools".into(),
-        blocks,
+    blocks.push(Block::Chart(ChartId::Utilisation));
+    blocks.push(Block::Table {
+        name: TableId::ToolTeams,
+        limit: 100,
     });
-    p
+    blocks
 }
 
 /// The process consistency section with the workflow-similarity chart.

@@ -88,131 +88,233 @@ pub fn combine(periods: Vec<PeriodReport>, cfg: &crate::config::Trend) -> anyhow
         replicates: cfg.bootstrap,
         seed: cfg.seed,
     };
-    let per: Vec<BTreeMap<String, Sample>> = periods.iter().map(|p| samples(&p.report)).collect();
-    let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
-    let mut populations: BTreeSet<String> = per.iter().flat_map(|m| m.keys().cloned()).collect();
-    populations.remove(ORG);
-    let populations: Vec<String> = std::iter::once(ORG.to_string())
-        .chain(populations)
-        .collect();
-    let empty = Sample::default();
-    let mut rows = Vec::new();
-    let mut change_rows = Vec::new();
-    let mut clear = Vec::new();
-    let mut panels = Vec::new();
-    let mut summary_changes = Vec::new();
-    let mut org_lines = Vec::new();
-    // The bootstrap is the costly part: every (population, figure, period) in parallel, each
-    // replicate on its own seeded stream, so the bytes do not depend on the threads.
-    let n_periods = per.len();
+    let input = Periods::of(&periods, cfg.confidence);
+    let computed = bootstrap_all(&input, &bs);
+    let parts = TrendParts::collect(&input, computed);
+    let changes = workflow_changes(&periods);
+    let last = periods.into_iter().last().context_free()?;
+    with_trend(last.report, &input.labels, parts, &changes, cfg)
+}
+
+/// An interval of one period's figure, and its change from the period before (None in the
+/// first period).
+type Computed = (Option<(f64, f64)>, Option<trend::Change>);
+
+/// A chart point: period label, value, interval.
+type Point = (String, Option<f64>, Option<(f64, f64)>);
+
+/// What every step of the trend reads: each period's samples per population, the labels, the
+/// populations and the confidence level.
+struct Periods {
+    /// Per period, the sample of each population.
+    per: Vec<BTreeMap<String, Sample>>,
+    /// The periods' labels.
+    labels: Vec<String>,
+    /// The organisation first, then the teams in name order.
+    populations: Vec<String>,
+    /// The sample of a population absent from a period.
+    empty: Sample,
+    /// The intervals' confidence level (`[trend] confidence`).
+    level: f64,
+}
+
+impl Periods {
+    /// The samples, labels and populations of `periods`.
+    fn of(periods: &[PeriodReport], level: f64) -> Periods {
+        let per: Vec<BTreeMap<String, Sample>> =
+            periods.iter().map(|p| samples(&p.report)).collect();
+        let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
+        let mut populations: BTreeSet<String> =
+            per.iter().flat_map(|m| m.keys().cloned()).collect();
+        populations.remove(ORG);
+        let populations: Vec<String> = std::iter::once(ORG.to_string())
+            .chain(populations)
+            .collect();
+        Periods {
+            per,
+            labels,
+            populations,
+            empty: Sample::default(),
+            level,
+        }
+    }
+
+    /// The sample of population `pop` in period `k` (empty when it has none).
+    fn get(&self, k: usize, pop: &str) -> &Sample {
+        self.per[k].get(pop).unwrap_or(&self.empty)
+    }
+}
+
+/// Every (population, figure, period)'s interval and change, in that order. The bootstrap is
+/// the costly part: all of them in parallel, each replicate on its own seeded stream, so the
+/// bytes do not depend on the threads.
+fn bootstrap_all(p: &Periods, bs: &Bootstrap) -> Vec<Computed> {
+    let n_periods = p.per.len();
     let mut jobs: Vec<(usize, Figure, usize)> = Vec::new();
-    for pi in 0..populations.len() {
+    for pi in 0..p.populations.len() {
         for f in Figure::ALL {
             jobs.extend((0..n_periods).map(|k| (pi, f, k)));
         }
     }
-    let computed: Vec<(Option<(f64, f64)>, Option<trend::Change>)> = jobs
-        .par_iter()
+    jobs.par_iter()
         .map(|&(pi, f, k)| {
-            let s = per[k].get(&populations[pi]).unwrap_or(&empty);
-            let iv = trend::interval(f, s, &bs, pi as u64);
+            let s = p.get(k, &p.populations[pi]);
+            let iv = trend::interval(f, s, bs, pi as u64);
             let c = (k > 0).then(|| {
-                let a = per[k - 1].get(&populations[pi]).unwrap_or(&empty);
-                trend::change(f, a, s, &bs, pi as u64)
+                let a = p.get(k - 1, &p.populations[pi]);
+                trend::change(f, a, s, bs, pi as u64)
             });
             (iv, c)
         })
-        .collect();
-    let mut computed = computed.into_iter();
-    for pop in &populations {
-        for f in Figure::ALL {
-            let mut points = Vec::new();
-            for (k, m) in per.iter().enumerate() {
-                let s = m.get(pop).unwrap_or(&empty);
-                let v = trend::value(f, s);
-                let (iv, precomputed) = computed.next().unwrap_or((None, None));
-                let n = trend::n_of(f, s);
-                rows.push(vec![
-                    labels[k].as_str().into(),
-                    pop.as_str().into(),
-                    f.id().into(),
-                    opt(v),
-                    opt(iv.map(|x| x.0)),
-                    opt(iv.map(|x| x.1)),
-                    (n as u64).into(),
-                ]);
-                points.push((labels[k].clone(), v, iv));
-                if k == 0 {
-                    continue;
+        .collect()
+}
+
+/// What the trend adds to the report: the rows of its two tables, the clear changes in
+/// words, the organisation's chart panels and lines, and `summary.json` `trend`.
+#[derive(Default)]
+struct TrendParts {
+    /// `tables/trend.csv` rows.
+    rows: Vec<Vec<Cell>>,
+    /// `tables/trend_changes.csv` rows.
+    change_rows: Vec<Vec<Cell>>,
+    /// The better or worse changes, in words.
+    clear: Vec<String>,
+    /// The organisation's panels of the small-multiples chart.
+    panels: Vec<TrendPanel>,
+    /// `summary.json` `trend`.
+    summary_changes: Vec<TrendChange>,
+    /// The organisation's figures by period, one line per figure.
+    org_lines: Vec<String>,
+}
+
+impl TrendParts {
+    /// Every population's figures over the periods, in population, figure, period order,
+    /// from the bootstrap's results in that same order.
+    fn collect(p: &Periods, computed: Vec<Computed>) -> TrendParts {
+        let mut out = TrendParts::default();
+        let mut computed = computed.into_iter();
+        for pop in &p.populations {
+            for f in Figure::ALL {
+                let points = out.figure(p, pop, f, &mut computed);
+                if pop == ORG {
+                    out.org_lines.push(figure_line(f, &points));
+                    out.panels.push(TrendPanel {
+                        title: f.label().to_string(),
+                        points,
+                    });
                 }
-                let a = per[k - 1].get(pop).unwrap_or(&empty);
-                let Some(c) = precomputed else { continue };
-                summary_changes.push(TrendChange {
-                    from_period: labels[k - 1].clone(),
-                    to_period: labels[k].clone(),
-                    team: pop.clone(),
-                    figure: f.id(),
-                    values: [trend::value(f, a).map(r6), v.map(r6)],
-                    n: [trend::n_of(f, a) as u64, n as u64],
-                    change: c.delta.map(r6),
-                    interval: c.interval.map(|x| [r6(x.0), r6(x.1)]),
-                    verdict: c.verdict.words(),
-                });
-                change_rows.push(vec![
-                    labels[k - 1].as_str().into(),
-                    labels[k].as_str().into(),
-                    pop.as_str().into(),
-                    f.id().into(),
-                    opt(c.delta),
-                    opt(c.interval.map(|x| x.0)),
-                    opt(c.interval.map(|x| x.1)),
-                    c.verdict.words().into(),
-                ]);
-                if matches!(c.verdict, Verdict::Better | Verdict::Worse) {
-                    clear.push(clear_change(
-                        pop,
-                        f,
-                        &labels[k - 1],
-                        &labels[k],
-                        &c,
-                        cfg.confidence,
-                    ));
-                }
-            }
-            if pop == ORG {
-                org_lines.push(figure_line(f, &points));
-                panels.push(TrendPanel {
-                    title: f.label().to_string(),
-                    points,
-                });
             }
         }
+        out
     }
-    let changes = workflow_changes(&periods);
-    let last = periods.into_iter().last().context_free()?;
-    let mut report = last.report;
+
+    /// One figure of one population over the periods: its `tables/trend.csv` rows and its
+    /// changes from the second period on; returns its chart points.
+    fn figure(
+        &mut self,
+        p: &Periods,
+        pop: &str,
+        f: Figure,
+        computed: &mut impl Iterator<Item = Computed>,
+    ) -> Vec<Point> {
+        let mut points = Vec::new();
+        for k in 0..p.per.len() {
+            let s = p.get(k, pop);
+            let v = trend::value(f, s);
+            let (iv, precomputed) = computed.next().unwrap_or((None, None));
+            let n = trend::n_of(f, s);
+            self.rows.push(vec![
+                p.labels[k].as_str().into(),
+                pop.into(),
+                f.id().into(),
+                opt(v),
+                opt(iv.map(|x| x.0)),
+                opt(iv.map(|x| x.1)),
+                (n as u64).into(),
+            ]);
+            points.push((p.labels[k].clone(), v, iv));
+            if k == 0 {
+                continue;
+            }
+            let Some(c) = precomputed else { continue };
+            self.change(p, pop, f, k, (v, n), &c);
+        }
+        points
+    }
+
+    /// The change of figure `f` of `pop` into period `k` (whose value and `n` are `v`, `n`):
+    /// its `summary.json` entry, its `tables/trend_changes.csv` row and, when better or
+    /// worse, its words.
+    fn change(
+        &mut self,
+        p: &Periods,
+        pop: &str,
+        f: Figure,
+        k: usize,
+        (v, n): (Option<f64>, usize),
+        c: &trend::Change,
+    ) {
+        let a = p.get(k - 1, pop);
+        let (la, lb) = (&p.labels[k - 1], &p.labels[k]);
+        self.summary_changes.push(TrendChange {
+            from_period: la.clone(),
+            to_period: lb.clone(),
+            team: pop.to_string(),
+            figure: f.id(),
+            values: [trend::value(f, a).map(r6), v.map(r6)],
+            n: [trend::n_of(f, a) as u64, n as u64],
+            change: c.delta.map(r6),
+            interval: c.interval.map(|x| [r6(x.0), r6(x.1)]),
+            verdict: c.verdict.words(),
+        });
+        self.change_rows.push(vec![
+            la.as_str().into(),
+            lb.as_str().into(),
+            pop.into(),
+            f.id().into(),
+            opt(c.delta),
+            opt(c.interval.map(|x| x.0)),
+            opt(c.interval.map(|x| x.1)),
+            c.verdict.words().into(),
+        ]);
+        if matches!(c.verdict, Verdict::Better | Verdict::Worse) {
+            self.clear.push(clear_change(pop, f, la, lb, c, p.level));
+        }
+    }
+}
+
+/// The last period's report with the trend: its chart (the workflow changes marked), its two
+/// tables, the trend section first, `summary.json` `trend`, and the executive summary leading
+/// with the clear changes.
+fn with_trend(
+    mut report: Report,
+    labels: &[String],
+    t: TrendParts,
+    changes: &[(usize, String)],
+    cfg: &crate::config::Trend,
+) -> anyhow::Result<Report> {
     let markers: Vec<usize> = changes
         .iter()
         .map(|c| c.0)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    report.charts.push(chart::trend(&panels, &markers)?);
+    report.charts.push(chart::trend(&t.panels, &markers)?);
     report.tables.push(Table {
         name: TableId::Trend,
         header: TREND_COLUMNS.to_vec(),
-        rows,
+        rows: t.rows,
     });
     report.tables.push(Table {
         name: TableId::TrendChanges,
         header: TREND_CHANGES_COLUMNS.to_vec(),
-        rows: change_rows,
+        rows: t.change_rows,
     });
     report
         .sections
-        .insert(0, section(&labels, &clear, &org_lines, &changes, cfg));
-    report.summary.trend = Some(summary_changes);
-    lead_with_clear_changes(&mut report, &labels, &clear);
+        .insert(0, section(labels, &t.clear, &t.org_lines, changes, cfg));
+    report.summary.trend = Some(t.summary_changes);
+    lead_with_clear_changes(&mut report, labels, &t.clear);
     Ok(report)
 }
 
@@ -275,86 +377,108 @@ fn people(r: &Report) -> BTreeMap<String, BTreeSet<String>> {
     m
 }
 
+/// A set of names per team (statuses, or people).
+type ByTeam = BTreeMap<String, BTreeSet<String>>;
+
+/// The statuses each team's items in scope were in during the report's period (METRICS.md
+/// §14).
+fn team_statuses(r: &Report) -> ByTeam {
+    let (from, to) = bounds(r).unwrap_or((i64::MIN, i64::MAX));
+    let mut m: ByTeam = BTreeMap::new();
+    for item in r.items.iter().filter(|i| i.in_scope()) {
+        let Some(team) = item.team.as_deref() else {
+            continue;
+        };
+        let set = m.entry(team.to_string()).or_default();
+        let ch = &item.status_changes;
+        for (k, (t, status)) in ch.iter().enumerate() {
+            let end = ch.get(k + 1).map_or(i64::MAX, |n| n.0);
+            if *t < to && end > from {
+                set.insert(status.to_string());
+            }
+        }
+    }
+    m
+}
+
 /// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
 /// between consecutive periods: (index of the later period, text).
 fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
-    // The statuses each team's items in scope were in during the period (METRICS.md §14).
-    let statuses = |r: &Report| -> BTreeMap<String, BTreeSet<String>> {
-        let (from, to) = bounds(r).unwrap_or((i64::MIN, i64::MAX));
-        let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for item in r.items.iter().filter(|i| i.in_scope()) {
-            let Some(team) = item.team.as_deref() else {
-                continue;
-            };
-            let set = m.entry(team.to_string()).or_default();
-            let ch = &item.status_changes;
-            for (k, (t, status)) in ch.iter().enumerate() {
-                let end = ch.get(k + 1).map_or(i64::MAX, |n| n.0);
-                if *t < to && end > from {
-                    set.insert(status.to_string());
-                }
-            }
-        }
-        m
-    };
     let mut out = Vec::new();
     for k in 1..periods.len() {
         let (a, b) = (
-            statuses(&periods[k - 1].report),
-            statuses(&periods[k].report),
+            team_statuses(&periods[k - 1].report),
+            team_statuses(&periods[k].report),
         );
         let (la, lb) = (&periods[k - 1].label, &periods[k].label);
         let (pa, pb) = (people(&periods[k - 1].report), people(&periods[k].report));
         for team in a.keys().filter(|t| !b.contains_key(*t)) {
-            // A vanished team whose people now mostly work on one other team's items merged
-            // into it.
-            let theirs = pa.get(team).cloned().unwrap_or_default();
-            let into = pb
-                .iter()
-                .map(|(t, ps)| (t, ps.intersection(&theirs).count()))
-                .filter(|(_, n)| *n > 0 && 2 * n >= theirs.len())
-                .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)));
-            let text = match into {
-                Some((t, n)) => format!(
-                    "{lb}: team {team} merged into {t} ({n} of its {} people now work on {t}'s items; {team} has none any more).",
-                    theirs.len()
-                ),
-                None => format!("{lb}: team {team} has no items any more (it had in {la})."),
-            };
-            out.push((k, text));
+            out.push((k, vanished(team, &pa, &pb, la, lb)));
         }
         for (team, sb) in &b {
             let Some(sa) = a.get(team) else {
                 out.push((k, format!("{lb}: team {team} appears (no items in {la}).")));
                 continue;
             };
-            let added: Vec<&String> = sb.difference(sa).collect();
-            let removed: Vec<&String> = sa.difference(sb).collect();
-            if added.is_empty() && removed.is_empty() {
-                continue;
+            if let Some(text) = statuses_changed(team, sa, sb, lb) {
+                out.push((k, text));
             }
-            let list = |v: &[&String]| {
-                v.iter()
-                    .map(|s| format!("\u{201c}{s}\u{201d}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut text = format!("{lb}: team {team}'s workflow changed:");
-            if !added.is_empty() {
-                text.push_str(&format!(" new status(es) {}", list(&added)));
-            }
-            if !removed.is_empty() {
-                text.push_str(&format!(
-                    "{} no longer used {}",
-                    if added.is_empty() { "" } else { ";" },
-                    list(&removed)
-                ));
-            }
-            text.push('.');
-            out.push((k, text));
         }
     }
     out
+}
+
+/// A team with items in period `la` and none in `lb`, in words: merged into another team when
+/// its people (`pa`, in `la`) now mostly work on that team's items (`pb`, in `lb`).
+fn vanished(team: &str, pa: &ByTeam, pb: &ByTeam, la: &str, lb: &str) -> String {
+    // A vanished team whose people now mostly work on one other team's items merged into it.
+    let theirs = pa.get(team).cloned().unwrap_or_default();
+    let into = pb
+        .iter()
+        .map(|(t, ps)| (t, ps.intersection(&theirs).count()))
+        .filter(|(_, n)| *n > 0 && 2 * n >= theirs.len())
+        .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)));
+    match into {
+        Some((t, n)) => format!(
+            "{lb}: team {team} merged into {t} ({n} of its {} people now work on {t}'s items; {team} has none any more).",
+            theirs.len()
+        ),
+        None => format!("{lb}: team {team} has no items any more (it had in {la})."),
+    }
+}
+
+/// The statuses a team started and stopped using from one period (`sa`) to the next (`sb`,
+/// labelled `lb`), in words; None when it uses the same.
+fn statuses_changed(
+    team: &str,
+    sa: &BTreeSet<String>,
+    sb: &BTreeSet<String>,
+    lb: &str,
+) -> Option<String> {
+    let added: Vec<&String> = sb.difference(sa).collect();
+    let removed: Vec<&String> = sa.difference(sb).collect();
+    if added.is_empty() && removed.is_empty() {
+        return None;
+    }
+    let list = |v: &[&String]| {
+        v.iter()
+            .map(|s| format!("\u{201c}{s}\u{201d}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = format!("{lb}: team {team}'s workflow changed:");
+    if !added.is_empty() {
+        text.push_str(&format!(" new status(es) {}", list(&added)));
+    }
+    if !removed.is_empty() {
+        text.push_str(&format!(
+            "{} no longer used {}",
+            if added.is_empty() { "" } else { ";" },
+            list(&removed)
+        ));
+    }
+    text.push('.');
+    Some(text)
 }
 
 /// "Cycle time, median (days): 2024Q1 8.2 (7.1–10.1) → 2024Q2 8.8 (7.8–9.6)".
