@@ -529,6 +529,15 @@ impl Categorizer {
         }
     }
 
+    /// [`pattern_category`] of `status` read as a plain (not composite) name, from the cache
+    /// filled by [`prepare`](Self::prepare) when it holds it.
+    pub fn plain_pattern(&self, status: &str) -> Option<Category> {
+        match self.patterns.get(status) {
+            Some(c) if !self.composite.contains(status) => *c,
+            _ => pattern_category(status, false),
+        }
+    }
+
     fn has_overrides(&self) -> bool {
         !(self.overrides.global.is_empty()
             && self.overrides.per_team.is_empty()

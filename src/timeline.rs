@@ -9,7 +9,7 @@
 
 use crate::ingest::flags;
 use crate::model::{is_unassigned, Category, Ts};
-use crate::status::{pattern_category, Categorizer, Rule};
+use crate::status::{Categorizer, Rule};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -204,7 +204,7 @@ impl<'a> Timeline<'a> {
         }
         let _ = assignee;
         if activity && !cut {
-            acts.finish(last_event, team, &ctx.end_activities, &mut intervals);
+            acts.finish(last_event, team, ctx, &mut intervals);
         } else if intervals.is_empty() {
             if let Some(s) = ctx.current_status.get(item_id) {
                 let source = events.iter().find_map(|e| e.source);
@@ -333,18 +333,19 @@ impl<'a> Activities<'a> {
         &self,
         last_event: Ts,
         team: Option<&'a str>,
-        end_activities: &[String],
+        ctx: &TimelineContext,
         intervals: &mut Vec<Interval<'a>>,
     ) {
         let Some(last) = self.last else { return };
-        let ends = end_activities.is_empty()
-            || end_activities
+        let ends = ctx.end_activities.is_empty()
+            || ctx
+                .end_activities
                 .iter()
                 .any(|a| a.trim().eq_ignore_ascii_case(last.trim()));
         if !ends {
             return;
         }
-        let category = match pattern_category(last, false) {
+        let category = match ctx.categorizer.plain_pattern(last) {
             Some(Category::Canceled) => Category::Canceled,
             _ => Category::Done,
         };

@@ -23,18 +23,38 @@
 //!   XML entities and character references are decoded, and any other entity is an error.
 //! - Bad input is an error, never a panic: malformed XML or a truncated gzip stream is
 //!   [`IngestError::Malformed`] naming the byte offset; a file without traces is `Empty`.
+//!
+//! Speed (issue 17), none of which changes a result, a warning or an error:
+//! - Two threads for a large log: the calling one reads the file (decompressing a `.xes.gz`)
+//!   and tokenises the XML with quick-xml, exactly as a one-thread parse does; past the
+//!   first MiB of XML a second one takes the parser over and builds the events from the tags
+//!   it is sent (module `tags`: batches over a bounded channel, buffers reused). Small logs,
+//!   and any log when no thread can be started, are parsed on one thread by the same steps.
+//! - An attribute tag is scanned without allocating (module `scan`); only the values of the
+//!   keys a field uses are decoded, and tags the scan declines take quick-xml's checked path.
+//! - Kept values are stored once per distinct value (`Values`): an event holds `u32` codes,
+//!   and lifecycle checks and status joins are done once per distinct value, not per event.
 
+mod scan;
+mod tags;
+
+use self::tags::{Batch, Item, Tag};
 use crate::error::{shown, IngestError};
-use crate::model::{Event as BatchEvent, EventBatch, SourceHints, Ts};
+use crate::model::{EventBatch, SourceHints, Ts};
 use crate::time::{parse_instant, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use flate2::read::MultiGzDecoder;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::Event;
+use quick_xml::name::QName;
 use quick_xml::Reader;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::fmt::Display;
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 
 /// `[xes]` config section: which XES attribute keys map to which fields.
@@ -87,6 +107,14 @@ const LIFECYCLE: &str = "lifecycle:transition";
 const TIMESTAMP: &str = "time:timestamp";
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const READ_BUFFER: usize = 64 * 1024;
+/// Bytes of XML parsed on one thread before a second one takes over building the events:
+/// below this, a thread costs more than it saves (and on a busy machine it waits for a core).
+const ONE_THREAD_BYTES: u64 = 1 << 20;
+/// Tag bytes the reading thread sends at a time: large enough that the two threads rarely
+/// wait for each other, small enough to stay in cache.
+const BATCH_BYTES: usize = 64 * 1024;
+/// Batches read ahead of the event builder at most.
+const BATCHES_AHEAD: usize = 4;
 
 /// The standard XES lifecycle model (compared case-insensitively).
 const STANDARD_LIFECYCLE: [&str; 12] = [
@@ -238,6 +266,7 @@ fn skip_prolog(mut s: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// Position of `needle` in `hay`.
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -255,6 +284,7 @@ struct Keys {
 }
 
 impl Keys {
+    /// The keys `m` names, each once (at least the assignee's and the team's).
     fn new(m: &XesMapping) -> Keys {
         let mut names: Vec<String> = Vec::new();
         let mut intern = |k: &str| match names.iter().position(|n| n == k) {
@@ -294,8 +324,82 @@ impl Keys {
         }
     }
 
-    fn find(&self, key: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == key)
+    /// What the (decoded) attribute key `key` may be used for.
+    fn identify(&self, key: &[u8]) -> KeyUse {
+        KeyUse {
+            name: key == NAME.as_bytes(),
+            time: key == TIMESTAMP.as_bytes(),
+            slot: self.names.iter().position(|n| n.as_bytes() == key),
+        }
+    }
+}
+
+/// What an attribute key may be used for: `concept:name`, `time:timestamp`, and its index
+/// among the kept keys.
+#[derive(Debug, Clone, Copy)]
+struct KeyUse {
+    name: bool,
+    time: bool,
+    slot: Option<usize>,
+}
+
+impl KeyUse {
+    /// Does any field use the key?
+    fn any(self) -> bool {
+        self.name || self.time || self.slot.is_some()
+    }
+}
+
+/// Code of an absent value.
+const ABSENT: u32 = 0;
+
+/// The distinct values of the kept attributes, each stored once. Events hold `u32` codes, so
+/// keeping a value allocates only the first time it is seen, and work on values (lifecycle
+/// checks, joining statuses) is done once per distinct value.
+struct Values {
+    codes: FxHashMap<Box<str>, u32>,
+    /// By code; index 0 ([`ABSENT`]) is unused.
+    strings: Vec<Box<str>>,
+}
+
+impl Values {
+    /// No values yet.
+    fn new() -> Values {
+        Values {
+            codes: FxHashMap::default(),
+            strings: vec![Box::from("")],
+        }
+    }
+
+    /// The code of `v`, adding it on first sight.
+    fn code(&mut self, v: &str) -> u32 {
+        if let Some(&c) = self.codes.get(v) {
+            return c;
+        }
+        // Unreachable in practice: 2^32 distinct values would not fit in memory.
+        let c = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct values");
+        self.strings.push(Box::from(v));
+        self.codes.insert(Box::from(v), c);
+        c
+    }
+
+    /// The value of `code`; `None` for [`ABSENT`].
+    fn get(&self, code: u32) -> Option<&str> {
+        if code == ABSENT {
+            None
+        } else {
+            Some(&*self.strings[code as usize])
+        }
+    }
+
+    /// An owned copy of the value of `code`.
+    fn owned(&self, code: u32) -> Option<String> {
+        self.get(code).map(str::to_owned)
+    }
+
+    /// Number of codes, [`ABSENT`] included.
+    fn count(&self) -> usize {
+        self.strings.len()
     }
 }
 
@@ -315,7 +419,8 @@ struct Pending {
 }
 
 /// Streaming state. `depth` counts open elements: `<log>` children are at depth 1, trace
-/// children at 2, event children at 3.
+/// children at 2, event children at 3. Value vectors hold one [`Values`] code per kept key
+/// (`keys.names.len()` per event).
 struct Parser<'a> {
     path: &'a Path,
     tz: Tz,
@@ -326,26 +431,30 @@ struct Parser<'a> {
     in_trace: bool,
     in_event: bool,
     traces: usize,
+    values: Values,
     // The current trace.
     trace_name: Option<String>,
-    trace_vals: Vec<Option<String>>,
+    trace_vals: Vec<u32>,
     event_n: usize,
     pending: Vec<Pending>,
-    /// Values of the pending events, `keys.names.len()` per event.
-    pending_vals: Vec<Option<String>>,
+    /// Values of the pending events.
+    pending_vals: Vec<u32>,
     // The current event.
     ev_time: Time,
-    ev_vals: Vec<Option<String>>,
-    // Kept events in file order; `out_vals` holds `keys.names.len()` values per event, already
-    // resolved against the trace.
+    ev_vals: Vec<u32>,
+    // Kept events in file order; `out_vals` is already resolved against the trace.
     out_ids: Vec<String>,
     out_ts: Vec<Ts>,
-    out_vals: Vec<Option<String>>,
+    out_vals: Vec<u32>,
     warnings: Warnings,
     /// Instants read without an offset (warned about once the file is read).
     local: super::instants::LocalTimes,
 }
 
+/// Parse XES from `src` (decompressed already). The first [`ONE_THREAD_BYTES`] of XML are
+/// parsed on this thread; past them, a second thread takes the parser over and builds the
+/// events while this one reads and tokenises the rest. `gz` only changes how positions are
+/// named in messages.
 fn parse<B: BufRead>(
     src: B,
     path: &Path,
@@ -353,42 +462,81 @@ fn parse<B: BufRead>(
     tz: Tz,
     gz: bool,
 ) -> Result<XesRead, IngestError> {
+    let p = Parser::new(path, mapping, tz, gz);
+    parse_with(src, p, ONE_THREAD_BYTES, BATCH_BYTES)
+}
+
+/// [`parse`] with its limits: up to `one_thread` bytes of XML on this thread, then batches of
+/// about `batch_bytes` tag bytes to a builder thread. The result does not depend on them —
+/// events, warnings, errors and their positions: the parser gets the same items in the same
+/// order. If no thread can be started, this one parses everything.
+fn parse_with<B: BufRead>(
+    src: B,
+    mut p: Parser<'_>,
+    one_thread: u64,
+    batch_bytes: usize,
+) -> Result<XesRead, IngestError> {
+    let mut reader = xml_reader(src);
+    let mut depth = 0;
+    if let Some(pos) = p.feed(&mut reader, &mut depth, one_thread)? {
+        return p.finish(pos);
+    }
+    std::thread::scope(|s| {
+        let (parser_out, parser_in) = mpsc::sync_channel(1);
+        let (batches_out, batches_in) = mpsc::sync_channel(BATCHES_AHEAD);
+        let (spare_out, spare_in) = mpsc::channel();
+        let builder = std::thread::Builder::new()
+            .name("xes-events".to_string())
+            .spawn_scoped(s, move || build(parser_in, batches_in, spare_out));
+        let Ok(builder) = builder else {
+            return p.feed_to_end(&mut reader, &mut depth);
+        };
+        // The builder waits for the parser; it can only be gone if it panicked (see `join`).
+        let _ = parser_out.send(p);
+        tags::tokenise(reader, depth, batch_bytes, batches_out, &spare_in);
+        builder
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The quick-xml reader of every parse.
+fn xml_reader<B: BufRead>(src: B) -> Reader<B> {
     let mut reader = Reader::from_reader(src);
     reader.config_mut().trim_text(true);
-    let mut p = Parser::new(path, mapping, tz, gz);
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(event) => event,
-            Err(e) => return Err(p.xml_error(reader.error_position(), e)),
-        };
-        let pos = reader.buffer_position();
-        let root_closed = match event {
-            Event::Start(e) => {
-                p.open(&e, pos)?;
-                p.depth += 1;
-                false
+    reader
+}
+
+/// The builder's thread: take the parser over, feed it the items of each batch (handing the
+/// batch back), and build the result once the input has ended for the parser.
+fn build(
+    parser: Receiver<Parser<'_>>,
+    batches: Receiver<Batch>,
+    spare: Sender<Batch>,
+) -> Result<XesRead, IngestError> {
+    let Ok(mut p) = parser.recv() else {
+        return Err(IngestError::Internal {
+            what: "starting to build XES events",
+            message: "the parser was not handed over".to_string(),
+        });
+    };
+    let mut last = 0;
+    for mut batch in batches.iter() {
+        for item in batch.items.drain(..) {
+            last = item.pos();
+            if let Some(pos) = p.step(item, &batch.bytes)? {
+                return p.finish(pos);
             }
-            Event::Empty(e) => {
-                p.open(&e, pos)?;
-                p.closed()?
-            }
-            Event::End(_) => {
-                p.depth = p.depth.saturating_sub(1);
-                p.closed()?
-            }
-            Event::Eof => true,
-            _ => false,
-        };
-        if root_closed {
-            break;
         }
-        buf.clear();
+        // The reading thread may have finished; then the batch is just freed.
+        let _ = spare.send(batch);
     }
-    p.finish(reader.buffer_position())
+    // Not reached: the reader's last item also ends the input for the parser.
+    p.finish(last)
 }
 
 impl<'a> Parser<'a> {
+    /// The state before the first byte.
     fn new(path: &'a Path, mapping: &XesMapping, tz: Tz, gz: bool) -> Self {
         let keys = Keys::new(mapping);
         let k = keys.names.len();
@@ -401,13 +549,14 @@ impl<'a> Parser<'a> {
             in_trace: false,
             in_event: false,
             traces: 0,
+            values: Values::new(),
             trace_name: None,
-            trace_vals: vec![None; k],
+            trace_vals: vec![ABSENT; k],
             event_n: 0,
             pending: Vec::new(),
             pending_vals: Vec::new(),
             ev_time: Time::Missing,
-            ev_vals: vec![None; k],
+            ev_vals: vec![ABSENT; k],
             out_ids: Vec::new(),
             out_ts: Vec::new(),
             out_vals: Vec::new(),
@@ -417,10 +566,66 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Read items on this thread and feed them to the parser until the input ends for it
+    /// (`Some(position)` to finish at) or the reader has passed `until` bytes (`None`).
+    fn feed<B: BufRead>(
+        &mut self,
+        reader: &mut Reader<B>,
+        depth: &mut usize,
+        until: u64,
+    ) -> Result<Option<u64>, IngestError> {
+        let mut bytes: Vec<u8> = Vec::with_capacity(4096);
+        while reader.buffer_position() < until {
+            bytes.clear();
+            let (item, _) = tags::next_item(reader, &mut bytes, depth);
+            if let Some(item) = item {
+                if let Some(pos) = self.step(item, &bytes)? {
+                    return Ok(Some(pos));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Parse the rest of the input on this thread.
+    fn feed_to_end<B: BufRead>(
+        mut self,
+        reader: &mut Reader<B>,
+        depth: &mut usize,
+    ) -> Result<XesRead, IngestError> {
+        loop {
+            if let Some(pos) = self.feed(reader, depth, u64::MAX)? {
+                return self.finish(pos);
+            }
+        }
+    }
+
+    /// One item of the input (`bytes`: its batch's bytes). Returns the position to finish at
+    /// when the input has ended for the parser: the root element closed, or the end of input.
+    fn step(&mut self, item: Item, bytes: &[u8]) -> Result<Option<u64>, IngestError> {
+        match item {
+            Item::Tag { empty, pos, .. } => {
+                if let Some(tag) = Tag::of(&item, bytes) {
+                    self.open(&tag, pos)?;
+                }
+                if empty {
+                    return Ok(self.closed()?.then_some(pos));
+                }
+                self.depth += 1;
+                Ok(None)
+            }
+            Item::End { pos } => {
+                self.depth = self.depth.saturating_sub(1);
+                Ok(self.closed()?.then_some(pos))
+            }
+            Item::Eof { pos } => Ok(Some(pos)),
+            Item::Error { error, pos } => Err(self.xml_error(pos, error)),
+        }
+    }
+
     /// An element opens (start or empty tag); `self.depth` is its parent's depth.
-    fn open(&mut self, e: &BytesStart<'_>, pos: u64) -> Result<(), IngestError> {
-        let local = e.local_name();
-        let name = local.as_ref();
+    fn open(&mut self, e: &Tag<'_>, pos: u64) -> Result<(), IngestError> {
+        let name = e.local_name();
         match self.depth {
             0 if name != b"log" => {
                 return Err(IngestError::Empty {
@@ -436,7 +641,7 @@ impl<'a> Parser<'a> {
                 self.traces += 1;
                 self.in_trace = true;
                 self.trace_name = None;
-                self.trace_vals.iter_mut().for_each(|v| *v = None);
+                self.trace_vals.fill(ABSENT);
                 self.event_n = 0;
                 self.pending.clear();
                 self.pending_vals.clear();
@@ -445,7 +650,7 @@ impl<'a> Parser<'a> {
                 self.in_event = true;
                 self.event_n += 1;
                 self.ev_time = Time::Missing;
-                self.ev_vals.iter_mut().for_each(|v| *v = None);
+                self.ev_vals.fill(ABSENT);
             }
             2 if self.in_trace && is_attribute(name) => self.attribute(e, false, pos)?,
             3 if self.in_event && is_attribute(name) => self.attribute(e, true, pos)?,
@@ -465,13 +670,44 @@ impl<'a> Parser<'a> {
         Ok(self.depth == 0)
     }
 
-    /// A typed attribute element directly under the current trace or event.
-    fn attribute(
+    /// A typed attribute element directly under the current trace or event. The fast scan
+    /// handles ordinary tags, and a key no field uses is dropped without decoding anything;
+    /// other tags (and keys with entities or bad UTF-8) take the checked path, which reports
+    /// their errors.
+    fn attribute(&mut self, tag: &Tag<'_>, on_event: bool, pos: u64) -> Result<(), IngestError> {
+        if let Some((key, value)) = scan::key_and_value(tag.bytes, tag.name_len) {
+            let Some(key) = key else { return Ok(()) };
+            if decodes_to_itself(key) {
+                let key = self.keys.identify(key);
+                if !key.any() {
+                    return Ok(());
+                }
+                return self.keep(key, value, on_event, pos);
+            }
+        }
+        self.attribute_checked(tag, on_event, pos)
+    }
+
+    /// [`Parser::attribute`] through quick-xml's checked attribute iterator: every attribute
+    /// is checked and the key decoded, in document order, so errors are reported as always.
+    /// quick-xml reads the tag once more to give the iterator (the same bytes, the same
+    /// `BytesStart`); this path is rare.
+    fn attribute_checked(
         &mut self,
-        e: &BytesStart<'_>,
+        tag: &Tag<'_>,
         on_event: bool,
         pos: u64,
     ) -> Result<(), IngestError> {
+        let xml = tag.to_xml();
+        let e = match Reader::from_reader(&xml[..]).read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => e,
+            other => {
+                return Err(IngestError::Internal {
+                    what: "reading an XES attribute tag again",
+                    message: format!("{other:?}"),
+                })
+            }
+        };
         let mut key = None;
         let mut value = None;
         for a in e.attributes() {
@@ -484,21 +720,34 @@ impl<'a> Parser<'a> {
             }
         }
         let Some(key) = key else { return Ok(()) };
-        let key: &str = &key;
-        // Decode the value only when it is wanted (most attributes of a real log are not).
-        let want_time = on_event && key == TIMESTAMP && matches!(self.ev_time, Time::Missing);
-        let want_name = !on_event && key == NAME && self.trace_name.is_none();
-        let slot = match self.keys.find(key) {
-            Some(i) if on_event && self.ev_vals[i].is_none() => Some(i),
-            Some(i) if !on_event && key != NAME && self.trace_vals[i].is_none() => Some(i),
+        let raw = value.as_ref().map(|a| &*a.value);
+        let key = self.keys.identify(key.as_bytes());
+        self.keep(key, raw, on_event, pos)
+    }
+
+    /// Keep the value (`raw`: still escaped) of an attribute whose key is used as `key` says,
+    /// on the current event or trace, when no earlier attribute set it. Values of other keys
+    /// are never decoded.
+    fn keep(
+        &mut self,
+        key: KeyUse,
+        raw: Option<&[u8]>,
+        on_event: bool,
+        pos: u64,
+    ) -> Result<(), IngestError> {
+        let want_time = on_event && key.time && matches!(self.ev_time, Time::Missing);
+        let want_name = !on_event && key.name && self.trace_name.is_none();
+        let slot = match key.slot {
+            Some(i) if on_event && self.ev_vals[i] == ABSENT => Some(i),
+            Some(i) if !on_event && !key.name && self.trace_vals[i] == ABSENT => Some(i),
             _ => None,
         };
         if !want_time && !want_name && slot.is_none() {
             return Ok(());
         }
-        let value = match &value {
-            Some(a) => a.unescape_value().map_err(|err| self.malformed(pos, err))?,
-            None => std::borrow::Cow::Borrowed(""),
+        let value = match raw {
+            Some(raw) => unescape(raw).map_err(|err| self.malformed(pos, err))?,
+            None => Cow::Borrowed(""),
         };
         if value.trim().is_empty() {
             return Ok(()); // an empty value counts as absent
@@ -512,16 +761,17 @@ impl<'a> Parser<'a> {
         if want_name {
             self.trace_name = Some(value.into_owned());
         } else if let Some(i) = slot {
-            let v = Some(value.into_owned());
+            let code = self.values.code(&value);
             if on_event {
-                self.ev_vals[i] = v;
+                self.ev_vals[i] = code;
             } else {
-                self.trace_vals[i] = v;
+                self.trace_vals[i] = code;
             }
         }
         Ok(())
     }
 
+    /// `</event>`: buffer the event until its trace closes.
     fn end_event(&mut self) {
         self.in_event = false;
         let time = std::mem::replace(&mut self.ev_time, Time::Missing);
@@ -529,8 +779,7 @@ impl<'a> Parser<'a> {
             n: self.event_n,
             time,
         });
-        self.pending_vals
-            .extend(self.ev_vals.iter_mut().map(Option::take));
+        self.pending_vals.extend_from_slice(&self.ev_vals);
     }
 
     /// `</trace>`: the item id is known now; resolve the buffered events.
@@ -569,13 +818,11 @@ impl<'a> Parser<'a> {
             };
             self.out_ids.push(id.clone());
             self.out_ts.push(ts);
-            for i in 0..k {
-                let v = match self.pending_vals[j * k + i].take() {
-                    Some(v) => Some(v),
-                    None if self.keys.inherit[i] => self.trace_vals[i].clone(),
-                    None => None,
-                };
-                self.out_vals.push(v);
+            let row = &self.pending_vals[j * k..(j + 1) * k];
+            for (i, &v) in row.iter().enumerate() {
+                let inherited = v == ABSENT && self.keys.inherit[i];
+                self.out_vals
+                    .push(if inherited { self.trace_vals[i] } else { v });
             }
         }
         self.pending_vals.clear();
@@ -584,6 +831,35 @@ impl<'a> Parser<'a> {
 
     /// End of input: check completeness, choose the status keys, build the batch.
     fn finish(self, pos: u64) -> Result<XesRead, IngestError> {
+        self.check_complete(pos)?;
+        let Parser {
+            keys,
+            traces,
+            values,
+            out_ids,
+            out_ts,
+            out_vals,
+            mut warnings,
+            local,
+            tz,
+            ..
+        } = self;
+        local.warn(tz, &mut warnings);
+        let (status_idx, starts) = choose_status(&keys, &out_vals, &values);
+        let (batch, hints) = build_batch(&keys, &status_idx, out_ids, out_ts, &out_vals, &values);
+        let status_keys = status_idx.iter().map(|&i| keys.names[i].clone()).collect();
+        Ok(XesRead {
+            batch,
+            hints,
+            traces,
+            warnings,
+            status_keys,
+            starts,
+        })
+    }
+
+    /// The errors of a file read to its end: truncated, no `<log>`, no trace, no usable event.
+    fn check_complete(&self, pos: u64) -> Result<(), IngestError> {
         let path = self.path.to_path_buf();
         if self.depth > 0 {
             let record = self.at(pos);
@@ -609,80 +885,7 @@ impl<'a> Parser<'a> {
             let reason = format!("{} traces but no event with a {TIMESTAMP}", self.traces);
             return Err(IngestError::Empty { path, reason });
         }
-        let Parser {
-            keys,
-            traces,
-            out_ids,
-            out_ts,
-            mut out_vals,
-            mut warnings,
-            local,
-            tz,
-            ..
-        } = self;
-        local.warn(tz, &mut warnings);
-        // Invariant: at least the assignee and team keys exist, so k >= 1.
-        let k = keys.names.len();
-        let mut starts: Vec<u8> = Vec::new();
-        let status_idx: Vec<usize> = match keys.auto_lifecycle {
-            Some(lc) => {
-                let non_standard = out_vals.chunks(k).any(|row| {
-                    row[lc]
-                        .as_deref()
-                        .is_some_and(|v| !is_standard_lifecycle(v))
-                });
-                if non_standard {
-                    keys.status.clone()
-                } else {
-                    // Standard lifecycle: the activity is the status; start and resume
-                    // begin active time in an activity log; only complete (or no
-                    // lifecycle) is an execution of the activity.
-                    let flag = |row: &[Option<String>]| {
-                        row[lc].as_deref().and_then(of_lifecycle).unwrap_or(0)
-                    };
-                    if out_vals.chunks(k).any(|row| flag(row) != 0) {
-                        starts = out_vals.chunks(k).map(flag).collect();
-                    }
-                    keys.status.iter().copied().filter(|&i| i != lc).collect()
-                }
-            }
-            None => keys.status.clone(),
-        };
-        let mut batch = EventBatch::default();
-        let mut hints = SourceHints::default();
-        for ((row, item_id), timestamp) in out_vals.chunks_mut(k).zip(out_ids).zip(out_ts) {
-            let (status, parts) = join_status(row, &status_idx);
-            if let Some(s) = &status {
-                if parts > 1 && !hints.composite_statuses.contains(s) {
-                    hints.composite_statuses.insert(s.clone());
-                }
-            }
-            let team = if keys.team == keys.assignee {
-                row[keys.team].clone()
-            } else {
-                row[keys.team].take()
-            };
-            let assignee = row[keys.assignee].take();
-            batch.push(BatchEvent {
-                item_id,
-                timestamp,
-                status,
-                assignee,
-                team,
-                actor: None,
-                source: Some("xes".to_string()),
-                created: None,
-            });
-        }
-        let status_keys = status_idx.iter().map(|&i| keys.names[i].clone()).collect();
-        Ok(XesRead {
-            batch,
-            hints,
-            traces,
-            warnings,
-            status_keys,
-            starts,
-        })
+        Ok(())
     }
 
     /// Where the reader is, for messages.
@@ -699,6 +902,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A malformed-XML error at `pos`.
     fn malformed(&self, pos: u64, what: impl Display) -> IngestError {
         IngestError::Malformed {
             path: self.path.to_path_buf(),
@@ -727,27 +931,128 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Does the raw key decode to itself (valid UTF-8 without `&`)? Other keys take the checked
+/// path, which decodes them (and reports their errors).
+fn decodes_to_itself(raw: &[u8]) -> bool {
+    !raw.contains(&b'&') && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
+}
+
+/// Decode a raw attribute value exactly as quick-xml's `Attribute::unescape_value` does (the
+/// same function, so the same text and the same errors).
+fn unescape(raw: &[u8]) -> quick_xml::Result<Cow<'_, str>> {
+    Attribute {
+        key: QName(b"value"),
+        value: Cow::Borrowed(raw),
+    }
+    .unescape_value()
+}
+
+/// Is this the element name of a typed XES attribute?
 fn is_attribute(name: &[u8]) -> bool {
     ATTRIBUTE_ELEMENTS.iter().any(|&a| a == name)
 }
 
+/// Is `v` in the standard XES lifecycle model (ignoring case and surrounding space)?
 fn is_standard_lifecycle(v: &str) -> bool {
     let v = v.trim();
     STANDARD_LIFECYCLE.iter().any(|s| s.eq_ignore_ascii_case(v))
 }
 
-/// Join the present values at `idx` with `" - "`; also returns how many were joined.
-fn join_status(row: &[Option<String>], idx: &[usize]) -> (Option<String>, usize) {
+/// The status keys (indexes into `keys.names`, in join order) and [`XesRead::starts`]. In the
+/// automatic mode, `lifecycle:transition` is dropped from the status when every value is in
+/// the standard lifecycle model, and then gives the events' flags. Each distinct lifecycle
+/// value is looked at once.
+fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<usize>, Vec<u8>) {
+    let Some(lc) = keys.auto_lifecycle else {
+        return (keys.status.clone(), Vec::new());
+    };
+    // Invariant: at least the assignee and team keys exist, so k >= 1.
+    let k = keys.names.len();
+    // Per code: not looked at yet (`None`), outside the model (`Some(None)`), or its flag.
+    let mut memo: Vec<Option<Option<u8>>> = vec![None; values.count()];
+    let mut flag = |code: u32| -> Option<u8> {
+        let Some(v) = values.get(code) else {
+            return Some(0); // no lifecycle: the event completes
+        };
+        *memo[code as usize]
+            .get_or_insert_with(|| is_standard_lifecycle(v).then(|| of_lifecycle(v).unwrap_or(0)))
+    };
+    // `None` as soon as one value is outside the model.
+    let flags: Option<Vec<u8>> = rows.chunks(k).map(|row| flag(row[lc])).collect();
+    match flags {
+        None => (keys.status.clone(), Vec::new()),
+        Some(flags) => {
+            // Standard lifecycle: the activity is the status; start and resume begin active
+            // time in an activity log; only complete (or no lifecycle) is an execution of
+            // the activity.
+            let status = keys.status.iter().copied().filter(|&i| i != lc).collect();
+            let starts = if flags.iter().any(|&f| f != 0) {
+                flags
+            } else {
+                Vec::new()
+            };
+            (status, starts)
+        }
+    }
+}
+
+/// The events as an [`EventBatch`], and the composite statuses as hints. Each distinct
+/// combination of status values is joined once; every event still gets its own strings.
+fn build_batch(
+    keys: &Keys,
+    status_idx: &[usize],
+    item_id: Vec<String>,
+    timestamp: Vec<Ts>,
+    rows: &[u32],
+    values: &Values,
+) -> (EventBatch, SourceHints) {
+    let n = timestamp.len();
+    let k = keys.names.len();
+    let mut hints = SourceHints::default();
+    let mut batch = EventBatch {
+        item_id,
+        timestamp,
+        status: Vec::with_capacity(n),
+        assignee: Vec::with_capacity(n),
+        team: Vec::with_capacity(n),
+        actor: vec![None; n],
+        source: vec![Some("xes".to_string()); n],
+        created: vec![None; n],
+    };
+    let mut joined: FxHashMap<Box<[u32]>, Option<String>> = FxHashMap::default();
+    let mut combination: Vec<u32> = Vec::with_capacity(status_idx.len());
+    for row in rows.chunks(k) {
+        combination.clear();
+        combination.extend(status_idx.iter().map(|&i| row[i]));
+        let known = joined.get(combination.as_slice()).cloned();
+        let status = match known {
+            Some(status) => status,
+            None => {
+                let (status, parts) = join_status(&combination, values);
+                if let Some(s) = status.as_ref().filter(|_| parts > 1) {
+                    hints.composite_statuses.insert(s.clone());
+                }
+                joined.insert(combination.as_slice().into(), status.clone());
+                status
+            }
+        };
+        batch.status.push(status);
+        batch.assignee.push(values.owned(row[keys.assignee]));
+        batch.team.push(values.owned(row[keys.team]));
+    }
+    (batch, hints)
+}
+
+/// Join the present values of `codes` with `" - "`; also returns how many were joined.
+fn join_status(codes: &[u32], values: &Values) -> (Option<String>, usize) {
     let mut out = String::new();
     let mut parts = 0;
-    for &i in idx {
-        if let Some(v) = &row[i] {
-            if parts > 0 {
-                out.push_str(" - ");
-            }
-            out.push_str(v);
-            parts += 1;
+    for v in codes.iter().filter_map(|&c| values.get(c)) {
+        if parts > 0 {
+            out.push_str(" - ");
         }
+        out.push_str(v);
+        parts += 1;
     }
     (if parts == 0 { None } else { Some(out) }, parts)
 }
@@ -1293,5 +1598,147 @@ mod tests {
         ); // +01:00, then +02:00
         assert_eq!(r.batch.status[..2], [s("Create Fine"), s("Send Fine")]);
         assert_eq!(r.batch.assignee[..2], [s("537"), None]);
+    }
+
+    /// Parse `bytes` (gzip or not, set up as `read_xes_from` does) with the given limits;
+    /// the result as text, for comparisons.
+    fn parse_limited(bytes: &[u8], one_thread: u64, batch_bytes: usize) -> String {
+        let m = XesMapping::default();
+        let r = if bytes.starts_with(&GZIP_MAGIC) {
+            let src = BufReader::with_capacity(READ_BUFFER, MultiGzDecoder::new(bytes));
+            let p = Parser::new(Path::new("t.xes.gz"), &m, Tz::UTC, true);
+            parse_with(src, p, one_thread, batch_bytes)
+        } else {
+            let src = BufReader::with_capacity(READ_BUFFER, bytes);
+            let p = Parser::new(Path::new("t.xes"), &m, Tz::UTC, false);
+            parse_with(src, p, one_thread, batch_bytes)
+        };
+        format!("{r:?}")
+    }
+
+    fn one_thread(bytes: &[u8]) -> String {
+        parse_limited(bytes, u64::MAX, BATCH_BYTES)
+    }
+
+    /// A log of 200 traces with warnings and lifecycle flags; with `broken`, that trace's end
+    /// tag is misspelt.
+    fn many_traces(broken: Option<usize>) -> String {
+        let traces: String = (0..200)
+            .map(|i| {
+                let end = if broken == Some(i) { "</trac>" } else { "</trace>" };
+                format!(
+                    "<trace><string key=\"concept:name\" value=\"case {i}\"/>{}{}{end}\n",
+                    ev(
+                        &format!("step {}", i % 7),
+                        "2024-03-01T10:00:00Z",
+                        r#"<string key="org:resource" value="ann"/><string key="lifecycle:transition" value="start"/>"#
+                    ),
+                    ev("done", "2024-03-01T11:00:00", r#"<string key = "org:group" value="T"/>"#),
+                )
+            })
+            .collect();
+        log(&traces)
+    }
+
+    #[test]
+    fn two_threads_read_as_one_thread_does() {
+        let good = many_traces(None);
+        for xml in [
+            good.clone(),
+            format!("\u{FEFF}{good}"),
+            many_traces(Some(120)),
+        ] {
+            for bytes in [xml.as_bytes().to_vec(), gzip(xml.as_bytes())] {
+                let want = one_thread(&bytes);
+                // From the start, or handing over after 1,000 bytes; batches of all sizes.
+                for (switch, batch_bytes) in [(0, 1), (0, 100), (1000, 7), (0, BATCH_BYTES)] {
+                    let got = parse_limited(&bytes, switch, batch_bytes);
+                    assert!(got == want, "{switch} {batch_bytes}");
+                }
+                let n = bytes.len();
+                for cut in [5, 15, 100, n / 3, n / 2, n - 8, n - 1] {
+                    let cut = &bytes[..cut];
+                    assert_eq!(parse_limited(cut, 0, 100), one_thread(cut));
+                    assert_eq!(parse_limited(cut, 2000, 100), one_thread(cut));
+                }
+                // Corrupt bytes: the decoder or the XML fails at the same byte.
+                for at in [12, n / 4, n / 2, n - 6] {
+                    let mut bad = bytes.clone();
+                    bad[at] ^= 0x5a;
+                    let want = one_thread(&bad);
+                    assert_eq!(parse_limited(&bad, 0, BATCH_BYTES), want, "{at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn real_logs_read_on_two_threads_as_on_one() {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/xes"));
+        for name in [
+            "bpic2013_open_problems.xes.gz",
+            "helpdesk.xes.gz",
+            "roadtraffic100traces.xes",
+        ] {
+            let bytes = std::fs::read(dir.join(name)).unwrap();
+            let want = one_thread(&bytes);
+            assert!(want.starts_with("Ok("), "{name}");
+            assert!(parse_limited(&bytes, 0, BATCH_BYTES) == want, "{name}");
+            assert!(
+                parse_limited(&bytes, 100_000, BATCH_BYTES) == want,
+                "{name}"
+            );
+            let half = &bytes[..bytes.len() / 2];
+            let want = one_thread(half);
+            assert!(want.starts_with("Err("), "{name}: {want}");
+            assert_eq!(parse_limited(half, 0, BATCH_BYTES), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn unusual_attribute_tags_read_as_before() {
+        // Space around `=`, an entity in a key, single quotes, no space between attributes:
+        // the checked path or the fast one, the same values.
+        let x = log(concat!(
+            r#"<trace><string key = "concept:name" value = "c"/><event>"#,
+            r#"<string key="concept&#58;name" value="a"/>"#,
+            r#"<date value='2024-03-01T10:00:00Z' key='time:timestamp'/>"#,
+            r#"<string key="org:resource"value="ann"/>"#,
+            r#"<string key="unused" value="&bad;"/>"#,
+            r#"</event></trace>"#
+        ));
+        let r = read(&x).unwrap();
+        assert_eq!(r.batch.item_id, ["c"]);
+        assert_eq!(r.batch.status, [s("a")]);
+        assert_eq!(r.batch.assignee, [s("ann")]);
+        assert_eq!(r.batch.timestamp, [utc("2024-03-01T10:00:00Z")]);
+
+        // Any attribute tag of an event is checked, used or not; wanted values are decoded.
+        for (tag, words) in [
+            (r#"<string key="x" key="y"/>"#, "duplicated attribute"),
+            (
+                r#"<string key="x" value=y/>"#,
+                "attribute value must be enclosed",
+            ),
+            (
+                r#"<string key="x&bad;" value="y"/>"#,
+                "unrecognized entity `bad`",
+            ),
+            (
+                r#"<string key="org:resource" value="a&bad;"/>"#,
+                "unrecognized entity `bad`",
+            ),
+        ] {
+            let x = log(&format!(
+                "<trace>{}</trace>",
+                ev("a", "2024-03-01T10:00:00Z", tag)
+            ));
+            match read(&x) {
+                Err(e @ IngestError::Malformed { .. }) => {
+                    assert!(e.to_string().contains(words), "{e}")
+                }
+                other => panic!("{tag}: expected Malformed, got {other:?}"),
+            }
+        }
     }
 }
