@@ -299,17 +299,26 @@ fn warnings(o: &mut String, s: &Summary) {
 fn inputs(o: &mut String, s: &Summary) {
     o.push_str("<h3>Inputs read</h3><div class=\"scroll\"><table><thead><tr><th>file</th><th>format</th><th>items</th><th>events/rows</th><th>read as</th></tr></thead><tbody>");
     for i in &s.inputs {
+        let [path, format, items, events, how] = input_cells(i);
+        let (path, how) = (esc(&path), esc(&how));
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"w\">{}</td></tr>",
-            esc(&i.path),
-            i.format,
-            i.items,
-            i.events,
-            esc(&read_as(i))
+            "<tr><td>{path}</td><td>{format}</td><td class=\"n\">{items}</td><td class=\"n\">{events}</td><td class=\"w\">{how}</td></tr>"
         );
     }
     o.push_str("</tbody></table></div>");
+}
+
+/// The cells of one row of the inputs table: file, format, items, events/rows, how it was
+/// read (HTML and Markdown).
+pub(super) fn input_cells(i: &crate::ingest::InputSummary) -> [String; 5] {
+    [
+        i.path.to_string(),
+        i.format.to_string(),
+        i.items.to_string(),
+        i.events.to_string(),
+        read_as(i),
+    ]
 }
 
 /// How an input was read, with the reason (the inputs table of the data-quality section).

@@ -141,15 +141,9 @@ impl Renderer for Markdown {
             "Inputs read:\n\n| file | format | items | events/rows | read as |\n|---|---|---|---|---|"
         );
         for i in &s.inputs {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                esc(&i.path),
-                i.format,
-                i.items,
-                i.events,
-                esc(&super::html::read_as(i))
-            );
+            let [path, format, items, events, how] = super::html::input_cells(i);
+            let (path, how) = (esc(&path), esc(&how));
+            let _ = writeln!(o, "| {path} | {format} | {items} | {events} | {how} |");
         }
         o.push('\n');
         let _ = writeln!(o, "Status mapping used (how each status was categorised; fix it in the config's `[statuses]`):\n");

@@ -266,22 +266,13 @@ fn creation_time(
     rec: &str,
     (local, tz): (&mut LocalTimes, chrono_tz::Tz),
 ) -> Result<Ts, IngestError> {
-    let created_s = fields
-        .get("created")
-        .and_then(Value::as_str)
-        .ok_or_else(|| IngestError::BadValue {
-            path: path.to_path_buf(),
-            record: rec.to_string().into(),
-            field: "fields.created".into(),
-            value: shown(
-                &fields
-                    .get("created")
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-            ),
-            reason: "the issue has no creation time; request the `created` field (fields=*all)"
-                .into(),
-        })?;
+    let created_s = created_text(
+        fields,
+        path,
+        rec,
+        "fields.created",
+        "the issue has no creation time; request the `created` field (fields=*all)",
+    )?;
     ts(created_s, path, rec, "fields.created", (local, tz))
 }
 
@@ -318,17 +309,34 @@ fn history_time(
         Some(id) => format!("{rec} history {id}"),
         None => format!("{rec} history {}", i + 1),
     };
-    let s = h
-        .get("created")
+    let s = created_text(
+        h,
+        path,
+        &hrec,
+        "created",
+        "a history needs its `created` time; re-download the changelog",
+    )?;
+    ts(s, path, &hrec, "created", (local, tz))
+}
+
+/// The `created` text of `v` (an issue's fields, a history); an error naming `field` and the
+/// value found when it is missing or not text.
+fn created_text<'v>(
+    v: &'v Value,
+    path: &Path,
+    record: &str,
+    field: &str,
+    reason: &str,
+) -> Result<&'v str, IngestError> {
+    v.get("created")
         .and_then(Value::as_str)
         .ok_or_else(|| IngestError::BadValue {
             path: path.to_path_buf(),
-            record: hrec.clone().into(),
-            field: "created".into(),
-            value: shown(&h.get("created").map(Value::to_string).unwrap_or_default()),
-            reason: "a history needs its `created` time; re-download the changelog".into(),
-        })?;
-    ts(s, path, &hrec, "created", (local, tz))
+            record: record.to_string().into(),
+            field: field.into(),
+            value: shown(&v.get("created").map(Value::to_string).unwrap_or_default()),
+            reason: reason.into(),
+        })
 }
 
 /// Is the history item `it` a change of the field named `f` (ignoring case)?
