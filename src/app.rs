@@ -262,12 +262,13 @@ fn audit_period(
     Ok(report)
 }
 
-/// Every output file of a report: (relative path, bytes).
-pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    use rayon::prelude::*;
-    type Job<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
-    // Every file renders independently: in parallel, collected in this order.
-    let mut jobs: Vec<(PathBuf, Job)> = vec![
+/// One output file to render: its path relative to the report folder, and the job that
+/// renders its bytes.
+type RenderJob<'a> = (PathBuf, Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>);
+
+/// Every output file of a report, as jobs that render independently.
+fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
+    let mut jobs: Vec<RenderJob> = vec![
         (
             "summary.json".into(),
             Box::new(|| report::json::Json.render(r)),
@@ -301,20 +302,53 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
             Box::new(move || Ok(c.png.clone())),
         ));
     }
-    jobs.into_par_iter()
-        .map(|(path, job)| Ok((path, job()?)))
-        .collect()
+    jobs
 }
 
 /// Write a report folder atomically: into `<out>.tmp-<pid>` beside the target, then swap.
+/// Each file is written as soon as it is rendered, in parallel, and its bytes dropped: the
+/// report's files are never all in memory at once.
 pub fn write_report(r: &report::Report, out: &Path) -> Result<()> {
-    let files = render_all(r)?;
-    write_atomically(out, &files)
+    use rayon::prelude::*;
+    let jobs = render_jobs(r);
+    in_place(out, |tmp| {
+        make_dirs(tmp, jobs.iter().map(|(p, _)| p.as_path()))?;
+        jobs.into_par_iter().try_for_each(|(rel, job)| {
+            let p = tmp.join(&rel);
+            let bytes = job()?;
+            std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))
+        })
+    })
 }
 
 /// Write files into a fresh temporary folder beside `out` and move it into place. The
 /// previous folder is moved aside first and removed only after the new one is in place.
 pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    in_place(out, |tmp| {
+        make_dirs(tmp, files.iter().map(|(p, _)| p.as_path()))?;
+        for (rel, bytes) in files {
+            let p = tmp.join(rel);
+            std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
+        }
+        Ok(())
+    })
+}
+
+/// The folders under `tmp` that the files at `rels` go in, each created once.
+fn make_dirs<'a>(tmp: &Path, rels: impl Iterator<Item = &'a Path>) -> Result<()> {
+    let dirs: std::collections::BTreeSet<PathBuf> = rels
+        .filter_map(|r| tmp.join(r).parent().map(Path::to_path_buf))
+        .collect();
+    for d in dirs {
+        std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    Ok(())
+}
+
+/// Fill a fresh temporary folder beside `out` with `fill`, then move it into place; the
+/// previous folder is moved aside first and removed only after the new one is in place. On
+/// failure the temporary folder is removed and `out` is left as it was.
+fn in_place(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -343,13 +377,7 @@ pub fn write_atomically(out: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<()> 
                 tmp.display()
             )
         })?;
-        for (rel, bytes) in files {
-            let p = tmp.join(rel);
-            if let Some(d) = p.parent() {
-                std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-            }
-            std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?;
-        }
+        fill(&tmp)?;
         if out.exists() {
             std::fs::rename(out, &old)
                 .with_context(|| format!("moving the previous report {} aside", out.display()))?;
