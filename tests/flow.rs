@@ -74,6 +74,46 @@ fn forecasts_are_exact_on_a_constant_history() {
 }
 
 #[test]
+fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
+    // "Aardvark" sorts before Alpha and finishes 3 items (< min_team_finished = 10): it is
+    // not forecast, and Alpha's numbers are those of a run where it is judged, with the seed
+    // of its place among all teams (seed + 2, Aardvark's place keeping seed + 1).
+    let mut csv = String::from("item_id,timestamp,status,team\n");
+    for d in 0..100u32 {
+        let _ = writeln!(csv, "V-{d},{},In Progress,Alpha", at(d, 8));
+        let _ = writeln!(csv, "V-{d},{},Done,", at(d, 12 + d % 5));
+        if d % 3 == 0 {
+            let _ = writeln!(csv, "X-{d},{},In Progress,Alpha", at(d, 9));
+            let _ = writeln!(csv, "X-{d},{},Done,", at(d, 18));
+        }
+    }
+    let mut with_small = csv.clone();
+    for k in 0..3 {
+        let _ = writeln!(with_small, "S-{k},{},In Progress,Aardvark", at(90 + k, 8));
+        let _ = writeln!(with_small, "S-{k},{},Done,", at(90 + k, 10));
+    }
+    let as_of = at(100, 0);
+    let (_a, out) = run(&with_small, &["--as-of", &as_of]);
+    let f = rows(&out, "forecasts.csv");
+    assert!(f.iter().all(|r| r[0] != "Aardvark"), "{f:?}");
+    let alpha: Vec<&Vec<String>> = f.iter().filter(|r| r[0] == "Alpha").collect();
+    assert_eq!(alpha.len(), 6, "how many in 14 and 28 days at 3 levels; no WIP: no when");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains(
+        "1 team(s) with fewer than 10 items finished in the period are not forecast"
+    ));
+    // Alpha alone is the first team (seed + 1): with seed 43 it draws what it drew as the
+    // second team with seed 42 (42 + 2).
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("flowaudit.toml");
+    std::fs::write(&cfg, "[forecast]\nseed = 43\n").unwrap();
+    let (_b, alone) = run(&csv, &["--as-of", &as_of, "--config", cfg.to_str().unwrap()]);
+    let g = rows(&alone, "forecasts.csv");
+    let alpha_alone: Vec<&Vec<String>> = g.iter().filter(|r| r[0] == "Alpha").collect();
+    assert_eq!(alpha, alpha_alone);
+}
+
+#[test]
 fn cfd_has_every_day_and_category_and_throughput_every_week() {
     let (_d, out) = run(&constant_history(), &["--as-of", &at(100, 0)]);
     let cfd = rows(&out, "cfd.csv");

@@ -48,10 +48,46 @@ pub fn daily_history(
 /// Confidence levels reported.
 pub const CONFIDENCE: [u32; 3] = [50, 85, 95];
 
+/// One group's forecasts (the organisation or a team): "how many" for each horizon that has
+/// an answer, and "when" its `wip` items in progress are done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupForecast {
+    /// (horizon in days, counts at 50/85/95 % confidence).
+    pub how_many: Vec<(u32, [f64; 3])>,
+    /// Items in progress now.
+    pub wip: u64,
+    /// Days to finish them at 50/85/95 % confidence.
+    pub when: Option<[f64; 3]>,
+}
+
+/// The forecasts of a group from its finished instants and items in progress, with `seed`.
+pub fn group(
+    finished: impl IntoIterator<Item = Ts>,
+    wip: u64,
+    as_of: Ts,
+    fc: &crate::config::Forecast,
+    seed: u64,
+) -> GroupForecast {
+    let history = daily_history(finished, as_of, fc.history_days);
+    GroupForecast {
+        how_many: fc
+            .horizons_days
+            .iter()
+            .filter_map(|h| Some((*h, how_many(&history, *h, fc.trials, seed)?)))
+            .collect(),
+        wip,
+        when: when(&history, wip, fc.trials, seed),
+    }
+}
+
 /// "How many in `horizon` days": the counts reached with 50/85/95 % confidence.
 pub fn how_many(history: &[u64], horizon: u32, trials: u32, seed: u64) -> Option<[f64; 3]> {
     if history.is_empty() || trials == 0 {
         return None;
+    }
+    if history.iter().all(|&c| c == 0) {
+        // Every trial totals 0: the answer without drawing.
+        return Some([0.0; 3]);
     }
     let mut rng = Rng::new(seed);
     let mut totals: Vec<f64> = (0..trials)
@@ -137,6 +173,21 @@ mod tests {
         assert_eq!(when(&h, 9, 100, 42), Some([3.0, 3.0, 3.0]));
         assert_eq!(when(&h, 0, 100, 42), None);
         assert_eq!(when(&[0; 84], 5, 100, 42), None);
+    }
+
+    #[test]
+    fn an_empty_history_forecasts_nothing_done_without_sampling() {
+        assert_eq!(how_many(&[0; 84], 14, 10_000, 42), Some([0.0, 0.0, 0.0]));
+        let fc = crate::config::Forecast::default();
+        let g = group([100 * DAY], 3, 100 * DAY, &fc, 42);
+        assert_eq!(g.wip, 3);
+        // One item in 84 days: 14 days hold 0 items at 85% confidence.
+        assert_eq!(g.how_many.len(), fc.horizons_days.len());
+        assert_eq!(g.how_many[0].1[1], 0.0);
+        assert!(g.when.is_some());
+        let none = group(std::iter::empty(), 3, 100 * DAY, &fc, 42);
+        assert_eq!(none.when, None);
+        assert!(none.how_many.iter().all(|(_, v)| *v == [0.0; 3]));
     }
 
     #[test]

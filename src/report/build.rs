@@ -262,6 +262,7 @@ impl<'a> Shared<'a> {
 /// The parts that read only the shared figures, built in parallel: flow, handoffs, tools and
 /// consistency, and the figures compared with the previous period.
 fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Figures) {
+    let judged: Vec<bool> = c.team.summaries.iter().map(|s| s.judged).collect();
     let flow_input = super::flow::FlowInput {
         records: c.records,
         period: c.period,
@@ -273,6 +274,8 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
         team_cycle: &c.team.cycle,
         forecast: c.cfg.forecast,
         status_order: &c.status_time.order,
+        judged: &judged,
+        min_team_finished: c.cfg.evidence.min_team_finished,
     };
     let ((flow, hand), (sprawl, current)) = rayon::join(
         || {

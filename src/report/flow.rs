@@ -13,6 +13,7 @@ use crate::metrics::aging;
 use crate::metrics::cumulative_flow::{day_grid, wip, CumulativeFlow};
 use crate::metrics::forecast::{self, CONFIDENCE};
 use crate::metrics::items::ItemRecord;
+use crate::metrics::lifecycle::Outcome;
 use crate::metrics::percentiles::Stats;
 use crate::metrics::throughput;
 use crate::model::{Category, Ts};
@@ -54,6 +55,11 @@ pub struct FlowInput<'a> {
     pub forecast: &'a Forecast,
     /// Status order for charts (workflow-ish: by category, then by time spent).
     pub status_order: &'a [(String, Category)],
+    /// Per team (same order as `teams`): judged, with at least `min_team_finished` items
+    /// finished in the period.
+    pub judged: &'a [bool],
+    /// `[evidence] min_team_finished`.
+    pub min_team_finished: u64,
 }
 
 fn fmt(x: f64) -> String {
@@ -554,57 +560,86 @@ fn aging_section(at_risk: Vec<String>) -> Section {
     }
 }
 
-/// Monte Carlo forecasts: `tables/forecasts.csv` and the forecasts section.
+/// Monte Carlo forecasts: `tables/forecasts.csv` and the forecasts section. The organisation
+/// and the judged teams are forecast (METRICS.md §6): a team with fewer than `[evidence]
+/// min_team_finished` items finished in the period is not; each team keeps the seed of its
+/// place among all teams, so a team's numbers do not depend on which others are judged.
 fn forecast_part(i: &FlowInput) -> Parts {
+    use rayon::prelude::*;
     let mut p = Parts::default();
-    // Forecasts.
     let fc = i.forecast;
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
-    let groups: Vec<(String, Option<&str>)> = std::iter::once(("*".to_string(), None))
-        .chain(i.teams.iter().map(|t| (t.clone(), Some(t.as_str()))))
-        .collect();
-    for (k, (label, team)) in groups.iter().enumerate() {
-        let of = |r: &&ItemRecord| team.is_none_or(|t| r.team.as_deref() == Some(t));
-        let finished = i
-            .records
-            .iter()
-            .filter(of)
-            .filter(|r| r.outcome == crate::metrics::lifecycle::Outcome::Done)
-            .filter_map(|r| r.finished);
-        let history = forecast::daily_history(finished, i.as_of, fc.history_days);
-        let seed = fc.seed.wrapping_add(k as u64);
-        for h in &fc.horizons_days {
-            if let Some(v) = forecast::how_many(&history, *h, fc.trials, seed) {
-                for (c, x) in CONFIDENCE.iter().zip(v) {
-                    rows.push(vec![
-                        Cell::from(label.as_str()),
-                        "how_many".into(),
-                        Cell::from(*h),
-                        Cell::from(*c),
-                        Cell::from(r6(x)),
-                    ]);
-                }
-                if team.is_none() {
-                    lines.push(format!("In the next {h} days: at least {} items with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
-                }
-            }
+    // One pass: every team's finished instants and items in progress.
+    let mut by_team: BTreeMap<&str, (Vec<Ts>, u64)> = BTreeMap::new();
+    let (mut all_finished, mut all_wip) = (Vec::new(), 0u64);
+    for r in i.records {
+        let done = r.finished.filter(|_| r.outcome == Outcome::Done);
+        let wip = u64::from(in_wip(r));
+        all_finished.extend(done);
+        all_wip += wip;
+        if let Some(t) = r.team.as_deref() {
+            let e = by_team.entry(t).or_default();
+            e.0.extend(done);
+            e.1 += wip;
         }
-        let w = i.records.iter().filter(of).filter(|r| in_wip(r)).count() as u64;
-        if let Some(v) = forecast::when(&history, w, fc.trials, seed) {
+    }
+    let empty = (Vec::new(), 0);
+    let groups: Vec<(&str, &[Ts], u64, u64)> = std::iter::once(("*", &all_finished[..], all_wip, 0))
+        .chain(
+            i.teams
+                .iter()
+                .zip(i.judged)
+                .enumerate()
+                .filter(|(_, (_, judged))| **judged)
+                .map(|(k, (t, _))| {
+                    let (f, w) = by_team.get(t.as_str()).unwrap_or(&empty);
+                    (t.as_str(), &f[..], *w, k as u64 + 1)
+                }),
+        )
+        .collect();
+    let forecasts: Vec<forecast::GroupForecast> = groups
+        .par_iter()
+        .map(|(_, f, w, k)| {
+            forecast::group(f.iter().copied(), *w, i.as_of, fc, fc.seed.wrapping_add(*k))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for ((label, ..), g) in groups.iter().zip(&forecasts) {
+        for (h, v) in &g.how_many {
             for (c, x) in CONFIDENCE.iter().zip(v) {
                 rows.push(vec![
-                    Cell::from(label.as_str()),
-                    "when".into(),
-                    Cell::from(w),
+                    Cell::from(*label),
+                    "how_many".into(),
+                    Cell::from(*h),
                     Cell::from(*c),
-                    Cell::from(r6(x)),
+                    Cell::from(r6(*x)),
                 ]);
             }
-            if team.is_none() {
-                lines.push(format!("The {w} items in progress today: done within {} days with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
-            }
         }
+        for (c, x) in g.when.iter().flat_map(|v| CONFIDENCE.iter().zip(v)) {
+            rows.push(vec![
+                Cell::from(*label),
+                "when".into(),
+                Cell::from(g.wip),
+                Cell::from(*c),
+                Cell::from(r6(*x)),
+            ]);
+        }
+    }
+    let mut lines = Vec::new();
+    if let Some(org) = forecasts.first() {
+        for (h, v) in &org.how_many {
+            lines.push(format!("In the next {h} days: at least {} items with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
+        }
+        if let Some(v) = org.when {
+            lines.push(format!("The {} items in progress today: done within {} days with 85% confidence ({} with 50%).", org.wip, fmt(v[1]), fmt(v[0])));
+        }
+    }
+    let unjudged = i.judged.iter().filter(|j| !**j).count();
+    if unjudged > 0 {
+        lines.push(format!(
+            "{unjudged} team(s) with fewer than {} items finished in the period are not forecast: too few finished items to sample from.",
+            i.min_team_finished
+        ));
     }
     p.tables.push(Table {
         name: TableId::Forecasts,
