@@ -102,6 +102,10 @@ fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
     assert!(md.contains(
         "1 team(s) with fewer than 10 items finished in the period are not forecast"
     ));
+    // Nor given a service level expectation of their own.
+    assert!(md.contains("Alpha: 85% of items finish within"));
+    assert!(!md.contains("Aardvark: 85% of items finish within"));
+    assert!(md.contains("1 team(s) with fewer than 10 items finished in the period have no expectation of their own"));
     // Alpha alone is the first team (seed + 1): with seed 43 it draws what it drew as the
     // second team with seed 42 (42 + 2).
     let dir = tempfile::tempdir().unwrap();

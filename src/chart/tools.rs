@@ -407,15 +407,34 @@ pub fn utilisation(tools: &[(String, f64)], threshold: f64) -> Result<Chart, Cha
     )
 }
 
+/// Teams beyond this many are folded out of the workflow-similarity chart (the least similar
+/// are kept): hundreds of bars are neither readable nor cheap to draw.
+pub const MAX_SIMILARITY_BARS: usize = 30;
+
 /// Workflow similarity per team (process consistency, METRICS.md §8): one horizontal bar per
 /// team, the Jaccard similarity of its statuses with the core workflow in percent,
-/// vermillion below `threshold` (a fraction, 0.5 = 50 %) with a dashed threshold line.
+/// vermillion below `threshold` (a fraction, 0.5 = 50 %) with a dashed threshold line. With
+/// more than [`MAX_SIMILARITY_BARS`] teams, only the least similar are drawn (in their given
+/// order; ties keep it) and the title says how many of how many.
 pub fn workflow_similarity(teams: &[(String, f64)], threshold: f64) -> Result<Chart, ChartError> {
-    let bars: Vec<(String, String, f64)> = teams
+    let mut bars: Vec<(String, String, f64)> = teams
         .iter()
         .filter(|t| t.1.is_finite() && t.1 >= 0.0)
         .map(|(l, v)| (l.clone(), truncate_label(l), v * 100.0))
         .collect();
+    let all = bars.len();
+    let mut title = "Workflow similarity to the shared core".to_string();
+    if all > MAX_SIMILARITY_BARS {
+        let mut order: Vec<usize> = (0..all).collect();
+        order.sort_by(|&a, &b| bars[a].2.total_cmp(&bars[b].2).then(a.cmp(&b)));
+        let mut keep = vec![false; all];
+        for &i in order.iter().take(MAX_SIMILARITY_BARS) {
+            keep[i] = true;
+        }
+        let mut k = keep.into_iter();
+        bars.retain(|_| k.next().unwrap_or(false));
+        title = format!("{title}: the {MAX_SIMILARITY_BARS} least similar of {all} teams");
+    }
     let threshold = (threshold.is_finite() && threshold >= 0.0).then_some(threshold * 100.0);
     let keys = utilisation_keys(threshold);
     let height = if bars.is_empty() {
@@ -424,10 +443,15 @@ pub fn workflow_similarity(teams: &[(String, f64)], threshold: f64) -> Result<Ch
         hbar_canvas_height(bars.len(), legend_height(&keys, DEFAULT_SIZE.0))
     };
     let below = threshold.map_or(0, |t| bars.iter().filter(|b| b.2 < t).count());
+    let alt = if all > bars.len() {
+        format!("Bar chart of the workflow similarity to the core workflow of the {} least similar of {all} teams (the full list is tables/consistency.csv); {below} of them below the threshold.", bars.len())
+    } else {
+        format!("Bar chart of each of {} teams' workflow similarity to the core workflow; {below} below the threshold.", bars.len())
+    };
     let meta = Meta {
         name: ChartId::WorkflowSimilarity,
-        title: "Workflow similarity to the shared core".to_string(),
-        alt: format!("Bar chart of each of {} teams' workflow similarity to the core workflow; {below} below the threshold.", bars.len()),
+        title,
+        alt,
         size: (DEFAULT_SIZE.0, height),
     };
     render_both(
@@ -695,5 +719,24 @@ mod tests {
         assert_eq!(c, utilisation(&noisy, 0.8).unwrap());
         check_empty(&utilisation(&[], 0.8).unwrap(), "utilisation");
         assert!(utilisation(&tools, f64::NAN).is_ok());
+    }
+
+    #[test]
+    fn hundreds_of_teams_are_folded_to_the_least_similar() {
+        // 476 teams, similarity rising with the index but team 400 the least similar.
+        let mut teams: Vec<(String, f64)> = (0..476)
+            .map(|i| (format!("Group {i:03}"), 0.2 + i as f64 / 1000.0))
+            .collect();
+        teams[400].1 = 0.05;
+        let c = workflow_similarity(&teams, 0.5).unwrap();
+        assert!(c.title.ends_with("the 30 least similar of 476 teams"), "{}", c.title);
+        assert!(c.alt.contains("of the 30 least similar of 476 teams"), "{}", c.alt);
+        assert!(c.alt.contains("30 of them below the threshold"), "{}", c.alt);
+        // Kept: groups 000–028 and 400 (in their given order); 029 and above are not.
+        assert!(c.svg.contains("Group 000") && c.svg.contains("Group 028"));
+        assert!(c.svg.contains("Group 400") && !c.svg.contains("Group 029"));
+        // Up to the limit nothing is folded.
+        let few = workflow_similarity(&teams[..MAX_SIMILARITY_BARS], 0.5).unwrap();
+        assert_eq!(few.title, "Workflow similarity to the shared core");
     }
 }

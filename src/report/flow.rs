@@ -359,7 +359,10 @@ fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
             i.cycle.n
         ));
     }
-    for (team, s) in i.teams.iter().zip(i.team_cycle) {
+    // Judged teams only (METRICS.md §5): a smaller team's 85th percentile is not an
+    // expectation anyone should plan with.
+    let judged = i.teams.iter().zip(i.team_cycle).zip(i.judged);
+    for ((team, s), _) in judged.filter(|(_, j)| **j) {
         if let Some(x) = s.p85 {
             sle.push(format!(
                 "{team}: 85% of items finish within {} days (n = {}).",
@@ -367,6 +370,13 @@ fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
                 s.n
             ));
         }
+    }
+    let unjudged = i.judged.iter().filter(|j| !**j).count();
+    if unjudged > 0 {
+        sle.push(format!(
+            "{unjudged} team(s) with fewer than {} items finished in the period have no expectation of their own (their items count in the organisation's).",
+            i.min_team_finished
+        ));
     }
 
     p.sections.push(Section {
