@@ -10,11 +10,15 @@
 #   5. rust4pm (the `process_mining` crate's streaming XES parse computing case counts, case
 #      durations and group changes: scripts/rust4pm_peer, built in its own folder and target,
 #      not a dependency of flowaudit) on the XES logs, with the ratio audit/rust4pm;
-# and prints a table of times (each the median of RUNS runs) and ratios.
+# and prints a table of times (each the median of RUNS runs) and ratios;
+#   6. the scaling of a full audit from 1M events up (SCALE, default 1M 3M 10M 30M): wall time
+#      and peak memory of one run each, written to $WORK/scaling.txt and drawn as
+#      docs/images/scaling.svg (scripts/scaling_chart.py).
 #
 #   scripts/bench.sh                 # 1M and 10M events
 #   SIZES="1000000" scripts/bench.sh # only 1M
 #   RUNS=5 scripts/bench.sh          # median of 5 runs (default 3)
+#   SCALE="" scripts/bench.sh        # no scaling run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/flowaudit-target}"
@@ -40,6 +44,7 @@ secs() { # the median of RUNS runs (wall time, and the peak RSS of that run): th
   for i in $(seq "$RUNS"); do once "$@" || return 1; done | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'
 }
 
+echo "date $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
 printf '%-28s %10s %10s %10s %10s %12s\n' "input" "floor s" "audit s" "audit/floor" "peak MB" "pm4py s"
 per_event=""
 for n in $SIZES; do
@@ -74,3 +79,18 @@ for log in bpic2013_closed_problems.xes.gz bpic2013_open_problems.xes.gz helpdes
   if [ -x "$PY" ] && [ "${PM4PY:-1}" = 1 ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$src"); fi
   printf '%-34s %10s %10s %10s %14s %10s\n' "$log" "$a" "$mem" "$r" "$ratio" "$p"
 done
+SCALE="${SCALE-1000000 3000000 10000000 30000000}"
+if [ -n "$SCALE" ]; then
+  : > "$WORK/scaling.txt"
+  printf '%-28s %10s %10s\n' "scaling" "audit s" "peak MB"
+  for n in $SCALE; do
+    dir="$WORK/events-$n"
+    [ -f "$dir/events.csv" ] || "$BIN" generate --events "$n" --out "$dir" >/dev/null 2>&1
+    read -r a mem < <(once "$BIN" audit "$dir" --out "$WORK/out-$n" --quiet)
+    printf '%-28s %10s %10s\n' "events CSV $n" "$a" "$mem"
+    echo "$n $a $mem" >> "$WORK/scaling.txt"
+  done
+  python3 scripts/scaling_chart.py "$WORK/scaling.txt" docs/images/scaling.svg \
+    "one run each, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "wrote docs/images/scaling.svg"
+fi
