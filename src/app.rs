@@ -305,6 +305,17 @@ fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
     jobs
 }
 
+/// Every output file of a report: (relative path, bytes), rendered in parallel, in the
+/// order of [`render_jobs`] (a profiling aid: `examples/stages.rs`; the audit writes each
+/// file as it is rendered, [`write_report`]).
+pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    use rayon::prelude::*;
+    render_jobs(r)
+        .into_par_iter()
+        .map(|(path, job)| Ok((path, job()?)))
+        .collect()
+}
+
 /// Write a report folder atomically: into `<out>.tmp-<pid>` beside the target, then swap.
 /// Each file is written as soon as it is rendered, in parallel, and its bytes dropped: the
 /// report's files are never all in memory at once.
