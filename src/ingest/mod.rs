@@ -48,7 +48,7 @@ use serde::Serialize;
 pub use sorted::{audit_order, EventColumns, SortedEvents};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-pub use table::{flags, Coded, EventTable, IntArray, TextArray, NULL_CODE};
+pub use table::{flags, Coded, CodedBuilder, EventTable, IntArray, TextArray, NULL_CODE};
 
 /// A detected input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -90,10 +90,8 @@ impl Importer for Xes {
     }
     fn read(&self, files: &[PathBuf], ctx: &ReadContext) -> Result<Read, IngestError> {
         let r = xes::read_xes(one(files), ctx.xes, ctx.tz)?;
-        let mut table = EventTable::from_batch(r.batch);
-        table.flags = r.starts;
         Ok(Read {
-            table,
+            table: r.table,
             items: r.traces,
             warnings: r.warnings,
             hints: r.hints,

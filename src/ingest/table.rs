@@ -130,6 +130,14 @@ impl Coded {
         Coded { codes, names }
     }
 
+    /// One column of `n` rows holding `value`.
+    pub fn constant(value: &str, n: usize) -> Coded {
+        Coded {
+            codes: vec![0; n],
+            names: vec![value.into()],
+        }
+    }
+
     /// One column of `n` missing values.
     pub fn nulls(n: usize) -> Coded {
         Coded {
@@ -201,6 +209,50 @@ impl Coded {
     }
 }
 
+/// A [`Coded`] column built row by row by an importer that has its own codes for the values
+/// (XES): each distinct name gets its code on first appearance, so the column equals
+/// [`Coded::from_values`] of the same names, without a string per row.
+#[derive(Debug, Default)]
+pub struct CodedBuilder {
+    codes: Vec<u32>,
+    names: Vec<Box<str>>,
+    by_name: FxHashMap<Box<str>, u32>,
+}
+
+impl CodedBuilder {
+    /// Room for `n` rows.
+    pub fn with_capacity(n: usize) -> CodedBuilder {
+        CodedBuilder {
+            codes: Vec::with_capacity(n),
+            ..CodedBuilder::default()
+        }
+    }
+
+    /// The code of `name`, given on first sight (the next free one).
+    pub fn code_of(&mut self, name: &str) -> u32 {
+        if let Some(&c) = self.by_name.get(name) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.names.push(name.into());
+        self.by_name.insert(name.into(), c);
+        c
+    }
+
+    /// Append a row holding `code` (from [`code_of`](Self::code_of), or [`NULL_CODE`]).
+    pub fn push(&mut self, code: u32) {
+        self.codes.push(code);
+    }
+
+    /// The column.
+    pub fn finish(self) -> Coded {
+        Coded {
+            codes: self.codes,
+            names: self.names,
+        }
+    }
+}
+
 /// The coded columns of a table, in this order.
 pub const CODED: [Col; 5] = [
     Col::Status,
@@ -211,7 +263,7 @@ pub const CODED: [Col; 5] = [
 ];
 
 /// Canonical events in input order.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct EventTable {
     /// Item id per event.
     pub item_id: StringChunked,
@@ -397,6 +449,20 @@ impl EventTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_built_column_equals_the_coded_values_and_constants_are_one_name() {
+        let names = [Some("b"), None, Some("a"), Some("b"), None, Some("c")];
+        let mut b = CodedBuilder::with_capacity(names.len());
+        for n in names {
+            let c = n.map_or(NULL_CODE, |n| b.code_of(n));
+            b.push(c);
+        }
+        let want = Coded::from_values(names.iter().map(|n| n.map(str::to_string)).collect());
+        assert_eq!(b.finish(), want);
+        let k = Coded::constant("xes", 3);
+        assert_eq!(k, Coded::from_values(vec![Some("xes".to_string()); 3]));
+    }
 
     #[test]
     fn coding_merges_parts_into_one_table_in_order_of_appearance() {

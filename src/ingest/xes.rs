@@ -40,7 +40,9 @@ mod tags;
 
 use self::tags::{Batch, Item, Tag};
 use crate::error::{shown, IngestError};
-use crate::model::{EventBatch, SourceHints, Ts};
+use super::table::{Coded, CodedBuilder, EventTable, NULL_CODE};
+use crate::model::{Col, SourceHints, Ts};
+use polars::prelude::{Int64Chunked, NewChunkedArray, StringChunked};
 use crate::time::{parse_instant, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
@@ -84,8 +86,11 @@ impl Default for XesMapping {
 /// What one XES file yields.
 #[derive(Debug)]
 pub struct XesRead {
-    /// The events, in file order.
-    pub batch: EventBatch,
+    /// The events, in file order, with their flags: `flags::START` when an event's standard
+    /// `lifecycle:transition` starts an activity (`start`, `resume`), `flags::NOT_COMPLETE`
+    /// when it is neither a start nor a completion; no flags when every event completes
+    /// (METRICS.md §11).
+    pub table: EventTable,
     /// Statuses built from more than one attribute value (`composite_statuses`).
     pub hints: SourceHints,
     /// Number of `<trace>` elements, including traces without usable events.
@@ -94,10 +99,6 @@ pub struct XesRead {
     pub warnings: Warnings,
     /// The attribute keys actually used to build the status, in join order.
     pub status_keys: Vec<String>,
-    /// Per event, `flags::START` when its standard `lifecycle:transition` starts an
-    /// activity (`start`, `resume`), `flags::NOT_COMPLETE` when it is neither a start nor a
-    /// completion; empty when every event completes (METRICS.md §11).
-    pub starts: Vec<u8>,
 }
 
 use super::table::flags::of_lifecycle;
@@ -392,10 +393,6 @@ impl Values {
         }
     }
 
-    /// An owned copy of the value of `code`.
-    fn owned(&self, code: u32) -> Option<String> {
-        self.get(code).map(str::to_owned)
-    }
 
     /// Number of codes, [`ABSENT`] included.
     fn count(&self) -> usize {
@@ -846,15 +843,16 @@ impl<'a> Parser<'a> {
         } = self;
         local.warn(tz, &mut warnings);
         let (status_idx, starts) = choose_status(&keys, &out_vals, &values);
-        let (batch, hints) = build_batch(&keys, &status_idx, out_ids, out_ts, &out_vals, &values);
+        let (mut table, hints) =
+            build_table(&keys, &status_idx, out_ids, out_ts, &out_vals, &values);
+        table.flags = starts;
         let status_keys = status_idx.iter().map(|&i| keys.names[i].clone()).collect();
         Ok(XesRead {
-            batch,
+            table,
             hints,
             traces,
             warnings,
             status_keys,
-            starts,
         })
     }
 
@@ -958,9 +956,10 @@ fn is_standard_lifecycle(v: &str) -> bool {
     STANDARD_LIFECYCLE.iter().any(|s| s.eq_ignore_ascii_case(v))
 }
 
-/// The status keys (indexes into `keys.names`, in join order) and [`XesRead::starts`]. In the
-/// automatic mode, `lifecycle:transition` is dropped from the status when every value is in
-/// the standard lifecycle model, and then gives the events' flags. Each distinct lifecycle
+/// The status keys (indexes into `keys.names`, in join order) and the events' lifecycle
+/// flags (`XesRead::table`'s `flags`). In the automatic mode, `lifecycle:transition` is
+/// dropped from the status when every value is in the standard lifecycle model, and then
+/// gives the events' flags. Each distinct lifecycle
 /// value is looked at once.
 fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<usize>, Vec<u8>) {
     let Some(lc) = keys.auto_lifecycle else {
@@ -996,51 +995,85 @@ fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<usize>, Vec
     }
 }
 
-/// The events as an [`EventBatch`], and the composite statuses as hints. Each distinct
-/// combination of status values is joined once; every event still gets its own strings.
-fn build_batch(
+/// The events as an [`EventTable`] (names coded straight from the parser's value codes: no
+/// string per event), and the composite statuses as hints. Each distinct combination of
+/// status values is joined once.
+fn build_table(
     keys: &Keys,
     status_idx: &[usize],
     item_id: Vec<String>,
     timestamp: Vec<Ts>,
     rows: &[u32],
     values: &Values,
-) -> (EventBatch, SourceHints) {
+) -> (EventTable, SourceHints) {
     let n = timestamp.len();
     let k = keys.names.len();
     let mut hints = SourceHints::default();
-    let mut batch = EventBatch {
-        item_id,
-        timestamp,
-        status: Vec::with_capacity(n),
-        assignee: Vec::with_capacity(n),
-        team: Vec::with_capacity(n),
-        actor: vec![None; n],
-        source: vec![Some("xes".to_string()); n],
-        created: vec![None; n],
-    };
-    let mut joined: FxHashMap<Box<[u32]>, Option<String>> = FxHashMap::default();
+    let mut status = CodedBuilder::with_capacity(n);
+    let mut assignee = CodedBuilder::with_capacity(n);
+    let mut team = CodedBuilder::with_capacity(n);
+    // A value code's column code, given on its first row (UNSEEN until then).
+    const UNSEEN: u32 = u32::MAX - 1;
+    let mut assignee_of = vec![UNSEEN; values.strings.len()];
+    let mut team_of = vec![UNSEEN; values.strings.len()];
+    let mut joined: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
     let mut combination: Vec<u32> = Vec::with_capacity(status_idx.len());
     for row in rows.chunks(k) {
         combination.clear();
         combination.extend(status_idx.iter().map(|&i| row[i]));
-        let known = joined.get(combination.as_slice()).cloned();
-        let status = match known {
-            Some(status) => status,
+        let code = match joined.get(combination.as_slice()) {
+            Some(&c) => c,
             None => {
-                let (status, parts) = join_status(&combination, values);
-                if let Some(s) = status.as_ref().filter(|_| parts > 1) {
+                let (name, parts) = join_status(&combination, values);
+                if let Some(s) = name.as_ref().filter(|_| parts > 1) {
                     hints.composite_statuses.insert(s.clone());
                 }
-                joined.insert(combination.as_slice().into(), status.clone());
-                status
+                let c = name.map_or(NULL_CODE, |s| status.code_of(&s));
+                joined.insert(combination.as_slice().into(), c);
+                c
             }
         };
-        batch.status.push(status);
-        batch.assignee.push(values.owned(row[keys.assignee]));
-        batch.team.push(values.owned(row[keys.team]));
+        status.push(code);
+        let a = column_code(&mut assignee, &mut assignee_of, row[keys.assignee], values);
+        assignee.push(a);
+        let t = column_code(&mut team, &mut team_of, row[keys.team], values);
+        team.push(t);
     }
-    (batch, hints)
+    let table = EventTable {
+        item_id: StringChunked::from_iter_values(
+            Col::ItemId.name().into(),
+            item_id.iter().map(String::as_str),
+        ),
+        timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), timestamp),
+        created: Int64Chunked::from_iter_options(
+            Col::Created.name().into(),
+            std::iter::repeat_n(None, n),
+        ),
+        coded: [
+            status.finish(),
+            assignee.finish(),
+            team.finish(),
+            Coded::nulls(n),
+            Coded::constant("xes", n),
+        ],
+        flags: Vec::new(),
+    };
+    (table, hints)
+}
+
+/// The column code of value code `v` (`NULL_CODE` when absent), given on first sight.
+fn column_code(col: &mut CodedBuilder, seen: &mut [u32], v: u32, values: &Values) -> u32 {
+    let Some(name) = values.get(v) else {
+        return NULL_CODE;
+    };
+    match seen.get_mut(v as usize) {
+        Some(c) if *c != u32::MAX - 1 => *c,
+        Some(c) => {
+            *c = col.code_of(name);
+            *c
+        }
+        None => col.code_of(name),
+    }
 }
 
 /// Join the present values of `codes` with `" - "`; also returns how many were joined.
@@ -1055,6 +1088,28 @@ fn join_status(codes: &[u32], values: &Values) -> (Option<String>, usize) {
         parts += 1;
     }
     (if parts == 0 { None } else { Some(out) }, parts)
+}
+
+#[cfg(test)]
+impl XesRead {
+    /// The events as strings again (for the tests' expectations).
+    fn batch(&self) -> crate::model::EventBatch {
+        let t = &self.table;
+        let text = |c: Col| -> Vec<Option<String>> {
+            let col = t.coded(c);
+            (0..t.len()).map(|i| col.get(i).map(str::to_string)).collect()
+        };
+        crate::model::EventBatch {
+            item_id: t.item_id.iter().map(|s| s.unwrap_or("").to_string()).collect(),
+            timestamp: t.timestamp.iter().map(|v| v.unwrap_or(0)).collect(),
+            status: text(Col::Status),
+            assignee: text(Col::Assignee),
+            team: text(Col::Team),
+            actor: text(Col::Actor),
+            source: text(Col::Source),
+            created: t.created.iter().collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1099,7 +1154,7 @@ mod tests {
         ));
         let r = read(&x).unwrap();
         assert_eq!(r.traces, 2);
-        let b = &r.batch;
+        let b = &r.batch();
         assert_eq!(b.len(), 3);
         assert_eq!(b.item_id, ["T-1", "T-1", "T-2"]);
         assert_eq!(
@@ -1130,7 +1185,7 @@ mod tests {
             ev("Review", "2024-03-01T11:00:00Z", &lc("COMPLETE")),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.status, [s("Review"), s("Review")]);
+        assert_eq!(r.batch().status, [s("Review"), s("Review")]);
         assert_eq!(r.status_keys, ["concept:name"]);
         assert!(r.hints.composite_statuses.is_empty());
     }
@@ -1146,7 +1201,7 @@ mod tests {
         ));
         let r = read(&x).unwrap();
         assert_eq!(
-            r.batch.status,
+            r.batch().status,
             [
                 s("Queued"),
                 s("Completed - complete"),
@@ -1175,10 +1230,10 @@ mod tests {
             ev("b", "2024-03-01T11:00:00Z", ""),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.item_id, ["late-name", "late-name", "late-name"]);
-        assert_eq!(r.batch.team, [s("Team B"), s("Team A"), s("Team A")]);
+        assert_eq!(r.batch().item_id, ["late-name", "late-name", "late-name"]);
+        assert_eq!(r.batch().team, [s("Team B"), s("Team A"), s("Team A")]);
         // concept:name is the trace's id, never an activity for its events.
-        assert_eq!(r.batch.status, [s("a"), s("b"), None]);
+        assert_eq!(r.batch().status, [s("a"), s("b"), None]);
     }
 
     #[test]
@@ -1198,10 +1253,10 @@ mod tests {
             ),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.item_id, ["real"]);
-        assert_eq!(r.batch.assignee, [s("Real")]);
-        assert_eq!(r.batch.team, [None]);
-        assert_eq!(r.batch.timestamp, [utc("2024-03-01T10:00:00Z")]);
+        assert_eq!(r.batch().item_id, ["real"]);
+        assert_eq!(r.batch().assignee, [s("Real")]);
+        assert_eq!(r.batch().team, [None]);
+        assert_eq!(r.batch().timestamp, [utc("2024-03-01T10:00:00Z")]);
     }
 
     #[test]
@@ -1220,9 +1275,9 @@ mod tests {
             ),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.assignee, [s("First"), None]);
-        assert_eq!(r.batch.item_id, ["one", "trace 2"]);
-        assert_eq!(r.batch.timestamp[1], utc("2024-03-01T11:00:00Z"));
+        assert_eq!(r.batch().assignee, [s("First"), None]);
+        assert_eq!(r.batch().item_id, ["one", "trace 2"]);
+        assert_eq!(r.batch().timestamp[1], utc("2024-03-01T11:00:00Z"));
     }
 
     #[test]
@@ -1233,7 +1288,7 @@ mod tests {
             ev("b", "2024-03-01T11:00:00Z", ""),
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.status, [s("a"), s("b")]);
+        assert_eq!(r.batch().status, [s("a"), s("b")]);
         assert_eq!(r.warnings.count(WarningKind::EventWithoutTimestamp), 2);
         let entries = r.warnings.entries();
         let msg = &entries[0].message;
@@ -1251,7 +1306,7 @@ mod tests {
         ));
         let r = read_with(&x, &XesMapping::default(), paris).unwrap();
         assert_eq!(
-            r.batch.timestamp,
+            r.batch().timestamp,
             [
                 utc("2024-01-15T09:00:00Z"),
                 utc("2024-03-31T01:30:00Z"),
@@ -1296,8 +1351,8 @@ mod tests {
             ev("a &lt;b&gt;", "2024-03-01T10:00:00Z", "")
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.item_id, ["R&D é"]);
-        assert_eq!(r.batch.status, [s("a <b>")]);
+        assert_eq!(r.batch().item_id, ["R&D é"]);
+        assert_eq!(r.batch().status, [s("a <b>")]);
 
         let undefined = log(&format!(
             "<trace>{}</trace>",
@@ -1356,7 +1411,7 @@ mod tests {
         let gz = gzip(log(&traces).as_bytes());
         let path = Path::new("t.xes.gz");
         let r = read_xes_from(&gz[..], path, &XesMapping::default(), Tz::UTC).unwrap();
-        assert_eq!((r.traces, r.batch.len()), (300, 300));
+        assert_eq!((r.traces, r.batch().len()), (300, 300));
         match read_xes_from(&gz[..gz.len() / 2], path, &XesMapping::default(), Tz::UTC) {
             Err(e @ IngestError::Malformed { .. }) => {
                 assert!(e.to_string().contains("truncated"), "{e}")
@@ -1397,9 +1452,9 @@ mod tests {
             ev("Fix", "2024-03-01T11:00:00Z", ""),
         ));
         let r = read_with(&x, &mapping, Tz::UTC).unwrap();
-        assert_eq!(r.batch.status, [s("Fix - dev"), s("Fix")]);
-        assert_eq!(r.batch.assignee, [s("Pete"), None]);
-        assert_eq!(r.batch.team, [s("dev"), None]);
+        assert_eq!(r.batch().status, [s("Fix - dev"), s("Fix")]);
+        assert_eq!(r.batch().assignee, [s("Pete"), None]);
+        assert_eq!(r.batch().team, [s("dev"), None]);
         assert_eq!(r.status_keys, ["concept:name", "org:role"]);
         assert_eq!(
             r.hints.composite_statuses.iter().collect::<Vec<_>>(),
@@ -1421,7 +1476,7 @@ mod tests {
         ));
         let r = read_with(&x, &same, Tz::UTC).unwrap();
         assert_eq!(
-            (r.batch.assignee[0].clone(), r.batch.team[0].clone()),
+            (r.batch().assignee[0].clone(), r.batch().team[0].clone()),
             (s("ann"), s("ann"))
         );
     }
@@ -1503,16 +1558,16 @@ mod tests {
     fn real_helpdesk() {
         let r = real("helpdesk.xes.gz");
         assert_eq!(
-            (r.traces, r.batch.len(), distinct(&r.batch.item_id)),
+            (r.traces, r.batch().len(), distinct(&r.batch().item_id)),
             (4_580, 21_348, 4_580)
         );
-        assert_eq!(r.batch.item_id[0], "Case 1");
-        assert_eq!(r.batch.timestamp[0], 1_349_794_217_000_000); // 2012-10-09T14:50:17+00:00
-        assert_eq!(r.batch.status[0], s("Assign seriousness"));
-        assert_eq!(r.batch.assignee[0], s("Value 1"));
-        assert!(r.batch.team.iter().all(Option::is_none));
-        assert_eq!(r.batch.item_id.last().map(String::as_str), Some("Case 999"));
-        assert_eq!(r.batch.timestamp.last(), Some(&1_364_574_285_000_000));
+        assert_eq!(r.batch().item_id[0], "Case 1");
+        assert_eq!(r.batch().timestamp[0], 1_349_794_217_000_000); // 2012-10-09T14:50:17+00:00
+        assert_eq!(r.batch().status[0], s("Assign seriousness"));
+        assert_eq!(r.batch().assignee[0], s("Value 1"));
+        assert!(r.batch().team.iter().all(Option::is_none));
+        assert_eq!(r.batch().item_id.last().map(String::as_str), Some("Case 999"));
+        assert_eq!(r.batch().timestamp.last(), Some(&1_364_574_285_000_000));
         assert_eq!(r.status_keys, ["concept:name"]);
         assert!(r.warnings.is_empty());
     }
@@ -1520,17 +1575,17 @@ mod tests {
     #[test]
     fn real_bpic2013_open_problems_has_composite_statuses() {
         let r = real("bpic2013_open_problems.xes.gz");
-        assert_eq!((r.traces, r.batch.len()), (819, 2_351));
+        assert_eq!((r.traces, r.batch().len()), (819, 2_351));
         assert_eq!(r.status_keys, ["concept:name", "lifecycle:transition"]);
-        assert_eq!(r.batch.item_id[0], "1-147898401");
-        assert_eq!(r.batch.timestamp[0], 1_162_890_036_000_000); // 2006-11-07T10:00:36+01:00
-        assert_eq!(r.batch.status[0], s("Accepted - In Progress"));
+        assert_eq!(r.batch().item_id[0], "1-147898401");
+        assert_eq!(r.batch().timestamp[0], 1_162_890_036_000_000); // 2006-11-07T10:00:36+01:00
+        assert_eq!(r.batch().status[0], s("Accepted - In Progress"));
         assert_eq!(
-            (r.batch.assignee[0].clone(), r.batch.team[0].clone()),
+            (r.batch().assignee[0].clone(), r.batch().team[0].clone()),
             (s("Tomas"), s("Org line A2"))
         );
-        let statuses: BTreeSet<&str> = r
-            .batch
+        let batch = r.batch();
+        let statuses: BTreeSet<&str> = batch
             .status
             .iter()
             .flatten()
@@ -1553,7 +1608,7 @@ mod tests {
             expected
         );
         assert_eq!(
-            r.batch
+            r.batch()
                 .status
                 .iter()
                 .filter(|v| v.as_deref() == Some("Accepted - In Progress"))
@@ -1565,39 +1620,39 @@ mod tests {
     #[test]
     fn real_bpic2013_closed_problems() {
         let r = real("bpic2013_closed_problems.xes.gz");
-        assert_eq!((r.traces, r.batch.len()), (1_487, 6_660));
+        assert_eq!((r.traces, r.batch().len()), (1_487, 6_660));
         assert_eq!(r.status_keys, ["concept:name"]);
-        assert_eq!(r.batch.item_id[0], "1-109135791");
-        assert_eq!(r.batch.timestamp[0], 1_136_990_982_000_000); // 2006-01-11T16:49:42.000+02:00
-        assert_eq!(r.batch.status[0], s("Queued-Awaiting Assignment"));
+        assert_eq!(r.batch().item_id[0], "1-109135791");
+        assert_eq!(r.batch().timestamp[0], 1_136_990_982_000_000); // 2006-01-11T16:49:42.000+02:00
+        assert_eq!(r.batch().status[0], s("Queued-Awaiting Assignment"));
         assert!(r.hints.composite_statuses.is_empty());
     }
 
     #[test]
     fn real_running_example() {
         let r = real("running-example.xes");
-        assert_eq!((r.traces, r.batch.len()), (6, 42));
-        assert_eq!(r.batch.item_id[0], "3");
-        assert_eq!(r.batch.timestamp[0], 1_293_715_920_000_000); // 2010-12-30T14:32:00.000+01:00
+        assert_eq!((r.traces, r.batch().len()), (6, 42));
+        assert_eq!(r.batch().item_id[0], "3");
+        assert_eq!(r.batch().timestamp[0], 1_293_715_920_000_000); // 2010-12-30T14:32:00.000+01:00
         assert_eq!(
-            (r.batch.status[0].clone(), r.batch.assignee[0].clone()),
+            (r.batch().status[0].clone(), r.batch().assignee[0].clone()),
             (s("register request"), s("Pete"))
         );
-        assert_eq!(r.batch.item_id.last().map(String::as_str), Some("4"));
+        assert_eq!(r.batch().item_id.last().map(String::as_str), Some("4"));
     }
 
     #[test]
     fn real_road_traffic_with_dst_offsets() {
         let r = real("roadtraffic100traces.xes");
-        assert_eq!((r.traces, r.batch.len()), (100, 390));
+        assert_eq!((r.traces, r.batch().len()), (100, 390));
         assert_eq!(r.status_keys, ["concept:name"]);
-        assert_eq!(r.batch.item_id[0], "N77802");
+        assert_eq!(r.batch().item_id[0], "N77802");
         assert_eq!(
-            r.batch.timestamp[..2],
+            r.batch().timestamp[..2],
             [1_111_532_400_000_000, 1_121_983_200_000_000]
         ); // +01:00, then +02:00
-        assert_eq!(r.batch.status[..2], [s("Create Fine"), s("Send Fine")]);
-        assert_eq!(r.batch.assignee[..2], [s("537"), None]);
+        assert_eq!(r.batch().status[..2], [s("Create Fine"), s("Send Fine")]);
+        assert_eq!(r.batch().assignee[..2], [s("537"), None]);
     }
 
     /// Parse `bytes` (gzip or not, set up as `read_xes_from` does) with the given limits;
@@ -1708,10 +1763,10 @@ mod tests {
             r#"</event></trace>"#
         ));
         let r = read(&x).unwrap();
-        assert_eq!(r.batch.item_id, ["c"]);
-        assert_eq!(r.batch.status, [s("a")]);
-        assert_eq!(r.batch.assignee, [s("ann")]);
-        assert_eq!(r.batch.timestamp, [utc("2024-03-01T10:00:00Z")]);
+        assert_eq!(r.batch().item_id, ["c"]);
+        assert_eq!(r.batch().status, [s("a")]);
+        assert_eq!(r.batch().assignee, [s("ann")]);
+        assert_eq!(r.batch().timestamp, [utc("2024-03-01T10:00:00Z")]);
 
         // Any attribute tag of an event is checked, used or not; wanted values are decoded.
         for (tag, words) in [
