@@ -262,44 +262,53 @@ fn audit_period(
     Ok(report)
 }
 
-/// One output file to render: its path relative to the report folder, and the job that
-/// renders its bytes.
-type RenderJob<'a> = (PathBuf, Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>);
+/// Renders one output file into a writer.
+type Render<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> Result<()> + Send + Sync + 'a>;
 
-/// Every output file of a report, as jobs that render independently.
+/// One output file to render: its path relative to the report folder, and the job that
+/// renders it.
+type RenderJob<'a> = (PathBuf, Render<'a>);
+
+/// A job that renders its file's bytes whole, then writes them.
+fn whole<'a>(f: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'a) -> Render<'a> {
+    Box::new(move |w| Ok(w.write_all(&f()?)?))
+}
+
+/// Every output file of a report, as jobs that render independently; `items.csv` (one row
+/// per item: the largest file) is written as it is rendered.
 fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
     let mut jobs: Vec<RenderJob> = vec![
         (
             "summary.json".into(),
-            Box::new(|| report::json::Json.render(r)),
+            whole(|| report::json::Json.render(r)),
         ),
         (
             "items.csv".into(),
-            Box::new(|| report::csv::Items.render(r)),
+            Box::new(|w| report::csv::Items.write_to(r, w)),
         ),
         (
             "report.html".into(),
-            Box::new(|| report::html::Html.render(r)),
+            whole(|| report::html::Html.render(r)),
         ),
         (
             "report.md".into(),
-            Box::new(|| report::markdown::Markdown.render(r)),
+            whole(|| report::markdown::Markdown.render(r)),
         ),
     ];
     for t in &r.tables {
         jobs.push((
             Path::new("tables").join(format!("{}.csv", t.name.name())),
-            Box::new(move || report::csv::table(t)),
+            whole(move || report::csv::table(t)),
         ));
     }
     for c in &r.charts {
         jobs.push((
             Path::new("charts").join(format!("{}.svg", c.name)),
-            Box::new(move || Ok(c.svg.clone().into_bytes())),
+            Box::new(move |w| Ok(w.write_all(c.svg.as_bytes())?)),
         ));
         jobs.push((
             Path::new("charts").join(format!("{}.png", c.name)),
-            Box::new(move || Ok(c.png.clone())),
+            Box::new(move |w| Ok(w.write_all(&c.png)?)),
         ));
     }
     jobs
@@ -312,13 +321,17 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     use rayon::prelude::*;
     render_jobs(r)
         .into_par_iter()
-        .map(|(path, job)| Ok((path, job()?)))
+        .map(|(path, job)| {
+            let mut bytes = Vec::new();
+            job(&mut bytes)?;
+            Ok((path, bytes))
+        })
         .collect()
 }
 
 /// Write a report folder atomically: into `<out>.tmp-<pid>` beside the target, then swap.
-/// Each file is written as soon as it is rendered, in parallel, and its bytes dropped: the
-/// report's files are never all in memory at once.
+/// Each file is written as soon as it is rendered, in parallel, and its bytes dropped
+/// (`items.csv` as it is rendered): the report's files are never all in memory at once.
 pub fn write_report(r: &report::Report, out: &Path) -> Result<()> {
     use rayon::prelude::*;
     let jobs = render_jobs(r);
@@ -326,8 +339,12 @@ pub fn write_report(r: &report::Report, out: &Path) -> Result<()> {
         make_dirs(tmp, jobs.iter().map(|(p, _)| p.as_path()))?;
         jobs.into_par_iter().try_for_each(|(rel, job)| {
             let p = tmp.join(&rel);
-            let bytes = job()?;
-            std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))
+            let file =
+                std::fs::File::create(&p).with_context(|| format!("writing {}", p.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            job(&mut w)
+                .and_then(|()| Ok(std::io::Write::flush(&mut w)?))
+                .with_context(|| format!("writing {}", p.display()))
         })
     })
 }

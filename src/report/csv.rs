@@ -67,13 +67,23 @@ pub struct Items;
 
 impl Renderer for Items {
     fn render(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(report.items.len() * 150);
+        self.write_to(report, &mut out)?;
+        Ok(out)
+    }
+}
+
+impl Items {
+    /// Write `items.csv` to `out` as it is rendered (the audit streams it to its file: at
+    /// ten million events it is about 200 MB that need not be in memory at once).
+    pub fn write_to<W: std::io::Write>(&self, report: &Report, out: W) -> anyhow::Result<()> {
         use super::text::num_into;
         use crate::time::format_instant_into;
         // One row per item: fields are written one at a time through one reused buffer
         // (a million items would otherwise make twenty strings each).
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::with_capacity(report.items.len() * 150));
+            .from_writer(out);
         w.write_record(ITEM_COLUMNS)?;
         let mut b = String::with_capacity(64);
         for r in &report.items {
@@ -116,6 +126,7 @@ impl Renderer for Items {
             }
             w.write_record(None::<&[u8]>)?;
         }
-        Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+        w.flush()?;
+        Ok(())
     }
 }
