@@ -286,10 +286,7 @@ fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
             "items.csv".into(),
             Box::new(|w| report::csv::Items.write_to(r, w)),
         ),
-        (
-            "report.html".into(),
-            whole(|| report::html::Html.render(r)),
-        ),
+        ("report.html".into(), whole(|| report::html::Html.render(r))),
         (
             "report.md".into(),
             whole(|| report::markdown::Markdown.render(r)),

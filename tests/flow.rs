@@ -97,11 +97,15 @@ fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
     let f = rows(&out, "forecasts.csv");
     assert!(f.iter().all(|r| r[0] != "Aardvark"), "{f:?}");
     let alpha: Vec<&Vec<String>> = f.iter().filter(|r| r[0] == "Alpha").collect();
-    assert_eq!(alpha.len(), 6, "how many in 14 and 28 days at 3 levels; no WIP: no when");
+    assert_eq!(
+        alpha.len(),
+        6,
+        "how many in 14 and 28 days at 3 levels; no WIP: no when"
+    );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains(
-        "1 team(s) with fewer than 10 items finished in the period are not forecast"
-    ));
+    assert!(
+        md.contains("1 team(s) with fewer than 10 items finished in the period are not forecast")
+    );
     // Nor given a service level expectation of their own.
     assert!(md.contains("Alpha: 85% of items finish within"));
     assert!(!md.contains("Aardvark: 85% of items finish within"));
@@ -111,7 +115,10 @@ fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("flowaudit.toml");
     std::fs::write(&cfg, "[forecast]\nseed = 43\n").unwrap();
-    let (_b, alone) = run(&csv, &["--as-of", &as_of, "--config", cfg.to_str().unwrap()]);
+    let (_b, alone) = run(
+        &csv,
+        &["--as-of", &as_of, "--config", cfg.to_str().unwrap()],
+    );
     let g = rows(&alone, "forecasts.csv");
     let alpha_alone: Vec<&Vec<String>> = g.iter().filter(|r| r[0] == "Alpha").collect();
     assert_eq!(alpha, alpha_alone);

@@ -729,9 +729,21 @@ mod tests {
             .collect();
         teams[400].1 = 0.05;
         let c = workflow_similarity(&teams, 0.5).unwrap();
-        assert!(c.title.ends_with("the 30 least similar of 476 teams"), "{}", c.title);
-        assert!(c.alt.contains("of the 30 least similar of 476 teams"), "{}", c.alt);
-        assert!(c.alt.contains("30 of them below the threshold"), "{}", c.alt);
+        assert!(
+            c.title.ends_with("the 30 least similar of 476 teams"),
+            "{}",
+            c.title
+        );
+        assert!(
+            c.alt.contains("of the 30 least similar of 476 teams"),
+            "{}",
+            c.alt
+        );
+        assert!(
+            c.alt.contains("30 of them below the threshold"),
+            "{}",
+            c.alt
+        );
         // Kept: groups 000–028 and 400 (in their given order); 029 and above are not.
         assert!(c.svg.contains("Group 000") && c.svg.contains("Group 028"));
         assert!(c.svg.contains("Group 400") && !c.svg.contains("Group 029"));

@@ -736,9 +736,9 @@ impl Reader<'_> {
                 } => Step {
                     status: state.clone(),
                     // A snapshot without the field after one with it: nobody.
-                    assignee: assignee.clone().or_else(|| {
-                        replay.assignee().map(|_| UNASSIGNED.to_string())
-                    }),
+                    assignee: assignee
+                        .clone()
+                        .or_else(|| replay.assignee().map(|_| UNASSIGNED.to_string())),
                     team: area.as_deref().and_then(|a| team_of(a, depth)),
                 },
                 Change::RelationsOnly => continue,

@@ -131,7 +131,10 @@ mod tests {
             json!({"name": "", "items": {}, "closed": true, "inner": "x", "ids": "p"}),
         )
         .unwrap();
-        assert_eq!((s.name, s.items.is_none(), s.closed), (None, true, Some(true)));
+        assert_eq!(
+            (s.name, s.items.is_none(), s.closed),
+            (None, true, Some(true))
+        );
         assert!(s.inner.is_none() && s.ids.is_empty());
     }
 }

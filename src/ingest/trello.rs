@@ -346,7 +346,10 @@ fn read_file(
     };
     for l in json.lists.iter().flatten() {
         if let (Some(id), Some(name)) = (&l.id, &l.name) {
-            board.lists.entry(id.clone()).or_insert_with(|| name.clone());
+            board
+                .lists
+                .entry(id.clone())
+                .or_insert_with(|| name.clone());
         }
     }
     for m in json.members.iter().flatten() {
@@ -491,7 +494,13 @@ impl File<'_> {
             });
         };
         let ts = self.when(date, record, "date", warnings)?;
-        let name = |m: &str| board.members.get(m).cloned().unwrap_or_else(|| m.to_string());
+        let name = |m: &str| {
+            board
+                .members
+                .get(m)
+                .cloned()
+                .unwrap_or_else(|| m.to_string())
+        };
         let actor = a
             .member_creator
             .as_ref()
@@ -580,7 +589,10 @@ impl Board {
 
     /// A member's name by id (the id when unknown).
     fn member_name(&self, id: &str) -> String {
-        self.members.get(id).cloned().unwrap_or_else(|| id.to_string())
+        self.members
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
     }
 }
 
@@ -644,7 +656,12 @@ fn origin<'a>(
         .or_else(|| first_move.and_then(|a| a.data.list_before.id.as_deref().map(|id| (a, id))))
         .or_else(|| arrival.and_then(|a| a.data.list.id.as_deref().map(|id| (a, id))))
         .map(|(a, id)| {
-            let name = a.data.list.name.as_deref().or(a.data.list_before.name.as_deref());
+            let name = a
+                .data
+                .list
+                .name
+                .as_deref()
+                .or(a.data.list_before.name.as_deref());
             (id.to_string(), name.map(str::to_string))
         })
         .or_else(|| card.list.clone().map(|id| (id, None)));

@@ -39,14 +39,14 @@ mod scan;
 mod tags;
 
 use self::tags::{Batch, Item, Tag};
-use crate::error::{shown, IngestError};
 use super::table::{Coded, CodedBuilder, EventTable, NULL_CODE};
+use crate::error::{shown, IngestError};
 use crate::model::{Col, SourceHints, Ts};
-use polars::prelude::{Int64Chunked, NewChunkedArray, StringChunked};
 use crate::time::{parse_instant, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use flate2::read::MultiGzDecoder;
+use polars::prelude::{Int64Chunked, NewChunkedArray, StringChunked};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::Event;
 use quick_xml::name::QName;
@@ -392,7 +392,6 @@ impl Values {
             Some(&*self.strings[code as usize])
         }
     }
-
 
     /// Number of codes, [`ABSENT`] included.
     fn count(&self) -> usize {
@@ -1097,10 +1096,16 @@ impl XesRead {
         let t = &self.table;
         let text = |c: Col| -> Vec<Option<String>> {
             let col = t.coded(c);
-            (0..t.len()).map(|i| col.get(i).map(str::to_string)).collect()
+            (0..t.len())
+                .map(|i| col.get(i).map(str::to_string))
+                .collect()
         };
         crate::model::EventBatch {
-            item_id: t.item_id.iter().map(|s| s.unwrap_or("").to_string()).collect(),
+            item_id: t
+                .item_id
+                .iter()
+                .map(|s| s.unwrap_or("").to_string())
+                .collect(),
             timestamp: t.timestamp.iter().map(|v| v.unwrap_or(0)).collect(),
             status: text(Col::Status),
             assignee: text(Col::Assignee),
@@ -1566,7 +1571,10 @@ mod tests {
         assert_eq!(r.batch().status[0], s("Assign seriousness"));
         assert_eq!(r.batch().assignee[0], s("Value 1"));
         assert!(r.batch().team.iter().all(Option::is_none));
-        assert_eq!(r.batch().item_id.last().map(String::as_str), Some("Case 999"));
+        assert_eq!(
+            r.batch().item_id.last().map(String::as_str),
+            Some("Case 999")
+        );
         assert_eq!(r.batch().timestamp.last(), Some(&1_364_574_285_000_000));
         assert_eq!(r.status_keys, ["concept:name"]);
         assert!(r.warnings.is_empty());
@@ -1585,12 +1593,7 @@ mod tests {
             (s("Tomas"), s("Org line A2"))
         );
         let batch = r.batch();
-        let statuses: BTreeSet<&str> = batch
-            .status
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let statuses: BTreeSet<&str> = batch.status.iter().flatten().map(String::as_str).collect();
         let expected = [
             "Accepted - Assigned",
             "Accepted - In Progress",

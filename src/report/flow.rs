@@ -593,19 +593,20 @@ fn forecast_part(i: &FlowInput) -> Parts {
         }
     }
     let empty = (Vec::new(), 0);
-    let groups: Vec<(&str, &[Ts], u64, u64)> = std::iter::once(("*", &all_finished[..], all_wip, 0))
-        .chain(
-            i.teams
-                .iter()
-                .zip(i.judged)
-                .enumerate()
-                .filter(|(_, (_, judged))| **judged)
-                .map(|(k, (t, _))| {
-                    let (f, w) = by_team.get(t.as_str()).unwrap_or(&empty);
-                    (t.as_str(), &f[..], *w, k as u64 + 1)
-                }),
-        )
-        .collect();
+    let groups: Vec<(&str, &[Ts], u64, u64)> =
+        std::iter::once(("*", &all_finished[..], all_wip, 0))
+            .chain(
+                i.teams
+                    .iter()
+                    .zip(i.judged)
+                    .enumerate()
+                    .filter(|(_, (_, judged))| **judged)
+                    .map(|(k, (t, _))| {
+                        let (f, w) = by_team.get(t.as_str()).unwrap_or(&empty);
+                        (t.as_str(), &f[..], *w, k as u64 + 1)
+                    }),
+            )
+            .collect();
     let forecasts: Vec<forecast::GroupForecast> = groups
         .par_iter()
         .map(|(_, f, w, k)| {
@@ -638,7 +639,11 @@ fn forecast_part(i: &FlowInput) -> Parts {
     let mut lines = Vec::new();
     if let Some(org) = forecasts.first() {
         for (h, v) in &org.how_many {
-            lines.push(format!("In the next {h} days: at least {} items with 85% confidence ({} with 50%).", fmt(v[1]), fmt(v[0])));
+            lines.push(format!(
+                "In the next {h} days: at least {} items with 85% confidence ({} with 50%).",
+                fmt(v[1]),
+                fmt(v[0])
+            ));
         }
         if let Some(v) = org.when {
             lines.push(format!("The {} items in progress today: done within {} days with 85% confidence ({} with 50%).", org.wip, fmt(v[1]), fmt(v[0])));
