@@ -9,17 +9,26 @@
 //! An empty cell leaves that field unchanged. A row with no `item_id` is skipped (warning);
 //! a row whose timestamp is missing or unreadable stops the audit with the line named.
 
+mod diagnose;
+mod parts;
+mod ts_column;
+
+use super::instants::LocalTimes;
 use super::table::flags::of_lifecycle;
-use super::table::{Coded, EventTable, TextArray};
-use crate::error::{shown, IngestError, Location};
-use crate::model::{Col, Ts};
-use crate::time::{self, Offset};
-use crate::time_formats::{self, TsFormat};
+use super::table::{Coded, EventTable};
+use crate::error::{shown, IngestError};
+use crate::model::Col;
+use crate::time_formats::TsFormat;
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
+use diagnose::polars_malformed;
+use parts::PartBuffer;
+#[cfg(test)]
+use parts::{first_record_end, last_record_end};
 use polars::prelude::*;
 use rayon::prelude::*;
 use std::path::Path;
+use ts_column::parse_ts_column;
 
 pub use super::csv_columns::*;
 
@@ -31,149 +40,6 @@ pub struct EventsCsv {
     pub items: usize,
     /// Warnings counted while reading.
     pub warnings: Warnings,
-}
-
-use super::instants::LocalTimes;
-
-/// A part's instants and offset counts, or the first bad row (None: the value is empty).
-type TsPart = Result<(Vec<Option<Ts>>, [(u64, Option<usize>); 2]), (usize, Option<String>)>;
-
-/// Parse a text column of instants, in parallel. The first bad value (in row order) stops
-/// the audit with its line.
-#[allow(clippy::too_many_arguments)]
-fn parse_ts_column(
-    path: &Path,
-    field: &str,
-    values: &StringChunked,
-    fmt: &TsFormat,
-    tz: Tz,
-    required: bool,
-    rows: &RowLines,
-    seen: &mut LocalTimes,
-) -> Result<Int64Chunked, IngestError> {
-    let values = values.rechunk();
-    let arr = values.downcast_as_array();
-    const PART: usize = 1 << 16;
-    let parts: Vec<TsPart> = (0..arr.len().div_ceil(PART))
-        .into_par_iter()
-        .map(|p| {
-            let (lo, hi) = (p * PART, ((p + 1) * PART).min(arr.len()));
-            parse_ts_part(arr, lo, hi, fmt, tz, required)
-        })
-        .collect();
-    let column = TsColumn {
-        path,
-        field,
-        arr,
-        rows,
-    };
-    let ts = column.join(parts, seen)?;
-    Ok(Int64Chunked::from_iter_options("ts".into(), ts.into_iter()))
-}
-
-/// Parse rows `lo..hi` of a text column of instants (one part of [`parse_ts_column`]).
-fn parse_ts_part(
-    arr: &TextArray,
-    lo: usize,
-    hi: usize,
-    fmt: &TsFormat,
-    tz: Tz,
-    required: bool,
-) -> TsPart {
-    let mut out = Vec::with_capacity(hi - lo);
-    // (count, first row) of instants read in `tz`, and of those moved out of a gap.
-    let mut local = [(0u64, None::<usize>); 2];
-    for i in lo..hi {
-        match arr.get(i).map(str::trim).filter(|s| !s.is_empty()) {
-            None if required => return Err((i, None)),
-            None => out.push(None),
-            Some(s) => match match fmt {
-                TsFormat::Iso => time::parse_instant(s, tz),
-                f => time_formats::parse(f, s, tz),
-            } {
-                Ok((ts, o)) => {
-                    let k = match o {
-                        Offset::Explicit => None,
-                        Offset::Local => Some(0),
-                        Offset::LocalGap => Some(1),
-                    };
-                    if let Some(k) = k {
-                        local[k].0 += 1;
-                        local[k].1.get_or_insert(i);
-                    }
-                    out.push(Some(ts));
-                }
-                Err(reason) => return Err((i, Some(reason.to_string()))),
-            },
-        }
-    }
-    Ok((out, local))
-}
-
-/// A text column of instants being parsed: what its messages name.
-struct TsColumn<'a> {
-    path: &'a Path,
-    field: &'a str,
-    arr: &'a TextArray,
-    rows: &'a RowLines<'a>,
-}
-
-impl TsColumn<'_> {
-    /// The parts' instants in row order, their offsets counted in `seen`; the first bad part
-    /// (in row order) is the error.
-    fn join(
-        &self,
-        parts: Vec<TsPart>,
-        seen: &mut LocalTimes,
-    ) -> Result<Vec<Option<Ts>>, IngestError> {
-        let mut ts: Vec<Option<Ts>> = Vec::with_capacity(self.arr.len());
-        for part in parts {
-            match part {
-                Ok((v, local)) => {
-                    ts.extend(v);
-                    self.count_local(local, seen);
-                }
-                Err((i, reason)) => return Err(self.bad_row(i, reason)),
-            }
-        }
-        Ok(ts)
-    }
-
-    /// Count a part's instants read without an offset; the first row of a kind names it.
-    fn count_local(&self, local: [(u64, Option<usize>); 2], seen: &mut LocalTimes) {
-        let (path, field, arr, rows) = (self.path, self.field, self.arr, self.rows);
-        for ((n, first), o) in local.into_iter().zip([Offset::Local, Offset::LocalGap]) {
-            seen.count_n(o, n, || {
-                let i = first.unwrap_or_default();
-                format!(
-                    "{}: {}: `{field}` {:?}",
-                    path.display(),
-                    rows.line(i),
-                    arr.get(i).unwrap_or_default().trim()
-                )
-            });
-        }
-    }
-
-    /// The error for row `i`: its value is empty (`None`) or unreadable for `reason`.
-    fn bad_row(&self, i: usize, reason: Option<String>) -> IngestError {
-        match reason {
-            None => IngestError::BadValue {
-                path: self.path.to_path_buf(),
-                record: self.rows.line(i).into(),
-                field: self.field.to_string(),
-                value: String::new(),
-                reason: "the timestamp is empty; every event needs an instant (fill it in or remove the row)".into(),
-            },
-            Some(reason) => IngestError::BadValue {
-                path: self.path.to_path_buf(),
-                record: self.rows.line(i).into(),
-                field: self.field.to_string(),
-                value: shown(self.arr.get(i).unwrap_or_default().trim()),
-                reason: format!("{reason}; fix the value or remove the row"),
-            },
-        }
-    }
 }
 
 /// The compression whose signature starts the file, if any: polars takes a CSV starting
@@ -196,81 +62,6 @@ pub const PART_BYTES: usize = 64 << 20;
 /// Read an events CSV.
 pub fn read(path: &Path, opts: CsvOptions) -> Result<EventsCsv, IngestError> {
     read_in_parts(path, opts, PART_BYTES)
-}
-
-/// The end (just after the line break) of the first or of the last complete record of
-/// `buf`, which starts at a record start; `Ok(None)` when `buf` holds no record end.
-///
-/// A line break ends a record unless it is inside a quoted value. As in polars' reader, a
-/// quote opens a quoted value only at the start of a field and `""` inside one is a literal
-/// quote. A quote anywhere else (`5" screen`) is refused: `Err` holds its position. polars
-/// would read it as a character, but its own split of a file between threads counts it as a
-/// quote, so whether such a file is read would depend on where the splits fall.
-fn record_end(buf: &[u8], last: bool, sep: u8) -> Result<Option<usize>, usize> {
-    let mut quoted = false;
-    let mut escaped_at = usize::MAX;
-    let mut end = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
-        match buf[i] {
-            b'"' if i == escaped_at => {}
-            b'"' if quoted => {
-                if buf.get(i + 1) == Some(&b'"') {
-                    escaped_at = i + 1;
-                } else {
-                    quoted = false;
-                }
-            }
-            b'"' if i == 0 || buf[i - 1] == sep || matches!(buf[i - 1], b'\n' | b'\r') => {
-                quoted = true
-            }
-            b'"' => return Err(i),
-            _ if quoted => {}
-            _ => {
-                end = Some(i + 1);
-                if !last {
-                    break;
-                }
-            }
-        }
-    }
-    Ok(end)
-}
-
-/// The end of the last complete record of `buf` ([`record_end`]).
-fn last_record_end(buf: &[u8], sep: u8) -> Result<Option<usize>, usize> {
-    record_end(buf, true, sep)
-}
-
-/// The end of the first record of `buf` ([`record_end`]).
-fn first_record_end(buf: &[u8], sep: u8) -> Result<Option<usize>, usize> {
-    record_end(buf, false, sep)
-}
-
-/// The error for a quote inside an unquoted value at byte `at` of the file; `buf` holds the
-/// file from byte `buf_start`.
-fn stray_quote(path: &Path, buf: &[u8], buf_start: usize, at: usize, sep: u8) -> IngestError {
-    use std::io::Read;
-    let mut head = Vec::new();
-    let line = std::fs::File::open(path)
-        .and_then(|f| f.take((buf_start + at) as u64).read_to_end(&mut head))
-        .map(|_| memchr::memchr_iter(b'\n', &head).count() + 1)
-        .unwrap_or(0);
-    let from = buf[..at]
-        .iter()
-        .rposition(|b| *b == sep || *b == b'\n')
-        .map_or(0, |p| p + 1);
-    let to = buf[at..]
-        .iter()
-        .position(|b| *b == sep || matches!(b, b'\n' | b'\r'))
-        .map_or(buf.len(), |p| at + p);
-    IngestError::Malformed {
-        path: path.to_path_buf(),
-        record: Location::line(line),
-        reason: format!(
-            "the value {} holds a quote but is not quoted; quote the whole value and double the quote inside (\"5\"\" screen\"), or remove the quote",
-            shown(&String::from_utf8_lossy(&buf[from..to]))
-        ),
-    }
 }
 
 /// Read an events CSV `part_bytes` at a time (see [`PART_BYTES`]; tests use small parts
@@ -315,18 +106,6 @@ fn refuse_compressed(path: &Path) -> Result<(), IngestError> {
     }
 }
 
-/// The error for a file polars cannot read: the concrete problem [`diagnose`] finds, else
-/// polars' message.
-fn polars_malformed(path: &Path, e: PolarsError) -> IngestError {
-    diagnose(path, &e.to_string()).unwrap_or_else(|| IngestError::Malformed {
-        path: path.to_path_buf(),
-        record: "CSV".into(),
-        reason: format!(
-            "{e}; check that the file is a comma-separated UTF-8 CSV with one header row"
-        ),
-    })
-}
-
 /// The error for a failed read of the file.
 fn io_error(path: &Path, e: std::io::Error) -> IngestError {
     IngestError::Io {
@@ -358,129 +137,6 @@ fn header_schema(path: &Path, sep: u8) -> Result<SchemaRef, IngestError> {
         .map_err(malformed)?
         .collect_schema()
         .map_err(malformed)
-}
-
-/// The file after its header, read into a buffer and cut at record ends into parts.
-struct PartBuffer<'a> {
-    path: &'a Path,
-    /// The delimiter.
-    sep: u8,
-    file: std::fs::File,
-    /// Bytes read at a time (see [`PART_BYTES`]).
-    part_bytes: usize,
-    buf: Vec<u8>,
-    /// Bytes `buf` is filled to (doubled while it holds no record end).
-    want: usize,
-    header_skipped: bool,
-    eof: bool,
-    /// Data rows before `buf`.
-    rows_before: usize,
-    /// Bytes of the file before `buf`.
-    consumed: usize,
-}
-
-impl<'a> PartBuffer<'a> {
-    /// Open the file, to read it `part_bytes` at a time.
-    fn open(path: &'a Path, sep: u8, part_bytes: usize) -> Result<Self, IngestError> {
-        let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-        Ok(PartBuffer {
-            path,
-            sep,
-            file,
-            part_bytes,
-            buf: Vec::new(),
-            want: part_bytes.max(1),
-            header_skipped: false,
-            eof: false,
-            rows_before: 0,
-            consumed: 0,
-        })
-    }
-
-    /// Hand every part of the file to `reader`, in file order.
-    fn read_all(&mut self, reader: &mut PartReader<'_>) -> Result<(), IngestError> {
-        while !self.eof {
-            self.fill()?;
-            if !self.header_skipped {
-                match self.first_end()? {
-                    Some(e) => self.skip_header(e),
-                    None if self.eof => break, // only a header
-                    None => {
-                        self.want = self.want.saturating_mul(2);
-                        continue;
-                    }
-                }
-            }
-            let last = self.last_end()?;
-            let end = match (self.eof, last) {
-                (true, _) => self.buf.len(),
-                (false, Some(e)) => e,
-                (false, None) => {
-                    // One record longer than the buffer: read more.
-                    self.want = self.want.saturating_mul(2);
-                    continue;
-                }
-            };
-            if end > 0 {
-                self.read_part(reader, end)?;
-            }
-            self.advance(end);
-        }
-        Ok(())
-    }
-
-    /// Fill the buffer to `want` bytes (or the end of the file).
-    fn fill(&mut self) -> Result<(), IngestError> {
-        use std::io::Read;
-        let path = self.path;
-        let missing = self.want.saturating_sub(self.buf.len()) as u64;
-        if missing > 0 {
-            let n = (&mut self.file)
-                .take(missing)
-                .read_to_end(&mut self.buf)
-                .map_err(|e| io_error(path, e))?;
-            self.eof = (n as u64) < missing;
-        }
-        Ok(())
-    }
-
-    /// The end of the buffer's first record ([`first_record_end`]).
-    fn first_end(&self) -> Result<Option<usize>, IngestError> {
-        first_record_end(&self.buf, self.sep)
-            .map_err(|at| stray_quote(self.path, &self.buf, self.consumed, at, self.sep))
-    }
-
-    /// The end of the buffer's last complete record ([`last_record_end`]).
-    fn last_end(&self) -> Result<Option<usize>, IngestError> {
-        last_record_end(&self.buf, self.sep)
-            .map_err(|at| stray_quote(self.path, &self.buf, self.consumed, at, self.sep))
-    }
-
-    /// Drop the header record, which ends at `end`.
-    fn skip_header(&mut self, end: usize) {
-        self.buf.drain(..end);
-        self.consumed += end;
-        self.header_skipped = true;
-    }
-
-    /// Hand the buffer's first `end` bytes (whole records) to `reader`.
-    fn read_part(&mut self, reader: &mut PartReader<'_>, end: usize) -> Result<(), IngestError> {
-        let rows = reader
-            .part(&self.buf[..end], self.rows_before)
-            .map_err(|e| match e {
-                PartError::Polars(e) => polars_malformed(self.path, e),
-                PartError::Ingest(e) => e,
-            })?;
-        self.rows_before += rows;
-        Ok(())
-    }
-
-    /// Drop the buffer's first `end` bytes (read) and size the next fill.
-    fn advance(&mut self, end: usize) {
-        self.buf.drain(..end);
-        self.consumed += end;
-        self.want = self.part_bytes.max(1).max(self.buf.len() * 2);
-    }
 }
 
 /// Why a part could not be read.
@@ -929,119 +585,6 @@ fn check_lengths(rows: &RowLines, field: &str, values: &StringChunked) -> Result
         });
     }
     Ok(())
-}
-
-/// When polars cannot read the file, find the first concrete problem with the csv reader:
-/// a value that is not UTF-8 or a row with more fields than the header, named by line.
-/// Rows with fewer fields are accepted (the missing trailing cells are empty).
-fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
-    let f = std::fs::File::open(path).ok()?;
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(f));
-    let mut rec = csv::ByteRecord::new();
-    let mut header: Vec<String> = Vec::new();
-    let mut last_line = 0;
-    loop {
-        match r.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            end => return records_ended(path, polars_message, end, last_line),
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        last_line = line;
-        if let Some(e) = non_utf8_field(path, line, &header, &rec) {
-            return Some(e);
-        }
-        if header.is_empty() {
-            header = header_names(&rec);
-        } else if rec.len() > header.len() {
-            return Some(too_many_fields(path, line, &header, &rec));
-        }
-    }
-}
-
-/// [`diagnose`] when the csv reader stops (`end`: the end of the file or an error); the
-/// last record read started on `last_line`.
-fn records_ended(
-    path: &Path,
-    polars_message: &str,
-    end: csv::Result<bool>,
-    last_line: u64,
-) -> Option<IngestError> {
-    match end {
-        Ok(false) if polars_message.contains("not properly escaped") => {
-            Some(IngestError::Malformed {
-                path: path.to_path_buf(),
-                record: Location::line(last_line),
-                reason: "a quoted value that starts on this line is never closed (it runs to the end of the file); add the closing quote".into(),
-            })
-        }
-        Ok(_) => None,
-        Err(e) => {
-            let line = e.position().map_or(0, |p| p.line());
-            Some(IngestError::Malformed {
-                path: path.to_path_buf(),
-                record: Location::line(line),
-                reason: format!("{e}; check that the file is a comma-separated UTF-8 CSV"),
-            })
-        }
-    }
-}
-
-/// The error for the first field of `rec` (on `line`) that is not UTF-8, if any.
-fn non_utf8_field(
-    path: &Path,
-    line: u64,
-    header: &[String],
-    rec: &csv::ByteRecord,
-) -> Option<IngestError> {
-    for (j, field) in rec.iter().enumerate() {
-        if let Err(e) = std::str::from_utf8(field) {
-            let at = e.valid_up_to();
-            return Some(IngestError::BadValue {
-                path: path.to_path_buf(),
-                record: Location::line(line),
-                field: header.get(j).cloned().unwrap_or_else(|| format!("column {}", j + 1)),
-                value: shown(&String::from_utf8_lossy(field)),
-                reason: format!(
-                    "byte 0x{:02X} is not UTF-8 (the file looks like Windows-1252 or Latin-1); re-save it as UTF-8 (in Excel: Save As → \"CSV UTF-8 (comma delimited)\")",
-                    field[at]
-                ),
-            });
-        }
-    }
-    None
-}
-
-/// The names of a header record, without a byte-order mark.
-fn header_names(rec: &csv::ByteRecord) -> Vec<String> {
-    rec.iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect()
-}
-
-/// The error for a record (on `line`) with more fields than the header.
-fn too_many_fields(
-    path: &Path,
-    line: u64,
-    header: &[String],
-    rec: &csv::ByteRecord,
-) -> IngestError {
-    IngestError::Malformed {
-        path: path.to_path_buf(),
-        record: Location::line(line),
-        reason: format!(
-            "the row has {} fields but the header has {} ({}): a value holds an unquoted comma or a quote is missing; quote that value or remove the extra field",
-            rec.len(),
-            header.len(),
-            shown(&header.join(", "))
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -48,8 +48,7 @@
 
 use super::imported::{ImportContext, Imported};
 use super::instants::LocalTimes;
-use super::lenient::nullable;
-use super::replay::{json_documents, FileTally, InForce, ItemReplay, Step};
+use super::replay::{json_documents, FileTally, ItemReplay, Step};
 use super::workflow::{self, Evidence, Workflow};
 use crate::error::{shown, IngestError};
 use crate::model::{EventBatch, SourceCategory, Ts};
@@ -59,6 +58,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+mod flow;
+mod shapes;
+use flow::FlowState;
+use shapes::{ItemObj, ResourceEvent, User};
 
 /// The `source` of every GitLab event.
 pub const SOURCE: &str = "gitlab";
@@ -92,97 +96,6 @@ pub fn sniff(head: &[u8], _path: &Path) -> bool {
         && has("\"resource_id\"")
         && (has("\"label\"") || has("\"state\"") || has("\"milestone\""));
     item || event
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct User {
-    username: Option<String>,
-    name: Option<String>,
-}
-
-impl User {
-    fn login(&self) -> Option<String> {
-        self.username
-            .clone()
-            .or_else(|| self.name.clone())
-            .filter(|s| !s.is_empty())
-    }
-}
-
-/// A label: a name, or an object with one (`with_labels_details`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum Label {
-    Name(String),
-    Object { name: String },
-}
-
-impl Label {
-    fn name(&self) -> &str {
-        match self {
-            Label::Name(n) | Label::Object { name: n } => n,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct Milestone {
-    title: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct References {
-    full: Option<String>,
-}
-
-/// An issue or merge request object.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct ItemObj {
-    id: Option<i64>,
-    iid: Option<i64>,
-    project_id: Option<i64>,
-    state: Option<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-    closed_at: Option<String>,
-    merged_at: Option<String>,
-    closed_by: Option<User>,
-    merged_by: Option<User>,
-    author: Option<User>,
-    #[serde(deserialize_with = "nullable")]
-    assignees: Vec<User>,
-    assignee: Option<User>,
-    #[serde(deserialize_with = "nullable")]
-    reviewers: Vec<User>,
-    #[serde(deserialize_with = "nullable")]
-    labels: Vec<Label>,
-    references: Option<References>,
-    web_url: Option<String>,
-    #[serde(deserialize_with = "nullable")]
-    resource_state_events: Vec<Value>,
-    #[serde(deserialize_with = "nullable")]
-    resource_label_events: Vec<Value>,
-    #[serde(deserialize_with = "nullable")]
-    resource_milestone_events: Vec<Value>,
-}
-
-/// A resource state, label or milestone event.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct ResourceEvent {
-    id: Option<i64>,
-    user: Option<User>,
-    created_at: Option<String>,
-    resource_type: Option<String>,
-    resource_id: Option<i64>,
-    state: Option<String>,
-    label: Option<Label>,
-    milestone: Option<Milestone>,
-    action: Option<String>,
 }
 
 /// What an event changes.
@@ -810,98 +723,6 @@ fn start_replay<'a>(
         r.step(created, step, author.clone());
     }
     r
-}
-
-/// An item's state and workflow values in force while its events are replayed.
-struct FlowState<'f> {
-    flow: &'f Workflow,
-    team_family: Option<&'f str>,
-    mr: bool,
-    flow_values: InForce,
-    teams: InForce,
-    closed: Option<&'static str>,
-    /// The team set since the last step.
-    team: Option<String>,
-    /// Whether a workflow status was used.
-    moved: bool,
-}
-
-impl<'f> FlowState<'f> {
-    /// An open item with no workflow value or team label in force.
-    fn new(flow: &'f Workflow, team_family: Option<&'f str>, mr: bool) -> FlowState<'f> {
-        FlowState {
-            flow,
-            team_family,
-            mr,
-            flow_values: InForce::default(),
-            teams: InForce::default(),
-            closed: None,
-            team: None,
-            moved: false,
-        }
-    }
-
-    /// Apply one event's change.
-    fn apply(&mut self, change: &Change) {
-        match change {
-            Change::State(s) => {
-                self.closed = match s.as_str() {
-                    "closed" if self.mr => Some("closed (unmerged)"),
-                    "closed" => Some("closed"),
-                    "merged" => Some("merged"),
-                    "reopened" | "opened" => None,
-                    _ => self.closed,
-                };
-            }
-            Change::Label { name, add } => self.label(name, *add),
-            Change::Milestone { title, add } => {
-                if *self.flow == Workflow::Milestone {
-                    if *add {
-                        self.flow_values.add(title)
-                    } else {
-                        self.flow_values.remove(title)
-                    }
-                }
-            }
-        }
-    }
-
-    /// Apply a label added or removed: a workflow value, a team, both or neither.
-    fn label(&mut self, name: &str, add: bool) {
-        if let Workflow::Labels(f) = self.flow {
-            if let Some(v) = workflow::status_of(name, f) {
-                if add {
-                    self.flow_values.add(v)
-                } else {
-                    self.flow_values.remove(v)
-                }
-            }
-        }
-        if let Some(v) = team_of(self.team_family, name) {
-            if add {
-                self.teams.add(&v)
-            } else {
-                self.teams.remove(&v)
-            }
-            self.team = self.teams.current().map(str::to_string);
-        }
-    }
-
-    /// The step of the changes applied since the last one: the status now, and the team
-    /// when a team label changed.
-    fn step(&mut self) -> Step {
-        let status = match (self.closed, self.flow_values.current()) {
-            (Some("closed"), Some(v)) => format!("closed ({v})"),
-            (Some(c), _) => c.to_string(),
-            (None, v) => v.unwrap_or(OPENED).to_string(),
-        };
-        self.moved |= self.closed.is_none() && self.flow_values.current().is_some();
-        Step {
-            status: Some(status),
-            team: self.team.take(),
-            ..Step::default()
-        }
-    }
 }
 
 #[cfg(test)]

@@ -47,16 +47,20 @@
 //! name the file, the action or card, the field and the value.
 
 use super::imported::{ImportContext, Imported};
-use super::lenient::{boolean, given, list, shape, strings, text};
-use super::replay::{Holders, ItemReplay, Step, UNASSIGNED};
+use super::replay::{Holders, ItemReplay, Step};
 use crate::error::{shown, IngestError, Location};
 use crate::model::Ts;
 use crate::time::{from_unix_seconds, parse_instant};
 use crate::warning::{WarningKind, Warnings};
+use history::{origin, CardState};
 use serde::Deserialize;
 use serde_json::Value;
+use shapes::{ActionData, ActionJson, BoardJson, CardJson, MemberJson};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+mod history;
+mod shapes;
 
 /// The `source` of every Trello event.
 pub const SOURCE: &str = "trello";
@@ -116,138 +120,6 @@ fn has_object_id(text: &str) -> bool {
         }
     }
     false
-}
-
-/// A board export as Trello writes it (Menu → Print and export → JSON); only what the replay
-/// reads. Every field is read leniently (`lenient`): a value of another type is absent.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct BoardJson {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(deserialize_with = "text")]
-    name: Option<String>,
-    #[serde(deserialize_with = "list")]
-    cards: Option<Vec<CardJson>>,
-    #[serde(deserialize_with = "list")]
-    lists: Option<Vec<ListJson>>,
-    #[serde(deserialize_with = "list")]
-    members: Option<Vec<MemberJson>>,
-    #[serde(deserialize_with = "list")]
-    actions: Option<Vec<ActionJson>>,
-}
-
-/// A card of `cards[]`: its list and archived flag now, its members.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct CardJson {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(deserialize_with = "text")]
-    short_link: Option<String>,
-    #[serde(deserialize_with = "text")]
-    id_list: Option<String>,
-    #[serde(deserialize_with = "boolean")]
-    closed: Option<bool>,
-    #[serde(deserialize_with = "strings")]
-    id_members: Vec<String>,
-    #[serde(deserialize_with = "text")]
-    date_last_activity: Option<String>,
-}
-
-/// A list (`lists[]`, or one named in an action's data).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ListJson {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(deserialize_with = "text")]
-    name: Option<String>,
-}
-
-/// A member (`members[]`, an action's `memberCreator` or `member`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct MemberJson {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(deserialize_with = "text")]
-    full_name: Option<String>,
-    #[serde(deserialize_with = "text")]
-    username: Option<String>,
-}
-
-impl MemberJson {
-    /// The display name: `fullName`, else `username`, else nothing.
-    fn person(&self) -> Option<String> {
-        self.full_name
-            .as_deref()
-            .or(self.username.as_deref())
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    }
-}
-
-/// An action of `actions[]` (newest first in the file).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct ActionJson {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(rename = "type", deserialize_with = "text")]
-    kind: Option<String>,
-    #[serde(deserialize_with = "text")]
-    date: Option<String>,
-    #[serde(deserialize_with = "text")]
-    id_member_creator: Option<String>,
-    #[serde(deserialize_with = "shape")]
-    member_creator: Option<MemberJson>,
-    #[serde(deserialize_with = "shape")]
-    member: Option<MemberJson>,
-    #[serde(deserialize_with = "shape")]
-    data: ActionData,
-}
-
-/// What an action's `data` says about the card: `card` (its id, and its list and archived
-/// flag after the action), the list it was created in or arrived at (`list`), a move
-/// (`listBefore`/`listAfter`, or `old.idList`), archiving (`old.closed`), a member.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct ActionData {
-    #[serde(deserialize_with = "shape")]
-    card: CardRef,
-    #[serde(deserialize_with = "shape")]
-    list: ListJson,
-    #[serde(deserialize_with = "shape")]
-    list_before: ListJson,
-    #[serde(deserialize_with = "shape")]
-    list_after: ListJson,
-    #[serde(deserialize_with = "shape")]
-    old: Old,
-    #[serde(deserialize_with = "text")]
-    id_member: Option<String>,
-}
-
-/// The card as an action's `data` names it.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct CardRef {
-    #[serde(deserialize_with = "text")]
-    id: Option<String>,
-    #[serde(deserialize_with = "text")]
-    id_list: Option<String>,
-    #[serde(deserialize_with = "boolean")]
-    closed: Option<bool>,
-}
-
-/// The values an `updateCard` action changed (present keys matter, not only their values).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Old {
-    #[serde(deserialize_with = "given")]
-    id_list: Option<Value>,
-    #[serde(deserialize_with = "given")]
-    closed: Option<Value>,
 }
 
 /// A card of `cards[]`, as the replay needs it.
@@ -593,156 +465,6 @@ impl Board {
             .get(id)
             .cloned()
             .unwrap_or_else(|| id.to_string())
-    }
-}
-
-/// How a card's history starts: its creation instant and action, the board arrival, and
-/// the list and archived flag it started in.
-struct Origin<'a> {
-    created: Ts,
-    creation: Option<&'a Action>,
-    arrival: Option<&'a Action>,
-    list: Option<(String, String)>,
-    archived: bool,
-}
-
-/// Where and when a card's history starts; None (with a warning) when nothing gives its
-/// creation time. A card with neither a creation action nor a board arrival is counted as
-/// a truncated history.
-fn origin<'a>(
-    card: &Card,
-    acts: &[&'a Action],
-    board: &Board,
-    path: &Path,
-    warnings: &mut Warnings,
-) -> Option<Origin<'a>> {
-    let creation = acts
-        .iter()
-        .find(|a| CREATION.contains(&a.kind.as_str()))
-        .copied();
-    let arrival = acts.iter().find(|a| a.kind == "moveCardToBoard").copied();
-    let created = creation
-        .map(|a| a.ts)
-        .or_else(|| object_id_time(&card.id))
-        .or_else(|| acts.first().map(|a| a.ts))
-        .or(card.last_activity);
-    let Some(created) = created else {
-        warnings.add(WarningKind::EventWithoutTimestamp, 1, || {
-            format!(
-                "{}: Trello card {:?} has no creation time (its id is not an ObjectId and it \
-                 has no actions or dateLastActivity) and was skipped",
-                path.display(),
-                card.item
-            )
-        });
-        return None;
-    };
-    if creation.is_none() && arrival.is_none() {
-        let cap = board.action_counts.get(card.file).copied().unwrap_or(0);
-        warnings.add(WarningKind::TruncatedChangelog, 1, || {
-            format!(
-                "{}: Trello card {:?} has no createCard action (the export holds {cap} actions; \
-                 board exports keep only the most recent ones): its creation time comes from \
-                 the card id and its first list from its earliest known move; export the \
-                 board's actions with paging for the full history",
-                path.display(),
-                card.item
-            )
-        });
-    }
-    let first_move = acts.iter().find(|a| list_after(a).is_some()).copied();
-    let first_list: Option<(String, Option<String>)> = creation
-        .and_then(|a| a.data.list.id.as_deref().map(|id| (a, id)))
-        .or_else(|| first_move.and_then(|a| a.data.list_before.id.as_deref().map(|id| (a, id))))
-        .or_else(|| arrival.and_then(|a| a.data.list.id.as_deref().map(|id| (a, id))))
-        .map(|(a, id)| {
-            let name = a
-                .data
-                .list
-                .name
-                .as_deref()
-                .or(a.data.list_before.name.as_deref());
-            (id.to_string(), name.map(str::to_string))
-        })
-        .or_else(|| card.list.clone().map(|id| (id, None)));
-    // The first archived flag: an unarchive as the first archive action means it was archived.
-    let archived = acts
-        .iter()
-        .filter(|a| a.kind == "updateCard")
-        .find_map(|a| a.data.old.closed.as_ref()?.as_bool())
-        .unwrap_or(false);
-    Some(Origin {
-        created,
-        creation,
-        arrival,
-        list: first_list.map(|(id, name)| (board.list_name(&id, name.as_deref()), id)),
-        archived,
-    })
-}
-
-/// A card's state during the replay: its list (name, id), archived flag and members.
-struct CardState {
-    list: Option<(String, String)>,
-    archived: bool,
-    held: Holders,
-}
-
-impl CardState {
-    fn status(&self) -> Option<String> {
-        self.list
-            .as_ref()
-            .map(|(name, _)| status_of(name, self.archived))
-    }
-
-    /// What action `a` changes: the list and archived flag (status), the member holding the
-    /// card (assignee), the board (team).
-    fn apply(&mut self, a: &Action, board: &Board) -> Step {
-        let mut step = Step::default();
-        let mut status_changed = false;
-        match a.kind.as_str() {
-            "updateCard" => {
-                if let Some((id, name)) = list_after(a) {
-                    self.list = Some((board.list_name(id, name), id.to_string()));
-                    status_changed = true;
-                }
-                if let Some(archived) = archived_after(a, self.archived) {
-                    self.archived = archived;
-                    status_changed = true;
-                }
-            }
-            "moveCardToBoard" => {
-                if let Some(id) = a.data.list.id.as_deref() {
-                    let name = board.list_name(id, a.data.list.name.as_deref());
-                    self.list = Some((name, id.to_string()));
-                    status_changed = true;
-                }
-                step.team = Some(a.team.clone());
-            }
-            "addMemberToCard" => {
-                if let (Some(m), Some(name)) = (a.data.id_member.as_deref(), &a.member) {
-                    self.held.add(m);
-                    step.assignee = Some(name.clone());
-                }
-            }
-            "removeMemberFromCard" => {
-                if let Some(m) = a.data.id_member.as_deref() {
-                    let was_holder = self.held.holder() == m;
-                    let next = self.held.remove(m);
-                    if was_holder {
-                        step.assignee = Some(if next == UNASSIGNED {
-                            next
-                        } else {
-                            board.member_name(&next)
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
-        if status_changed {
-            step.status = self.status();
-        }
-        step
     }
 }
 

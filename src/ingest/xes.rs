@@ -32,26 +32,32 @@
 //!   and any log when no thread can be started, are parsed on one thread by the same steps.
 //! - An attribute tag is scanned without allocating (module `scan`); only the values of the
 //!   keys a field uses are decoded, and tags the scan declines take quick-xml's checked path.
-//! - Kept values are stored once per distinct value (`Values`): an event holds `u32` codes,
-//!   and lifecycle checks and status joins are done once per distinct value, not per event.
+//! - Kept values are stored once per distinct value (`Values`, module `events`): an event
+//!   holds `u32` codes, and lifecycle checks and status joins are done once per distinct
+//!   value, not per event.
 
+mod events;
+mod keys;
 mod scan;
+mod sniff;
 mod tags;
 
+use self::keys::{KeyUse, Keys};
+pub use self::sniff::looks_like_xes;
+
+use self::events::{build_table, choose_status, Values, ABSENT};
 use self::tags::{Batch, Item, Tag};
-use super::table::{Coded, CodedBuilder, EventTable, NULL_CODE};
+use super::table::EventTable;
 use crate::error::{shown, IngestError};
-use crate::model::{Col, SourceHints, Ts};
+use crate::model::{SourceHints, Ts};
 use crate::time::{parse_instant, Offset};
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use flate2::read::MultiGzDecoder;
-use polars::prelude::{Int64Chunked, NewChunkedArray, StringChunked};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::Event;
 use quick_xml::name::QName;
 use quick_xml::Reader;
-use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::fmt::Display;
 use std::io::{BufRead, BufReader, ErrorKind, Read};
@@ -101,8 +107,6 @@ pub struct XesRead {
     pub status_keys: Vec<String>,
 }
 
-use super::table::flags::of_lifecycle;
-
 const NAME: &str = "concept:name";
 const LIFECYCLE: &str = "lifecycle:transition";
 const TIMESTAMP: &str = "time:timestamp";
@@ -116,22 +120,6 @@ const ONE_THREAD_BYTES: u64 = 1 << 20;
 const BATCH_BYTES: usize = 64 * 1024;
 /// Batches read ahead of the event builder at most.
 const BATCHES_AHEAD: usize = 4;
-
-/// The standard XES lifecycle model (compared case-insensitively).
-const STANDARD_LIFECYCLE: [&str; 12] = [
-    "schedule",
-    "assign",
-    "reassign",
-    "start",
-    "suspend",
-    "resume",
-    "complete",
-    "autoskip",
-    "manualskip",
-    "withdraw",
-    "ate_abort",
-    "pi_abort",
-];
 
 /// Element names of typed XES attributes.
 const ATTRIBUTE_ELEMENTS: [&[u8]; 8] = [
@@ -195,207 +183,6 @@ pub fn read_xes_from<R: Read>(
             tz,
             false,
         )
-    }
-}
-
-/// Content sniffing for format detection: true when the first bytes (after an optional BOM,
-/// whitespace, XML declaration, comments and DOCTYPE) open a `<log` root element that is not
-/// an OCEL 2.0 XML log; also true when the bytes start with gzip magic and the file name ends
-/// with `.xes.gz`. When `head` ends before the root element, the extension decides.
-pub fn looks_like_xes(head: &[u8], path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if head.starts_with(&GZIP_MAGIC) {
-        return name.ends_with(".xes.gz");
-    }
-    let by_extension = name.ends_with(".xes") || name.ends_with(".xes.gz");
-    let s = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let Some(s) = skip_prolog(s) else {
-        return by_extension;
-    };
-    if s.len() < 4 && b"<log".starts_with(s) {
-        return by_extension; // `head` ends before the root element's name
-    }
-    let Some(rest) = s.strip_prefix(b"<log") else {
-        return false;
-    };
-    match rest.first() {
-        None => return by_extension,
-        Some(&c) if c.is_ascii_whitespace() || c == b'>' || c == b'/' => {}
-        Some(_) => return false,
-    }
-    // OCEL 2.0 XML also has a `<log>` root: look at its first child.
-    let Some(gt) = rest.iter().position(|&c| c == b'>') else {
-        return true;
-    };
-    let Some(child) = skip_prolog(&rest[gt + 1..]) else {
-        return true;
-    };
-    !["<object-types", "<objects", "<event-types", "<events"]
-        .iter()
-        .any(|t| child.starts_with(t.as_bytes()))
-}
-
-/// Skip whitespace, `<?…?>`, `<!--…-->` and `<!DOCTYPE …>`; `None` when `s` ends inside them.
-fn skip_prolog(mut s: &[u8]) -> Option<&[u8]> {
-    loop {
-        let start = s
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())
-            .unwrap_or(s.len());
-        s = &s[start..];
-        let end = if let Some(rest) = s.strip_prefix(b"<?") {
-            find(rest, b"?>")? + 4
-        } else if let Some(rest) = s.strip_prefix(b"<!--") {
-            find(rest, b"-->")? + 7
-        } else if s.len() >= 9 && s[..9].eq_ignore_ascii_case(b"<!DOCTYPE") {
-            // An internal subset `[...]` may hold `>` characters.
-            let open = s.iter().position(|&c| c == b'[' || c == b'>')?;
-            if s[open] == b'[' {
-                let close = open + find(&s[open..], b"]")?;
-                close + find(&s[close..], b">")? + 1
-            } else {
-                open + 1
-            }
-        } else {
-            return Some(s);
-        };
-        s = s.get(end..)?;
-    }
-}
-
-/// Position of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The attribute keys the reader keeps, de-duplicated, and which field uses which.
-struct Keys {
-    names: Vec<String>,
-    /// Whether an event without the key takes its trace's value.
-    inherit: Vec<bool>,
-    status: Vec<usize>,
-    assignee: usize,
-    team: usize,
-    /// Index of `lifecycle:transition` when the status is chosen automatically.
-    auto_lifecycle: Option<usize>,
-}
-
-impl Keys {
-    /// The keys `m` names, each once (at least the assignee's and the team's).
-    fn new(m: &XesMapping) -> Keys {
-        let mut names: Vec<String> = Vec::new();
-        let mut intern = |k: &str| match names.iter().position(|n| n == k) {
-            Some(i) => i,
-            None => {
-                names.push(k.to_string());
-                names.len() - 1
-            }
-        };
-        let (status, auto_lifecycle) = match &m.status {
-            Some(keys) => {
-                let mut status: Vec<usize> = Vec::new();
-                for k in keys {
-                    let i = intern(k.as_str());
-                    if !status.contains(&i) {
-                        status.push(i);
-                    }
-                }
-                (status, None)
-            }
-            None => {
-                let n = intern(NAME);
-                let l = intern(LIFECYCLE);
-                (vec![n, l], Some(l))
-            }
-        };
-        let assignee = intern(m.assignee.as_str());
-        let team = intern(m.team.as_str());
-        let inherit = names.iter().map(|n| n != NAME).collect();
-        Keys {
-            names,
-            inherit,
-            status,
-            assignee,
-            team,
-            auto_lifecycle,
-        }
-    }
-
-    /// What the (decoded) attribute key `key` may be used for.
-    fn identify(&self, key: &[u8]) -> KeyUse {
-        KeyUse {
-            name: key == NAME.as_bytes(),
-            time: key == TIMESTAMP.as_bytes(),
-            slot: self.names.iter().position(|n| n.as_bytes() == key),
-        }
-    }
-}
-
-/// What an attribute key may be used for: `concept:name`, `time:timestamp`, and its index
-/// among the kept keys.
-#[derive(Debug, Clone, Copy)]
-struct KeyUse {
-    name: bool,
-    time: bool,
-    slot: Option<usize>,
-}
-
-impl KeyUse {
-    /// Does any field use the key?
-    fn any(self) -> bool {
-        self.name || self.time || self.slot.is_some()
-    }
-}
-
-/// Code of an absent value.
-const ABSENT: u32 = 0;
-
-/// The distinct values of the kept attributes, each stored once. Events hold `u32` codes, so
-/// keeping a value allocates only the first time it is seen, and work on values (lifecycle
-/// checks, joining statuses) is done once per distinct value.
-struct Values {
-    codes: FxHashMap<Box<str>, u32>,
-    /// By code; index 0 ([`ABSENT`]) is unused.
-    strings: Vec<Box<str>>,
-}
-
-impl Values {
-    /// No values yet.
-    fn new() -> Values {
-        Values {
-            codes: FxHashMap::default(),
-            strings: vec![Box::from("")],
-        }
-    }
-
-    /// The code of `v`, adding it on first sight.
-    fn code(&mut self, v: &str) -> u32 {
-        if let Some(&c) = self.codes.get(v) {
-            return c;
-        }
-        // Unreachable in practice: 2^32 distinct values would not fit in memory.
-        let c = u32::try_from(self.strings.len()).expect("fewer than 2^32 distinct values");
-        self.strings.push(Box::from(v));
-        self.codes.insert(Box::from(v), c);
-        c
-    }
-
-    /// The value of `code`; `None` for [`ABSENT`].
-    fn get(&self, code: u32) -> Option<&str> {
-        if code == ABSENT {
-            None
-        } else {
-            Some(&*self.strings[code as usize])
-        }
-    }
-
-    /// Number of codes, [`ABSENT`] included.
-    fn count(&self) -> usize {
-        self.strings.len()
     }
 }
 
@@ -949,150 +736,11 @@ fn is_attribute(name: &[u8]) -> bool {
     ATTRIBUTE_ELEMENTS.iter().any(|&a| a == name)
 }
 
-/// Is `v` in the standard XES lifecycle model (ignoring case and surrounding space)?
-fn is_standard_lifecycle(v: &str) -> bool {
-    let v = v.trim();
-    STANDARD_LIFECYCLE.iter().any(|s| s.eq_ignore_ascii_case(v))
-}
-
-/// The status keys (indexes into `keys.names`, in join order) and the events' lifecycle
-/// flags (`XesRead::table`'s `flags`). In the automatic mode, `lifecycle:transition` is
-/// dropped from the status when every value is in the standard lifecycle model, and then
-/// gives the events' flags. Each distinct lifecycle
-/// value is looked at once.
-fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<usize>, Vec<u8>) {
-    let Some(lc) = keys.auto_lifecycle else {
-        return (keys.status.clone(), Vec::new());
-    };
-    // Invariant: at least the assignee and team keys exist, so k >= 1.
-    let k = keys.names.len();
-    // Per code: not looked at yet (`None`), outside the model (`Some(None)`), or its flag.
-    let mut memo: Vec<Option<Option<u8>>> = vec![None; values.count()];
-    let mut flag = |code: u32| -> Option<u8> {
-        let Some(v) = values.get(code) else {
-            return Some(0); // no lifecycle: the event completes
-        };
-        *memo[code as usize]
-            .get_or_insert_with(|| is_standard_lifecycle(v).then(|| of_lifecycle(v).unwrap_or(0)))
-    };
-    // `None` as soon as one value is outside the model.
-    let flags: Option<Vec<u8>> = rows.chunks(k).map(|row| flag(row[lc])).collect();
-    match flags {
-        None => (keys.status.clone(), Vec::new()),
-        Some(flags) => {
-            // Standard lifecycle: the activity is the status; start and resume begin active
-            // time in an activity log; only complete (or no lifecycle) is an execution of
-            // the activity.
-            let status = keys.status.iter().copied().filter(|&i| i != lc).collect();
-            let starts = if flags.iter().any(|&f| f != 0) {
-                flags
-            } else {
-                Vec::new()
-            };
-            (status, starts)
-        }
-    }
-}
-
-/// The events as an [`EventTable`] (names coded straight from the parser's value codes: no
-/// string per event), and the composite statuses as hints. Each distinct combination of
-/// status values is joined once.
-fn build_table(
-    keys: &Keys,
-    status_idx: &[usize],
-    item_id: Vec<String>,
-    timestamp: Vec<Ts>,
-    rows: &[u32],
-    values: &Values,
-) -> (EventTable, SourceHints) {
-    let n = timestamp.len();
-    let k = keys.names.len();
-    let mut hints = SourceHints::default();
-    let mut status = CodedBuilder::with_capacity(n);
-    let mut assignee = CodedBuilder::with_capacity(n);
-    let mut team = CodedBuilder::with_capacity(n);
-    // A value code's column code, given on its first row (UNSEEN until then).
-    const UNSEEN: u32 = u32::MAX - 1;
-    let mut assignee_of = vec![UNSEEN; values.strings.len()];
-    let mut team_of = vec![UNSEEN; values.strings.len()];
-    let mut joined: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
-    let mut combination: Vec<u32> = Vec::with_capacity(status_idx.len());
-    for row in rows.chunks(k) {
-        combination.clear();
-        combination.extend(status_idx.iter().map(|&i| row[i]));
-        let code = match joined.get(combination.as_slice()) {
-            Some(&c) => c,
-            None => {
-                let (name, parts) = join_status(&combination, values);
-                if let Some(s) = name.as_ref().filter(|_| parts > 1) {
-                    hints.composite_statuses.insert(s.clone());
-                }
-                let c = name.map_or(NULL_CODE, |s| status.code_of(&s));
-                joined.insert(combination.as_slice().into(), c);
-                c
-            }
-        };
-        status.push(code);
-        let a = column_code(&mut assignee, &mut assignee_of, row[keys.assignee], values);
-        assignee.push(a);
-        let t = column_code(&mut team, &mut team_of, row[keys.team], values);
-        team.push(t);
-    }
-    let table = EventTable {
-        item_id: StringChunked::from_iter_values(
-            Col::ItemId.name().into(),
-            item_id.iter().map(String::as_str),
-        ),
-        timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), timestamp),
-        created: Int64Chunked::from_iter_options(
-            Col::Created.name().into(),
-            std::iter::repeat_n(None, n),
-        ),
-        coded: [
-            status.finish(),
-            assignee.finish(),
-            team.finish(),
-            Coded::nulls(n),
-            Coded::constant("xes", n),
-        ],
-        flags: Vec::new(),
-    };
-    (table, hints)
-}
-
-/// The column code of value code `v` (`NULL_CODE` when absent), given on first sight.
-fn column_code(col: &mut CodedBuilder, seen: &mut [u32], v: u32, values: &Values) -> u32 {
-    let Some(name) = values.get(v) else {
-        return NULL_CODE;
-    };
-    match seen.get_mut(v as usize) {
-        Some(c) if *c != u32::MAX - 1 => *c,
-        Some(c) => {
-            *c = col.code_of(name);
-            *c
-        }
-        None => col.code_of(name),
-    }
-}
-
-/// Join the present values of `codes` with `" - "`; also returns how many were joined.
-fn join_status(codes: &[u32], values: &Values) -> (Option<String>, usize) {
-    let mut out = String::new();
-    let mut parts = 0;
-    for v in codes.iter().filter_map(|&c| values.get(c)) {
-        if parts > 0 {
-            out.push_str(" - ");
-        }
-        out.push_str(v);
-        parts += 1;
-    }
-    (if parts == 0 { None } else { Some(out) }, parts)
-}
-
 #[cfg(test)]
 impl XesRead {
     /// The events as strings again (for the tests' expectations).
     fn batch(&self) -> crate::model::EventBatch {
+        use crate::model::Col;
         let t = &self.table;
         let text = |c: Col| -> Vec<Option<String>> {
             let col = t.coded(c);
