@@ -551,13 +551,20 @@ impl RowLines<'_> {
     }
 }
 
+/// A plain CSV reader of `path` (no header row, rows of any length), for naming lines.
+fn raw_reader(path: &Path) -> Option<csv::Reader<std::io::BufReader<std::fs::File>>> {
+    let f = std::fs::File::open(path).ok()?;
+    Some(
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(std::io::BufReader::new(f)),
+    )
+}
+
 /// The line on which CSV record `n` (0 = the header) starts.
 fn line_of_record(path: &Path, n: usize) -> Option<u64> {
-    let f = std::fs::File::open(path).ok()?;
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(f));
+    let mut r = raw_reader(path)?;
     let mut rec = csv::ByteRecord::new();
     for _ in 0..=n {
         if !r.read_byte_record(&mut rec).ok()? {

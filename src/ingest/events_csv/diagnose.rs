@@ -21,11 +21,7 @@ pub(super) fn polars_malformed(path: &Path, e: PolarsError) -> IngestError {
 /// a value that is not UTF-8 or a row with more fields than the header, named by line.
 /// Rows with fewer fields are accepted (the missing trailing cells are empty).
 fn diagnose(path: &Path, polars_message: &str) -> Option<IngestError> {
-    let f = std::fs::File::open(path).ok()?;
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(f));
+    let mut r = super::raw_reader(path)?;
     let mut rec = csv::ByteRecord::new();
     let mut header: Vec<String> = Vec::new();
     let mut last_line = 0;
