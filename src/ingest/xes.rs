@@ -226,7 +226,10 @@ struct Parser<'a> {
     ev_time: Time,
     ev_vals: Vec<u32>,
     // Kept events in file order; `out_vals` is already resolved against the trace.
-    out_ids: Vec<String>,
+    /// The ids of the traces with kept events, and per kept event its trace's index there
+    /// (an id is stored once per trace, not once per event).
+    out_items: Vec<String>,
+    out_item: Vec<u32>,
     out_ts: Vec<Ts>,
     out_vals: Vec<u32>,
     warnings: Warnings,
@@ -340,7 +343,8 @@ impl<'a> Parser<'a> {
             pending_vals: Vec::new(),
             ev_time: Time::Missing,
             ev_vals: vec![ABSENT; k],
-            out_ids: Vec::new(),
+            out_items: Vec::new(),
+            out_item: Vec::new(),
             out_ts: Vec::new(),
             out_vals: Vec::new(),
             warnings: Warnings::default(),
@@ -574,6 +578,8 @@ impl<'a> Parser<'a> {
         };
         let path = self.path;
         let k = self.keys.names.len();
+        let slot = self.out_items.len() as u32;
+        let kept_before = self.out_item.len();
         for (j, p) in self.pending.drain(..).enumerate() {
             let n = p.n;
             let ts = match p.time {
@@ -599,7 +605,7 @@ impl<'a> Parser<'a> {
                     ts
                 }
             };
-            self.out_ids.push(id.clone());
+            self.out_item.push(slot);
             self.out_ts.push(ts);
             let row = &self.pending_vals[j * k..(j + 1) * k];
             for (i, &v) in row.iter().enumerate() {
@@ -609,6 +615,9 @@ impl<'a> Parser<'a> {
             }
         }
         self.pending_vals.clear();
+        if self.out_item.len() > kept_before {
+            self.out_items.push(id);
+        }
         Ok(())
     }
 
@@ -619,7 +628,8 @@ impl<'a> Parser<'a> {
             keys,
             traces,
             values,
-            out_ids,
+            out_items,
+            out_item,
             out_ts,
             out_vals,
             mut warnings,
@@ -629,8 +639,14 @@ impl<'a> Parser<'a> {
         } = self;
         local.warn(tz, &mut warnings);
         let (status_idx, starts) = choose_status(&keys, &out_vals, &values);
-        let (mut table, hints) =
-            build_table(&keys, &status_idx, out_ids, out_ts, &out_vals, &values);
+        let (mut table, hints) = build_table(
+            &keys,
+            &status_idx,
+            (&out_items, &out_item),
+            out_ts,
+            &out_vals,
+            &values,
+        );
         table.flags = starts;
         let status_keys = status_idx.iter().map(|&i| keys.names[i].clone()).collect();
         Ok(XesRead {

@@ -125,7 +125,7 @@ pub(super) fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<
 pub(super) fn build_table(
     keys: &Keys,
     status_idx: &[usize],
-    item_id: Vec<String>,
+    (items, item_of): (&[String], &[u32]),
     timestamp: Vec<Ts>,
     rows: &[u32],
     values: &Values,
@@ -166,7 +166,9 @@ pub(super) fn build_table(
     let table = EventTable {
         item_id: StringChunked::from_iter_values(
             Col::ItemId.name().into(),
-            item_id.iter().map(String::as_str),
+            item_of
+                .iter()
+                .map(|&i| items.get(i as usize).map_or("", String::as_str)),
         ),
         timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), timestamp),
         created: Int64Chunked::from_iter_options(
