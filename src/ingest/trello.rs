@@ -50,7 +50,7 @@ use super::imported::{ImportContext, Imported};
 use super::replay::{Holders, ItemReplay, Step};
 use crate::error::{shown, IngestError, Location};
 use crate::model::Ts;
-use crate::time::{from_unix_seconds, parse_instant};
+use crate::time::parse_instant;
 use crate::warning::{WarningKind, Warnings};
 use history::{origin, CardState};
 use serde::Deserialize;
@@ -75,14 +75,6 @@ const MARKERS: [&str; 8] = [
     "\"idMemberCreator\"",
     "\"idMembers\"",
     "\"idShort\"",
-];
-
-/// Actions that create a card on the board.
-const CREATION: [&str; 4] = [
-    "createCard",
-    "copyCard",
-    "convertToCardFromCheckItem",
-    "emailCard",
 ];
 
 /// Suffix of the status of an archived card.
@@ -404,40 +396,6 @@ fn parse_ts(v: &str, ctx: &ImportContext, w: &mut Warnings) -> Result<Ts, String
     l.count(how, || format!("Trello date {v:?}"));
     l.warn(ctx.tz, w);
     Ok(ts)
-}
-
-/// Creation instant from a Mongo ObjectId (seconds since the epoch in its first 8 hex digits).
-fn object_id_time(id: &str) -> Option<Ts> {
-    let hex = id.get(..8)?;
-    let secs = u32::from_str_radix(hex, 16).ok()?;
-    Some(from_unix_seconds(secs as i64))
-}
-
-/// The id of the list an action moved the card to (and its name in the action), if it is
-/// a move.
-fn list_after(a: &Action) -> Option<(&str, Option<&str>)> {
-    if a.kind != "updateCard" {
-        return None;
-    }
-    let d = &a.data;
-    if let Some(id) = d.list_after.id.as_deref() {
-        return Some((id, d.list_after.name.as_deref()));
-    }
-    d.old.id_list.as_ref()?;
-    d.card.id_list.as_deref().map(|id| (id, None))
-}
-
-/// The archived flag an `updateCard` action leaves (None: it does not archive or unarchive).
-fn archived_after(a: &Action, before: bool) -> Option<bool> {
-    if a.kind != "updateCard" {
-        return None;
-    }
-    let old = a.data.old.closed.as_ref()?;
-    Some(match (a.data.card.closed, old.as_bool()) {
-        (Some(now), _) => now,
-        (None, Some(o)) => !o,
-        (None, None) => before,
-    })
 }
 
 /// A card's status: its list's name, with the archived suffix.

@@ -1,11 +1,54 @@
 //! The replay state of one card: where and when its history starts ([`origin`]) and its
 //! list, archived flag and members as its actions are applied ([`CardState`]).
 
-use super::{archived_after, list_after, object_id_time, status_of, Action, Board, Card, CREATION};
+use super::{status_of, Action, Board, Card};
 use crate::ingest::replay::{Holders, Step, UNASSIGNED};
 use crate::model::Ts;
+use crate::time::from_unix_seconds;
 use crate::warning::{WarningKind, Warnings};
 use std::path::Path;
+
+/// Actions that create a card on the board.
+const CREATION: [&str; 4] = [
+    "createCard",
+    "copyCard",
+    "convertToCardFromCheckItem",
+    "emailCard",
+];
+
+/// Creation instant from a Mongo ObjectId (seconds since the epoch in its first 8 hex digits).
+fn object_id_time(id: &str) -> Option<Ts> {
+    let hex = id.get(..8)?;
+    let secs = u32::from_str_radix(hex, 16).ok()?;
+    Some(from_unix_seconds(secs as i64))
+}
+
+/// The id of the list an action moved the card to (and its name in the action), if it is
+/// a move.
+fn list_after(a: &Action) -> Option<(&str, Option<&str>)> {
+    if a.kind != "updateCard" {
+        return None;
+    }
+    let d = &a.data;
+    if let Some(id) = d.list_after.id.as_deref() {
+        return Some((id, d.list_after.name.as_deref()));
+    }
+    d.old.id_list.as_ref()?;
+    d.card.id_list.as_deref().map(|id| (id, None))
+}
+
+/// The archived flag an `updateCard` action leaves (None: it does not archive or unarchive).
+fn archived_after(a: &Action, before: bool) -> Option<bool> {
+    if a.kind != "updateCard" {
+        return None;
+    }
+    let old = a.data.old.closed.as_ref()?;
+    Some(match (a.data.card.closed, old.as_bool()) {
+        (Some(now), _) => now,
+        (None, Some(o)) => !o,
+        (None, None) => before,
+    })
+}
 
 /// How a card's history starts: its creation instant and action, the board arrival, and
 /// the list and archived flag it started in.

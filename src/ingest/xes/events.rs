@@ -119,6 +119,9 @@ pub(super) fn choose_status(keys: &Keys, rows: &[u32], values: &Values) -> (Vec<
     }
 }
 
+/// A value code not met yet in a column (no column code is this high).
+const UNSEEN: u32 = u32::MAX - 1;
+
 /// The events as an [`EventTable`] (names coded straight from the parser's value codes: no
 /// string per event), and the composite statuses as hints. Each distinct combination of
 /// status values is joined once.
@@ -137,7 +140,6 @@ pub(super) fn build_table(
     let mut assignee = CodedBuilder::with_capacity(n);
     let mut team = CodedBuilder::with_capacity(n);
     // A value code's column code, given on its first row (UNSEEN until then).
-    const UNSEEN: u32 = u32::MAX - 1;
     let mut assignee_of = vec![UNSEEN; values.strings.len()];
     let mut team_of = vec![UNSEEN; values.strings.len()];
     let mut joined: FxHashMap<Box<[u32]>, u32> = FxHashMap::default();
@@ -193,7 +195,7 @@ fn column_code(col: &mut CodedBuilder, seen: &mut [u32], v: u32, values: &Values
         return NULL_CODE;
     };
     match seen.get_mut(v as usize) {
-        Some(c) if *c != u32::MAX - 1 => *c,
+        Some(c) if *c != UNSEEN => *c,
         Some(c) => {
             *c = col.code_of(name);
             *c
