@@ -20,6 +20,8 @@ pub struct AuditOutcome {
     pub report: report::Report,
     /// Where it was written.
     pub out: PathBuf,
+    /// Partitions the per-item pass ran in (1: all in memory; more past `--memory-budget`).
+    pub partitions: usize,
 }
 
 /// The stages of an audit, in order, as reported to a [`Progress`].
@@ -60,6 +62,9 @@ impl Stage {
 pub trait Progress {
     /// `stage` starts (the previous one, if any, is over).
     fn stage(&self, stage: Stage);
+    /// The per-item pass runs partition `done` (from 1) of `of` (a bounded-memory audit,
+    /// `--memory-budget`; not called when everything fits in memory).
+    fn partition(&self, _done: usize, _of: usize) {}
     /// The audit is over (successfully or not).
     fn finish(&self) {}
 }
@@ -76,8 +81,14 @@ impl AuditOutcome {
     /// What was written, for the command line's closing line.
     pub fn closing_line(&self) -> String {
         let (c, out) = (&self.report.summary.counts, self.out.display());
+        let parts = match self.partitions {
+            0 | 1 => String::new(),
+            n => format!(
+                "; items audited in {n} partitions to stay within the memory budget (--memory-budget)"
+            ),
+        };
         format!(
-            "wrote {out} ({} items, {} events, {} teams, {} warnings); open {}",
+            "wrote {out} ({} items, {} events, {} teams, {} warnings){parts}; open {}",
             c.items,
             c.events,
             c.teams,
@@ -94,15 +105,17 @@ pub fn audit(cfg: &Config) -> Result<AuditOutcome> {
 
 /// [`audit`], telling `progress` as each stage starts.
 pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome> {
-    let result = compute_with(cfg, progress).and_then(|report| {
+    let result = compute_parts(cfg, progress).and_then(|(report, parts)| {
         progress.stage(Stage::WritingReport);
         write_report(&report, &cfg.out)?;
-        Ok(report)
+        Ok((report, parts))
     });
     progress.finish();
+    let (report, partitions) = result?;
     Ok(AuditOutcome {
-        report: result?,
+        report,
         out: cfg.out.clone(),
+        partitions,
     })
 }
 
@@ -115,6 +128,11 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
 /// `--periods`): each is audited exactly as a single-period audit of it, and the last
 /// period's report gains the trend section first (METRICS.md §14).
 pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
+    compute_parts(cfg, progress).map(|(report, _)| report)
+}
+
+/// [`compute_with`], and the number of partitions the per-item pass ran in.
+fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Report, usize)> {
     progress.stage(Stage::ReadingInputs);
     let mut loaded = ingest::load(
         &cfg.inputs,
@@ -131,8 +149,19 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
     // Status categories, then how each input is read: status log or activity log.
     let (categorizer, status_counts) =
         crate::log_kind::categorize(&mut loaded, cfg.statuses.clone(), &cfg.file.log);
+    // Past the memory budget, the events go to partitions on disk and the per-item pass runs
+    // one partition at a time (the same report, docs/BOUNDED-MEMORY.md).
+    let spill = spill_if_needed(cfg, &mut loaded)?;
+    let parts = spill.as_ref().map_or(1, ingest::spill::Spill::parts);
+    let events = |loaded: &mut ingest::Loaded, keep: bool| -> Result<Events> {
+        Ok(match &spill {
+            Some(s) => Events::Spilled(s),
+            None if keep => Events::Table(loaded.events.clone()),
+            None => Events::Table(std::mem::replace(&mut loaded.events, empty_events()?)),
+        })
+    };
     if cfg.periods.is_empty() {
-        let events = std::mem::replace(&mut loaded.events, empty_events()?);
+        let events = events(&mut loaded, false)?;
         return audit_period(
             cfg,
             &loaded,
@@ -141,14 +170,15 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
             &status_counts,
             cfg.period,
             progress,
-        );
+        )
+        .map(|r| (r, parts));
     }
     // Several periods: the inputs are read once; each period is then audited exactly as a
     // single-period audit of it would be (METRICS.md §14).
     let mut reports = Vec::new();
     for (label, from, to) in &cfg.periods {
         let period = Some((*from, *to));
-        let events = loaded.events.clone();
+        let events = events(&mut loaded, true)?;
         let report = audit_period(
             cfg,
             &loaded,
@@ -164,11 +194,124 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
             report,
         });
     }
-    report::trend_section::combine(reports, &cfg.file.trend)
+    report::trend_section::combine(reports, &cfg.file.trend).map(|r| (r, parts))
 }
 
 fn empty_events() -> Result<ingest::EventTable> {
     ingest::EventTable::concat(Vec::new()).context("creating an empty event table")
+}
+
+/// Where a period's per-item pass reads the events from.
+enum Events<'a> {
+    /// All in memory.
+    Table(ingest::EventTable),
+    /// Partitioned by item on disk (`--memory-budget`).
+    Spilled(&'a ingest::spill::Spill),
+}
+
+/// The events moved into partitions on disk when the per-item pass would not fit in the memory
+/// budget (`crate::memory::partitions`); `None` (everything stays in memory) when it fits.
+fn spill_if_needed(
+    cfg: &Config,
+    loaded: &mut ingest::Loaded,
+) -> Result<Option<ingest::spill::Spill>> {
+    let budget = cfg
+        .memory_budget
+        .unwrap_or_else(crate::memory::default_budget);
+    let items: u64 = loaded.inputs.iter().map(|i| i.items).sum();
+    let parts = crate::memory::partitions(loaded.events.len() as u64, items, budget);
+    if parts <= 1 {
+        return Ok(None);
+    }
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("flowaudit-partitions-{}-{run}", std::process::id()));
+    let table = std::mem::replace(&mut loaded.events, empty_events()?);
+    let spill = ingest::spill::Spill::write(table, parts, dir.clone());
+    // The table is gone: give its memory back before the per-item pass.
+    crate::memory::release();
+    let spill = spill.with_context(|| {
+        format!(
+            "writing the events in {parts} partitions to {} (--memory-budget); free space there, set TMPDIR to a folder with room, or raise --memory-budget",
+            dir.display()
+        )
+    })?;
+    Ok(Some(spill))
+}
+
+/// What the per-item pass gives for one period: the records in item order, the previous
+/// period's records, and the counts behind its warnings.
+struct ItemPass {
+    records: Vec<items::ItemRecord>,
+    previous: Option<Vec<items::ItemRecord>>,
+    after: u64,
+    quality: ingest::QualityCounts,
+}
+
+/// The per-item pass over one table of events (all of them, or one partition of items).
+fn item_pass(events: ingest::EventTable, ctx: &TimelineContext) -> Result<ItemPass> {
+    let (df, after) = ingest::prepare(events, ctx.as_of).context("sorting the events")?;
+    let quality = ingest::QualityCounts::of(&df).context("checking the events")?;
+    let records = items::compute(&df, ctx).context("computing item metrics")?;
+    // The previous period of equal length, audited as of its own end (METRICS.md §5).
+    let previous = match ctx.period {
+        Some((from, to)) => {
+            let prev_df = df.until(from).context("selecting the previous period")?;
+            let pctx = TimelineContext {
+                as_of: from,
+                period: Some((from - (to - from), from)),
+                ..ctx.clone()
+            };
+            Some(items::compute(&prev_df, &pctx).context("computing the previous period")?)
+        }
+        None => None,
+    };
+    Ok(ItemPass {
+        records,
+        previous,
+        after,
+        quality,
+    })
+}
+
+/// The per-item pass over every partition in turn: the partitions are ranges of item ids in
+/// order, so their records one after the other are in item order (the order of the whole
+/// table's pass); counts are summed, first examples are the first in item order. `items` is
+/// the number of items expected (room reserved once for the records).
+fn partitioned_pass(
+    spill: &ingest::spill::Spill,
+    ctx: &TimelineContext,
+    items: usize,
+    progress: &dyn Progress,
+) -> Result<ItemPass> {
+    let mut records = Vec::with_capacity(items);
+    let mut previous = ctx.period.map(|_| Vec::with_capacity(items));
+    let (mut after, mut quality) = (0, ingest::QualityCounts::default());
+    for p in 0..spill.parts() {
+        progress.partition(p + 1, spill.parts());
+        let table = spill.read(p).with_context(|| {
+            format!(
+                "reading back partition {p} of the events from {}",
+                spill.dir().display()
+            )
+        })?;
+        let pass = item_pass(table, ctx)?;
+        records.extend(pass.records);
+        if let (Some(all), Some(part)) = (previous.as_mut(), pass.previous) {
+            all.extend(part);
+        }
+        after += pass.after;
+        quality.merge(pass.quality);
+        // The partition's events are gone: give their memory back before the next.
+        crate::memory::release();
+    }
+    Ok(ItemPass {
+        records,
+        previous,
+        after,
+        quality,
+    })
 }
 
 /// One period's audit (or the whole history without a period) of inputs read once.
@@ -176,7 +319,7 @@ fn empty_events() -> Result<ingest::EventTable> {
 fn audit_period(
     cfg: &Config,
     loaded: &ingest::Loaded,
-    events: ingest::EventTable,
+    events: Events,
     categorizer: &crate::status::Categorizer,
     status_counts: &Option<crate::log_kind::StatusCounts>,
     period: Option<(crate::model::Ts, crate::model::Ts)>,
@@ -188,15 +331,6 @@ fn audit_period(
         .or(loaded.max_ts)
         .context("no event has a timestamp, so there is no instant to audit at; pass --as-of")?;
     progress.stage(Stage::ComputingItems);
-    let (df, after) = ingest::prepare(events, as_of).context("sorting the events")?;
-    let mut warnings = loaded.warnings.clone();
-    warnings.add(WarningKind::EventAfterAsOf, after, || {
-        format!(
-            "{after} event(s) after the audit instant {} were ignored",
-            crate::time::format_instant(as_of)
-        )
-    });
-    warnings.merge(ingest::quality_warnings(&df).context("checking the events")?);
     let mut roster: rustc_hash::FxHashMap<String, String> = loaded
         .roster
         .iter()
@@ -213,21 +347,27 @@ fn audit_period(
         period,
         end_activities: cfg.file.log.end_activities.clone(),
     };
-    let records = items::compute(&df, &ctx).context("computing item metrics")?;
-    // The previous period of equal length, audited as of its own end (METRICS.md §5).
-    let previous = match period {
-        Some((from, to)) => {
-            let prev_df = df.until(from).context("selecting the previous period")?;
-            let pctx = TimelineContext {
-                as_of: from,
-                period: Some((from - (to - from), from)),
-                ..ctx.clone()
-            };
-            Some(items::compute(&prev_df, &pctx).context("computing the previous period")?)
+    let pass = match events {
+        Events::Table(t) => {
+            let pass = item_pass(t, &ctx)?;
+            // The events are gone: give their memory back before the report is built.
+            crate::memory::release();
+            pass
         }
-        None => None,
+        Events::Spilled(s) => {
+            let items = loaded.inputs.iter().map(|i| i.items as usize).sum();
+            partitioned_pass(s, &ctx, items, progress)?
+        }
     };
-    drop(df);
+    let (records, previous, after) = (pass.records, pass.previous, pass.after);
+    let mut warnings = loaded.warnings.clone();
+    warnings.add(WarningKind::EventAfterAsOf, after, || {
+        format!(
+            "{after} event(s) after the audit instant {} were ignored",
+            crate::time::format_instant(as_of)
+        )
+    });
+    warnings.merge(pass.quality.warnings());
     progress.stage(Stage::RenderingCharts);
     let report = report::build::build(BuildInput {
         records,

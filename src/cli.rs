@@ -162,6 +162,11 @@ pub struct AuditArgs {
     /// Fail (exit 1) on the first data-quality warning instead of reporting it.
     #[arg(long)]
     pub strict: bool,
+    /// Memory to stay within, e.g. 800MB or 4GB (default: a quarter of the machine's memory).
+    /// Past it, the events are partitioned by item on disk (in TMPDIR) and audited one
+    /// partition at a time; the report is the same, byte for byte.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<String>,
     /// No progress display and no closing summary line on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -455,6 +460,18 @@ impl TryFrom<AuditArgs> for Config {
                 });
             }
         }
+        let memory_budget = match &a.memory_budget {
+            Some(v) => {
+                Some(
+                    crate::memory::parse_size(v).map_err(|reason| ConfigError::BadFlag {
+                        flag: "--memory-budget",
+                        value: v.clone(),
+                        reason,
+                    })?,
+                )
+            }
+            None => None,
+        };
         Ok(Config {
             inputs,
             out: a.out,
@@ -466,6 +483,7 @@ impl TryFrom<AuditArgs> for Config {
             tools: a.tools,
             roster: a.roster,
             strict: a.strict,
+            memory_budget,
             quiet: a.quiet,
             explain_statuses: a.explain_statuses,
             file,

@@ -314,6 +314,9 @@ pub struct Config {
     pub roster: Option<PathBuf>,
     /// Warnings become errors.
     pub strict: bool,
+    /// Memory budget in bytes (`--memory-budget`); `None`: a quarter of the machine's memory
+    /// (`crate::memory::default_budget`).
+    pub memory_budget: Option<u64>,
     /// No progress display.
     pub quiet: bool,
     /// Print the status mapping.

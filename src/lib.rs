@@ -26,6 +26,7 @@ pub mod generate;
 pub mod ingest;
 pub mod init;
 pub mod log_kind;
+pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod name;

@@ -49,6 +49,7 @@ fn stdout(bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn main() -> ExitCode {
+    flowaudit::memory::set_release(allocator::release);
     let Err(e) = run(Args::parse()) else {
         return ExitCode::SUCCESS;
     };

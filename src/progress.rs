@@ -49,6 +49,14 @@ impl Progress for StageBar {
         ));
     }
 
+    fn partition(&self, done: usize, of: usize) {
+        self.0.set_message(format!(
+            "2/{} {} (partition {done}/{of})",
+            Stage::ALL.len(),
+            Stage::ComputingItems.label()
+        ));
+    }
+
     fn finish(&self) {
         self.0.finish_and_clear();
     }

@@ -28,6 +28,7 @@ mod quality;
 pub mod registry;
 pub mod replay;
 mod sorted;
+pub mod spill;
 mod table;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -42,7 +43,7 @@ use chrono_tz::Tz;
 use files::*;
 pub use files::{encoding_problem, expand_inputs};
 use polars::prelude::*;
-pub use quality::{quality_warnings, PLAUSIBLE_FROM, PLAUSIBLE_TO};
+pub use quality::{quality_warnings, QualityCounts, PLAUSIBLE_FROM, PLAUSIBLE_TO};
 pub use registry::detect;
 use serde::Serialize;
 pub use sorted::{audit_order, EventColumns, SortedEvents};

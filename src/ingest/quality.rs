@@ -95,78 +95,123 @@ pub const PLAUSIBLE_TO: Ts = 4_102_444_800_000_000;
 /// Duplicates share (item, timestamp), so they are adjacent runs of the ordered events: one
 /// linear pass, a hash set only inside runs of equal (item, timestamp).
 pub fn quality_warnings(events: &SortedEvents) -> PolarsResult<Warnings> {
-    use rustc_hash::FxHashSet;
-    let mut w = Warnings::default();
-    let c = events.columns()?;
-    let order = events.order();
-    let n = order.len();
-    let id = |k: usize| c.item_id.get(order[k] as usize);
-    let ts = |k: usize| c.timestamp.get(order[k] as usize);
-    let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
-    let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
-    for k in 0..n {
-        if let Some(t) = ts(k) {
-            if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
-                odd += 1;
-                if first_odd.is_none() {
-                    first_odd = Some((id(k).unwrap_or_default().to_string(), t));
-                }
-            }
-        }
+    Ok(QualityCounts::of(events)?.warnings())
+}
+
+/// The counts behind [`quality_warnings`], with the first example of each in audit order.
+/// Counts of events partitioned by item ([`super::spill`]) merge exactly: [`QualityCounts::merge`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QualityCounts {
+    dup: u64,
+    first_dup: Option<(String, Ts)>,
+    odd: u64,
+    first_odd: Option<(String, Ts)>,
+}
+
+/// Of two first examples from disjoint sets of items, the first in audit order: the one of
+/// the item that sorts first.
+fn first_of(a: Option<(String, Ts)>, b: Option<(String, Ts)>) -> Option<(String, Ts)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
     }
-    let row = |k: usize| {
-        let i = order[k] as usize;
-        // Equal names have equal codes.
-        (
-            c.status.code(i),
-            c.assignee.code(i),
-            c.team.code(i),
-            c.actor.code(i),
-            c.source.code(i),
-            c.created.get(i),
-        )
-    };
-    // Within each item (ranges known from the ordering), runs of equal instants.
-    for &(item_start, item_end) in events.items() {
-        let mut start = item_start;
-        while start < item_end {
-            let mut end = start + 1;
-            let t0 = ts(start);
-            while end < item_end && ts(end) == t0 {
-                end += 1;
-            }
-            if end - start > 1 {
-                let mut seen = FxHashSet::default();
-                for k in start..end {
-                    if !seen.insert(row(k)) {
-                        dup += 1;
-                        if first_dup.is_none() {
-                            first_dup = Some((
-                                id(k).unwrap_or_default().to_string(),
-                                ts(k).unwrap_or_default(),
-                            ));
-                        }
+}
+
+impl QualityCounts {
+    /// Add the counts of events of other items.
+    pub fn merge(&mut self, o: QualityCounts) {
+        self.dup += o.dup;
+        self.odd += o.odd;
+        self.first_dup = first_of(self.first_dup.take(), o.first_dup);
+        self.first_odd = first_of(self.first_odd.take(), o.first_odd);
+    }
+
+    /// The warnings (none when the counts are zero).
+    pub fn warnings(&self) -> Warnings {
+        let mut w = Warnings::default();
+        let (dup, odd) = (self.dup, self.odd);
+        w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
+            let (id, t) = self.first_dup.clone().unwrap_or_default();
+            format!(
+                "{dup} event(s) are identical to an earlier event of the same item (first: item {} at {}); they were kept and count as events but change no duration or handoff. Remove the repeated rows if the export duplicated them",
+                shown(&id),
+                crate::time::format_instant(t)
+            )
+        });
+        w.add(crate::warning::WarningKind::ImplausibleTimestamp, odd, || {
+            let (id, t) = self.first_odd.clone().unwrap_or_default();
+            format!(
+                "{odd} event(s) have a timestamp before 1970 or after 2100 (first: item {} at {}); they were kept, and without --as-of the latest event sets the audit instant. Fix the timestamps or pass --as-of",
+                shown(&id),
+                crate::time::format_instant(t)
+            )
+        });
+        w
+    }
+
+    /// Count the duplicate and implausible events of `events`.
+    pub fn of(events: &SortedEvents) -> PolarsResult<QualityCounts> {
+        use rustc_hash::FxHashSet;
+        let c = events.columns()?;
+        let order = events.order();
+        let n = order.len();
+        let id = |k: usize| c.item_id.get(order[k] as usize);
+        let ts = |k: usize| c.timestamp.get(order[k] as usize);
+        let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
+        let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
+        for k in 0..n {
+            if let Some(t) = ts(k) {
+                if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
+                    odd += 1;
+                    if first_odd.is_none() {
+                        first_odd = Some((id(k).unwrap_or_default().to_string(), t));
                     }
                 }
             }
-            start = end;
         }
+        let row = |k: usize| {
+            let i = order[k] as usize;
+            // Equal names have equal codes.
+            (
+                c.status.code(i),
+                c.assignee.code(i),
+                c.team.code(i),
+                c.actor.code(i),
+                c.source.code(i),
+                c.created.get(i),
+            )
+        };
+        // Within each item (ranges known from the ordering), runs of equal instants.
+        for &(item_start, item_end) in events.items() {
+            let mut start = item_start;
+            while start < item_end {
+                let mut end = start + 1;
+                let t0 = ts(start);
+                while end < item_end && ts(end) == t0 {
+                    end += 1;
+                }
+                if end - start > 1 {
+                    let mut seen = FxHashSet::default();
+                    for k in start..end {
+                        if !seen.insert(row(k)) {
+                            dup += 1;
+                            if first_dup.is_none() {
+                                first_dup = Some((
+                                    id(k).unwrap_or_default().to_string(),
+                                    ts(k).unwrap_or_default(),
+                                ));
+                            }
+                        }
+                    }
+                }
+                start = end;
+            }
+        }
+        Ok(QualityCounts {
+            dup,
+            first_dup,
+            odd,
+            first_odd,
+        })
     }
-    w.add(crate::warning::WarningKind::DuplicateEvent, dup, || {
-        let (id, t) = first_dup.clone().unwrap_or_default();
-        format!(
-            "{dup} event(s) are identical to an earlier event of the same item (first: item {} at {}); they were kept and count as events but change no duration or handoff. Remove the repeated rows if the export duplicated them",
-            shown(&id),
-            crate::time::format_instant(t)
-        )
-    });
-    w.add(crate::warning::WarningKind::ImplausibleTimestamp, odd, || {
-        let (id, t) = first_odd.clone().unwrap_or_default();
-        format!(
-            "{odd} event(s) have a timestamp before 1970 or after 2100 (first: item {} at {}); they were kept, and without --as-of the latest event sets the audit instant. Fix the timestamps or pass --as-of",
-            shown(&id),
-            crate::time::format_instant(t)
-        )
-    });
-    Ok(w)
 }

@@ -154,6 +154,15 @@ impl Coded {
         merge(parts.into_iter().map(|c| (c.codes, c.names)).collect())
     }
 
+    /// A column of `codes` into the value table `names` (codes as [`Coded::code`] gives them;
+    /// the spilled partitions of a bounded-memory audit are read back this way).
+    pub fn from_codes(codes: Vec<u32>, names: Vec<Box<str>>) -> Coded {
+        debug_assert!(codes
+            .iter()
+            .all(|&c| c == NULL_CODE || (c as usize) < names.len()));
+        Coded { codes, names }
+    }
+
     /// Missing values take `value`.
     pub fn fill_null(&mut self, value: &str) {
         if !self.codes.contains(&NULL_CODE) {

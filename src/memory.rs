@@ -1,0 +1,137 @@
+//! The memory budget of an audit (`--memory-budget`) and how many partitions the per-item
+//! pass runs in to stay inside it (docs/BOUNDED-MEMORY.md).
+//!
+//! The number of partitions never changes a report: partitions hold disjoint items and the
+//! records are merged back into item order, so any count gives the same bytes (tested in
+//! `tests/bounded_memory.rs`). It only trades memory for the time of writing and reading the
+//! partitions back.
+
+/// Bytes the per-item pass holds per event of one partition while it runs: the events' columns
+/// (~60 B, `ingest::EventTable`), their audit order and item ranges (~12 B) and the read-back
+/// buffers (~30 B). Measured at 10M events (docs/PERFORMANCE.md).
+pub const BYTES_PER_EVENT: u64 = 100;
+
+/// Bytes each item's record keeps for the whole report (`metrics::items::ItemRecord` and its
+/// lists; measured ~730 B at 10M events, with the report's share on top).
+pub const BYTES_PER_ITEM: u64 = 900;
+
+/// What gives freed memory back to the system, when the binary has set it
+/// ([`set_release`]).
+static RELEASE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Set what [`release`] calls. The library does not choose an allocator; the binary does, and
+/// its allocator (mimalloc) keeps freed memory in its own heaps until told to give it back:
+/// without this, the event table freed before the per-item pass would still count in the
+/// peak.
+pub fn set_release(f: fn()) {
+    let _ = RELEASE.set(f);
+}
+
+/// Give freed memory back to the system (after a large table is dropped); nothing unless the
+/// binary set a way to ([`set_release`]).
+pub fn release() {
+    if let Some(f) = RELEASE.get() {
+        f();
+    }
+}
+
+/// The default budget: a quarter of the machine's memory (`MemTotal` of `/proc/meminfo`), or
+/// 4 GiB where that cannot be read.
+pub fn default_budget() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(4 << 30, |kb| kb * 1024 / 4)
+}
+
+/// Parse a size: a number of bytes with an optional unit `B`, `KB`, `MB`, `GB`, `TB` (powers
+/// of 1000) or `KiB`, `MiB`, `GiB`, `TiB` (powers of 1024), case-insensitive, e.g. `800MB`,
+/// `1.5GiB`, `2g`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("not a size; write a number with a unit, e.g. 800MB or 4GB"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        u => {
+            return Err(format!(
+                "unknown unit {u:?}; use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB, e.g. 800MB"
+            ))
+        }
+    };
+    let bytes = n * scale;
+    if !bytes.is_finite() || bytes < 1.0 {
+        return Err("the budget must be at least 1 byte, e.g. 800MB".into());
+    }
+    Ok(bytes as u64)
+}
+
+/// Partitions for `events` events of `items` items under `budget` bytes: 1 (everything in
+/// memory, the fastest) when the whole pass fits, else enough that one partition's events
+/// take at most an eighth of what the records leave of the budget (at least an eighth of the
+/// budget), and never more partitions than items, nor more than 4096.
+pub fn partitions(events: u64, items: u64, budget: u64) -> usize {
+    let whole = events * BYTES_PER_EVENT + items * BYTES_PER_ITEM;
+    if whole <= budget || events == 0 {
+        return 1;
+    }
+    let left = budget
+        .saturating_sub(items * BYTES_PER_ITEM)
+        .max(budget / 8);
+    let per_part = (left / 8).max(1);
+    let p = (events * BYTES_PER_EVENT).div_ceil(per_part);
+    p.clamp(2, items.clamp(2, 4096)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_with_decimal_and_binary_units() {
+        assert_eq!(parse_size("800MB"), Ok(800_000_000));
+        assert_eq!(parse_size("1.5GiB"), Ok(1_610_612_736));
+        assert_eq!(parse_size("2g"), Ok(2_000_000_000));
+        assert_eq!(parse_size(" 4096 "), Ok(4096));
+        assert_eq!(parse_size("64 KiB"), Ok(65_536));
+        assert!(parse_size("lots").unwrap_err().contains("800MB"));
+        assert!(parse_size("3 parsecs")
+            .unwrap_err()
+            .contains("unknown unit"));
+        assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn partitions_only_when_the_pass_does_not_fit() {
+        // 10M events of 1.37M items: 1.0 GB of events + 1.23 GB of records.
+        assert_eq!(partitions(10_000_000, 1_370_000, 4_000_000_000), 1);
+        // Under 1 GB the records leave less than an eighth of the budget: an eighth of that
+        // eighth (15.6 MB) per partition, 64 partitions.
+        assert_eq!(partitions(10_000_000, 1_370_000, 1_000_000_000), 64);
+        // With room left after the records (2 GB - 1.233 GB = 767 MB, /8 = 95.9 MB per
+        // partition): 11.
+        assert_eq!(partitions(10_000_000, 1_370_000, 2_000_000_000), 11);
+        // Never more partitions than items; at least 2 once partitioned.
+        assert_eq!(partitions(1_000, 3, 10), 3);
+        assert_eq!(partitions(1_000, 1, 10), 2);
+        assert_eq!(partitions(0, 0, 1), 1);
+    }
+}
