@@ -438,6 +438,12 @@ fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
             whole(move || report::csv::table(t)),
         ));
     }
+    for t in &r.run_tables {
+        jobs.push((
+            Path::new("tables").join(format!("{}.csv", t.name.name())),
+            Box::new(move |w| report::csv::run_table(t, w)),
+        ));
+    }
     for c in &r.charts {
         jobs.push((
             Path::new("charts").join(format!("{}.svg", c.name)),

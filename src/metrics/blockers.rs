@@ -119,7 +119,7 @@ pub struct Finding {
     /// Evidence in words.
     pub evidence: String,
     /// Items that show it (largest contribution first).
-    pub items: Vec<String>,
+    pub items: std::sync::Arc<[Box<str>]>,
     /// Rank within its unit (1 = first).
     pub rank: u32,
 }
@@ -130,7 +130,7 @@ fn finding(
     impact: f64,
     unit: Unit,
     evidence: String,
-    mut items: Vec<(f64, String)>,
+    mut items: Vec<(f64, Box<str>)>,
 ) -> Finding {
     items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Finding {
@@ -144,8 +144,8 @@ fn finding(
     }
 }
 
-fn examples(items: &[String]) -> String {
-    let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
+fn examples(items: &[Box<str>]) -> String {
+    let shown: Vec<&str> = items.iter().take(3).map(|s| &**s).collect();
     if shown.is_empty() {
         String::new()
     } else {
@@ -154,7 +154,7 @@ fn examples(items: &[String]) -> String {
 }
 
 /// Contributions `(item-days, item id)` grouped by scope (a status or a team).
-type Contributions<'a> = BTreeMap<&'a str, Vec<(f64, String)>>;
+type Contributions<'a> = BTreeMap<&'a str, Vec<(f64, Box<str>)>>;
 
 /// One item-days finding per scope, its impact the sum of the contributions; scopes that
 /// are empty (items without a team) are dropped. `say(n, scope)` words the evidence for
@@ -230,7 +230,7 @@ pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding>
 
 /// Handoff drag per team.
 pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
-    let mut m: BTreeMap<&str, (Vec<f64>, Vec<(f64, String)>)> = BTreeMap::new();
+    let mut m: BTreeMap<&str, (Vec<f64>, Vec<(f64, Box<str>)>)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.done_in(period)) {
         let Some(c) = r.cycle_time_days else { continue };
         let e = m.entry(r.team_name()).or_default();
@@ -265,7 +265,7 @@ pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Fin
 pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
     // The bounces of each item come from the ping-pong metric itself; here they are only
     // grouped by pair, with the item's own share kept as evidence.
-    let mut m: BTreeMap<(String, String), (u64, i64, Vec<(f64, String)>)> = BTreeMap::new();
+    let mut m: BTreeMap<(String, String), (u64, i64, Vec<(f64, Box<str>)>)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
         let mut per = BTreeMap::new();
         super::ping_pong::add_item(&mut per, &r.team_seq);
@@ -320,7 +320,7 @@ pub fn aging(over: &[(String, String, f64)]) -> Vec<Finding> {
         if !team.is_empty() && *excess > 0.0 {
             m.entry(team.as_str())
                 .or_default()
-                .push((*excess, item.clone()));
+                .push((*excess, item.as_str().into()));
         }
     }
     item_day_findings(FindingKind::Aging, m, |n, _| {
@@ -360,7 +360,7 @@ pub fn tool_overlap(categories: &[(String, Vec<String>, Vec<String>, f64)]) -> V
                 tools.join(", "),
                 teams.len()
             ),
-            items: Vec::new(),
+            items: Default::default(),
             rank: 0,
         })
         .collect()
@@ -381,7 +381,7 @@ pub fn workflow_divergence(teams: &[(String, f64, Vec<String>)], threshold: f64)
             } else {
                 format!("statuses no other team uses: {}", unique.join(", "))
             },
-            items: Vec::new(),
+            items: Default::default(),
             rank: 0,
         })
         .collect()

@@ -39,7 +39,7 @@ pub struct StatusSpan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRecord {
     /// Item id.
-    pub item_id: String,
+    pub item_id: Box<str>,
     /// Team at `finished`, or at `as_of` when not terminal.
     pub team: Option<Name>,
     /// Created.
@@ -91,20 +91,20 @@ pub struct ItemRecord {
     /// Has at least one status.
     pub has_status: bool,
     /// Time per status.
-    pub status_time: Vec<StatusSpan>,
+    pub status_time: Box<[StatusSpan]>,
     /// Category in force from each instant on (first at `created`), up to the item's end;
     /// for day-by-day counts.
-    pub category_changes: Vec<(Ts, Category)>,
+    pub category_changes: Box<[(Ts, Category)]>,
     /// Status in force from each instant on (first at `created`), up to the item's end.
-    pub status_changes: Vec<(Ts, Name)>,
+    pub status_changes: Box<[(Ts, Name)]>,
     /// Team sequence with the instant each team took over.
-    pub team_seq: Vec<(Ts, Name)>,
+    pub team_seq: Box<[(Ts, Name)]>,
     /// Assignee sequence.
-    pub assignee_seq: Vec<Name>,
+    pub assignee_seq: Box<[Name]>,
     /// First reopen or backward move.
     pub first_rework: Option<Ts>,
     /// Distinct event sources (tools) the item passed through.
-    pub sources: Vec<Name>,
+    pub sources: Box<[Name]>,
     /// Read from an activity log (METRICS.md §11).
     pub activity: bool,
 }
@@ -173,23 +173,21 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
             }
         }
         // Records live for the whole report: no spare capacity.
-        v.shrink_to_fit();
-        v
+        v.into_boxed_slice()
     };
-    let mut status_changes: Vec<(Ts, Name)> = t
+    let status_changes: Box<[(Ts, Name)]> = t
         .intervals
         .iter()
         .filter(|i| i.start <= end || i.start == t.created)
         .map(|i| (i.start.min(end), names.get(i.status)))
         .collect();
-    status_changes.shrink_to_fit();
     let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
     let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
     ItemRecord {
-        item_id: t.item_id.to_string(),
+        item_id: t.item_id.into(),
         team: team.map(|x| names.get(x)),
         created: t.created,
         started,

@@ -132,6 +132,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         summary,
         items: records.into_iter().filter(|r| r.listed()).collect(),
         tables: parts.tables,
+        run_tables: parts.run_tables,
         charts,
         status_map,
         takeaways: parts.takeaways,

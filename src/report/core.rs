@@ -204,7 +204,7 @@ pub fn with_signals(mut teams: Vec<TeamSummary>, signals: &[TeamSignals]) -> Vec
 pub fn engine_warnings(w: &mut Warnings, records: &[ItemRecord], in_scope: &[&ItemRecord]) {
     let n_dws = in_scope.iter().filter(|r| r.done_without_start).count() as u64;
     w.add(WarningKind::DoneWithoutStart, n_dws, || {
-        let ex: Vec<&str> = in_scope.iter().filter(|r| r.done_without_start).take(3).map(|r| r.item_id.as_str()).collect();
+        let ex: Vec<&str> = in_scope.iter().filter(|r| r.done_without_start).take(3).map(|r| &*r.item_id).collect();
         format!("{n_dws} done item(s) were never in a committed status, so they have no cycle time (e.g. {}); map a status to active/waiting in [statuses] if they were started", ex.join(", "))
     });
     let n_caf = records

@@ -3,7 +3,7 @@
 //! 6 decimals; nulls are empty cells; instants are RFC 3339 UTC.
 
 use super::text::{csv_safe, num_into};
-use super::{Cell, Renderer, Report, Table};
+use super::{Cell, Renderer, Report, RunTable, Table};
 
 /// `items.csv` columns, in order.
 pub const ITEM_COLUMNS: [&str; 19] = [
@@ -29,7 +29,11 @@ pub const ITEM_COLUMNS: [&str; 19] = [
 ];
 
 /// Write one cell's text as a field (`buf` is scratch space for numbers).
-fn write_cell(w: &mut csv::Writer<Vec<u8>>, buf: &mut String, c: &Cell) -> csv::Result<()> {
+fn write_cell<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    buf: &mut String,
+    c: &Cell,
+) -> csv::Result<()> {
     match c {
         Cell::Text(s) => w.write_field(csv_safe(s).as_bytes()),
         Cell::Int(i) => {
@@ -60,6 +64,27 @@ pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
         w.write_record(None::<&[u8]>)?;
     }
     Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+/// Write a [`RunTable`] as CSV, row by row, into `out`: each run's leading cells, then one of
+/// its ids per row. The same bytes as [`table`] of the expanded rows.
+pub fn run_table<W: std::io::Write>(t: &RunTable, out: W) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    w.write_record(&t.header)?;
+    let mut buf = String::new();
+    for (lead, ids) in &t.runs {
+        for id in ids.iter() {
+            for c in lead {
+                write_cell(&mut w, &mut buf, c)?;
+            }
+            w.write_field(csv_safe(id).as_bytes())?;
+            w.write_record(None::<&[u8]>)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Renders `items.csv`.

@@ -490,7 +490,7 @@ impl Aging {
         let risk = aging::at_risk(age, th);
         if let (true, Some(t)) = (risk, th) {
             self.over
-                .push((r.team_name().to_string(), r.item_id.clone(), age - t));
+                .push((r.team_name().to_string(), r.item_id.to_string(), age - t));
         }
         let status = r.current_status().unwrap_or("").to_string();
         let cat = r.category_changes.last().map_or(Category::Active, |c| c.1);
@@ -502,7 +502,7 @@ impl Aging {
         self.rows.push((
             age,
             vec![
-                Cell::from(r.item_id.as_str()),
+                Cell::from(&*r.item_id),
                 Cell::from(r.team_name()),
                 Cell::from(status.as_str()),
                 Cell::from(cat.name()),

@@ -383,6 +383,20 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// A table with a row per item behind each of a few groups, kept as each group's leading
+/// cells and its item ids and expanded only as it is written (`tables/blocker_items.csv`: a
+/// row per item of each finding, ~1.8M rows at 10M events, which as cells took ~300 MB;
+/// docs/BOUNDED-MEMORY.md). Written as CSV only, never shown in the report's pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunTable {
+    /// Which table (its file stem).
+    pub name: TableId,
+    /// Column names: the leading cells' columns, then the item id's.
+    pub header: Vec<&'static str>,
+    /// Runs of rows: the cells every row of the run starts with, and one id per row.
+    pub runs: Vec<(Vec<Cell>, std::sync::Arc<[Box<str>]>)>,
+}
+
 /// A table cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -492,6 +506,8 @@ pub struct Report {
     pub items: Vec<ItemRecord>,
     /// Every table the report shows.
     pub tables: Vec<Table>,
+    /// The tables written as runs ([`RunTable`]).
+    pub run_tables: Vec<RunTable>,
     /// Every chart.
     pub charts: Vec<Chart>,
     /// The status mapping used.

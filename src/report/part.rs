@@ -12,6 +12,8 @@ pub type ChartJob = Box<dyn FnOnce() -> Result<Chart, ChartError> + Send>;
 pub struct Parts {
     /// Tables.
     pub tables: Vec<Table>,
+    /// Tables written as runs.
+    pub run_tables: Vec<super::RunTable>,
     /// Charts to render.
     pub charts: Vec<ChartJob>,
     /// Takeaways.
@@ -39,6 +41,7 @@ impl Parts {
         let mut all = Parts::default();
         for p in parts {
             all.tables.extend(p.tables);
+            all.run_tables.extend(p.run_tables);
             all.charts.extend(p.charts);
             all.takeaways.extend(p.takeaways);
             all.sections.extend(p.sections);

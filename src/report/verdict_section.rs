@@ -5,7 +5,7 @@
 use super::part::Parts;
 use super::sprawl_section::Sprawl;
 use super::TableId;
-use super::{r6, Block, Cell, Section, Table, TeamSummary};
+use super::{r6, Block, Cell, RunTable, Section, Table, TeamSummary};
 use crate::config::{Blockers as BlockerCfg, Signals as SignalCfg, Verdict as VerdictCfg};
 use crate::metrics::blockers::{self, Finding, Unit};
 use crate::metrics::evidence::{self, Gate};
@@ -154,8 +154,8 @@ pub fn build(i: VerdictInput) -> Verdict {
             },
             evidence_table(i.gates),
             blockers_table(&findings),
-            blocker_items_table(&findings),
         ],
+        run_tables: vec![blocker_items_table(&findings)],
         sections: vec![
             blockers_section(&findings, sufficient),
             support_section(&i, &j, sufficient),
@@ -388,20 +388,15 @@ fn blockers_table(findings: &[Finding]) -> Table {
 }
 
 /// `tables/blocker_items.csv`.
-fn blocker_items_table(findings: &[Finding]) -> Table {
-    Table {
+fn blocker_items_table(findings: &[Finding]) -> RunTable {
+    RunTable {
         name: TableId::BlockerItems,
         header: BLOCKER_ITEMS_COLUMNS.to_vec(),
-        rows: findings
+        runs: findings
             .iter()
-            .flat_map(|f| {
-                f.items.iter().map(move |it| {
-                    vec![
-                        Cell::from(f.kind.id()),
-                        Cell::from(f.scope.as_str()),
-                        Cell::from(it.as_str()),
-                    ]
-                })
+            .map(|f| {
+                let lead = vec![Cell::from(f.kind.id()), Cell::from(f.scope.as_str())];
+                (lead, f.items.clone())
             })
             .collect(),
     }
