@@ -460,7 +460,7 @@ mod tests {
             (q[0].scope.as_str(), q[0].impact),
             ("Ready for Review", 5.0)
         );
-        assert_eq!(q[0].items, vec!["A", "B"]);
+        assert_eq!(&*q[0].items, &["A".into(), "B".into()] as &[Box<str>]);
         let bl = blocked(&recs, None);
         assert_eq!((bl[0].scope.as_str(), bl[0].impact), ("T", 2.0));
         // A reopened at day 8 and is open at as_of 20: 12 item-days of rework.
