@@ -504,13 +504,13 @@ mod tests {
         );
         assert_eq!((t.rework, t.first_rework), (1, Some(day(7.0))));
         let r = crate::metrics::items::record(&t, &c, &mut Default::default());
-        assert_eq!(r.started, Some(day(0.0)));
-        assert_eq!(r.finished, Some(day(9.0)));
-        assert_eq!(r.cycle_time_days, Some(9.0));
-        assert_eq!(r.lead_time_days, Some(9.0));
+        assert_eq!(r.started(), Some(day(0.0)));
+        assert_eq!(r.finished(), Some(day(9.0)));
+        assert_eq!(r.cycle_time_days(), Some(9.0));
+        assert_eq!(r.lead_time_days(), Some(9.0));
         // Active: days 1–2, 3–4 and 6–7.
-        assert_eq!(r.active_days, Some(3.0));
-        assert_eq!(r.flow_efficiency, Some(3.0 / 9.0));
+        assert_eq!(r.active_days(), Some(3.0));
+        assert_eq!(r.flow_efficiency(), Some(3.0 / 9.0));
         assert_eq!((r.reopens, r.backward_moves), (1, 0));
     }
 
@@ -536,18 +536,18 @@ mod tests {
         let r = crate::metrics::items::record(&t, &c, &mut Default::default());
         assert_eq!(r.outcome, crate::metrics::lifecycle::Outcome::Canceled);
         // Completions only: flow efficiency cannot be measured.
-        assert_eq!((r.active_days, r.flow_efficiency), (None, None));
+        assert_eq!((r.active_days(), r.flow_efficiency()), (None, None));
         c.end_activities = vec!["Pay".into()];
         let t = Timeline::build("C", &e, &c);
         let r = crate::metrics::items::record(&t, &c, &mut Default::default());
         assert_eq!(r.outcome, crate::metrics::lifecycle::Outcome::Open);
-        assert_eq!(r.started, Some(day(0.0)));
+        assert_eq!(r.started(), Some(day(0.0)));
         // A one-event case is finished at once: cycle time 0.
         let c1 = ctx(30.0);
         let one = [act(3.0, "Register")];
         let t = Timeline::build("D", &one, &c1);
         let r = crate::metrics::items::record(&t, &c1, &mut Default::default());
-        assert_eq!(r.cycle_time_days, Some(0.0));
+        assert_eq!(r.cycle_time_days(), Some(0.0));
     }
 
     #[test]

@@ -102,11 +102,11 @@ proptest! {
     fn durations_are_never_negative(evs in events(), extra in 0i64..10) {
         let as_of = evs.last().unwrap().ts + extra * DAY;
         let r = record(&evs, as_of);
-        for d in [r.lead_time_days, r.cycle_time_days, r.active_days, r.waiting_days, r.blocked_days].into_iter().flatten() {
+        for d in [r.lead_time_days(), r.cycle_time_days(), r.active_days(), r.waiting_days(), r.blocked_days()].into_iter().flatten() {
             prop_assert!(d >= 0.0, "{r:?}");
         }
         prop_assert!(r.case_duration_days >= 0.0);
-        if let Some(fe) = r.flow_efficiency { prop_assert!((0.0..=1.0).contains(&fe)); }
+        if let Some(fe) = r.flow_efficiency() { prop_assert!((0.0..=1.0).contains(&fe)); }
         prop_assert!(r.status_time.iter().all(|s| s.micros >= 0));
     }
 
@@ -116,7 +116,7 @@ proptest! {
         let r = record(&evs, as_of);
         if r.has_status {
             let total: Ts = r.status_time.iter().map(|s| s.micros).sum();
-            let end = r.finished.unwrap_or(as_of);
+            let end = r.finished().unwrap_or(as_of);
             prop_assert_eq!(total, end - r.created, "{:?}", r);
         }
     }

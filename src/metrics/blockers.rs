@@ -232,7 +232,9 @@ pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding>
 pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
     let mut m: BTreeMap<&str, (Vec<f64>, Vec<(f64, Box<str>)>)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.done_in(period)) {
-        let Some(c) = r.cycle_time_days else { continue };
+        let Some(c) = r.cycle_time_days() else {
+            continue;
+        };
         let e = m.entry(r.team_name()).or_default();
         if r.team_handoffs == 0 {
             e.0.push(c);
@@ -298,8 +300,8 @@ pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
 pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
     let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
-        if let Some(t) = r.first_rework {
-            let end = r.finished.filter(|f| *f >= t).unwrap_or(as_of);
+        if let Some(t) = r.first_rework() {
+            let end = r.finished().filter(|f| *f >= t).unwrap_or(as_of);
             let d = days((end - t).max(0));
             if d > 0.0 {
                 m.entry(r.team_name())

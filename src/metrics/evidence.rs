@@ -75,7 +75,7 @@ impl EvidenceInputs {
         status: Option<&crate::log_kind::StatusCounts>,
     ) -> EvidenceInputs {
         let status_log_items = || in_scope.iter().filter(|r| !r.activity);
-        let cycles = || done.iter().filter_map(|r| r.cycle_time_days);
+        let cycles = || done.iter().filter_map(|r| r.cycle_time_days());
         EvidenceInputs {
             status_events: status.map(|c| c.with_status),
             mapped_events: status.map_or(0, |c| c.with_status - c.unmapped),

@@ -35,6 +35,61 @@ pub struct StatusSpan {
     pub micros: Ts,
 }
 
+/// An `Option<f64>` in 8 bytes: NaN stands for none. The per-item figures are durations and
+/// ratios of finite instants, never NaN, so the niche is free (docs/BOUNDED-MEMORY.md: a
+/// record's six optional figures took 96 bytes, now 48).
+#[derive(Clone, Copy, PartialEq)]
+pub struct OptF64(f64);
+
+impl OptF64 {
+    /// The value, if any.
+    #[inline]
+    pub fn get(self) -> Option<f64> {
+        (!self.0.is_nan()).then_some(self.0)
+    }
+}
+
+impl From<Option<f64>> for OptF64 {
+    fn from(v: Option<f64>) -> Self {
+        debug_assert!(
+            v.is_none_or(|x| !x.is_nan()),
+            "a per-item figure is never NaN"
+        );
+        OptF64(v.unwrap_or(f64::NAN))
+    }
+}
+
+impl std::fmt::Debug for OptF64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// An `Option<Ts>` in 8 bytes: `i64::MIN` (about 292,000 years before 1970) stands for none.
+#[derive(Clone, Copy, PartialEq)]
+pub struct OptTs(Ts);
+
+impl OptTs {
+    /// The instant, if any.
+    #[inline]
+    pub fn get(self) -> Option<Ts> {
+        (self.0 != Ts::MIN).then_some(self.0)
+    }
+}
+
+impl From<Option<Ts>> for OptTs {
+    fn from(v: Option<Ts>) -> Self {
+        debug_assert!(v != Some(Ts::MIN), "no instant is i64::MIN");
+        OptTs(v.unwrap_or(Ts::MIN))
+    }
+}
+
+impl std::fmt::Debug for OptTs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// Everything the report needs about one item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRecord {
@@ -45,25 +100,25 @@ pub struct ItemRecord {
     /// Created.
     pub created: Ts,
     /// Started.
-    pub started: Option<Ts>,
+    started: OptTs,
     /// Finished.
-    pub finished: Option<Ts>,
+    finished: OptTs,
     /// Outcome.
     pub outcome: Outcome,
     /// Lead time (days).
-    pub lead_time_days: Option<f64>,
+    lead_time_days: OptF64,
     /// Cycle time (days).
-    pub cycle_time_days: Option<f64>,
+    cycle_time_days: OptF64,
     /// Case duration (days).
     pub case_duration_days: f64,
     /// Active days.
-    pub active_days: Option<f64>,
+    active_days: OptF64,
     /// Waiting days.
-    pub waiting_days: Option<f64>,
+    waiting_days: OptF64,
     /// Blocked days.
-    pub blocked_days: Option<f64>,
+    blocked_days: OptF64,
     /// Flow efficiency.
-    pub flow_efficiency: Option<f64>,
+    flow_efficiency: OptF64,
     /// Events up to `as_of`.
     pub events: u32,
     /// Assignee handoffs.
@@ -102,7 +157,7 @@ pub struct ItemRecord {
     /// Assignee sequence.
     pub assignee_seq: Box<[Name]>,
     /// First reopen or backward move.
-    pub first_rework: Option<Ts>,
+    first_rework: OptTs,
     /// Distinct event sources (tools) the item passed through.
     pub sources: Box<[Name]>,
     /// Read from an activity log (METRICS.md §11).
@@ -110,6 +165,50 @@ pub struct ItemRecord {
 }
 
 impl ItemRecord {
+    /// Started.
+    pub fn started(&self) -> Option<Ts> {
+        self.started.get()
+    }
+
+    /// Finished.
+    pub fn finished(&self) -> Option<Ts> {
+        self.finished.get()
+    }
+
+    /// First reopen or backward move.
+    pub fn first_rework(&self) -> Option<Ts> {
+        self.first_rework.get()
+    }
+
+    /// Lead time (days).
+    pub fn lead_time_days(&self) -> Option<f64> {
+        self.lead_time_days.get()
+    }
+
+    /// Cycle time (days).
+    pub fn cycle_time_days(&self) -> Option<f64> {
+        self.cycle_time_days.get()
+    }
+
+    /// Active days.
+    pub fn active_days(&self) -> Option<f64> {
+        self.active_days.get()
+    }
+
+    /// Waiting days.
+    pub fn waiting_days(&self) -> Option<f64> {
+        self.waiting_days.get()
+    }
+
+    /// Blocked days.
+    pub fn blocked_days(&self) -> Option<f64> {
+        self.blocked_days.get()
+    }
+
+    /// Flow efficiency.
+    pub fn flow_efficiency(&self) -> Option<f64> {
+        self.flow_efficiency.get()
+    }
     /// Is this item in scope (has an event in the period)?
     pub fn in_scope(&self) -> bool {
         self.in_period
@@ -118,7 +217,7 @@ impl ItemRecord {
     /// Is `finished` inside `[from, to)` (always, without a period) for a done item?
     pub fn done_in(&self, period: Option<(Ts, Ts)>) -> bool {
         self.outcome == Outcome::Done
-            && match (self.finished, period) {
+            && match (self.finished(), period) {
                 (Some(_), None) => true,
                 (Some(f), Some((a, b))) => f >= a && f < b,
                 _ => false,
@@ -190,16 +289,16 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         item_id: t.item_id.into(),
         team: team.map(|x| names.get(x)),
         created: t.created,
-        started,
-        finished,
+        started: started.into(),
+        finished: finished.into(),
         outcome,
-        lead_time_days: lead_time::lead_time_days(t),
-        cycle_time_days: cycle_time::cycle_time_days(t),
+        lead_time_days: lead_time::lead_time_days(t).into(),
+        cycle_time_days: cycle_time::cycle_time_days(t).into(),
         case_duration_days: case_duration::case_duration_days(t),
-        active_days: committed.map(|c| c.0),
-        waiting_days: committed.map(|c| c.1),
-        blocked_days: committed.map(|c| c.2),
-        flow_efficiency: flow_efficiency::flow_efficiency(t),
+        active_days: committed.map(|c| c.0).into(),
+        waiting_days: committed.map(|c| c.1).into(),
+        blocked_days: committed.map(|c| c.2).into(),
+        flow_efficiency: flow_efficiency::flow_efficiency(t).into(),
         events: t.events,
         handoffs: handoffs::handoffs(t),
         team_handoffs: handoffs::team_handoffs(t),
@@ -222,7 +321,7 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
             .map(|(ts, s)| (*ts, names.get(s)))
             .collect(),
         assignee_seq: t.assignee_seq.iter().map(|(_, s)| names.get(s)).collect(),
-        first_rework,
+        first_rework: first_rework.into(),
         sources: t.sources.iter().map(|s| names.get(s)).collect(),
         activity: t.activity,
     }

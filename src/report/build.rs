@@ -224,7 +224,7 @@ impl<'a> Shared<'a> {
         let grid = fig::week_bounds(records, period, as_of);
         let weeks = throughput::week_grid(grid.0, grid.1, tz);
         let weekly =
-            throughput::weekly_counts(&weeks, all.done.iter().filter_map(|r| r.finished), tz);
+            throughput::weekly_counts(&weeks, all.done.iter().filter_map(|r| r.finished()), tz);
         let tp = stats(weekly.iter().map(|c| *c as f64));
         let team = fig::team_figures(
             &all,
@@ -377,8 +377,8 @@ fn core_charts(c: &Shared) -> Vec<ChartJob> {
             .iter()
             .filter_map(|r| {
                 Some(ScatterPoint {
-                    finished: r.finished?,
-                    cycle_days: r.cycle_time_days?,
+                    finished: r.finished()?,
+                    cycle_days: r.cycle_time_days()?,
                 })
             })
             .collect(),
@@ -512,7 +512,7 @@ fn with_activity_note(mut executive: Section, records: &[ItemRecord]) -> Section
     }
     let measured = records
         .iter()
-        .any(|r| r.activity && r.active_days.is_some());
+        .any(|r| r.activity && r.active_days().is_some());
     // Before the headline figures (after the verdict, or the failed gates).
     let at = executive
         .blocks

@@ -55,10 +55,10 @@ pub fn figures(
         .filter(|r| r.done_in(period))
         .filter(of)
         .collect();
-    let lead = stats(done.iter().filter_map(|r| r.lead_time_days));
-    let cycle = stats(done.iter().filter_map(|r| r.cycle_time_days));
+    let lead = stats(done.iter().filter_map(|r| r.lead_time_days()));
+    let cycle = stats(done.iter().filter_map(|r| r.cycle_time_days()));
     let weeks = throughput::week_grid(grid.0, grid.1, tz);
-    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished), tz);
+    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished()), tz);
     let rates = handoffs::rates(scope.iter().map(|r| (r.team_handoffs, r.ping_pongs)));
     Figures {
         items: scope.len() as f64,
@@ -68,7 +68,7 @@ pub fn figures(
         cycle_p85: cycle.p85,
         flow_efficiency: flow_efficiency::aggregate(
             done.iter()
-                .filter_map(|r| Some((r.active_days?, r.cycle_time_days?))),
+                .filter_map(|r| Some((r.active_days()?, r.cycle_time_days()?))),
         ),
         throughput: stats(weekly.iter().map(|c| *c as f64)).mean,
         wip: records

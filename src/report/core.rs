@@ -59,12 +59,12 @@ impl Figures {
     /// The figures of `g`.
     pub fn of(g: &Group) -> Figures {
         Figures {
-            lead: stats(g.done.iter().filter_map(|r| r.lead_time_days)),
-            cycle: stats(g.done.iter().filter_map(|r| r.cycle_time_days)),
+            lead: stats(g.done.iter().filter_map(|r| r.lead_time_days())),
+            cycle: stats(g.done.iter().filter_map(|r| r.cycle_time_days())),
             flow_efficiency: flow_efficiency::aggregate(
                 g.done
                     .iter()
-                    .filter_map(|r| Some((r.active_days?, r.cycle_time_days?))),
+                    .filter_map(|r| Some((r.active_days()?, r.cycle_time_days()?))),
             ),
             rates: handoffs::rates(g.in_scope.iter().map(|r| (r.team_handoffs, r.ping_pongs))),
             reopen_rate: reopens::reopen_rate(
@@ -132,7 +132,7 @@ pub fn team_figures(
             let mut rows = Vec::new();
             if !g.in_scope.is_empty() || !g.done.is_empty() {
                 let wk =
-                    throughput::weekly_counts(grid, g.done.iter().filter_map(|r| r.finished), tz);
+                    throughput::weekly_counts(grid, g.done.iter().filter_map(|r| r.finished()), tz);
                 rows.extend(
                     grid.iter()
                         .zip(&wk)

@@ -114,7 +114,7 @@ impl Items {
         for r in &report.items {
             w.write_field(csv_safe(&r.item_id).as_bytes())?;
             w.write_field(csv_safe(r.team_name()).as_bytes())?;
-            for t in [Some(r.created), r.started, r.finished] {
+            for t in [Some(r.created), r.started(), r.finished()] {
                 b.clear();
                 if let Some(t) = t {
                     format_instant_into(&mut b, t);
@@ -123,13 +123,13 @@ impl Items {
             }
             w.write_field(r.outcome.name())?;
             for x in [
-                r.lead_time_days,
-                r.cycle_time_days,
+                r.lead_time_days(),
+                r.cycle_time_days(),
                 Some(r.case_duration_days),
-                r.active_days,
-                r.waiting_days,
-                r.blocked_days,
-                r.flow_efficiency,
+                r.active_days(),
+                r.waiting_days(),
+                r.blocked_days(),
+                r.flow_efficiency(),
             ] {
                 b.clear();
                 if let Some(x) = x {

@@ -71,7 +71,7 @@ fn fmt(x: f64) -> String {
 pub fn build(i: &FlowInput) -> Parts {
     let weeks = throughput::week_grid(i.grid.0, i.grid.1, i.tz);
     let done: Vec<&ItemRecord> = i.records.iter().filter(|r| r.done_in(i.period)).collect();
-    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished), i.tz);
+    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished()), i.tz);
     let days = day_grid(
         local_date(i.grid.0, i.tz),
         local_date(i.grid.1.max(i.grid.0), i.tz),
@@ -291,7 +291,7 @@ fn net_flow_part(i: &FlowInput, weeks: &[NaiveDate]) -> Parts {
         if let Some(k) = index.get(&crate::time::week_start(local_date(r.created, i.tz))) {
             arr[*k] += 1;
         }
-        if let Some(f) = r.finished {
+        if let Some(f) = r.finished() {
             if let Some(k) = index.get(&crate::time::week_start(local_date(f, i.tz))) {
                 dep[*k] += 1;
             }
@@ -342,7 +342,7 @@ fn net_flow_part(i: &FlowInput, weeks: &[NaiveDate]) -> Parts {
 fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
     let mut p = Parts::default();
     // Cycle-time distribution and service level expectations.
-    let values: Vec<f64> = done.iter().filter_map(|r| r.cycle_time_days).collect();
+    let values: Vec<f64> = done.iter().filter_map(|r| r.cycle_time_days()).collect();
     let (p50, p85, p95) = (
         i.cycle.p50.unwrap_or(0.0),
         i.cycle.p85.unwrap_or(0.0),
@@ -461,7 +461,7 @@ impl Aging {
             over: Vec::new(),
         };
         for r in i.records.iter().filter(|r| in_wip(r)) {
-            let Some(started) = r.started else { continue };
+            let Some(started) = r.started() else { continue };
             let age = aging::age_days(started, i.as_of);
             let th = r
                 .team
@@ -582,7 +582,7 @@ fn forecast_part(i: &FlowInput) -> Parts {
     let mut by_team: BTreeMap<&str, (Vec<Ts>, u64)> = BTreeMap::new();
     let (mut all_finished, mut all_wip) = (Vec::new(), 0u64);
     for r in i.records {
-        let done = r.finished.filter(|_| r.outcome == Outcome::Done);
+        let done = r.finished().filter(|_| r.outcome == Outcome::Done);
         let wip = u64::from(in_wip(r));
         all_finished.extend(done);
         all_wip += wip;

@@ -140,7 +140,7 @@ fn handoff_cost_rows(
         let b = handoff_cost::by_bucket(
             done.iter()
                 .filter(|r| team.is_none_or(|t| r.team.as_deref() == Some(t)))
-                .filter_map(|r| Some((r.team_handoffs, r.cycle_time_days?))),
+                .filter_map(|r| Some((r.team_handoffs, r.cycle_time_days()?))),
         );
         for (k, s) in b.iter().enumerate() {
             cost_rows.push(vec![

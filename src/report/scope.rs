@@ -20,7 +20,7 @@ pub fn at_risk(wip: &[&ItemRecord], p85: Option<f64>, as_of: Ts) -> u64 {
     use crate::metrics::aging;
     wip.iter()
         .filter(|r| {
-            r.started
+            r.started()
                 .is_some_and(|s| aging::at_risk(aging::age_days(s, as_of), p85))
         })
         .count() as u64

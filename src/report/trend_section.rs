@@ -52,9 +52,9 @@ fn samples(r: &Report) -> BTreeMap<String, Sample> {
                 }
             }
             if item.outcome == Outcome::Done && item.done_in(period) {
-                s.lead.extend(item.lead_time_days);
-                s.cycle.extend(item.cycle_time_days);
-                if let (Some(a), Some(c)) = (item.active_days, item.cycle_time_days) {
+                s.lead.extend(item.lead_time_days());
+                s.cycle.extend(item.cycle_time_days());
+                if let (Some(a), Some(c)) = (item.active_days(), item.cycle_time_days()) {
                     s.active_cycle.push((a, c));
                 }
             }
