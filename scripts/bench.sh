@@ -11,9 +11,11 @@
 #      durations and group changes: scripts/rust4pm_peer, built in its own folder and target,
 #      not a dependency of flowaudit) on the XES logs, with the ratio audit/rust4pm;
 # and prints a table of times (each the median of RUNS runs) and ratios;
-#   6. the scaling of a full audit from 1M events up (SCALE, default 1M 3M 10M 30M): wall time
-#      and peak memory of one run each, written to $WORK/scaling.txt and drawn as
-#      docs/images/scaling.svg (scripts/scaling_chart.py).
+#   6. the scaling of a full audit from 1M events up (SCALE, default 1M 3M 10M 30M 100M): wall
+#      time and peak memory of one run each with the default memory budget, and of one run
+#      under --memory-budget $SCALE_BUDGET (default 1GB: the partitioned path), written to
+#      $WORK/scaling.txt and drawn as docs/images/scaling.svg (scripts/scaling_chart.py).
+#      100M events take ~7.4 GB of disk for the CSV and ~5 GB in TMPDIR for the partitions.
 #
 #   scripts/bench.sh                 # 1M and 10M events
 #   SIZES="1000000" scripts/bench.sh # only 1M
@@ -85,18 +87,24 @@ for log in bpic2013_closed_problems.xes.gz bpic2013_open_problems.xes.gz helpdes
   if [ -x "$PY" ] && [ "${PM4PY:-1}" = 1 ]; then read -r p _ < <(secs "$PY" scripts/pm4py_bench.py "$src"); fi
   printf '%-34s %10s %10s %10s %14s %10s\n' "$log" "$a" "$mem" "$r" "$ratio" "$p"
 done
-SCALE="${SCALE-1000000 3000000 10000000 30000000}"
+SCALE="${SCALE-1000000 3000000 10000000 30000000 100000000}"
+# Each size also audited under a fixed memory budget (the partitioned path; empty: skip).
+SCALE_BUDGET="${SCALE_BUDGET-1GB}"
 if [ -n "$SCALE" ]; then
   : > "$WORK/scaling.txt"
-  printf '%-28s %10s %10s\n' "scaling" "audit s" "peak MB"
+  printf '%-28s %10s %10s %14s %14s\n' "scaling" "audit s" "peak MB" "budget s" "budget peak MB"
   for n in $SCALE; do
     dir="$WORK/events-$n"
     [ -f "$dir/events.csv" ] || "$BIN" generate --events "$n" --out "$dir" >/dev/null 2>&1
     read -r a mem < <(once "$BIN" audit "$dir" --out "$WORK/out-$n" --quiet)
-    printf '%-28s %10s %10s\n' "events CSV $n" "$a" "$mem"
-    echo "$n $a $mem" >> "$WORK/scaling.txt"
+    b="-"; bmem="-"
+    if [ -n "$SCALE_BUDGET" ]; then
+      read -r b bmem < <(once "$BIN" audit "$dir" --out "$WORK/out-$n-budget" --quiet --memory-budget "$SCALE_BUDGET")
+    fi
+    printf '%-28s %10s %10s %14s %14s\n' "events CSV $n" "$a" "$mem" "$b" "$bmem"
+    echo "$n $a $mem $b $bmem" >> "$WORK/scaling.txt"
   done
   python3 scripts/scaling_chart.py "$WORK/scaling.txt" docs/images/scaling.svg \
-    "one run each, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+    "one run each, $(date -u +%Y-%m-%d), $(nproc) cores; dashed: --memory-budget ${SCALE_BUDGET:-none}, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "wrote docs/images/scaling.svg"
 fi

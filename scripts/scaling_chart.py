@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Draw the scaling of a full audit (wall time and peak memory against events) as an SVG,
-from the `events seconds peak_mb` lines scripts/bench.sh writes (standard library only).
+from the `events seconds peak_mb [budget_seconds budget_peak_mb]` lines scripts/bench.sh writes
+(standard library only). The optional columns are the same audit under `--memory-budget`
+(the partitioned path), drawn dashed.
 
     python3 scripts/scaling_chart.py SCALING.txt docs/images/scaling.svg "2026-12-07, 2 cores"
 """
@@ -9,12 +11,15 @@ import sys
 
 
 def main(src, dst, caption):
-    pts = []
+    pts, bud = [], []
     for line in open(src):
         f = line.split()
         if len(f) >= 3:
             pts.append((int(f[0]), float(f[1]), float(f[2])))
+        if len(f) >= 5 and f[3] != "-" and f[4] != "-":
+            bud.append((int(f[0]), float(f[3]), float(f[4])))
     pts.sort()
+    bud.sort()
     if not pts:
         sys.exit("no measurements in " + src)
     W, H = 900, 420
@@ -24,8 +29,8 @@ def main(src, dst, caption):
     x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
     if x1 == x0:
         x1 = x0 + 1
-    tmax = max(p[1] for p in pts) * 1.15
-    mmax = max(p[2] for p in pts) / 1024 * 1.15
+    tmax = max(p[1] for p in pts + bud) * 1.15
+    mmax = max(p[2] for p in pts + bud) / 1024 * 1.15
 
     def X(n):
         return L + (math.log10(n) - x0) / (x1 - x0) * pw
@@ -62,15 +67,26 @@ def main(src, dst, caption):
         o.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"/>')
         for p in pts:
             o.append(f'<circle cx="{X(p[0]):.1f}" cy="{f(p):.1f}" r="4" fill="{color}"/>')
+    for color, f in (("#0072B2", lambda p: Yt(p[1])), ("#D55E00", lambda p: Ym(p[2]))):
+        if bud:
+            path = " ".join(f"{X(p[0]):.1f},{f(p):.1f}" for p in bud)
+            o.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="6 4"/>')
+            for p in bud:
+                o.append(f'<rect x="{X(p[0]) - 3.5:.1f}" y="{f(p) - 3.5:.1f}" width="7" height="7" fill="white" stroke="{color}" stroke-width="1.5"/>')
     lx = L + 12
-    for i, (color, key) in enumerate((("#0072B2", "wall time (s, left axis)"),
-                                       ("#D55E00", "peak memory (GB, right axis)"))):
+    keys = [("#0072B2", "wall time (s, left axis)", ""), ("#D55E00", "peak memory (GB, right axis)", "")]
+    if bud:
+        keys += [("#0072B2", "wall time under the memory budget", "6 4"),
+                 ("#D55E00", "peak memory under the memory budget", "6 4")]
+    for i, (color, key, dash) in enumerate(keys):
         y = T + 18 + i * 18
-        o.append(f'<line x1="{lx}" y1="{y - 4}" x2="{lx + 24}" y2="{y - 4}" stroke="{color}" stroke-width="2.5"/>')
+        o.append(f'<line x1="{lx}" y1="{y - 4}" x2="{lx + 24}" y2="{y - 4}" stroke="{color}" stroke-width="2.5" stroke-dasharray="{dash}"/>')
         o.append(f'<text x="{lx + 30}" y="{y}">{key}</text>')
     for p in pts:
         o.append(f'<text x="{X(p[0]):.1f}" y="{Yt(p[1]) - 10:.1f}" text-anchor="middle" font-size="11" fill="#0072B2">{p[1]:.1f} s</text>')
         o.append(f'<text x="{X(p[0]):.1f}" y="{Ym(p[2]) + 18:.1f}" text-anchor="middle" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GB</text>')
+    for p in bud:
+        o.append(f'<text x="{X(p[0]) + 6:.1f}" y="{Ym(p[2]) - 8:.1f}" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GB</text>')
     o.append('</svg>')
     open(dst, "w").write("\n".join(o) + "\n")
 
