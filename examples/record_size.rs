@@ -3,7 +3,7 @@
 //! record's inline size and the average heap bytes and length of each of its lists.
 
 use flowaudit::ingest::{self, LoadOptions};
-use flowaudit::metrics::items::{self, ItemRecord, StatusSpan};
+use flowaudit::metrics::items::{self, ItemRecord};
 use flowaudit::name::Name;
 use flowaudit::timeline::TimelineContext;
 use std::mem::size_of;
@@ -43,11 +43,7 @@ fn main() -> anyhow::Result<()> {
         size_of::<ItemRecord>()
     );
     let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 6] = [
-        (
-            "status_time",
-            &|x| x.status_time.len(),
-            size_of::<StatusSpan>(),
-        ),
+        ("waiting", &|x| x.waiting.len(), size_of::<(i64, Name)>()),
         ("category_changes", &|x| x.category_changes.len(), 16),
         (
             "status_changes",

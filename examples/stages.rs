@@ -79,12 +79,13 @@ fn main() -> anyhow::Result<()> {
         as_of,
         ..Default::default()
     };
-    let records = items::compute(&df, &ctx)?;
+    let (records, status) = items::compute_folded(&df, &ctx)?;
     lap("item metrics", &mut t0);
     drop(df);
     lap("drop frame", &mut t0);
     let r = report::build::build(BuildInput {
         records,
+        status,
         inputs: loaded.inputs,
         period: None,
         as_of,

@@ -244,6 +244,7 @@ fn spill_if_needed(
 /// period's records, and the counts behind its warnings.
 struct ItemPass {
     records: Vec<items::ItemRecord>,
+    status: items::StatusFolds,
     previous: Option<Vec<items::ItemRecord>>,
     after: u64,
     quality: ingest::QualityCounts,
@@ -253,7 +254,7 @@ struct ItemPass {
 fn item_pass(events: ingest::EventTable, ctx: &TimelineContext) -> Result<ItemPass> {
     let (df, after) = ingest::prepare(events, ctx.as_of).context("sorting the events")?;
     let quality = ingest::QualityCounts::of(&df).context("checking the events")?;
-    let records = items::compute(&df, ctx).context("computing item metrics")?;
+    let (records, status) = items::compute_folded(&df, ctx).context("computing item metrics")?;
     // The previous period of equal length, audited as of its own end (METRICS.md §5).
     let previous = match ctx.period {
         Some((from, to)) => {
@@ -269,6 +270,7 @@ fn item_pass(events: ingest::EventTable, ctx: &TimelineContext) -> Result<ItemPa
     };
     Ok(ItemPass {
         records,
+        status,
         previous,
         after,
         quality,
@@ -286,6 +288,7 @@ fn partitioned_pass(
     progress: &dyn Progress,
 ) -> Result<ItemPass> {
     let mut records = Vec::with_capacity(items);
+    let mut status = items::StatusFolds::default();
     let mut previous = ctx.period.map(|_| Vec::with_capacity(items));
     let (mut after, mut quality) = (0, ingest::QualityCounts::default());
     for p in 0..spill.parts() {
@@ -298,6 +301,7 @@ fn partitioned_pass(
         })?;
         let pass = item_pass(table, ctx)?;
         records.extend(pass.records);
+        status.merge(pass.status);
         if let (Some(all), Some(part)) = (previous.as_mut(), pass.previous) {
             all.extend(part);
         }
@@ -308,6 +312,7 @@ fn partitioned_pass(
     }
     Ok(ItemPass {
         records,
+        status,
         previous,
         after,
         quality,
@@ -359,7 +364,7 @@ fn audit_period(
             partitioned_pass(s, &ctx, items, progress)?
         }
     };
-    let (records, previous, after) = (pass.records, pass.previous, pass.after);
+    let (records, status, previous, after) = (pass.records, pass.status, pass.previous, pass.after);
     let mut warnings = loaded.warnings.clone();
     warnings.add(WarningKind::EventAfterAsOf, after, || {
         format!(
@@ -371,6 +376,7 @@ fn audit_period(
     progress.stage(Stage::RenderingCharts);
     let report = report::build::build(BuildInput {
         records,
+        status,
         inputs: loaded.inputs.clone(),
         period,
         as_of,

@@ -21,7 +21,7 @@
 use super::items::ItemRecord;
 use super::lifecycle::Outcome;
 use super::percentiles::stats;
-use crate::model::{days, Category, Ts};
+use crate::model::{days, Ts};
 use std::collections::BTreeMap;
 
 /// The unit of a finding's impact.
@@ -192,14 +192,10 @@ fn time_population(r: &ItemRecord, period: Option<(Ts, Ts)>) -> bool {
 pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
     let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| time_population(r, period)) {
-        for s in r
-            .status_time
-            .iter()
-            .filter(|s| s.category == Category::Waiting && s.micros > 0)
-        {
-            m.entry(s.status.as_str())
+        for (status, micros) in r.waiting.iter() {
+            m.entry(status.as_str())
                 .or_default()
-                .push((days(s.micros), r.item_id.clone()));
+                .push((days(*micros), r.item_id.clone()));
         }
     }
     item_day_findings(FindingKind::Queue, m, |n, status| {
@@ -211,12 +207,7 @@ pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> 
 pub fn blocked(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
     let mut m: Contributions = BTreeMap::new();
     for r in records.iter().filter(|r| time_population(r, period)) {
-        let b: i64 = r
-            .status_time
-            .iter()
-            .filter(|s| s.category == Category::Blocked)
-            .map(|s| s.micros)
-            .sum();
+        let b = r.blocked_micros;
         if b > 0 {
             m.entry(r.team_name())
                 .or_default()

@@ -19,27 +19,95 @@ use crate::status::Rule;
 use crate::timeline::{EventRef, Timeline, TimelineContext};
 use polars::prelude::*;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Time an item spent in one status.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusSpan {
-    /// Status name.
-    pub status: Name,
-    /// Category used.
-    pub category: Category,
-    /// Rule that chose the category.
-    pub rule: Rule,
-    /// Team in force when the status first began.
-    pub team: Option<Name>,
-    /// Total time in microseconds (cut at the item's end).
-    pub micros: Ts,
+/// The items' time per status, folded while they are computed, so that no record keeps its
+/// list of statuses: every fold is a count, an integer sum or a set union, so blocks of items
+/// and partitions merge exactly, in any order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct StatusFolds {
+    /// Items per (status, team or "", category, rule), each item once per key:
+    /// `tables/status_map.csv`.
+    pub map: FxHashMap<(Name, Name, Category, Rule), u64>,
+    /// (spans, microseconds) per (team or "*" for all, status, category), over the items done
+    /// in the period and the open ones: `tables/status_time.csv`.
+    pub time: FxHashMap<(Name, Name, Category), (u64, Ts)>,
+    /// The statuses each team's items in scope passed through (METRICS.md §8).
+    pub workflows: FxHashMap<Name, FxHashSet<Name>>,
+}
+
+impl StatusFolds {
+    /// Add the folds of other items.
+    pub fn merge(&mut self, o: StatusFolds) {
+        for (k, n) in o.map {
+            *self.map.entry(k).or_insert(0) += n;
+        }
+        for (k, (n, t)) in o.time {
+            let e = self.time.entry(k).or_insert((0, 0));
+            e.0 += n;
+            e.1 += t;
+        }
+        for (k, v) in o.workflows {
+            self.workflows.entry(k).or_default().extend(v);
+        }
+    }
+
+    /// Fold one item's time per status (`spans`: status, category, rule, team, microseconds,
+    /// in first-seen order) into the sums.
+    fn add<'a>(
+        &mut self,
+        r: &ItemRecord,
+        spans: &[(&'a str, Category, Rule, Option<&'a str>, Ts)],
+        period: Option<(Ts, Ts)>,
+        names: &mut Interner<'a>,
+    ) {
+        let mut seen: Vec<(&str, &str, Category, Rule)> = Vec::with_capacity(spans.len());
+        for &(status, category, rule, team, _) in spans {
+            let k = (status, team.unwrap_or(""), category, rule);
+            if !seen.contains(&k) {
+                seen.push(k);
+                let key = (names.get(status), names.get(k.1), category, rule);
+                *self.map.entry(key).or_insert(0) += 1;
+            }
+        }
+        if r.done_in(period) || r.outcome == Outcome::Open {
+            // Every item counts for all teams ("*") and for its own team, if any.
+            let teams = [
+                Some(names.get("*")),
+                r.team.clone().filter(|t| !t.is_empty()),
+            ];
+            for &(status, category, _, _, micros) in spans {
+                for team in teams.iter().flatten() {
+                    let key = (team.clone(), names.get(status), category);
+                    let e = self.time.entry(key).or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += micros;
+                }
+            }
+        }
+        if let (true, Some(t)) = (r.in_scope(), &r.team) {
+            let set = self.workflows.entry(t.clone()).or_default();
+            for &(status, ..) in spans {
+                if !set.contains(status) {
+                    set.insert(names.get(status));
+                }
+            }
+        }
+    }
 }
 
 /// An `Option<f64>` in 8 bytes: NaN stands for none. The per-item figures are durations and
 /// ratios of finite instants, never NaN, so the niche is free (docs/BOUNDED-MEMORY.md: a
 /// record's six optional figures took 96 bytes, now 48).
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub struct OptF64(f64);
+
+/// Equal when both are none or both hold the same value (NaN, "none", equals itself here).
+impl PartialEq for OptF64 {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
 
 impl OptF64 {
     /// The value, if any.
@@ -145,8 +213,12 @@ pub struct ItemRecord {
     pub created_after_first_event: bool,
     /// Has at least one status.
     pub has_status: bool,
-    /// Time per status.
-    pub status_time: Box<[StatusSpan]>,
+    /// The time in each waiting status (positive only), in first-seen order: what the queue
+    /// findings read. The rest of the time per status is folded into [`StatusFolds`] while
+    /// the items are computed (docs/BOUNDED-MEMORY.md).
+    pub waiting: Box<[(Name, Ts)]>,
+    /// Time in blocked statuses (microseconds).
+    pub blocked_micros: Ts,
     /// Category in force from each instant on (first at `created`), up to the item's end;
     /// for day-by-day counts.
     pub category_changes: Box<[(Ts, Category)]>,
@@ -240,8 +312,19 @@ impl ItemRecord {
     }
 }
 
-/// Compute one item's record from its timeline; names are shared through `names`.
+/// Compute one item's record from its timeline; names are shared through `names`. Its time
+/// per status is folded away ([`record_folded`] keeps the folds).
 pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<'a>) -> ItemRecord {
+    record_folded(t, ctx, names, &mut StatusFolds::default())
+}
+
+/// [`record`], folding the item's time per status into `folds`.
+pub fn record_folded<'a>(
+    t: &Timeline<'a>,
+    ctx: &TimelineContext,
+    names: &mut Interner<'a>,
+    folds: &mut StatusFolds,
+) -> ItemRecord {
     let started = lifecycle::started(t);
     let finished = lifecycle::finished(t);
     let outcome = lifecycle::outcome(t);
@@ -251,16 +334,20 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         None => t.team_at(t.as_of),
     };
     let committed = time_in_status::committed_days(t);
-    let status_time = time_in_status::status_time(t)
+    let spans: Vec<(&'a str, Category, Rule, Option<&'a str>, Ts)> = time_in_status::status_time(t)
         .into_iter()
-        .map(|(i, micros)| StatusSpan {
-            status: names.get(i.status),
-            category: i.category,
-            rule: i.rule,
-            team: i.team.map(|x| names.get(x)),
-            micros,
-        })
+        .map(|(i, micros)| (i.status, i.category, i.rule, i.team, micros))
         .collect();
+    let waiting: Box<[(Name, Ts)]> = spans
+        .iter()
+        .filter(|s| s.1 == Category::Waiting && s.4 > 0)
+        .map(|s| (names.get(s.0), s.4))
+        .collect();
+    let blocked_micros: Ts = spans
+        .iter()
+        .filter(|s| s.1 == Category::Blocked)
+        .map(|s| s.4)
+        .sum();
     let category_changes = {
         let mut v: Vec<(Ts, Category)> = Vec::new();
         for i in &t.intervals {
@@ -285,7 +372,7 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    ItemRecord {
+    let r = ItemRecord {
         item_id: t.item_id.into(),
         team: team.map(|x| names.get(x)),
         created: t.created,
@@ -312,7 +399,8 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         done_without_start: cycle_time::done_without_start(t),
         created_after_first_event: t.created_after_first_event,
         has_status: !t.intervals.is_empty(),
-        status_time,
+        waiting,
+        blocked_micros,
         category_changes,
         status_changes,
         team_seq: t
@@ -324,7 +412,9 @@ pub fn record<'a>(t: &Timeline<'a>, ctx: &TimelineContext, names: &mut Interner<
         first_rework: first_rework.into(),
         sources: t.sources.iter().map(|s| names.get(s)).collect(),
         activity: t.activity,
-    }
+    };
+    folds.add(&r, &spans, ctx.period, names);
+    r
 }
 
 /// Fewest items a parallel task takes (each task starts a fresh [`Interner`]).
@@ -337,6 +427,41 @@ const BLOCK_ITEMS: usize = 2048;
 /// ([`SortedEvents::items`]), and items read their events straight from the table's arrays,
 /// in parallel.
 pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec<ItemRecord>> {
+    Ok(compute_folded(events, ctx)?.0)
+}
+
+/// The folds of one rayon task, merged into the shared ones when the task ends (rayon gives
+/// `map_init` state no other end).
+struct TaskFolds<'s> {
+    local: StatusFolds,
+    shared: &'s std::sync::Mutex<StatusFolds>,
+}
+
+impl Drop for TaskFolds<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        if let Ok(mut all) = self.shared.lock() {
+            all.merge(local);
+        }
+    }
+}
+
+/// [`compute`], and the items' time per status folded ([`StatusFolds`]).
+pub fn compute_folded(
+    events: &SortedEvents,
+    ctx: &TimelineContext,
+) -> PolarsResult<(Vec<ItemRecord>, StatusFolds)> {
+    let shared = std::sync::Mutex::new(StatusFolds::default());
+    let records = compute_into(events, ctx, &shared)?;
+    let folds = shared.into_inner().unwrap_or_default();
+    Ok((records, folds))
+}
+
+fn compute_into(
+    events: &SortedEvents,
+    ctx: &TimelineContext,
+    shared: &std::sync::Mutex<StatusFolds>,
+) -> PolarsResult<Vec<ItemRecord>> {
     let c = events.columns()?;
     let order = events.order();
     let id = |k: usize| c.item_id.get(order[k] as usize);
@@ -349,8 +474,14 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
         .enumerate()
         .with_min_len(BLOCK_ITEMS)
         .map_init(
-            || (Vec::<EventRef>::new(), Interner::default()),
-            |(evs, names), (k, &(s, e))| {
+            || {
+                let folds = TaskFolds {
+                    local: StatusFolds::default(),
+                    shared,
+                };
+                (Vec::<EventRef>::new(), Interner::default(), folds)
+            },
+            |(evs, names, folds), (k, &(s, e))| {
                 evs.clear();
                 evs.extend(order[s..e].iter().map(|&i| {
                     let i = i as usize;
@@ -366,8 +497,57 @@ pub fn compute(events: &SortedEvents, ctx: &TimelineContext) -> PolarsResult<Vec
                 }));
                 let cut = cut.get(k).copied().unwrap_or(false);
                 let t = Timeline::build_cut(id(s).unwrap_or(""), evs, ctx, cut);
-                record(&t, ctx, names)
+                record_folded(&t, ctx, names, &mut folds.local)
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_optionals_hold_what_an_option_holds() {
+        for v in [
+            None,
+            Some(0.0),
+            Some(-1.5),
+            Some(1e300),
+            Some(f64::INFINITY),
+        ] {
+            assert_eq!(OptF64::from(v).get(), v);
+            assert_eq!(OptF64::from(v), OptF64::from(v), "{v:?} equals itself");
+        }
+        assert_ne!(OptF64::from(None), OptF64::from(Some(0.0)));
+        for v in [None, Some(0), Some(-1), Some(Ts::MAX), Some(Ts::MIN + 1)] {
+            assert_eq!(OptTs::from(v).get(), v);
+        }
+        assert_eq!(std::mem::size_of::<OptF64>(), 8);
+        assert_eq!(std::mem::size_of::<OptTs>(), 8);
+    }
+
+    #[test]
+    fn status_folds_merge_as_one_fold_of_all_items() {
+        let n = |s: &str| Name::from(s);
+        let mut a = StatusFolds::default();
+        a.map
+            .insert((n("Doing"), n("A"), Category::Active, Rule::Pattern), 2);
+        a.time
+            .insert((n("*"), n("Doing"), Category::Active), (2, 10));
+        a.workflows.entry(n("A")).or_default().insert(n("Doing"));
+        let mut b = StatusFolds::default();
+        b.map
+            .insert((n("Doing"), n("A"), Category::Active, Rule::Pattern), 3);
+        b.time
+            .insert((n("*"), n("Doing"), Category::Active), (1, 5));
+        b.workflows.entry(n("A")).or_default().insert(n("Review"));
+        a.merge(b);
+        assert_eq!(
+            a.map[&(n("Doing"), n("A"), Category::Active, Rule::Pattern)],
+            5
+        );
+        assert_eq!(a.time[&(n("*"), n("Doing"), Category::Active)], (3, 15));
+        assert_eq!(a.workflows[&n("A")].len(), 2);
+    }
 }

@@ -41,6 +41,8 @@ pub const THROUGHPUT_COLUMNS: [&str; 3] = ["week_start", "team", "done"];
 pub struct BuildInput<'a> {
     /// All item records (every item with an event up to `as_of`), sorted by item id.
     pub records: Vec<ItemRecord>,
+    /// Their time per status, folded as they were computed (`items::compute_folded`).
+    pub status: crate::metrics::items::StatusFolds,
     /// What was read.
     pub inputs: Vec<InputSummary>,
     /// Period, if any.
@@ -84,8 +86,8 @@ pub struct BuildInput<'a> {
 /// (their tables, charts and takeaways in list order, sections in [`SECTION_ORDER`]) and the
 /// charts rendered in parallel.
 pub fn build(input: BuildInput) -> anyhow::Result<Report> {
-    let (records, inputs, previous, mut warnings, cfg) = input.split();
-    let c = Shared::new(&records, cfg, &mut warnings);
+    let ((records, status), inputs, previous, mut warnings, cfg) = input.split();
+    let c = Shared::new(&records, &status, cfg, &mut warnings);
     let (flow, hand, sprawl, current) = independent_parts(&c);
     let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
         sprawl.workflows.get(t).and_then(|w| w.similarity)
@@ -144,7 +146,7 @@ impl<'a> BuildInput<'a> {
     fn split(
         self,
     ) -> (
-        Vec<ItemRecord>,
+        (Vec<ItemRecord>, crate::metrics::items::StatusFolds),
         Vec<InputSummary>,
         Option<Vec<ItemRecord>>,
         Warnings,
@@ -166,7 +168,13 @@ impl<'a> BuildInput<'a> {
             jira_status_ids: self.jira_status_ids,
             status_counts: self.status_counts,
         };
-        (self.records, self.inputs, self.previous, self.warnings, cfg)
+        (
+            (self.records, self.status),
+            self.inputs,
+            self.previous,
+            self.warnings,
+            cfg,
+        )
     }
 }
 
@@ -191,6 +199,7 @@ struct Cfg<'a> {
 /// What every part reads: the records, the period, the settings and the shared figures.
 struct Shared<'a> {
     records: &'a [ItemRecord],
+    status: &'a crate::metrics::items::StatusFolds,
     period: Option<(Ts, Ts)>,
     as_of: Ts,
     tz: Tz,
@@ -209,7 +218,12 @@ struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
-    fn new(records: &'a [ItemRecord], cfg: Cfg<'a>, warnings: &mut Warnings) -> Shared<'a> {
+    fn new(
+        records: &'a [ItemRecord],
+        status: &'a crate::metrics::items::StatusFolds,
+        cfg: Cfg<'a>,
+        warnings: &mut Warnings,
+    ) -> Shared<'a> {
         let (period, as_of, tz) = (cfg.period, cfg.as_of, cfg.tz);
         let all = Group::of(records, period);
         // Teams of the audit: teams of the items in scope plus the teams of the inventory.
@@ -236,11 +250,12 @@ impl<'a> Shared<'a> {
             as_of,
         );
         fig::engine_warnings(warnings, records, &all.in_scope);
-        let status_map = fig::status_map(records, warnings);
-        let status_time = fig::status_time(records, period);
+        let status_map = fig::status_map(status, warnings);
+        let status_time = fig::status_time(status);
         let team_list = team_names.iter().cloned().collect();
         Shared {
             records,
+            status,
             period,
             as_of,
             tz,
@@ -290,6 +305,7 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
                 || {
                     super::sprawl_section::build(
                         c.records,
+                        &c.status.workflows,
                         c.cfg.tools,
                         c.cfg.roster,
                         &c.team_list,

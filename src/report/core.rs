@@ -8,6 +8,7 @@ use super::verdict_section::TeamSignals;
 use super::*;
 use crate::chart::StatusBar;
 use crate::metrics::handoffs;
+use crate::metrics::items::StatusFolds;
 use crate::metrics::lifecycle::Outcome;
 use crate::metrics::percentiles::stats;
 use crate::metrics::{flow_efficiency, reopens, throughput};
@@ -220,60 +221,15 @@ pub fn engine_warnings(w: &mut Warnings, records: &[ItemRecord], in_scope: &[&It
     });
 }
 
-/// Counts keyed by `K` over the records, in parallel: `add` counts one record into a chunk's
-/// map, `merge` adds one chunk's count of a key to another's. Keys borrow from the records.
-fn par_counts<'r, K, V>(
-    records: &'r [ItemRecord],
-    add: impl Fn(&mut rustc_hash::FxHashMap<K, V>, &'r ItemRecord) + Sync,
-    merge: impl Fn(&mut V, V) + Sync,
-) -> rustc_hash::FxHashMap<K, V>
-where
-    K: Eq + std::hash::Hash + Send,
-    V: Default + Send,
-{
-    records
-        .par_chunks(1 << 14)
-        .map(|chunk| {
-            let mut m = rustc_hash::FxHashMap::default();
-            for r in chunk {
-                add(&mut m, r);
-            }
-            m
-        })
-        .reduce(rustc_hash::FxHashMap::default, |mut a, b| {
-            for (k, v) in b {
-                merge(a.entry(k).or_default(), v);
-            }
-            a
-        })
-}
-
 /// The status mapping used (items per status, team, category and rule), with the warning
-/// for statuses that matched no pattern.
-pub fn status_map(records: &[ItemRecord], w: &mut Warnings) -> Vec<StatusMapRow> {
-    // Keys borrow from the records (no clone per span); sorted once at the end.
-    type MapKey<'a> = (&'a str, &'a str, Category, Rule);
-    let counts = par_counts(
-        records,
-        |counts: &mut rustc_hash::FxHashMap<MapKey, u64>, r| {
-            let mut seen: Vec<MapKey> = Vec::with_capacity(r.status_time.len());
-            for s in &r.status_time {
-                let k = (
-                    s.status.as_str(),
-                    s.team.as_deref().unwrap_or(""),
-                    s.category,
-                    s.rule,
-                );
-                if !seen.contains(&k) {
-                    seen.push(k);
-                    *counts.entry(k).or_insert(0) += 1;
-                }
-            }
-        },
-        |a, b| *a += b,
-    );
+/// for statuses that matched no pattern; the counts were folded as the items were computed
+/// ([`StatusFolds`]).
+pub fn status_map(folds: &StatusFolds, w: &mut Warnings) -> Vec<StatusMapRow> {
+    let counts = folds
+        .map
+        .iter()
+        .map(|((a, b, c, d), n)| ((a.as_str(), b.as_str(), *c, *d), *n));
     let map: BTreeMap<(String, String, Category, Rule), u64> = counts
-        .into_iter()
         .map(|((a, b, c, d), n)| ((a.to_string(), b.to_string(), c, d), n))
         .collect();
     let status_map: Vec<StatusMapRow> = map
@@ -312,35 +268,13 @@ pub struct StatusTime {
     pub order: Vec<(String, Category)>,
 }
 
-/// The time in each status.
-pub fn status_time(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> StatusTime {
-    type TimeKey<'a> = (&'a str, &'a str, Category);
-    let st_h = par_counts(
-        records,
-        |st_h: &mut rustc_hash::FxHashMap<TimeKey, (u64, i64)>, r| {
-            if !(r.done_in(period) || r.outcome == Outcome::Open) {
-                return;
-            }
-            for s in &r.status_time {
-                for team in ["*", r.team_name()] {
-                    if team.is_empty() {
-                        continue;
-                    }
-                    let e = st_h
-                        .entry((team, s.status.as_str(), s.category))
-                        .or_insert((0, 0));
-                    e.0 += 1;
-                    e.1 += s.micros;
-                }
-            }
-        },
-        |a, b| {
-            a.0 += b.0;
-            a.1 += b.1;
-        },
-    );
+/// The time in each status (folded as the items were computed, [`StatusFolds`]).
+pub fn status_time(folds: &StatusFolds) -> StatusTime {
+    let st_h = folds
+        .time
+        .iter()
+        .map(|((t, s, c), v)| ((t.as_str(), s.as_str(), *c), *v));
     let st: BTreeMap<(String, String, Category), (u64, i64)> = st_h
-        .into_iter()
         .map(|((t, s, c), v)| ((t.to_string(), s.to_string(), c), v))
         .collect();
     let rows: Vec<Vec<Cell>> = st

@@ -11,6 +11,7 @@ use crate::ingest::inventory::{RosterRow, ToolRow};
 use crate::metrics::consistency::{self, TeamWorkflow};
 use crate::metrics::items::ItemRecord;
 use crate::metrics::tool_sprawl::{self, Fragmented, TeamSprawl, TeamTool};
+use crate::name::Name;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,6 +82,7 @@ pub struct Sprawl {
 /// from the statuses the teams use (§8), as a declared list of pieces.
 pub fn build(
     records: &[ItemRecord],
+    workflows: &rustc_hash::FxHashMap<Name, rustc_hash::FxHashSet<Name>>,
     tools: &[ToolRow],
     roster: &[RosterRow],
     teams: &[String],
@@ -95,7 +97,7 @@ pub fn build(
         .collect();
     let frag_cost: Vec<(Fragmented, f64)> = tool_sprawl::fragmented_cost(&tt);
     let under = tool_sprawl::underused(&tt, utilisation_threshold);
-    let (core, analysed) = consistency_of(records);
+    let (core, analysed) = consistency_of(workflows);
     let consistency = consistency_takeaway(&core, &analysed);
     let parts = Parts::join([
         Parts {
@@ -193,19 +195,12 @@ fn tool_teams_table(
 }
 
 /// The core workflow and each team's similarity to it, over the teams with items in scope.
-fn consistency_of(records: &[ItemRecord]) -> (BTreeSet<String>, Vec<TeamWorkflow>) {
-    let mut wf_ref: rustc_hash::FxHashMap<&str, rustc_hash::FxHashSet<&str>> = Default::default();
-    for r in records.iter().filter(|r| r.in_scope()) {
-        if let Some(t) = &r.team {
-            wf_ref
-                .entry(t.as_str())
-                .or_default()
-                .extend(r.status_time.iter().map(|s| s.status.as_str()));
-        }
-    }
-    let wf: BTreeMap<String, BTreeSet<String>> = wf_ref
-        .into_iter()
-        .map(|(t, s)| (t.to_string(), s.into_iter().map(str::to_string).collect()))
+fn consistency_of(
+    workflows: &rustc_hash::FxHashMap<Name, rustc_hash::FxHashSet<Name>>,
+) -> (BTreeSet<String>, Vec<TeamWorkflow>) {
+    let wf: BTreeMap<String, BTreeSet<String>> = workflows
+        .iter()
+        .map(|(t, s)| (t.to_string(), s.iter().map(Name::to_string).collect()))
         .collect();
     consistency::analyse(&wf)
 }
