@@ -12,7 +12,10 @@
 //! tables in memory (a few thousand names) and are written as their codes, so a partition read
 //! back has the same names, in the same order, as the whole table.
 
-use super::table::{Coded, EventTable};
+use super::table::{Coded, CodedBuilder, EventTable, NULL_CODE};
+use crate::model::Ts;
+use polars::io::parquet::write::BatchedWriter as ParquetBatches;
+use rustc_hash::FxHashMap;
 use crate::model::Col;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -21,15 +24,16 @@ use std::path::{Path, PathBuf};
 /// Rows of the ids sampled to draw the partitions' boundaries (at most).
 const SAMPLE: usize = 1 << 16;
 
-/// Boundaries that cut the item ids of `ids` into at most `parts` ranges of about as many
-/// rows: ids of rows sampled at a fixed stride, sorted, cut at equal counts (fixed for an
-/// input; repeated boundaries dropped, so there may be fewer ranges).
-fn boundaries(ids: &super::table::TextArray, parts: usize) -> Vec<Option<Box<str>>> {
-    let n = ids.len();
-    let stride = n.div_ceil(SAMPLE).max(1);
-    let mut sample: Vec<Option<&str>> = (0..n).step_by(stride).map(|i| ids.get(i)).collect();
+/// Boundaries that cut the item ids sampled in `sample` into at most `parts` ranges of
+/// about as many rows: the sample sorted, cut at equal counts (repeated boundaries dropped,
+/// so there may be fewer ranges). Any boundaries give the same report; good ones give
+/// partitions of about equal size.
+fn boundaries(mut sample: Vec<Option<&str>>, parts: usize) -> Vec<Option<Box<str>>> {
     sample.sort_unstable();
     let mut cuts: Vec<Option<Box<str>>> = Vec::new();
+    if sample.is_empty() {
+        return cuts;
+    }
     for k in 1..parts.max(1) {
         let b = sample[k * sample.len() / parts];
         if cuts.last().map(Option::as_deref) != Some(b) {
@@ -37,6 +41,12 @@ fn boundaries(ids: &super::table::TextArray, parts: usize) -> Vec<Option<Box<str
         }
     }
     cuts
+}
+
+/// Boundaries for `parts` partitions of an input whose ids are sampled in `ids` (owned
+/// strings, e.g. read at even offsets of a file before it is read).
+pub fn sampled_cuts(ids: &[String], parts: usize) -> Vec<Option<Box<str>>> {
+    boundaries(ids.iter().map(|s| Some(s.as_str())).collect(), parts)
 }
 
 /// The events, partitioned by item into Parquet files in a temporary folder that is removed
@@ -47,12 +57,246 @@ pub struct Spill {
     /// Partition `p` holds the items whose ids are above `cuts[p - 1]` and at most `cuts[p]`
     /// (missing ids first).
     cuts: Vec<Option<Box<str>>>,
-    /// The value tables of the coded columns (the whole table's, in its order).
+    /// The value tables of the coded columns (the whole input's, in order of first
+    /// appearance).
     names: [Vec<Box<str>>; 5],
     /// Rows per partition.
     rows: Vec<usize>,
-    /// Whether the table had per-row flags.
-    flags: bool,
+    /// What reading a partition back applies to every row.
+    fixes: Fixes,
+    /// What the log kinds need of a streamed input (`log_kind`).
+    pub facts: InputFacts,
+}
+
+/// What reading a partition back applies to its rows: the decisions an events CSV makes over
+/// the whole file (`events_csv`), and the log kind's flags (`log_kind`), taken after the rows
+/// were written.
+#[derive(Debug, Clone, Default)]
+struct Fixes {
+    /// No row had an assignee: the actor stands in (METRICS.md §1).
+    assignee_from_actor: bool,
+    /// The code missing sources take (the events CSV's `csv`).
+    source_fill: Option<u32>,
+    /// The lifecycle column was not one: no row starts anything.
+    clear_flags: bool,
+    /// Flags every row gets (an activity log's, `log_kind`).
+    extra_flags: u8,
+}
+
+/// What the log kinds (`log_kind`) read of an input that was streamed to partitions without
+/// ever being one table in memory: the same facts they read from the rows of a table.
+#[derive(Debug, Clone, Default)]
+pub struct InputFacts {
+    /// Rows with a status, per (status code, source code) (codes of the spill's value tables).
+    pub status_sources: FxHashMap<(u32, u32), u64>,
+    /// The source code of the first row.
+    pub first_source: Option<u32>,
+    /// Some row starts an activity (`flags::START`).
+    pub starts: bool,
+    /// Earliest and latest instant.
+    pub ts_bounds: (Option<Ts>, Option<Ts>),
+}
+
+/// Writes tables (an input's parts, in input order) into the partitions of a [`Spill`].
+pub struct SpillWriter {
+    dir: PathBuf,
+    cuts: Vec<Option<Box<str>>>,
+    /// The global value tables: codes in order of first appearance over all parts.
+    dicts: [CodedBuilder; 5],
+    writers: Vec<ParquetBatches<std::fs::File>>,
+    rows: Vec<usize>,
+    facts: InputFacts,
+    assignee_all_null: bool,
+    source_has_null: bool,
+}
+
+/// The columns of a partition file.
+fn file_schema() -> Schema {
+    let mut s = Schema::default();
+    s.insert(Col::ItemId.name().into(), DataType::String);
+    s.insert(Col::Timestamp.name().into(), DataType::Int64);
+    s.insert(Col::Created.name().into(), DataType::Int64);
+    for k in 0..5 {
+        s.insert(coded_name(k).into(), DataType::UInt32);
+    }
+    s.insert(FLAGS.into(), DataType::UInt32);
+    s
+}
+
+impl SpillWriter {
+    /// Partitions cut at `cuts` (see [`sampled_cuts`]), in a new folder `dir`.
+    pub fn create(dir: PathBuf, cuts: Vec<Option<Box<str>>>) -> PolarsResult<SpillWriter> {
+        std::fs::create_dir_all(&dir)?;
+        let schema = file_schema();
+        let mut writers = Vec::with_capacity(cuts.len() + 1);
+        for p in 0..=cuts.len() {
+            let file = std::fs::File::create(part_path(&dir, p))?;
+            writers.push(
+                ParquetWriter::new(file)
+                    .with_compression(ParquetCompression::Uncompressed)
+                    .set_parallel(false)
+                    .batched(&schema)?,
+            );
+        }
+        Ok(SpillWriter {
+            rows: vec![0; cuts.len() + 1],
+            dir,
+            cuts,
+            dicts: Default::default(),
+            writers,
+            facts: InputFacts::default(),
+            assignee_all_null: true,
+            source_has_null: false,
+        })
+    }
+
+    /// The partition of the item `id`.
+    fn partition_of(&self, id: Option<&str>) -> usize {
+        self.cuts.partition_point(|c| c.as_deref() < id)
+    }
+
+    /// Append the rows of `part` (the next rows of the input) to their partitions.
+    pub fn push(&mut self, part: EventTable) -> PolarsResult<()> {
+        let n = part.len();
+        // Codes into the global value tables (first appearance over all parts, as
+        // `EventTable::concat` gives them).
+        let mut codes: [Vec<u32>; 5] = Default::default();
+        for (k, c) in part.coded.iter().enumerate() {
+            let map: Vec<u32> = c.names().map(|s| self.dicts[k].code_of(s)).collect();
+            codes[k] = (0..n)
+                .map(|i| match c.code(i) {
+                    NULL_CODE => NULL_CODE,
+                    x => map[x as usize],
+                })
+                .collect();
+        }
+        self.note_facts(&part, &codes);
+        let ids = part.item_id.rechunk();
+        let ids = ids.downcast_as_array();
+        let of: Vec<u32> = (0..n)
+            .into_par_iter()
+            .map(|i| self.partition_of(ids.get(i)) as u32)
+            .collect();
+        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); self.writers.len()];
+        for (i, p) in of.into_iter().enumerate() {
+            buckets[p as usize].push(i as u32);
+        }
+        let (ts, created) = (part.timestamp.rechunk(), part.created.rechunk());
+        let (ts, created) = (ts.downcast_as_array(), created.downcast_as_array());
+        let flags = &part.flags;
+        for (p, rows) in buckets.iter().enumerate() {
+            self.rows[p] += rows.len();
+        }
+        self.writers
+            .par_iter_mut()
+            .zip(buckets)
+            .filter(|(_, rows)| !rows.is_empty())
+            .try_for_each(|(w, rows)| {
+                let ints = |name: Col, a: &super::table::IntArray| {
+                    Int64Chunked::from_iter_options(
+                        name.name().into(),
+                        rows.iter().map(|&i| a.get(i as usize)),
+                    )
+                    .into_column()
+                };
+                let mut columns = vec![
+                    StringChunked::from_iter_options(
+                        Col::ItemId.name().into(),
+                        rows.iter().map(|&i| ids.get(i as usize)),
+                    )
+                    .into_column(),
+                    ints(Col::Timestamp, ts),
+                    ints(Col::Created, created),
+                ];
+                for (k, c) in codes.iter().enumerate() {
+                    let v: Vec<u32> = rows.iter().map(|&i| c[i as usize]).collect();
+                    columns.push(UInt32Chunked::from_vec(coded_name(k).into(), v).into_column());
+                }
+                let f: Vec<u32> = rows
+                    .iter()
+                    .map(|&i| u32::from(flags.get(i as usize).copied().unwrap_or(0)))
+                    .collect();
+                columns.push(UInt32Chunked::from_vec(FLAGS.into(), f).into_column());
+                w.write_batch(&DataFrame::new(rows.len(), columns)?)
+            })
+    }
+
+    /// The facts the log kinds need, counted from one part's rows (codes already global).
+    fn note_facts(&mut self, part: &EventTable, codes: &[Vec<u32>; 5]) {
+        let f = &mut self.facts;
+        if f.first_source.is_none() && self.rows.iter().all(|&r| r == 0) && !part.is_empty() {
+            f.first_source = Some(codes[4][0]);
+        }
+        for (st, src) in codes[0].iter().zip(&codes[4]) {
+            if *st != NULL_CODE {
+                *f.status_sources.entry((*st, *src)).or_insert(0) += 1;
+            }
+        }
+        f.starts |= part.flags.iter().any(|x| x & super::flags::START != 0);
+        let (lo, hi) = part.ts_bounds();
+        f.ts_bounds = (
+            match (f.ts_bounds.0, lo) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+            match (f.ts_bounds.1, hi) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+        );
+        self.assignee_all_null &= part.coded[1].all_null();
+        self.source_has_null |= codes[4].contains(&NULL_CODE);
+    }
+
+    /// Close the partitions. `csv` applies an events CSV's decisions over the whole file:
+    /// the actor stands in for an assignee no row has, missing sources read `csv`, and a
+    /// lifecycle column that is not one sets no start (as `events_csv` does to a table).
+    pub fn finish(mut self, csv: Option<CsvDecisions>) -> PolarsResult<Spill> {
+        for w in &mut self.writers {
+            w.finish()?;
+        }
+        let mut fixes = Fixes::default();
+        if let Some(d) = csv {
+            fixes.assignee_from_actor = self.assignee_all_null;
+            if self.source_has_null {
+                let code = self.dicts[4].code_of("csv");
+                fixes.source_fill = Some(code);
+                let counts = std::mem::take(&mut self.facts.status_sources);
+                for ((st, src), n) in counts {
+                    let src = if src == NULL_CODE { code } else { src };
+                    *self.facts.status_sources.entry((st, src)).or_insert(0) += n;
+                }
+                if self.facts.first_source == Some(NULL_CODE) {
+                    self.facts.first_source = Some(code);
+                }
+            }
+            fixes.clear_flags = d.non_standard_lifecycle;
+            self.facts.starts &= !d.non_standard_lifecycle;
+        }
+        let names = self
+            .dicts
+            .map(|d| d.finish().names().map(Box::from).collect::<Vec<_>>());
+        Ok(Spill {
+            dir: self.dir,
+            cuts: self.cuts,
+            names,
+            rows: self.rows,
+            fixes,
+            facts: self.facts,
+        })
+    }
+}
+
+/// An events CSV's decisions over the whole file ([`SpillWriter::finish`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvDecisions {
+    /// A lifecycle value outside the XES model was seen: the column is not a lifecycle.
+    pub non_standard_lifecycle: bool,
+}
+
+/// The file of partition `p` in `dir`.
+fn part_path(dir: &Path, p: usize) -> PathBuf {
+    dir.join(format!("part-{p:04}.parquet"))
 }
 
 /// The column of the per-row flags in a partition file.
@@ -68,76 +312,38 @@ impl Spill {
     /// on failure and when the result is dropped). The table is consumed: its memory is free
     /// once this returns.
     pub fn write(table: EventTable, parts: usize, dir: PathBuf) -> PolarsResult<Spill> {
-        std::fs::create_dir_all(&dir)?;
-        let mut spill = Spill {
-            dir,
-            cuts: Vec::new(),
-            names: Default::default(),
-            rows: Vec::new(),
-            flags: !table.flags.is_empty(),
+        let cuts = {
+            let ids = table.item_id.rechunk();
+            let ids = ids.downcast_as_array();
+            let stride = ids.len().div_ceil(SAMPLE).max(1);
+            boundaries((0..ids.len()).step_by(stride).map(|i| ids.get(i)).collect(), parts)
         };
-        let ids = table.item_id.rechunk();
-        let ids = ids.downcast_as_array();
-        spill.cuts = boundaries(ids, parts);
-        let of: Vec<u32> = (0..ids.len())
-            .into_par_iter()
-            .map(|i| spill.partition_of(ids.get(i)) as u32)
-            .collect();
-        let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); spill.cuts.len() + 1];
-        for (i, p) in of.into_iter().enumerate() {
-            buckets[p as usize].push(i as u32);
+        let mut w = SpillWriter::create(dir.clone(), cuts)?;
+        let written = w.push(table).and_then(|()| w.finish(None));
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&dir);
         }
-        spill.rows = buckets.iter().map(Vec::len).collect();
-        let (ts, created) = (table.timestamp.rechunk(), table.created.rechunk());
-        let (ts, created) = (ts.downcast_as_array(), created.downcast_as_array());
-        buckets
-            .into_par_iter()
-            .enumerate()
-            .try_for_each(|(p, rows)| {
-                let text = StringChunked::from_iter_options(
-                    Col::ItemId.name().into(),
-                    rows.iter().map(|&i| ids.get(i as usize)),
-                );
-                let ints = |name: Col, a: &super::table::IntArray| {
-                    Int64Chunked::from_iter_options(
-                        name.name().into(),
-                        rows.iter().map(|&i| a.get(i as usize)),
-                    )
-                    .into_column()
-                };
-                let mut columns = vec![
-                    text.into_column(),
-                    ints(Col::Timestamp, ts),
-                    ints(Col::Created, created),
-                ];
-                for (k, c) in table.coded.iter().enumerate() {
-                    let codes: Vec<u32> = rows.iter().map(|&i| c.code(i as usize)).collect();
-                    columns
-                        .push(UInt32Chunked::from_vec(coded_name(k).into(), codes).into_column());
-                }
-                if spill.flags {
-                    let f: Vec<u32> = rows
-                        .iter()
-                        .map(|&i| u32::from(table.flags[i as usize]))
-                        .collect();
-                    columns.push(UInt32Chunked::from_vec(FLAGS.into(), f).into_column());
-                }
-                let mut df = DataFrame::new(rows.len(), columns)?;
-                let file = std::fs::File::create(spill.path(p))?;
-                ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
-                    .with_compression(ParquetCompression::Uncompressed)
-                    .set_parallel(false)
-                    .finish(&mut df)?;
-                Ok::<(), PolarsError>(())
-            })
-            .inspect_err(|_| {
-                let _ = std::fs::remove_dir_all(&spill.dir);
-            })?;
-        spill.names = table
-            .coded
-            .each_ref()
-            .map(|c| c.names().map(Box::from).collect());
-        Ok(spill)
+        written
+    }
+
+    /// Flags every row gets when read back (an activity log's, set after it was written).
+    pub fn add_flags(&mut self, f: u8) {
+        self.fixes.extra_flags |= f;
+    }
+
+    /// The value table of coded column `k` (status, assignee, team, actor, source).
+    pub fn names(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.names[k].iter().map(|s| &**s)
+    }
+
+    /// Events in all partitions.
+    pub fn len(&self) -> usize {
+        self.rows.iter().sum()
+    }
+
+    /// No events?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The partition of the item `id`: how many boundaries sort before it. Ids in a lower
@@ -158,7 +364,7 @@ impl Spill {
 
     /// The file of partition `p`.
     fn path(&self, p: usize) -> PathBuf {
-        self.dir.join(format!("part-{p:04}.parquet"))
+        part_path(&self.dir, p)
     }
 
     /// The folder the partitions are in.
@@ -176,13 +382,27 @@ impl Spill {
         };
         let mut coded: [Coded; 5] = Default::default();
         for (k, c) in coded.iter_mut().enumerate() {
-            *c = Coded::from_codes(codes(coded_name(k))?, self.names[k].clone());
+            let mut v = codes(coded_name(k))?;
+            if let (4, Some(fill)) = (k, self.fixes.source_fill) {
+                for x in v.iter_mut().filter(|x| **x == NULL_CODE) {
+                    *x = fill;
+                }
+            }
+            *c = Coded::from_codes(v, self.names[k].clone());
         }
-        let flags = if self.flags {
-            codes(FLAGS)?.into_iter().map(|f| f as u8).collect()
+        if self.fixes.assignee_from_actor {
+            coded[1] = coded[3].clone();
+        }
+        let extra = self.fixes.extra_flags;
+        let mut flags: Vec<u8> = if self.fixes.clear_flags {
+            vec![extra; df.height()]
         } else {
-            Vec::new()
+            codes(FLAGS)?.into_iter().map(|f| f as u8 | extra).collect()
         };
+        // No flag on any row reads as no flags at all (as a table without them).
+        if flags.iter().all(|f| *f == 0) {
+            flags = Vec::new();
+        }
         Ok(EventTable {
             item_id: df.column(Col::ItemId.name())?.str()?.clone(),
             timestamp: df.column(Col::Timestamp.name())?.i64()?.clone(),
@@ -236,23 +456,15 @@ mod tests {
 
     #[test]
     fn boundaries_cut_sorted_ids_at_equal_counts() {
-        let ids = super::super::table::TextArray::from_slice([
-            Some("d"),
-            Some("a"),
-            None,
-            Some("c"),
-            Some("b"),
-            Some("a"),
-        ]);
+        let ids = vec![Some("d"), Some("a"), None, Some("c"), Some("b"), Some("a")];
         // Sorted: None a a b c d; three parts cut after 2 and 4 rows.
-        assert_eq!(
-            boundaries(&ids, 3),
-            vec![Some("a".into()), Some("c".into())]
-        );
+        assert_eq!(boundaries(ids, 3), vec![Some("a".into()), Some("c".into())]);
         // Repeated boundaries are dropped: fewer parts than asked.
-        let same = super::super::table::TextArray::from_slice([Some("x"); 8]);
-        assert_eq!(boundaries(&same, 4), vec![Some("x".into())]);
-        assert!(boundaries(&same, 1).is_empty());
+        assert_eq!(boundaries(vec![Some("x"); 8], 4), vec![Some("x".into())]);
+        assert!(boundaries(vec![Some("x"); 8], 1).is_empty());
+        assert!(boundaries(Vec::new(), 4).is_empty());
+        let owned = ["b".to_string(), "a".to_string()];
+        assert_eq!(sampled_cuts(&owned, 2), vec![Some("b".into())]);
     }
 
     #[test]
@@ -277,7 +489,7 @@ mod tests {
                 assert_eq!(t.item_id.get(k), whole.item_id.get(i));
                 assert_eq!(t.timestamp.get(k), whole.timestamp.get(i));
                 assert_eq!(t.created.get(k), whole.created.get(i));
-                assert_eq!(t.flags[k], whole.flags[i]);
+                assert_eq!(t.flags.get(k).copied().unwrap_or(0), whole.flags[i]);
                 for c in 0..5 {
                     assert_eq!(t.coded[c].get(k), whole.coded[c].get(i));
                     assert_eq!(t.coded[c].code(k), whole.coded[c].code(i));
