@@ -57,6 +57,7 @@ fn benches(c: &mut Criterion) {
         roster: None,
         import: &cfg.import,
         columns: &cfg.columns,
+        memory_budget: None,
     };
     c.bench_function("load_and_sort_100k_events", |b| {
         b.iter(|| {

@@ -64,6 +64,7 @@ fn main() -> anyhow::Result<()> {
             roster: None,
             import: &cfg.import,
             columns: &cfg.columns,
+            memory_budget: None,
         },
     )?;
     let mut loaded = loaded;

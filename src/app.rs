@@ -134,6 +134,9 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
 /// [`compute_with`], and the number of partitions the per-item pass ran in.
 fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Report, usize)> {
     progress.stage(Stage::ReadingInputs);
+    let budget = cfg
+        .memory_budget
+        .unwrap_or_else(crate::memory::default_budget);
     let mut loaded = ingest::load(
         &cfg.inputs,
         &LoadOptions {
@@ -144,6 +147,7 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
             roster: cfg.roster.as_deref(),
             import: &cfg.file.import,
             columns: &cfg.file.columns,
+            memory_budget: Some(budget),
         },
     )?;
     // Status categories, then how each input is read: status log or activity log.
@@ -151,7 +155,14 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
         crate::log_kind::categorize(&mut loaded, cfg.statuses.clone(), &cfg.file.log);
     // Past the memory budget, the events go to partitions on disk and the per-item pass runs
     // one partition at a time (the same report, docs/BOUNDED-MEMORY.md).
-    let spill = spill_if_needed(cfg, &mut loaded)?;
+    let spill = match loaded.spill.take() {
+        // Streamed to partitions as it was read: give the reading's memory back.
+        Some(s) => {
+            crate::memory::release();
+            Some(s)
+        }
+        None => spill_if_needed(budget, &mut loaded)?,
+    };
     let parts = spill.as_ref().map_or(1, ingest::spill::Spill::parts);
     let events = |loaded: &mut ingest::Loaded, keep: bool| -> Result<Events> {
         Ok(match &spill {
@@ -212,12 +223,9 @@ enum Events<'a> {
 /// The events moved into partitions on disk when the per-item pass would not fit in the memory
 /// budget (`crate::memory::partitions`); `None` (everything stays in memory) when it fits.
 fn spill_if_needed(
-    cfg: &Config,
+    budget: u64,
     loaded: &mut ingest::Loaded,
 ) -> Result<Option<ingest::spill::Spill>> {
-    let budget = cfg
-        .memory_budget
-        .unwrap_or_else(crate::memory::default_budget);
     let items: u64 = loaded.inputs.iter().map(|i| i.items).sum();
     let parts = crate::memory::partitions(loaded.events.len() as u64, items, budget);
     if parts <= 1 {
@@ -737,6 +745,7 @@ pub fn init_config(opts: &crate::init::InitOptions) -> Result<String> {
             roster: None,
             import: &defaults.import,
             columns: &defaults.columns,
+            memory_budget: None,
         },
     )?;
     // Which inputs are activity logs, as an audit without a config would read them.

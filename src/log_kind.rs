@@ -184,6 +184,39 @@ fn count(loaded: &Loaded, lo: usize, hi: usize, cat: &Categorizer) -> StatusCoun
     c
 }
 
+/// [`count`] for an input streamed to partitions: the same sums, from the rows per (status,
+/// source) noted while its parts were written (`ingest::spill::InputFacts`).
+fn count_spilled(spill: &crate::ingest::spill::Spill, cat: &Categorizer) -> StatusCounts {
+    let statuses: Vec<&str> = spill.names(0).collect();
+    let sources: Vec<&str> = spill.names(4).collect();
+    let mut c = StatusCounts::default();
+    let mut per_code: FxHashMap<u32, u64> = FxHashMap::default();
+    for (&(code, src), &n) in &spill.facts.status_sources {
+        c.with_status += n;
+        let status = statuses.get(code as usize).copied().unwrap_or_default();
+        let source = (src != NULL_CODE)
+            .then(|| sources.get(src as usize).copied())
+            .flatten();
+        if !cat.is_mapped(status, source) {
+            c.unmapped += n;
+            *per_code.entry(code).or_default() += n;
+        }
+    }
+    for (code, n) in per_code {
+        let name = statuses.get(code as usize).copied().unwrap_or_default();
+        *c.unmapped_names.entry(name.to_string()).or_default() += n;
+    }
+    c
+}
+
+/// The source of the first row of an input streamed to partitions.
+fn spilled_source(spill: &crate::ingest::spill::Spill) -> Option<&str> {
+    let code = spill.facts.first_source?;
+    (code != NULL_CODE)
+        .then(|| spill.names(4).nth(code as usize))
+        .flatten()
+}
+
 /// The categorizer an audit of `loaded` uses — the config's `overrides`, the sources'
 /// composite statuses and own categories, patterns cached for every status of the data —
 /// and every events input's kind ([`assign`]), with the status counts of the status logs.
@@ -197,7 +230,10 @@ pub fn categorize(
         loaded.hints.composite_statuses.clone(),
         loaded.hints.source_categories.clone(),
     );
-    c.prepare(loaded.events.coded(Col::Status).names());
+    match &loaded.spill {
+        Some(spill) => c.prepare(spill.names(0)),
+        None => c.prepare(loaded.events.coded(Col::Status).names()),
+    }
     c.prepare(loaded.hints.current_status.values().map(String::as_str));
     let counts = assign(loaded, log, &c);
     (c, counts)
@@ -213,7 +249,10 @@ pub fn assign(loaded: &mut Loaded, log: &Log, cat: &Categorizer) -> Option<Statu
     let spans = loaded.spans.clone();
     for span in spans {
         let (lo, hi) = (span.rows.start, span.rows.end);
-        let c = count(loaded, lo, hi, cat);
+        let c = match &loaded.spill {
+            Some(spill) => count_spilled(spill, cat),
+            None => count(loaded, lo, hi, cat),
+        };
         let first = loaded.inputs.get(span.inputs.start);
         let file_name = first
             .map(|i| {
@@ -222,9 +261,12 @@ pub fn assign(loaded: &mut Loaded, log: &Log, cat: &Categorizer) -> Option<Statu
                     .map_or_else(|| i.path.clone(), |f| f.to_string_lossy().into_owned())
             })
             .unwrap_or_default();
-        let source = (lo < hi)
-            .then(|| loaded.events.coded(Col::Source).get(lo))
-            .flatten();
+        let source = match &loaded.spill {
+            Some(spill) => spilled_source(spill),
+            None => (lo < hi)
+                .then(|| loaded.events.coded(Col::Source).get(lo))
+                .flatten(),
+        };
         let (setting, setting_name) = setting_for(log, &file_name, source);
         let export = span.format.is_export().then(|| span.format.name());
         let d = decide(setting, &setting_name, export, &c);
@@ -235,6 +277,14 @@ pub fn assign(loaded: &mut Loaded, log: &Log, cat: &Categorizer) -> Option<Statu
             }
         }
         match d.kind {
+            LogKind::Activities if loaded.spill.is_some() => {
+                if let Some(spill) = loaded.spill.as_mut() {
+                    let starts = spill.facts.starts;
+                    spill.add_flags(
+                        flags::ACTIVITY | if starts { flags::MEASURES_ACTIVE } else { 0 },
+                    );
+                }
+            }
             LogKind::Activities => {
                 let starts = !loaded.events.flags.is_empty()
                     && loaded.events.flags[lo..hi]

@@ -119,6 +119,7 @@ fn init_config_gives_the_categories_of_an_audit_without_config() {
             roster: None,
             import: &defaults.import,
             columns: &defaults.columns,
+            memory_budget: None,
         },
     )
     .unwrap();

@@ -11,7 +11,10 @@
 
 mod diagnose;
 mod parts;
+mod stream;
 mod ts_column;
+
+pub use stream::{plan_partitions, read_to_partitions};
 
 use super::instants::LocalTimes;
 use super::table::flags::of_lifecycle;
@@ -79,9 +82,9 @@ pub fn read_in_parts(
     check_mapping(path, &header, &mapping, opts.columns)?;
     let mut parts = PartBuffer::open(path, sep, part_bytes)?;
     let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
-    let mut reader = PartReader::new(layout);
+    let mut reader = PartReader::new(layout, None);
     parts.read_all(&mut reader)?;
-    reader.finish()
+    Ok(reader.finish()?.0)
 }
 
 /// Refuse a file that starts with the signature of compressed data
@@ -364,11 +367,14 @@ struct PartReader<'a> {
     dropped: u64,
     items: rustc_hash::FxHashSet<String>,
     parts: Vec<EventTable>,
+    /// Where the parts go instead, when the file is streamed to partitions
+    /// (`--memory-budget`): never one table in memory.
+    sink: Option<super::spill::SpillWriter>,
 }
 
 impl<'a> PartReader<'a> {
     /// A reader of the parts of a file laid out as `layout`, with nothing read yet.
-    fn new(layout: FileLayout<'a>) -> Self {
+    fn new(layout: FileLayout<'a>, sink: Option<super::spill::SpillWriter>) -> Self {
         PartReader {
             layout,
             non_standard_lifecycle: false,
@@ -376,6 +382,7 @@ impl<'a> PartReader<'a> {
             dropped: 0,
             items: rustc_hash::FxHashSet::default(),
             parts: Vec::new(),
+            sink,
         }
     }
 
@@ -476,18 +483,23 @@ impl<'a> PartReader<'a> {
         let [status, assignee, team, actor, source]: [Coded; 5] = coded
             .try_into()
             .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
-        self.parts.push(EventTable {
+        let table = EventTable {
             item_id: ids.with_name(Col::ItemId.name().into()),
             timestamp: ts.with_name(Col::Timestamp.name().into()),
             created: created.with_name(Col::Created.name().into()),
             coded: [status, assignee, team, actor, source],
             flags,
-        });
+        };
+        match &mut self.sink {
+            Some(sink) => sink.push(table)?,
+            None => self.parts.push(table),
+        }
         Ok(())
     }
 
-    /// The whole file's events and warnings.
-    fn finish(self) -> Result<EventsCsv, IngestError> {
+    /// The whole file's events and warnings; with a sink, the events are in the partitions
+    /// it wrote (the table is empty).
+    fn finish(self) -> Result<(EventsCsv, Option<super::spill::Spill>), IngestError> {
         let path = self.layout.path;
         let mut warnings = Warnings::default();
         let dropped = self.dropped;
@@ -498,6 +510,26 @@ impl<'a> PartReader<'a> {
             )
         });
         self.local.warn(self.layout.tz, &mut warnings);
+        let internal = |what: &'static str, e: PolarsError| IngestError::Internal {
+            what,
+            message: e.to_string(),
+        };
+        if let Some(sink) = self.sink {
+            let decisions = super::spill::CsvDecisions {
+                non_standard_lifecycle: self.non_standard_lifecycle,
+            };
+            let spill = sink
+                .finish(Some(decisions))
+                .map_err(|e| internal("writing the partitions of an events CSV", e))?;
+            let table = EventTable::concat(Vec::new())
+                .map_err(|e| internal("creating the event table", e))?;
+            let csv = EventsCsv {
+                table,
+                items: self.items.len(),
+                warnings,
+            };
+            return Ok((csv, Some(spill)));
+        }
         let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Internal {
             what: "joining the parts of an events CSV",
             message: e.to_string(),
@@ -512,11 +544,12 @@ impl<'a> PartReader<'a> {
             // Not an XES lifecycle (sub-statuses kept in that column): no starts.
             table.flags.clear();
         }
-        Ok(EventsCsv {
+        let csv = EventsCsv {
             table,
             items: self.items.len(),
             warnings,
-        })
+        };
+        Ok((csv, None))
     }
 }
 

@@ -31,6 +31,7 @@ impl Loaded {
             warnings: Warnings::default(),
             jira_time_in_status: Default::default(),
             spans: Vec::new(),
+            spill: None,
         })
     }
 }
@@ -224,6 +225,76 @@ pub(super) fn read_group(
 /// Merge the events groups: item ids that collide across systems get their source as prefix,
 /// conflicting source categories are resolved, and the tables are concatenated in input
 /// order.
+/// Partitions to stream the only events input into, when it is an events CSV too large for
+/// the memory budget (`events_csv::plan_partitions`); `None`: every input is read into
+/// memory (a table past the budget is partitioned after it is read, by `app`).
+pub(super) fn stream_plan(
+    groups: &[(PathBuf, Format, Vec<PathBuf>)],
+    opts: &LoadOptions,
+) -> Option<usize> {
+    let budget = opts.memory_budget?;
+    let events: Vec<&(PathBuf, Format, Vec<PathBuf>)> = groups
+        .iter()
+        .filter(|(_, f, _)| !matches!(f, Format::Inventory | Format::Roster))
+        .collect();
+    match events.as_slice() {
+        [(path, Format::EventsCsv, _)] => {
+            let csv = events_csv::CsvOptions {
+                tz: opts.tz,
+                columns: opts.columns,
+            };
+            events_csv::plan_partitions(path, csv, budget)
+        }
+        _ => None,
+    }
+}
+
+/// Stream the events CSV at `path` into `parts` partitions on disk ([`Loaded::spill`]), with
+/// everything else [`read_group`] records of an input: its summary, span, warnings and time
+/// bounds.
+pub(super) fn read_streamed(
+    out: &mut Loaded,
+    path: &Path,
+    parts: usize,
+    rctx: &registry::ReadContext,
+) -> Result<(), IngestError> {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "flowaudit-partitions-{}-s{run}",
+        std::process::id()
+    ));
+    let opts = events_csv::CsvOptions {
+        tz: rctx.tz,
+        columns: rctx.columns,
+    };
+    let (csv, spill) = events_csv::read_to_partitions(path, opts, parts, dir)?;
+    if spill.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+            reason: "the file has no event rows; check the export's filter, or that this is the right file".into(),
+        });
+    }
+    out.warnings.merge(csv.warnings);
+    let (lo, hi) = spill.facts.ts_bounds;
+    out.min_ts = lo;
+    out.max_ts = hi;
+    let inputs_before = out.inputs.len();
+    out.inputs.push(summary(
+        path,
+        Format::EventsCsv,
+        csv.items as u64,
+        spill.len() as u64,
+    ));
+    out.spans.push(InputSpan {
+        inputs: inputs_before..out.inputs.len(),
+        rows: 0..spill.len(),
+        format: Format::EventsCsv,
+    });
+    out.spill = Some(spill);
+    Ok(())
+}
+
 pub(super) fn merge(
     out: &mut Loaded,
     inputs: &[PathBuf],
@@ -247,7 +318,7 @@ pub(super) fn merge(
         conflicts.len() as u64,
         || conflicts.join("; "),
     );
-    if pending.is_empty() {
+    if pending.is_empty() && out.spill.is_none() {
         let path = inputs.first().cloned().unwrap_or_default();
         return Err(IngestError::Empty {
             path,

@@ -197,6 +197,9 @@ pub struct Loaded {
     pub jira_time_in_status: jira_csv::TimeInStatus,
     /// Which rows each events input produced, in input order.
     pub spans: Vec<InputSpan>,
+    /// The events, partitioned on disk, when the only events input was streamed there
+    /// (`LoadOptions::memory_budget`); `events` is then empty.
+    pub spill: Option<spill::Spill>,
 }
 
 /// Options for loading.
@@ -215,6 +218,9 @@ pub struct LoadOptions<'a> {
     pub import: &'a imported::ImportOptions,
     /// `[columns]`: which header of an events CSV (or Parquet file) is which field.
     pub columns: &'a events_csv::Columns,
+    /// Past this many bytes, a lone events CSV is streamed to partitions on disk instead of
+    /// read into memory (`--memory-budget`; [`Loaded::spill`]); `None`: always in memory.
+    pub memory_budget: Option<u64>,
 }
 
 /// Read every input into one (lazy, unsorted) event frame plus inventory and roster: list
@@ -232,7 +238,13 @@ pub fn load(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, IngestErro
         columns: opts.columns,
     };
     let mut pending: Vec<(EventTable, Format)> = Vec::new();
-    for (path, fmt, group) in load::group_exports(typed) {
+    let groups = load::group_exports(typed);
+    let stream = load::stream_plan(&groups, opts);
+    for (path, fmt, group) in groups {
+        if let (Some(parts), Format::EventsCsv) = (stream, fmt) {
+            load::read_streamed(&mut out, &path, parts, &rctx)?;
+            continue;
+        }
         if let Some(table) = load::read_group(&mut out, &path, fmt, &group, &rctx)? {
             pending.push((table, fmt));
         }

@@ -13,12 +13,12 @@
 //! back has the same names, in the same order, as the whole table.
 
 use super::table::{Coded, CodedBuilder, EventTable, NULL_CODE};
+use crate::model::Col;
 use crate::model::Ts;
 use polars::io::parquet::write::BatchedWriter as ParquetBatches;
-use rustc_hash::FxHashMap;
-use crate::model::Col;
 use polars::prelude::*;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 /// Rows of the ids sampled to draw the partitions' boundaries (at most).
@@ -316,7 +316,10 @@ impl Spill {
             let ids = table.item_id.rechunk();
             let ids = ids.downcast_as_array();
             let stride = ids.len().div_ceil(SAMPLE).max(1);
-            boundaries((0..ids.len()).step_by(stride).map(|i| ids.get(i)).collect(), parts)
+            boundaries(
+                (0..ids.len()).step_by(stride).map(|i| ids.get(i)).collect(),
+                parts,
+            )
         };
         let mut w = SpillWriter::create(dir.clone(), cuts)?;
         let written = w.push(table).and_then(|()| w.finish(None));
