@@ -43,9 +43,9 @@ fn main() -> anyhow::Result<()> {
         r.len(),
         size_of::<ItemRecord>()
     );
-    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 6] = [
+    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 5] = [
         ("waiting", &|x| x.waiting.len(), size_of::<(i64, Name)>()),
-        ("category_changes", &|x| x.category_changes.len(), 16),
+        ("category_changes", &|x| x.category_changes.len(), 8),
         (
             "status_changes",
             &|x| x.status_changes.len(),
@@ -53,7 +53,6 @@ fn main() -> anyhow::Result<()> {
         ),
         ("team_seq", &|x| x.team_seq.len(), size_of::<(i64, Name)>()),
         ("assignee_seq", &|x| x.assignee_seq.len(), size_of::<Name>()),
-        ("sources", &|x| x.sources.len(), size_of::<Name>()),
     ];
     for (name, len, each) in lists {
         println!(

@@ -45,8 +45,13 @@ impl CumulativeFlow {
 
     /// Add one item's category changes (first at `created`).
     pub fn add(&mut self, changes: &[(Ts, Category)]) {
+        self.add_each(changes.iter().copied());
+    }
+
+    /// [`add`](Self::add), the changes given one by one.
+    pub fn add_each(&mut self, changes: impl IntoIterator<Item = (Ts, Category)>) {
         let mut prev: Option<Category> = None;
-        for &(t, c) in changes {
+        for (t, c) in changes {
             let Some(i) = self.index(t) else { break };
             if let Some(p) = prev {
                 self.delta[i][p.index()] -= 1;

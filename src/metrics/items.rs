@@ -34,6 +34,10 @@ pub struct StatusFolds {
     pub time: FxHashMap<(Name, Name, Category), (u64, Ts)>,
     /// The statuses each team's items in scope passed through (METRICS.md §8).
     pub workflows: FxHashMap<Name, FxHashSet<Name>>,
+    /// Per team ("" for items without one), over its items in scope: the distinct event
+    /// sources (tools) they passed through, the sum of each item's count of sources, and the
+    /// items (`tables/tool_teams.csv`).
+    pub sources: FxHashMap<Name, (FxHashSet<Name>, u64, u64)>,
 }
 
 impl StatusFolds {
@@ -50,17 +54,35 @@ impl StatusFolds {
         for (k, v) in o.workflows {
             self.workflows.entry(k).or_default().extend(v);
         }
+        for (k, (set, n, items)) in o.sources {
+            let e = self.sources.entry(k).or_default();
+            e.0.extend(set);
+            e.1 += n;
+            e.2 += items;
+        }
     }
 
     /// Fold one item's time per status (`spans`: status, category, rule, team, microseconds,
-    /// in first-seen order) into the sums.
+    /// in first-seen order) and its event sources into the sums.
     fn add<'a>(
         &mut self,
         r: &ItemRecord,
         spans: &[(&'a str, Category, Rule, Option<&'a str>, Ts)],
+        sources: &[&'a str],
         period: Option<(Ts, Ts)>,
         names: &mut Interner<'a>,
     ) {
+        if r.in_scope() {
+            let team = r.team.clone().unwrap_or_else(|| names.get(""));
+            let e = self.sources.entry(team).or_default();
+            for s in sources {
+                if !e.0.contains(*s) {
+                    e.0.insert(names.get(s));
+                }
+            }
+            e.1 += sources.len() as u64;
+            e.2 += 1;
+        }
         let mut seen: Vec<(&str, &str, Category, Rule)> = Vec::with_capacity(spans.len());
         for &(status, category, rule, team, _) in spans {
             let k = (status, team.unwrap_or(""), category, rule);
@@ -93,6 +115,34 @@ impl StatusFolds {
                 }
             }
         }
+    }
+}
+
+/// A category change in 8 bytes: the instant times 8 plus the category's index (instants are
+/// microseconds within ±36,000 years of 1970, far inside the 60 bits left).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CategoryChange(i64);
+
+impl CategoryChange {
+    /// `category` in force from `at` on.
+    pub fn new(at: Ts, category: Category) -> CategoryChange {
+        CategoryChange((at << 3) | category.index() as i64)
+    }
+
+    /// The instant.
+    pub fn at(self) -> Ts {
+        self.0 >> 3
+    }
+
+    /// The category.
+    pub fn category(self) -> Category {
+        Category::ALL[(self.0 & 7) as usize]
+    }
+}
+
+impl std::fmt::Debug for CategoryChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.at(), self.category()).fmt(f)
     }
 }
 
@@ -221,7 +271,7 @@ pub struct ItemRecord {
     pub blocked_micros: Ts,
     /// Category in force from each instant on (first at `created`), up to the item's end;
     /// for day-by-day counts.
-    pub category_changes: Box<[(Ts, Category)]>,
+    pub category_changes: Box<[CategoryChange]>,
     /// Status in force from each instant on (first at `created`), up to the item's end.
     pub status_changes: Box<[(Ts, Name)]>,
     /// Team sequence with the instant each team took over.
@@ -230,8 +280,6 @@ pub struct ItemRecord {
     pub assignee_seq: Box<[Name]>,
     /// First reopen or backward move.
     first_rework: OptTs,
-    /// Distinct event sources (tools) the item passed through.
-    pub sources: Box<[Name]>,
     /// Read from an activity log (METRICS.md §11).
     pub activity: bool,
 }
@@ -349,13 +397,13 @@ pub fn record_folded<'a>(
         .map(|s| s.4)
         .sum();
     let category_changes = {
-        let mut v: Vec<(Ts, Category)> = Vec::new();
+        let mut v: Vec<CategoryChange> = Vec::new();
         for i in &t.intervals {
             if i.start > end && !v.is_empty() {
                 break;
             }
-            if v.last().map(|x| x.1) != Some(i.category) {
-                v.push((i.start.min(end), i.category));
+            if v.last().map(|x| x.category()) != Some(i.category) {
+                v.push(CategoryChange::new(i.start.min(end), i.category));
             }
         }
         // Records live for the whole report: no spare capacity.
@@ -410,10 +458,9 @@ pub fn record_folded<'a>(
             .collect(),
         assignee_seq: t.assignee_seq.iter().map(|(_, s)| names.get(s)).collect(),
         first_rework: first_rework.into(),
-        sources: t.sources.iter().map(|s| names.get(s)).collect(),
         activity: t.activity,
     };
-    folds.add(&r, &spans, ctx.period, names);
+    folds.add(&r, &spans, &t.sources, ctx.period, names);
     r
 }
 
@@ -506,6 +553,24 @@ fn compute_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_category_change_packs_its_instant_and_category() {
+        for at in [
+            0,
+            1,
+            -1,
+            1_700_000_000_000_000,
+            -2_208_988_800_000_000,
+            1 << 59,
+        ] {
+            for c in Category::ALL {
+                let x = CategoryChange::new(at, c);
+                assert_eq!((x.at(), x.category()), (at, c));
+            }
+        }
+        assert_eq!(std::mem::size_of::<CategoryChange>(), 8);
+    }
 
     #[test]
     fn compact_optionals_hold_what_an_option_holds() {

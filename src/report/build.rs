@@ -304,8 +304,7 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
             rayon::join(
                 || {
                     super::sprawl_section::build(
-                        c.records,
-                        &c.status.workflows,
+                        c.status,
                         c.cfg.tools,
                         c.cfg.roster,
                         &c.team_list,

@@ -157,7 +157,7 @@ fn cumulative_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
     // Cumulative flow and WIP, every day of the grid.
     let mut cf = CumulativeFlow::new(days, i.tz);
     for r in i.records {
-        cf.add(&r.category_changes);
+        cf.add_each(r.category_changes.iter().map(|c| (c.at(), c.category())));
     }
     let counts = cf.counts();
     let mut cfd_rows = Vec::with_capacity(days.len() * 6);
@@ -493,7 +493,10 @@ impl Aging {
                 .push((r.team_name().to_string(), r.item_id.to_string(), age - t));
         }
         let status = r.current_status().unwrap_or("").to_string();
-        let cat = r.category_changes.last().map_or(Category::Active, |c| c.1);
+        let cat = r
+            .category_changes
+            .last()
+            .map_or(Category::Active, |c| c.category());
         self.points.push(AgingPoint {
             status: status.clone(),
             age_days: age,

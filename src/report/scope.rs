@@ -7,7 +7,7 @@ use crate::model::{Category, Ts};
 
 /// The last category of an item as of `as_of`.
 fn last_category(r: &ItemRecord) -> Option<Category> {
-    r.category_changes.last().map(|x| x.1)
+    r.category_changes.last().map(|x| x.category())
 }
 
 /// Is the item in WIP at `as_of` (open, in a committed category)?

@@ -9,7 +9,7 @@ use crate::chart;
 use crate::chart::ChartId;
 use crate::ingest::inventory::{RosterRow, ToolRow};
 use crate::metrics::consistency::{self, TeamWorkflow};
-use crate::metrics::items::ItemRecord;
+use crate::metrics::items::StatusFolds;
 use crate::metrics::tool_sprawl::{self, Fragmented, TeamSprawl, TeamTool};
 use crate::name::Name;
 use serde::Serialize;
@@ -81,8 +81,7 @@ pub struct Sprawl {
 /// Build the part: tool sprawl from the inventory (METRICS.md §7) and process consistency
 /// from the statuses the teams use (§8), as a declared list of pieces.
 pub fn build(
-    records: &[ItemRecord],
-    workflows: &rustc_hash::FxHashMap<Name, rustc_hash::FxHashSet<Name>>,
+    folds: &StatusFolds,
     tools: &[ToolRow],
     roster: &[RosterRow],
     teams: &[String],
@@ -97,13 +96,13 @@ pub fn build(
         .collect();
     let frag_cost: Vec<(Fragmented, f64)> = tool_sprawl::fragmented_cost(&tt);
     let under = tool_sprawl::underused(&tt, utilisation_threshold);
-    let (core, analysed) = consistency_of(workflows);
+    let (core, analysed) = consistency_of(&folds.workflows);
     let consistency = consistency_takeaway(&core, &analysed);
     let parts = Parts::join([
         Parts {
             tables: vec![
                 tools_table(&tt, utilisation_threshold),
-                tool_teams_table(records, teams, &per_team),
+                tool_teams_table(&folds.sources, teams, &per_team),
                 consistency_table(&analysed),
             ],
             takeaways: vec![consistency.clone()],
@@ -159,18 +158,11 @@ fn tools_table(tt: &[TeamTool], utilisation_threshold: f64) -> Table {
 /// `tables/tool_teams.csv`: each team's tools, overlaps and costs, and the tools its items
 /// passed through.
 fn tool_teams_table(
-    records: &[ItemRecord],
+    sources: &rustc_hash::FxHashMap<Name, (rustc_hash::FxHashSet<Name>, u64, u64)>,
     teams: &[String],
     per_team: &BTreeMap<String, TeamSprawl>,
 ) -> Table {
-    // Tools per item from event sources, mean per team.
-    let mut sources: BTreeMap<&str, (BTreeSet<&str>, u64, u64)> = BTreeMap::new();
-    for r in records.iter().filter(|r| r.in_scope()) {
-        let e = sources.entry(r.team_name()).or_default();
-        e.0.extend(r.sources.iter().map(crate::name::Name::as_str));
-        e.1 += r.sources.len() as u64;
-        e.2 += 1;
-    }
+    // Tools per item from event sources (folded as the items were computed), mean per team.
 
     Table {
         name: TableId::ToolTeams,
