@@ -394,7 +394,7 @@ pub struct RunTable {
     /// Column names: the leading cells' columns, then the item id's.
     pub header: Vec<&'static str>,
     /// Runs of rows: the cells every row of the run starts with, and one id per row.
-    pub runs: Vec<(Vec<Cell>, std::sync::Arc<[Box<str>]>)>,
+    pub runs: Vec<(Vec<Cell>, std::sync::Arc<crate::metrics::blockers::ItemIds>)>,
 }
 
 /// A table cell.
