@@ -106,6 +106,8 @@ pub fn audit(cfg: &Config) -> Result<AuditOutcome> {
 /// [`audit`], telling `progress` as each stage starts.
 pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome> {
     let result = compute_parts(cfg, progress).and_then(|(report, parts)| {
+        // The report model's working memory is gone: give it back before rendering.
+        crate::memory::release();
         progress.stage(Stage::WritingReport);
         write_report(&report, &cfg.out)?;
         Ok((report, parts))

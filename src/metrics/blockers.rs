@@ -336,9 +336,7 @@ pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
             let end = r.finished().filter(|f| *f >= t).unwrap_or(as_of);
             let d = days((end - t).max(0));
             if d > 0.0 {
-                m.entry(r.team_name())
-                    .or_default()
-                    .push((d, &*r.item_id));
+                m.entry(r.team_name()).or_default().push((d, &*r.item_id));
             }
         }
     }

@@ -89,10 +89,13 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     let ((records, status), inputs, previous, mut warnings, cfg) = input.split();
     let c = Shared::new(&records, &status, cfg, &mut warnings);
     let (flow, hand, sprawl, current) = independent_parts(&c);
+    // The parts' working memory is gone: give it back (the peak of a large audit).
+    crate::memory::release();
     let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
         sprawl.workflows.get(t).and_then(|w| w.similarity)
     });
     let decision = decide(&c, &teams, &sprawl, &flow.aging_over);
+    crate::memory::release();
     let teams = fig::with_signals(teams, &decision.team_signals);
     let (pairs, moves) = comparison(&c, previous.as_deref(), &current);
     let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2));
