@@ -89,6 +89,12 @@ fn id_column(path: &Path, opts: CsvOptions) -> Result<(u8, usize), IngestError> 
 /// an item); `None` when it fits in memory, or when it cannot be sampled (it is then read
 /// whole, and any error is reported by that read).
 pub fn plan_partitions(path: &Path, opts: CsvOptions, budget: u64) -> Option<usize> {
+    // A file that would fit even at 10 bytes a row is not sampled at all.
+    let size = std::fs::metadata(path).ok()?.len();
+    if crate::memory::partitions(size / 10, size / 40, budget) <= 1 {
+        return None;
+    }
+    refuse_compressed(path).ok()?;
     let (sep, pos) = id_column(path, opts).ok()?;
     let s = sample(path, sep, pos).ok()?;
     let parts = crate::memory::partitions(s.rows, s.rows / 4, budget);
