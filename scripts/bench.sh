@@ -105,6 +105,6 @@ if [ -n "$SCALE" ]; then
     echo "$n $a $mem $b $bmem" >> "$WORK/scaling.txt"
   done
   python3 scripts/scaling_chart.py "$WORK/scaling.txt" docs/images/scaling.svg \
-    "one run each, $(date -u +%Y-%m-%d), $(nproc) cores; dashed: --memory-budget ${SCALE_BUDGET:-none}, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+    "one run each, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); dashed: --memory-budget ${SCALE_BUDGET:-none}"
   echo "wrote docs/images/scaling.svg"
 fi

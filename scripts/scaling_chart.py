@@ -59,10 +59,10 @@ def main(src, dst, caption):
         o.append(f'<line x1="{L}" y1="{y:.1f}" x2="{L + pw}" y2="{y:.1f}" stroke="#eee"/>')
         o.append(f'<text x="{L - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#0072B2">{t:.0f} s</text>')
         m = mmax * i / 5
-        o.append(f'<text x="{L + pw + 8}" y="{Ym(m * 1024) + 4:.1f}" fill="#D55E00">{m:.1f} GB</text>')
+        o.append(f'<text x="{L + pw + 8}" y="{Ym(m * 1024) + 4:.1f}" fill="#D55E00">{m:.1f} GiB</text>')
     o.append(f'<rect x="{L}" y="{T}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>')
     for color, f, key in (("#0072B2", lambda p: Yt(p[1]), "wall time (s, left)"),
-                          ("#D55E00", lambda p: Ym(p[2]), "peak memory (GB, right)")):
+                          ("#D55E00", lambda p: Ym(p[2]), "peak memory (GiB, right)")):
         path = " ".join(f"{X(p[0]):.1f},{f(p):.1f}" for p in pts)
         o.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5"/>')
         for p in pts:
@@ -74,7 +74,7 @@ def main(src, dst, caption):
             for p in bud:
                 o.append(f'<rect x="{X(p[0]) - 3.5:.1f}" y="{f(p) - 3.5:.1f}" width="7" height="7" fill="white" stroke="{color}" stroke-width="1.5"/>')
     lx = L + 12
-    keys = [("#0072B2", "wall time (s, left axis)", ""), ("#D55E00", "peak memory (GB, right axis)", "")]
+    keys = [("#0072B2", "wall time (s, left axis)", ""), ("#D55E00", "peak memory (GiB, right axis)", "")]
     if bud:
         keys += [("#0072B2", "wall time under the memory budget", "6 4"),
                  ("#D55E00", "peak memory under the memory budget", "6 4")]
@@ -84,9 +84,9 @@ def main(src, dst, caption):
         o.append(f'<text x="{lx + 30}" y="{y}">{key}</text>')
     for p in pts:
         o.append(f'<text x="{X(p[0]):.1f}" y="{Yt(p[1]) - 10:.1f}" text-anchor="middle" font-size="11" fill="#0072B2">{p[1]:.1f} s</text>')
-        o.append(f'<text x="{X(p[0]):.1f}" y="{Ym(p[2]) + 18:.1f}" text-anchor="middle" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GB</text>')
+        o.append(f'<text x="{X(p[0]):.1f}" y="{Ym(p[2]) + 18:.1f}" text-anchor="middle" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GiB</text>')
     for p in bud:
-        o.append(f'<text x="{X(p[0]) + 6:.1f}" y="{Ym(p[2]) - 8:.1f}" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GB</text>')
+        o.append(f'<text x="{X(p[0]) + 6:.1f}" y="{Ym(p[2]) - 8:.1f}" font-size="11" fill="#D55E00">{p[2] / 1024:.2f} GiB</text>')
     o.append('</svg>')
     open(dst, "w").write("\n".join(o) + "\n")
 
