@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
         r.len(),
         size_of::<ItemRecord>()
     );
-    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 5] = [
+    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 4] = [
         ("waiting", &|x| x.waiting.len(), size_of::<(i64, Name)>()),
         ("category_changes", &|x| x.category_changes.len(), 8),
         (
@@ -51,8 +51,7 @@ fn main() -> anyhow::Result<()> {
             &|x| x.status_changes.len(),
             size_of::<(i64, Name)>(),
         ),
-        ("team_seq", &|x| x.team_seq.len(), size_of::<(i64, Name)>()),
-        ("assignee_seq", &|x| x.assignee_seq.len(), size_of::<Name>()),
+        ("bounces", &|x| x.bounces.len(), 64),
     ];
     for (name, len, each) in lists {
         println!(

@@ -301,10 +301,8 @@ pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
     // grouped by pair, with the item's own share kept as evidence.
     let mut m: BTreeMap<(String, String), (u64, i64, Vec<(f64, &str)>)> = BTreeMap::new();
     for r in records.iter().filter(|r| r.in_scope()) {
-        let mut per = BTreeMap::new();
-        super::ping_pong::add_item(&mut per, &r.team_seq);
-        for (k, b) in per {
-            let e = m.entry(k).or_default();
+        for (k, b) in r.bounces.iter() {
+            let e = m.entry(k.clone()).or_default();
             e.0 += b.bounces;
             e.1 += b.micros;
             e.2.push((b.item_days(), &*r.item_id));

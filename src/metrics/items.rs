@@ -8,6 +8,7 @@
 //! rayon, and results are collected in item order (deterministic).
 
 use super::lifecycle::{self, Outcome};
+use super::ping_pong::PairBounces;
 use super::{
     backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens,
     time_in_status,
@@ -38,6 +39,14 @@ pub struct StatusFolds {
     /// sources (tools) they passed through, the sum of each item's count of sources, and the
     /// items (`tables/tool_teams.csv`).
     pub sources: FxHashMap<Name, (FxHashSet<Name>, u64, u64)>,
+    /// Over the items in scope: team hand-overs per (from, to) team (`handoff_matrix.csv`)…
+    pub team_pairs: FxHashMap<(Name, Name), u64>,
+    /// …hand-overs per (from, to) person (`handover_pairs.csv`)…
+    pub person_pairs: FxHashMap<(Name, Name), u64>,
+    /// …bounces per unordered team pair (`ping_pong_pairs.csv`)…
+    pub bounces: std::collections::BTreeMap<(String, String), PairBounces>,
+    /// …and the people who held each team's items (the trend's workflow changes).
+    pub people: FxHashMap<Name, FxHashSet<Name>>,
 }
 
 impl StatusFolds {
@@ -59,6 +68,51 @@ impl StatusFolds {
             e.0.extend(set);
             e.1 += n;
             e.2 += items;
+        }
+        for (k, n) in o.team_pairs {
+            *self.team_pairs.entry(k).or_insert(0) += n;
+        }
+        for (k, n) in o.person_pairs {
+            *self.person_pairs.entry(k).or_insert(0) += n;
+        }
+        for (k, b) in o.bounces {
+            let e = self.bounces.entry(k).or_default();
+            e.bounces += b.bounces;
+            e.items += b.items;
+            e.micros += b.micros;
+        }
+        for (k, v) in o.people {
+            self.people.entry(k).or_default().extend(v);
+        }
+    }
+
+    /// Fold an item in scope's team and assignee sequences: its hand-overs, bounces and people.
+    fn add_routes<'a>(&mut self, r: &ItemRecord, t: &Timeline<'a>, names: &mut Interner<'a>) {
+        for w in t.team_seq.windows(2) {
+            *self
+                .team_pairs
+                .entry((names.get(w[0].1), names.get(w[1].1)))
+                .or_insert(0) += 1;
+        }
+        for w in t.assignee_seq.windows(2) {
+            *self
+                .person_pairs
+                .entry((names.get(w[0].1), names.get(w[1].1)))
+                .or_insert(0) += 1;
+        }
+        for (k, b) in r.bounces.iter() {
+            let e = self.bounces.entry(k.clone()).or_default();
+            e.bounces += b.bounces;
+            e.items += b.items;
+            e.micros += b.micros;
+        }
+        if let Some(team) = &r.team {
+            let set = self.people.entry(team.clone()).or_default();
+            for (_, p) in &t.assignee_seq {
+                if !set.contains(*p) {
+                    set.insert(names.get(p));
+                }
+            }
         }
     }
 
@@ -274,10 +328,10 @@ pub struct ItemRecord {
     pub category_changes: Box<[CategoryChange]>,
     /// Status in force from each instant on (first at `created`), up to the item's end.
     pub status_changes: Box<[(Ts, Name)]>,
-    /// Team sequence with the instant each team took over.
-    pub team_seq: Box<[(Ts, Name)]>,
-    /// Assignee sequence.
-    pub assignee_seq: Box<[Name]>,
+    /// The item's bounces per unordered team pair (METRICS.md §4), empty without any: what
+    /// the ping-pong findings read. Its team and assignee sequences are folded into
+    /// [`StatusFolds`] while the items are computed.
+    pub bounces: Box<[((String, String), PairBounces)]>,
     /// First reopen or backward move.
     first_rework: OptTs,
     /// Read from an activity log (METRICS.md §11).
@@ -451,16 +505,18 @@ pub fn record_folded<'a>(
         blocked_micros,
         category_changes,
         status_changes,
-        team_seq: t
-            .team_seq
-            .iter()
-            .map(|(ts, s)| (*ts, names.get(s)))
-            .collect(),
-        assignee_seq: t.assignee_seq.iter().map(|(_, s)| names.get(s)).collect(),
+        bounces: {
+            let mut per = std::collections::BTreeMap::new();
+            super::ping_pong::add_item(&mut per, &t.team_seq);
+            per.into_iter().collect()
+        },
         first_rework: first_rework.into(),
         activity: t.activity,
     };
     folds.add(&r, &spans, &t.sources, ctx.period, names);
+    if r.in_scope() {
+        folds.add_routes(&r, t, names);
+    }
     r
 }
 

@@ -138,6 +138,11 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         items: records.into_iter().filter(|r| r.listed()).collect(),
         tables: parts.tables,
         run_tables: parts.run_tables,
+        people: status
+            .people
+            .iter()
+            .map(|(t, s)| (t.to_string(), s.iter().map(|p| p.to_string()).collect()))
+            .collect(),
         charts,
         status_map,
         takeaways: parts.takeaways,
@@ -300,7 +305,7 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
         || {
             rayon::join(
                 || super::flow::build(&flow_input),
-                || super::handoff_section::build(c.records, c.period, &c.team_list),
+                || super::handoff_section::build(c.records, c.status, c.period, &c.team_list),
             )
         },
         || {

@@ -9,10 +9,10 @@ use crate::chart::ChartId;
 use crate::chart::{self, HandoffBucket};
 use crate::metrics::handoff_cost::{self, BUCKETS};
 use crate::metrics::handoffs::PairCounts;
-use crate::metrics::items::ItemRecord;
-use crate::metrics::ping_pong::{self, PairBounces};
+use crate::metrics::items::{ItemRecord, StatusFolds};
+use crate::metrics::ping_pong::PairBounces;
 use crate::model::Ts;
-use rustc_hash::FxHashMap;
+use crate::name::Name;
 use std::collections::BTreeMap;
 
 /// The columns of `tables/handoff_matrix.csv`.
@@ -38,9 +38,13 @@ fn pair_rows(m: &PairCounts) -> Vec<Vec<Cell>> {
 }
 
 /// Build the handoffs part from the items in scope and the done items of the period.
-pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String]) -> Parts {
-    let scope: Vec<&ItemRecord> = records.iter().filter(|r| r.in_scope()).collect();
-    let (matrix, pairs, bounces) = routes(&scope);
+pub fn build(
+    records: &[ItemRecord],
+    folds: &StatusFolds,
+    period: Option<(Ts, Ts)>,
+    teams: &[String],
+) -> Parts {
+    let (matrix, pairs, bounces) = routes(folds);
     let pp = ping_pong_pairs(&bounces);
     let (cost_rows, overall) = handoff_cost_rows(records, period, teams);
     let mut p = Parts {
@@ -72,27 +76,18 @@ pub fn build(records: &[ItemRecord], period: Option<(Ts, Ts)>, teams: &[String])
 type Bounces = BTreeMap<(String, String), PairBounces>;
 
 /// Team handoffs (from → to), person handovers and ping-pong bounces of the items in scope.
-fn routes(scope: &[&ItemRecord]) -> (PairCounts, PairCounts, Bounces) {
-    // Counted in hash maps keyed by borrowed names, ordered once at the end.
-    let mut matrix_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
-    let mut pairs_h: FxHashMap<(&str, &str), u64> = FxHashMap::default();
-    let mut bounces: BTreeMap<(String, String), PairBounces> = BTreeMap::new();
-    for r in scope {
-        for w in r.team_seq.windows(2) {
-            *matrix_h.entry((&w[0].1, &w[1].1)).or_insert(0) += 1;
-        }
-        for w in r.assignee_seq.windows(2) {
-            *pairs_h.entry((&w[0], &w[1])).or_insert(0) += 1;
-        }
-        ping_pong::add_item(&mut bounces, &r.team_seq);
-    }
-    let owned = |m: FxHashMap<(&str, &str), u64>| -> PairCounts {
-        m.into_iter()
-            .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+fn routes(folds: &StatusFolds) -> (PairCounts, PairCounts, Bounces) {
+    // Folded as the items were computed; ordered here.
+    let owned = |m: &rustc_hash::FxHashMap<(Name, Name), u64>| -> PairCounts {
+        m.iter()
+            .map(|((a, b), n)| ((a.to_string(), b.to_string()), *n))
             .collect()
     };
-    let (matrix, pairs) = (owned(matrix_h), owned(pairs_h));
-    (matrix, pairs, bounces)
+    (
+        owned(&folds.team_pairs),
+        owned(&folds.person_pairs),
+        folds.bounces.clone(),
+    )
 }
 
 /// Ping-pong pairs, costliest first.

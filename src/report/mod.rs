@@ -508,6 +508,8 @@ pub struct Report {
     pub tables: Vec<Table>,
     /// The tables written as runs ([`RunTable`]).
     pub run_tables: Vec<RunTable>,
+    /// The people who held each team's items in scope (for the trend across periods).
+    pub people: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Every chart.
     pub charts: Vec<Chart>,
     /// The status mapping used.

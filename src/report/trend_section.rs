@@ -365,16 +365,9 @@ fn clear_change(pop: &str, f: Figure, a: &str, b: &str, c: &trend::Change, level
     )
 }
 
-/// The people who held each team's items in scope.
+/// The people who held each team's items in scope (folded as the items were computed).
 fn people(r: &Report) -> BTreeMap<String, BTreeSet<String>> {
-    let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in r.items.iter().filter(|i| i.in_scope()) {
-        if let Some(team) = item.team.as_deref() {
-            let set = m.entry(team.to_string()).or_default();
-            set.extend(item.assignee_seq.iter().map(|p| p.to_string()));
-        }
-    }
-    m
+    r.people.clone()
 }
 
 /// A set of names per team (statuses, or people).
