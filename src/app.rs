@@ -7,11 +7,13 @@
 
 use crate::config::Config;
 use crate::ingest::{self, LoadOptions};
-use crate::metrics::items;
 use crate::report::{self, build::BuildInput, Renderer};
 use crate::timeline::TimelineContext;
 use crate::warning::WarningKind;
 use anyhow::{bail, Context, Result};
+use passes::{empty_events, item_pass, partitioned_pass, spill_if_needed, Events};
+
+mod passes;
 use std::path::{Path, PathBuf};
 
 /// What an audit produced, for the command line's closing line.
@@ -208,125 +210,6 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
         });
     }
     report::trend_section::combine(reports, &cfg.file.trend).map(|r| (r, parts))
-}
-
-fn empty_events() -> Result<ingest::EventTable> {
-    ingest::EventTable::concat(Vec::new()).context("creating an empty event table")
-}
-
-/// Where a period's per-item pass reads the events from.
-enum Events<'a> {
-    /// All in memory.
-    Table(ingest::EventTable),
-    /// Partitioned by item on disk (`--memory-budget`).
-    Spilled(&'a ingest::spill::Spill),
-}
-
-/// The events moved into partitions on disk when the per-item pass would not fit in the memory
-/// budget (`crate::memory::partitions`); `None` (everything stays in memory) when it fits.
-fn spill_if_needed(
-    budget: u64,
-    loaded: &mut ingest::Loaded,
-) -> Result<Option<ingest::spill::Spill>> {
-    let items: u64 = loaded.inputs.iter().map(|i| i.items).sum();
-    let parts = crate::memory::partitions(loaded.events.len() as u64, items, budget);
-    if parts <= 1 {
-        return Ok(None);
-    }
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir =
-        std::env::temp_dir().join(format!("flowaudit-partitions-{}-{run}", std::process::id()));
-    let table = std::mem::replace(&mut loaded.events, empty_events()?);
-    let spill = ingest::spill::Spill::write(table, parts, dir.clone());
-    // The table is gone: give its memory back before the per-item pass.
-    crate::memory::release();
-    let spill = spill.with_context(|| {
-        format!(
-            "writing the events in {parts} partitions to {} (--memory-budget); free space there, set TMPDIR to a folder with room, or raise --memory-budget",
-            dir.display()
-        )
-    })?;
-    Ok(Some(spill))
-}
-
-/// What the per-item pass gives for one period: the records in item order, the previous
-/// period's records, and the counts behind its warnings.
-struct ItemPass {
-    records: Vec<items::ItemRecord>,
-    status: items::StatusFolds,
-    previous: Option<Vec<items::ItemRecord>>,
-    after: u64,
-    quality: ingest::QualityCounts,
-}
-
-/// The per-item pass over one table of events (all of them, or one partition of items).
-fn item_pass(events: ingest::EventTable, ctx: &TimelineContext) -> Result<ItemPass> {
-    let (df, after) = ingest::prepare(events, ctx.as_of).context("sorting the events")?;
-    let quality = ingest::QualityCounts::of(&df).context("checking the events")?;
-    let (records, status) = items::compute_folded(&df, ctx).context("computing item metrics")?;
-    // The previous period of equal length, audited as of its own end (METRICS.md §5).
-    let previous = match ctx.period {
-        Some((from, to)) => {
-            let prev_df = df.until(from).context("selecting the previous period")?;
-            let pctx = TimelineContext {
-                as_of: from,
-                period: Some((from - (to - from), from)),
-                ..ctx.clone()
-            };
-            Some(items::compute(&prev_df, &pctx).context("computing the previous period")?)
-        }
-        None => None,
-    };
-    Ok(ItemPass {
-        records,
-        status,
-        previous,
-        after,
-        quality,
-    })
-}
-
-/// The per-item pass over every partition in turn: the partitions are ranges of item ids in
-/// order, so their records one after the other are in item order (the order of the whole
-/// table's pass); counts are summed, first examples are the first in item order. `items` is
-/// the number of items expected (room reserved once for the records).
-fn partitioned_pass(
-    spill: &ingest::spill::Spill,
-    ctx: &TimelineContext,
-    items: usize,
-    progress: &dyn Progress,
-) -> Result<ItemPass> {
-    let mut records = Vec::with_capacity(items);
-    let mut status = items::StatusFolds::default();
-    let mut previous = ctx.period.map(|_| Vec::with_capacity(items));
-    let (mut after, mut quality) = (0, ingest::QualityCounts::default());
-    for p in 0..spill.parts() {
-        progress.partition(p + 1, spill.parts());
-        let table = spill.read(p).with_context(|| {
-            format!(
-                "reading back partition {p} of the events from {}",
-                spill.dir().display()
-            )
-        })?;
-        let pass = item_pass(table, ctx)?;
-        records.extend(pass.records);
-        status.merge(pass.status);
-        if let (Some(all), Some(part)) = (previous.as_mut(), pass.previous) {
-            all.extend(part);
-        }
-        after += pass.after;
-        quality.merge(pass.quality);
-        // The partition's events are gone: give their memory back before the next.
-        crate::memory::release();
-    }
-    Ok(ItemPass {
-        records,
-        status,
-        previous,
-        after,
-        quality,
-    })
 }
 
 /// One period's audit (or the whole history without a period) of inputs read once.

@@ -4,28 +4,12 @@
 //! exports, on generated organisations with a period and with quarters, and on events that
 //! raise every warning the per-item pass counts.
 
+mod common;
+
 use assert_cmd::Command;
+use common::snapshot;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
 
 /// Audit `args` with `budget` (none: the default, everything in memory); the report's files
 /// and the closing line.

@@ -91,3 +91,24 @@ pub fn audit(
     let s = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     (dir, out, s)
 }
+
+/// Every file under `dir`, by path relative to it, with its bytes: a report folder to compare
+/// byte for byte.
+pub fn snapshot(dir: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
