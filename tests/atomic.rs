@@ -3,8 +3,10 @@
 //! killed one left beside it; an output folder that cannot be written gives exit 1 and leaves
 //! nothing behind.
 
+mod common;
+
 use assert_cmd::Command;
-use std::collections::BTreeMap;
+use common::snapshot;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -13,25 +15,6 @@ fn bin() -> PathBuf {
 }
 
 /// Every file under `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 fn siblings(parent: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(parent)
         .unwrap()

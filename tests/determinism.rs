@@ -2,28 +2,12 @@
 //! across runs, across thread counts, and when whole items or events with distinct
 //! timestamps are shuffled in the input.
 
+mod common;
+
 use assert_cmd::Command;
+use common::snapshot;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
 
 fn generate(dir: &Path) -> PathBuf {
     let data = dir.join("data");
