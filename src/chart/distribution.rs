@@ -42,16 +42,18 @@ pub fn cycle_time_histogram(
     p85: f64,
     p95: f64,
 ) -> Result<Chart, ChartError> {
-    let values: Vec<f64> = values_days
-        .iter()
-        .copied()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .collect();
-    let max = values.iter().copied().fold(0.0, f64::max);
+    // Read in place (a value per finished item: no copy of a list that can hold millions).
+    let values = || {
+        values_days
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
+    let (n, max) = values().fold((0usize, 0.0f64), |(n, m), v| (n + 1, m.max(v)));
     let width = bin_width(max);
     let n_bins = (max / width).floor() as usize + 1;
-    let mut bins = vec![0u64; if values.is_empty() { 0 } else { n_bins }];
-    for v in &values {
+    let mut bins = vec![0u64; if n == 0 { 0 } else { n_bins }];
+    for v in values() {
         let k = ((v / width).floor() as usize).min(n_bins - 1);
         bins[k] += 1;
     }
@@ -59,7 +61,7 @@ pub fn cycle_time_histogram(
     let meta = Meta {
         name: ChartId::CycleTimeHistogram,
         title: "Cycle time distribution".to_string(),
-        alt: histogram_alt(values.len(), &bins, width, &marks),
+        alt: histogram_alt(n, &bins, width, &marks),
         size: DEFAULT_SIZE,
     };
     render_both(meta, &CycleHistogram { bins, width, marks })
