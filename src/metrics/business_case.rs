@@ -84,8 +84,9 @@ pub struct Component {
 pub struct Inputs<'a> {
     /// Inventory rows.
     pub tools: &'a [crate::ingest::inventory::ToolRow],
-    /// (team, team handoffs, bounces) of every item in scope.
-    pub handoffs: Vec<(Option<&'a str>, u32, u32)>,
+    /// (team, team handoffs, bounces) of the items in scope: per item, or already summed per
+    /// team (the same case either way: only the sums count).
+    pub handoffs: Vec<(Option<&'a str>, u64, u64)>,
     /// Length of the audit period in days (for annualising).
     pub period_days: f64,
     /// The top blockers in item-days: (label, item-days).
@@ -263,8 +264,8 @@ pub fn business_case(i: &Inputs, c: &Cfg) -> BusinessCase {
     for (team, h, b) in &i.handoffs {
         for key in [team.unwrap_or("(no team)"), "*"] {
             let e = counts.entry(key.to_string()).or_default();
-            e.0 += u64::from(*h);
-            e.1 += u64::from(*b);
+            e.0 += *h;
+            e.1 += *b;
         }
     }
     let mut hours = [0.0; 3];
