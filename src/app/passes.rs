@@ -30,10 +30,7 @@ pub(super) fn spill_if_needed(
     if parts <= 1 {
         return Ok(None);
     }
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir =
-        std::env::temp_dir().join(format!("flowaudit-partitions-{}-{run}", std::process::id()));
+    let dir = ingest::spill::temp_dir();
     let table = std::mem::replace(&mut loaded.events, empty_events()?);
     let spill = ingest::spill::Spill::write(table, parts, dir.clone());
     // The table is gone: give its memory back before the per-item pass.

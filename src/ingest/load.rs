@@ -258,12 +258,7 @@ pub(super) fn read_streamed(
     parts: usize,
     rctx: &registry::ReadContext,
 ) -> Result<(), IngestError> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "flowaudit-partitions-{}-s{run}",
-        std::process::id()
-    ));
+    let dir = super::spill::temp_dir();
     let opts = events_csv::CsvOptions {
         tz: rctx.tz,
         columns: rctx.columns,

@@ -21,6 +21,20 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
+/// A new folder for the partitions of one input: in `TMPDIR`, named by the process and a
+/// counter (several audits may run in one process, as the tests do).
+pub fn temp_dir() -> PathBuf {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("flowaudit-partitions-{}-{run}", std::process::id()))
+}
+
+/// The partition of the item `id` under the boundaries `cuts`: how many boundaries sort
+/// before it. Ids in a lower partition sort before ids in a higher one.
+fn partition_under(cuts: &[Option<Box<str>>], id: Option<&str>) -> usize {
+    cuts.partition_point(|c| c.as_deref() < id)
+}
+
 /// Rows of the ids sampled to draw the partitions' boundaries (at most).
 const SAMPLE: usize = 1 << 16;
 
@@ -152,7 +166,7 @@ impl SpillWriter {
 
     /// The partition of the item `id`.
     fn partition_of(&self, id: Option<&str>) -> usize {
-        self.cuts.partition_point(|c| c.as_deref() < id)
+        partition_under(&self.cuts, id)
     }
 
     /// Append the rows of `part` (the next rows of the input) to their partitions.
@@ -349,10 +363,9 @@ impl Spill {
         self.len() == 0
     }
 
-    /// The partition of the item `id`: how many boundaries sort before it. Ids in a lower
-    /// partition sort before ids in a higher one.
+    /// The partition of the item `id` ([`partition_under`] its boundaries).
     pub fn partition_of(&self, id: Option<&str>) -> usize {
-        self.cuts.partition_point(|c| c.as_deref() < id)
+        partition_under(&self.cuts, id)
     }
 
     /// Number of partitions.
