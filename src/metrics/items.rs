@@ -9,6 +9,7 @@
 
 use super::lifecycle::{self, Outcome};
 use super::ping_pong::PairBounces;
+use super::status_trace::StatusTrace;
 use super::{
     backward_moves, case_duration, cycle_time, flow_efficiency, handoffs, lead_time, reopens,
     time_in_status,
@@ -47,6 +48,12 @@ pub struct StatusFolds {
     pub bounces: std::collections::BTreeMap<(String, String), PairBounces>,
     /// …and the people who held each team's items (the trend's workflow changes).
     pub people: FxHashMap<Name, FxHashSet<Name>>,
+    /// The status changes of every item, per team (items with a team): the per-status
+    /// cumulative flow replays its top team's.
+    pub traces: FxHashMap<Name, StatusTrace>,
+    /// The statuses each team's items in scope were in during the period (all their statuses
+    /// without one): the trend's workflow changes (METRICS.md §14).
+    pub period_statuses: FxHashMap<Name, FxHashSet<Name>>,
 }
 
 impl StatusFolds {
@@ -83,6 +90,41 @@ impl StatusFolds {
         }
         for (k, v) in o.people {
             self.people.entry(k).or_default().extend(v);
+        }
+        for (k, v) in o.traces {
+            self.traces.entry(k).or_default().merge(v);
+        }
+        for (k, v) in o.period_statuses {
+            self.period_statuses.entry(k).or_default().extend(v);
+        }
+    }
+
+    /// Fold one item's status changes ((instant, status) in force from it on, in time order):
+    /// into its team's trace, and, for an item in scope, the statuses it was in during the
+    /// period (`[from, to)`; every one without a period).
+    fn add_changes<'a>(
+        &mut self,
+        r: &ItemRecord,
+        changes: &[(Ts, &'a str)],
+        period: Option<(Ts, Ts)>,
+        names: &mut Interner<'a>,
+    ) {
+        let Some(team) = &r.team else {
+            return;
+        };
+        self.traces
+            .entry(team.clone())
+            .or_default()
+            .push(changes, names);
+        if r.in_scope() {
+            let (from, to) = period.unwrap_or((Ts::MIN, Ts::MAX));
+            let set = self.period_statuses.entry(team.clone()).or_default();
+            for (k, &(t, status)) in changes.iter().enumerate() {
+                let end = changes.get(k + 1).map_or(Ts::MAX, |n| n.0);
+                if t < to && end > from && !set.contains(status) {
+                    set.insert(names.get(status));
+                }
+            }
         }
     }
 
@@ -326,8 +368,9 @@ pub struct ItemRecord {
     /// Category in force from each instant on (first at `created`), up to the item's end;
     /// for day-by-day counts.
     pub category_changes: Box<[CategoryChange]>,
-    /// Status in force from each instant on (first at `created`), up to the item's end.
-    pub status_changes: Box<[(Ts, Name)]>,
+    /// The status in force at `as_of` (or at finish). The item's status changes are folded
+    /// into [`StatusFolds`] (`traces`, `period_statuses`) while the items are computed.
+    current_status: Option<Name>,
     /// The item's bounces per unordered team pair (METRICS.md §4), empty without any: what
     /// the ping-pong findings read. Its team and assignee sequences are folded into
     /// [`StatusFolds`] while the items are computed.
@@ -405,7 +448,7 @@ impl ItemRecord {
 
     /// The status in force at `as_of` (or at finish).
     pub fn current_status(&self) -> Option<&str> {
-        self.status_changes.last().map(|s| s.1.as_str())
+        self.current_status.as_deref()
     }
 
     /// Team name or "" when none.
@@ -463,11 +506,12 @@ pub fn record_folded<'a>(
         // Records live for the whole report: no spare capacity.
         v.into_boxed_slice()
     };
-    let status_changes: Box<[(Ts, Name)]> = t
+    // Status in force from each instant on (first at `created`), up to the item's end.
+    let status_changes: Vec<(Ts, &'a str)> = t
         .intervals
         .iter()
         .filter(|i| i.start <= end || i.start == t.created)
-        .map(|i| (i.start.min(end), names.get(i.status)))
+        .map(|i| (i.start.min(end), i.status))
         .collect();
     let bm = backward_moves::backward_move_instants(t, &ctx.workflow_order);
     let first_rework = match (reopens::first_reopen(t), bm.first().copied()) {
@@ -504,7 +548,7 @@ pub fn record_folded<'a>(
         waiting,
         blocked_micros,
         category_changes,
-        status_changes,
+        current_status: status_changes.last().map(|s| names.get(s.1)),
         bounces: {
             let mut per = std::collections::BTreeMap::new();
             super::ping_pong::add_item(&mut per, &t.team_seq);
@@ -514,6 +558,7 @@ pub fn record_folded<'a>(
         activity: t.activity,
     };
     folds.add(&r, &spans, &t.sources, ctx.period, names);
+    folds.add_changes(&r, &status_changes, ctx.period, names);
     if r.in_scope() {
         folds.add_routes(&r, t, names);
     }

@@ -25,6 +25,7 @@ pub mod percentiles;
 pub mod ping_pong;
 pub mod reopens;
 pub mod signals;
+pub mod status_trace;
 pub mod throughput;
 pub mod time_in_status;
 pub mod tool_sprawl;

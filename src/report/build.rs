@@ -138,15 +138,21 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         items: records.into_iter().filter(|r| r.listed()).collect(),
         tables: parts.tables,
         run_tables: parts.run_tables,
-        people: status
-            .people
-            .iter()
-            .map(|(t, s)| (t.to_string(), s.iter().map(|p| p.to_string()).collect()))
-            .collect(),
+        people: by_team(&status.people),
+        team_statuses: by_team(&status.period_statuses),
         charts,
         status_map,
         takeaways: parts.takeaways,
     })
+}
+
+/// A set of names per team, sorted.
+fn by_team(
+    m: &rustc_hash::FxHashMap<crate::name::Name, rustc_hash::FxHashSet<crate::name::Name>>,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    m.iter()
+        .map(|(t, s)| (t.to_string(), s.iter().map(|p| p.to_string()).collect()))
+        .collect()
 }
 
 impl<'a> BuildInput<'a> {
@@ -298,6 +304,7 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
         team_cycle: &c.team.cycle,
         forecast: c.cfg.forecast,
         status_order: &c.status_time.order,
+        traces: &c.status.traces,
         judged: &judged,
         min_team_finished: c.cfg.evidence.min_team_finished,
     };

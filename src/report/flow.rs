@@ -55,6 +55,9 @@ pub struct FlowInput<'a> {
     pub forecast: &'a Forecast,
     /// Status order for charts (workflow-ish: by category, then by time spent).
     pub status_order: &'a [(String, Category)],
+    /// Every item's status changes, per team (folded as the items were computed).
+    pub traces:
+        &'a rustc_hash::FxHashMap<crate::name::Name, crate::metrics::status_trace::StatusTrace>,
     /// Per team (same order as `teams`): judged, with at least `min_team_finished` items
     /// finished in the period.
     pub judged: &'a [bool],
@@ -218,12 +221,10 @@ fn status_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
     {
         let team = team.to_string();
-        let used: rustc_hash::FxHashSet<&str> = i
-            .records
-            .iter()
-            .filter(|r| r.team.as_deref() == Some(team.as_str()))
-            .flat_map(|r| r.status_changes.iter().map(|x| x.1.as_str()))
-            .collect();
+        let none = crate::metrics::status_trace::StatusTrace::default();
+        let trace = i.traces.get(team.as_str()).unwrap_or(&none);
+        let used: rustc_hash::FxHashSet<&str> =
+            trace.statuses().iter().map(|s| s.as_str()).collect();
         let statuses: Vec<(String, Category)> = i
             .status_order
             .iter()
@@ -239,13 +240,10 @@ fn status_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
         let first = days.first().copied().unwrap_or_default();
         let day_index =
             crate::time::DayIndex::new(first, days.last().copied().unwrap_or(first), i.tz);
-        for r in i
-            .records
-            .iter()
-            .filter(|r| r.team.as_deref() == Some(team.as_str()))
-        {
+        // Each of the team's items (every item whose team it is, in scope or not).
+        trace.for_each_item(|changes| {
             let mut prev: Option<usize> = None;
-            for (t, s) in &r.status_changes {
+            for (t, s) in changes {
                 let d = day_index.days_from_first(*t);
                 if d >= days.len() {
                     break;
@@ -259,7 +257,7 @@ fn status_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
                 delta[d][k] += 1;
                 prev = Some(k);
             }
-        }
+        });
         let mut run = vec![0i64; statuses.len()];
         let per_status: Vec<Vec<u64>> = delta[..days.len()]
             .iter()

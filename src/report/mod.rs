@@ -510,6 +510,9 @@ pub struct Report {
     pub run_tables: Vec<RunTable>,
     /// The people who held each team's items in scope (for the trend across periods).
     pub people: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// The statuses each team's items in scope were in during the period (for the trend's
+    /// workflow changes, METRICS.md §14).
+    pub team_statuses: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Every chart.
     pub charts: Vec<Chart>,
     /// The status mapping used.

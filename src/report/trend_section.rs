@@ -374,24 +374,9 @@ fn people(r: &Report) -> BTreeMap<String, BTreeSet<String>> {
 type ByTeam = BTreeMap<String, BTreeSet<String>>;
 
 /// The statuses each team's items in scope were in during the report's period (METRICS.md
-/// §14).
+/// §14; folded as the items were computed).
 fn team_statuses(r: &Report) -> ByTeam {
-    let (from, to) = bounds(r).unwrap_or((i64::MIN, i64::MAX));
-    let mut m: ByTeam = BTreeMap::new();
-    for item in r.items.iter().filter(|i| i.in_scope()) {
-        let Some(team) = item.team.as_deref() else {
-            continue;
-        };
-        let set = m.entry(team.to_string()).or_default();
-        let ch = &item.status_changes;
-        for (k, (t, status)) in ch.iter().enumerate() {
-            let end = ch.get(k + 1).map_or(i64::MAX, |n| n.0);
-            if *t < to && end > from {
-                set.insert(status.to_string());
-            }
-        }
-    }
-    m
+    r.team_statuses.clone()
 }
 
 /// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
