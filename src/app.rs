@@ -110,8 +110,10 @@ pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome>
     let result = compute_parts(cfg, progress).and_then(|(report, parts)| {
         // The report model's working memory is gone: give it back before rendering.
         crate::memory::release();
+        crate::memory::trace("report built");
         progress.stage(Stage::WritingReport);
         write_report(&report, &cfg.out)?;
+        crate::memory::trace("report written");
         Ok((report, parts))
     });
     progress.finish();
@@ -154,6 +156,7 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
             memory_budget: Some(budget),
         },
     )?;
+    crate::memory::trace("inputs read");
     // Status categories, then how each input is read: status log or activity log.
     let (categorizer, status_counts) =
         crate::log_kind::categorize(&mut loaded, cfg.statuses.clone(), &cfg.file.log);
@@ -257,6 +260,7 @@ fn audit_period(
             partitioned_pass(s, &ctx, items, progress)?
         }
     };
+    crate::memory::trace("per-item pass done");
     let (records, status, previous, after) = (pass.records, pass.status, pass.previous, pass.after);
     let mut warnings = loaded.warnings.clone();
     warnings.add(WarningKind::EventAfterAsOf, after, || {

@@ -135,3 +135,26 @@ mod tests {
         assert_eq!(partitions(0, 0, 1), 1);
     }
 }
+
+/// With `FLOWAUDIT_TRACE_MEMORY` set, print the process's resident memory (anonymous) and its
+/// peak so far at a stage of the audit to stderr: how docs/BOUNDED-MEMORY.md's per-stage
+/// figures are measured. Nothing otherwise.
+pub fn trace(stage: &str) {
+    if std::env::var_os("FLOWAUDIT_TRACE_MEMORY").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    eprintln!(
+        "memory: {stage}: {} MiB resident, peak {} MiB",
+        mib("RssAnon:"),
+        mib("VmHWM:")
+    );
+}

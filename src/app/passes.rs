@@ -80,9 +80,11 @@ impl ItemPass {
 
 /// The per-item pass over one table of events (all of them, or one partition of items).
 pub(super) fn item_pass(events: ingest::EventTable, ctx: &TimelineContext) -> Result<ItemPass> {
-    let (df, after) = ingest::prepare(events, ctx.as_of).context("sorting the events")?;
+    let (mut df, after) = ingest::prepare(events, ctx.as_of).context("sorting the events")?;
     let quality = ingest::QualityCounts::of(&df).context("checking the events")?;
+    df.release_actor();
     let (records, status) = items::compute_folded(&df, ctx).context("computing item metrics")?;
+    crate::memory::trace("items computed");
     // The previous period of equal length, audited as of its own end (METRICS.md §5).
     let previous = match ctx.period {
         Some((from, to)) => {

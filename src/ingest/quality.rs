@@ -154,17 +154,19 @@ impl QualityCounts {
         use rustc_hash::FxHashSet;
         let c = events.columns()?;
         let order = events.order();
-        let n = order.len();
-        let id = |k: usize| c.item_id.get(order[k] as usize);
+        let id = |item: usize| events.item_id(item).unwrap_or_default().to_string();
         let ts = |k: usize| c.timestamp.get(order[k] as usize);
         let (mut dup, mut first_dup) = (0u64, None::<(String, Ts)>);
         let (mut odd, mut first_odd) = (0u64, None::<(String, Ts)>);
-        for k in 0..n {
-            if let Some(t) = ts(k) {
-                if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
-                    odd += 1;
-                    if first_odd.is_none() {
-                        first_odd = Some((id(k).unwrap_or_default().to_string(), t));
+        // The items' ranges cover the order, in order.
+        for (item, &(s, e)) in events.items().iter().enumerate() {
+            for k in s..e {
+                if let Some(t) = ts(k) {
+                    if !(PLAUSIBLE_FROM..PLAUSIBLE_TO).contains(&t) {
+                        odd += 1;
+                        if first_odd.is_none() {
+                            first_odd = Some((id(item), t));
+                        }
                     }
                 }
             }
@@ -176,13 +178,13 @@ impl QualityCounts {
                 c.status.code(i),
                 c.assignee.code(i),
                 c.team.code(i),
-                c.actor.code(i),
+                c.actor.map_or(super::table::NULL_CODE, |a| a.code(i)),
                 c.source.code(i),
                 c.created.get(i),
             )
         };
         // Within each item (ranges known from the ordering), runs of equal instants.
-        for &(item_start, item_end) in events.items() {
+        for (item, &(item_start, item_end)) in events.items().iter().enumerate() {
             let mut start = item_start;
             while start < item_end {
                 let mut end = start + 1;
@@ -196,10 +198,7 @@ impl QualityCounts {
                         if !seen.insert(row(k)) {
                             dup += 1;
                             if first_dup.is_none() {
-                                first_dup = Some((
-                                    id(k).unwrap_or_default().to_string(),
-                                    ts(k).unwrap_or_default(),
-                                ));
+                                first_dup = Some((id(item), ts(k).unwrap_or_default()));
                             }
                         }
                     }

@@ -16,8 +16,9 @@ use rayon::prelude::*;
 /// Events at or before the audit instant, in audit order.
 #[derive(Clone)]
 pub struct SortedEvents {
-    /// Item ids in input order (one chunk).
-    item_id: StringChunked,
+    /// Each item's id, in item order (as `items`): the id column is dropped once the events
+    /// are ordered.
+    ids: ItemIds,
     /// Instants in input order (one chunk).
     timestamp: Int64Chunked,
     /// Explicit creation instants in input order (one chunk).
@@ -26,6 +27,8 @@ pub struct SortedEvents {
     coded: std::sync::Arc<[Coded; 5]>,
     /// Per-row flags (`table::flags`), empty when none (shared between copies).
     flags: std::sync::Arc<Vec<u8>>,
+    /// The actor column was dropped ([`SortedEvents::release_actor`]).
+    actor_released: bool,
     /// Rows in audit order; only events at or before the audit instant.
     order: Vec<IdxSize>,
     /// Each item's events: a range of positions in `order`, in item order.
@@ -37,8 +40,6 @@ pub struct SortedEvents {
 
 /// The events' columns, read by row (in input order; see [`SortedEvents::order`]).
 pub struct EventColumns<'a> {
-    /// Item id.
-    pub item_id: &'a TextArray,
     /// Instant (UTC microseconds).
     pub timestamp: &'a IntArray,
     /// Status.
@@ -47,8 +48,8 @@ pub struct EventColumns<'a> {
     pub assignee: &'a Coded,
     /// Team.
     pub team: &'a Coded,
-    /// Actor.
-    pub actor: &'a Coded,
+    /// Actor (`None` once [`SortedEvents::release_actor`] dropped it).
+    pub actor: Option<&'a Coded>,
     /// Source.
     pub source: &'a Coded,
     /// Explicit creation instant.
@@ -68,23 +69,28 @@ impl SortedEvents {
             coded,
             flags,
         } = table;
-        let (item_id, timestamp, created) = (
-            item_id.rechunk().into_owned(),
-            timestamp.rechunk().into_owned(),
-            created.rechunk().into_owned(),
-        );
-        let (order, items) =
-            audit_order(item_id.downcast_as_array(), timestamp.downcast_as_array());
+        // One chunk each, the chunked original dropped before the next column is joined (the
+        // memory it frees takes the next copy and the ordering).
+        let one = |c: Int64Chunked| c.rechunk().into_owned();
+        let item_id = (|c: StringChunked| c.rechunk().into_owned())(item_id);
+        let item_id = item_id.downcast_as_array();
+        let (timestamp, created) = (one(timestamp), one(created));
+        crate::memory::release();
+        let (order, items) = audit_order(item_id, timestamp.downcast_as_array());
+        crate::memory::trace("events ordered");
         let before = order.len();
-        let (order, items, cut) = at_or_before(order, items, timestamp.downcast_as_array(), as_of);
+        let (order, items, cut, _) =
+            at_or_before(order, items, timestamp.downcast_as_array(), as_of);
         let after = (before - order.len()) as u64;
+        let ids = ItemIds::of(item_id, &order, &items);
         Ok((
             SortedEvents {
-                item_id,
+                ids,
                 timestamp,
                 created,
                 coded: std::sync::Arc::new(coded),
                 flags: std::sync::Arc::new(flags),
+                actor_released: false,
                 order,
                 items,
                 cut,
@@ -95,18 +101,31 @@ impl SortedEvents {
 
     /// The events at or before `instant` (order kept).
     pub fn until(&self, instant: Ts) -> PolarsResult<SortedEvents> {
-        let (order, items, cut) = at_or_before(
+        let (order, items, cut, kept) = at_or_before(
             self.order.clone(),
             self.items.clone(),
             self.timestamp.downcast_as_array(),
             instant,
         );
         Ok(SortedEvents {
+            ids: match kept {
+                Some(kept) => self.ids.select(&kept),
+                None => self.ids.clone(),
+            },
             order,
             items,
             cut,
             ..self.clone()
         })
+    }
+
+    /// Drop the actor column: only the duplicate-event check reads it, and the per-item pass
+    /// does not (4 bytes an event, 40 MB at 10M events, while the records are built).
+    pub fn release_actor(&mut self) {
+        if let Some(coded) = std::sync::Arc::get_mut(&mut self.coded) {
+            coded[3] = Coded::default();
+            self.actor_released = true;
+        }
     }
 
     /// Number of events.
@@ -135,6 +154,11 @@ impl SortedEvents {
         &self.items
     }
 
+    /// The id of item `k` (as [`Self::items`]).
+    pub fn item_id(&self, k: usize) -> Option<&str> {
+        self.ids.get(k)
+    }
+
     /// The distinct statuses of every row (including rows after the audit instant).
     pub fn statuses(&self) -> impl Iterator<Item = &str> {
         self.coded[0].names()
@@ -146,18 +170,16 @@ impl SortedEvents {
         for (ca, c) in [
             (self.timestamp.chunks().len(), Col::Timestamp),
             (self.created.chunks().len(), Col::Created),
-            (self.item_id.chunks().len(), Col::ItemId),
         ] {
             single(ca, c)?;
         }
         let [status, assignee, team, actor, source] = &*self.coded;
         Ok(EventColumns {
-            item_id: self.item_id.downcast_as_array(),
             timestamp: self.timestamp.downcast_as_array(),
             status,
             assignee,
             team,
-            actor,
+            actor: (!self.actor_released).then_some(actor),
             source,
             created: self.created.downcast_as_array(),
             flags: &self.flags,
@@ -166,30 +188,93 @@ impl SortedEvents {
 }
 
 /// The rows of `order` (order kept) whose instant is at or before `instant` (or missing),
-/// and the items' ranges in the result.
+/// the items' ranges in the result, whether each was cut, and which items are left (`None`:
+/// all of them).
 fn at_or_before(
     order: Vec<IdxSize>,
     items: Vec<(usize, usize)>,
     ts: &IntArray,
     instant: Ts,
-) -> (Vec<IdxSize>, Vec<(usize, usize)>, Vec<bool>) {
+) -> (
+    Vec<IdxSize>,
+    Vec<(usize, usize)>,
+    Vec<bool>,
+    Option<Vec<usize>>,
+) {
     if ts.iter().flatten().all(|t| *t <= instant) {
-        return (order, items, Vec::new());
+        return (order, items, Vec::new(), None);
     }
     let keep = |i: IdxSize| ts.get(i as usize).is_none_or(|t| t <= instant);
     let mut kept_order = Vec::with_capacity(order.len());
     let mut kept_items = Vec::with_capacity(items.len());
     let mut cut = Vec::with_capacity(items.len());
-    for &(s, e) in &items {
+    let mut left = Vec::with_capacity(items.len());
+    for (k, &(s, e)) in items.iter().enumerate() {
         let start = kept_order.len();
         kept_order.extend(order[s..e].iter().copied().filter(|&i| keep(i)));
         let kept = kept_order.len() - start;
         if kept > 0 {
             kept_items.push((start, kept_order.len()));
             cut.push(kept < e - s);
+            left.push(k);
         }
     }
-    (kept_order, kept_items, cut)
+    (kept_order, kept_items, cut, Some(left))
+}
+
+/// The items' ids, in item order, in one buffer: about 8 bytes of text and 8 of offset an
+/// item, where the id column took a 16-byte view per event (10M events: 160 MB).
+#[derive(Clone, Default)]
+struct ItemIds {
+    text: String,
+    /// End of each item's id in `text`.
+    ends: Vec<usize>,
+    /// The items without an id, in order (ids are nearly never missing).
+    nulls: Vec<usize>,
+}
+
+impl ItemIds {
+    /// The id of each item of `items` (ranges of `order`, rows of `ids`).
+    fn of(ids: &TextArray, order: &[IdxSize], items: &[(usize, usize)]) -> ItemIds {
+        let mut out = ItemIds {
+            ends: Vec::with_capacity(items.len()),
+            ..ItemIds::default()
+        };
+        for (k, &(s, _)) in items.iter().enumerate() {
+            out.push(k, ids.get(order[s] as usize));
+        }
+        out.text.shrink_to_fit();
+        out
+    }
+
+    fn push(&mut self, k: usize, id: Option<&str>) {
+        match id {
+            Some(id) => self.text.push_str(id),
+            None => self.nulls.push(k),
+        }
+        self.ends.push(self.text.len());
+    }
+
+    /// The id of item `k`.
+    fn get(&self, k: usize) -> Option<&str> {
+        if !self.nulls.is_empty() && self.nulls.binary_search(&k).is_ok() {
+            return None;
+        }
+        let from = if k == 0 { 0 } else { self.ends[k - 1] };
+        Some(&self.text[from..self.ends[k]])
+    }
+
+    /// The ids of the items `kept` (indices, in order).
+    fn select(&self, kept: &[usize]) -> ItemIds {
+        let mut out = ItemIds {
+            ends: Vec::with_capacity(kept.len()),
+            ..ItemIds::default()
+        };
+        for (k, &i) in kept.iter().enumerate() {
+            out.push(k, self.get(i));
+        }
+        out
+    }
 }
 
 /// The ranges of equal item ids in `order` (the rows of one item are adjacent).
@@ -318,6 +403,9 @@ mod tests {
         assert_eq!(s.items(), [(0, 1), (1, 2)]);
         assert_eq!(s.until(1).unwrap().order(), [0]);
         assert_eq!(s.until(1).unwrap().items(), [(0, 1)]);
+        assert_eq!((s.item_id(0), s.item_id(1)), (Some("A"), Some("B")));
+        assert_eq!(s.until(1).unwrap().item_id(0), Some("A"));
+        assert_eq!(s.until(2).unwrap().item_id(1), Some("B"));
         let c = s.columns().unwrap();
         assert_eq!(c.status.get(0), Some("To Do"));
         assert_eq!(c.status.get(1), None);

@@ -612,7 +612,6 @@ fn compute_into(
 ) -> PolarsResult<Vec<ItemRecord>> {
     let c = events.columns()?;
     let order = events.order();
-    let id = |k: usize| c.item_id.get(order[k] as usize);
     let ranges = events.items();
     let cut = events.cut();
     // Indexed: the records are written straight into one vector of the right size. Each
@@ -644,7 +643,7 @@ fn compute_into(
                     }
                 }));
                 let cut = cut.get(k).copied().unwrap_or(false);
-                let t = Timeline::build_cut(id(s).unwrap_or(""), evs, ctx, cut);
+                let t = Timeline::build_cut(events.item_id(k).unwrap_or(""), evs, ctx, cut);
                 record_folded(&t, ctx, names, &mut folds.local)
             },
         )
