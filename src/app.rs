@@ -140,6 +140,7 @@ pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Rep
 /// [`compute_with`], and the number of partitions the per-item pass ran in.
 fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Report, usize)> {
     progress.stage(Stage::ReadingInputs);
+    crate::memory::trace("start");
     let budget = cfg
         .memory_budget
         .unwrap_or_else(crate::memory::default_budget);

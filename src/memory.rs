@@ -152,8 +152,11 @@ pub fn trace(stage: &str) {
             .and_then(|kb| kb.parse::<u64>().ok())
             .map_or(0, |kb| kb / 1024)
     };
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
     eprintln!(
-        "memory: {stage}: {} MiB resident, peak {} MiB",
+        "memory: {:.2} s {stage}: {} MiB resident, peak {} MiB",
+        start.elapsed().as_secs_f64(),
         mib("RssAnon:"),
         mib("VmHWM:")
     );
