@@ -35,7 +35,7 @@ fn main() -> anyhow::Result<()> {
         as_of,
         ..Default::default()
     };
-    let r = items::compute(&df, &ctx)?;
+    let (r, folds) = items::compute_folded(&df, &ctx)?;
     let n = r.len().max(1) as f64;
     let avg = |f: &dyn Fn(&ItemRecord) -> usize| r.iter().map(f).sum::<usize>() as f64 / n;
     println!(
@@ -43,14 +43,9 @@ fn main() -> anyhow::Result<()> {
         r.len(),
         size_of::<ItemRecord>()
     );
-    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 4] = [
+    let lists: [(&str, &dyn Fn(&ItemRecord) -> usize, usize); 3] = [
         ("waiting", &|x| x.waiting.len(), size_of::<(i64, Name)>()),
         ("category_changes", &|x| x.category_changes.len(), 8),
-        (
-            "status_changes",
-            &|x| x.status_changes.len(),
-            size_of::<(i64, Name)>(),
-        ),
         ("bounces", &|x| x.bounces.len(), 64),
     ];
     for (name, len, each) in lists {
@@ -61,5 +56,8 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!("{:<18} {:>7.1} B", "item_id", avg(&|x| x.item_id.len()));
+    // The status changes are folded per team (metrics/status_trace.rs), not kept per record.
+    let traces: usize = folds.traces.values().map(|t| t.encoded_len()).sum();
+    println!("{:<18} {:>7.1} B", "status trace", traces as f64 / n);
     Ok(())
 }

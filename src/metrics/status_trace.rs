@@ -54,6 +54,11 @@ impl StatusTrace {
         k
     }
 
+    /// Bytes the items' changes take, encoded.
+    pub fn encoded_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The statuses any of the items passed through.
     pub fn statuses(&self) -> &[Name] {
         &self.statuses
