@@ -13,16 +13,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Resident and peak resident memory of this process (Linux; empty elsewhere).
 fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(String::new(), |kb| {
-                format!("{} {} MB", &name[2..name.len() - 1], kb / 1024)
-            })
+        flowaudit::memory::process_status_kib(name).map_or(String::new(), |kb| {
+            format!("{} {} MB", &name[2..name.len() - 1], kb / 1024)
+        })
     };
     // CPU seconds so far (user, system), from /proc/self/stat (clock ticks of 1/100 s).
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();

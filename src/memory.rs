@@ -101,6 +101,35 @@ pub fn partitions(events: u64, items: u64, budget: u64) -> usize {
     p.clamp(2, items.clamp(2, 4096)) as usize
 }
 
+/// A field of this process's `/proc/self/status` in KiB (`"VmHWM:"`, `"RssAnon:"`…); `None`
+/// where it cannot be read (not Linux).
+pub fn process_status_kib(key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<u64>().ok())
+}
+
+/// With `FLOWAUDIT_TRACE_MEMORY` set, print the process's resident memory (anonymous) and its
+/// peak so far at a stage of the audit to stderr: how docs/BOUNDED-MEMORY.md's per-stage
+/// figures are measured. Nothing otherwise.
+pub fn trace(stage: &str) {
+    if std::env::var_os("FLOWAUDIT_TRACE_MEMORY").is_none() {
+        return;
+    }
+    let mib = |key: &str| process_status_kib(key).map_or(0, |kb| kb / 1024);
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
+    eprintln!(
+        "memory: {:.2} s {stage}: {} MiB resident, peak {} MiB",
+        start.elapsed().as_secs_f64(),
+        mib("RssAnon:"),
+        mib("VmHWM:")
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,30 +163,4 @@ mod tests {
         assert_eq!(partitions(1_000, 1, 10), 2);
         assert_eq!(partitions(0, 0, 1), 1);
     }
-}
-
-/// With `FLOWAUDIT_TRACE_MEMORY` set, print the process's resident memory (anonymous) and its
-/// peak so far at a stage of the audit to stderr: how docs/BOUNDED-MEMORY.md's per-stage
-/// figures are measured. Nothing otherwise.
-pub fn trace(stage: &str) {
-    if std::env::var_os("FLOWAUDIT_TRACE_MEMORY").is_none() {
-        return;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mib = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    };
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let start = START.get_or_init(std::time::Instant::now);
-    eprintln!(
-        "memory: {:.2} s {stage}: {} MiB resident, peak {} MiB",
-        start.elapsed().as_secs_f64(),
-        mib("RssAnon:"),
-        mib("VmHWM:")
-    );
 }

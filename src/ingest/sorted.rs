@@ -71,10 +71,9 @@ impl SortedEvents {
         } = table;
         // One chunk each, the chunked original dropped before the next column is joined (the
         // memory it frees takes the next copy and the ordering).
-        let one = |c: Int64Chunked| c.rechunk().into_owned();
-        let item_id = (|c: StringChunked| c.rechunk().into_owned())(item_id);
+        let item_id = one_chunk(item_id);
         let item_id = item_id.downcast_as_array();
-        let (timestamp, created) = (one(timestamp), one(created));
+        let (timestamp, created) = (one_chunk(timestamp), one_chunk(created));
         crate::memory::release();
         let (order, items) = audit_order(item_id, timestamp.downcast_as_array());
         crate::memory::trace("events ordered");
@@ -187,6 +186,20 @@ impl SortedEvents {
     }
 }
 
+/// `c` in one chunk; the chunked original is dropped on return.
+fn one_chunk<T: PolarsDataType>(c: ChunkedArray<T>) -> ChunkedArray<T> {
+    c.rechunk().into_owned()
+}
+
+/// What [`at_or_before`] keeps: the order, the items' ranges, whether each item was cut, and
+/// which items are left (`None`: all of them).
+type Kept = (
+    Vec<IdxSize>,
+    Vec<(usize, usize)>,
+    Vec<bool>,
+    Option<Vec<usize>>,
+);
+
 /// The rows of `order` (order kept) whose instant is at or before `instant` (or missing),
 /// the items' ranges in the result, whether each was cut, and which items are left (`None`:
 /// all of them).
@@ -195,12 +208,7 @@ fn at_or_before(
     items: Vec<(usize, usize)>,
     ts: &IntArray,
     instant: Ts,
-) -> (
-    Vec<IdxSize>,
-    Vec<(usize, usize)>,
-    Vec<bool>,
-    Option<Vec<usize>>,
-) {
+) -> Kept {
     if ts.iter().flatten().all(|t| *t <= instant) {
         return (order, items, Vec::new(), None);
     }
