@@ -33,7 +33,14 @@ pub fn percentile_sorted(x: &[f64], p: f64) -> Option<f64> {
 /// Stats of unsorted values (NaN values are ignored).
 pub fn stats(values: impl IntoIterator<Item = f64>) -> Stats {
     let mut x: Vec<f64> = values.into_iter().filter(|v| !v.is_nan()).collect();
-    x.sort_by(f64::total_cmp);
+    // Values equal under `total_cmp` have the same bits, so an unstable sort gives the same
+    // array as a stable one; large ones are sorted on every core.
+    if x.len() > 1 << 16 {
+        use rayon::slice::ParallelSliceMut;
+        x.par_sort_unstable_by(f64::total_cmp);
+    } else {
+        x.sort_unstable_by(f64::total_cmp);
+    }
     let n = x.len();
     Stats {
         n: n as u64,

@@ -4,10 +4,9 @@
 //! from the earliest `created` to `as_of`), partial weeks at either end included.
 
 use crate::model::Ts;
-use crate::time::{local_date, week_start};
+use crate::time::{day_start, local_date, week_start};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
 
 /// The Monday of every week of the grid `[from, to]` (inclusive of the week of `to`).
 pub fn week_grid(from: Ts, to: Ts, tz: Tz) -> Vec<NaiveDate> {
@@ -28,20 +27,78 @@ pub fn weekly_counts(
     finished: impl IntoIterator<Item = Ts>,
     tz: Tz,
 ) -> Vec<u64> {
-    let index: BTreeMap<NaiveDate, usize> = grid.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let index = WeekIndex::new(grid, tz);
     let mut out = vec![0u64; grid.len()];
     for f in finished {
-        if let Some(i) = index.get(&week_start(local_date(f, tz))) {
-            out[*i] += 1;
+        if let Some(i) = index.week_of(f) {
+            out[i] += 1;
         }
     }
     out
+}
+
+/// Which week of a grid of Mondays an instant falls in, by the instants the weeks start and
+/// end at in the report time zone: the same answer as the Monday of the instant's local date,
+/// without converting every instant to a local date (a binary search over the weeks instead;
+/// local dates never decrease as instants increase).
+pub struct WeekIndex {
+    /// First instant of each week's Monday, in grid order.
+    starts: Vec<Ts>,
+    /// First instant of the Monday after each week.
+    ends: Vec<Ts>,
+}
+
+impl WeekIndex {
+    /// The index of the weeks of `grid` (Mondays, increasing).
+    pub fn new(grid: &[NaiveDate], tz: Tz) -> WeekIndex {
+        WeekIndex {
+            starts: grid.iter().map(|d| day_start(*d, tz)).collect(),
+            ends: grid
+                .iter()
+                .map(|d| day_start(*d + Duration::days(7), tz))
+                .collect(),
+        }
+    }
+
+    /// The week of the grid that instant `t` falls in, if any.
+    pub fn week_of(&self, t: Ts) -> Option<usize> {
+        let i = self.starts.partition_point(|s| *s <= t).checked_sub(1)?;
+        (t < self.ends[i]).then_some(i)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::parse_instant;
+
+    #[test]
+    fn the_week_index_agrees_with_the_monday_of_the_local_date() {
+        // Across both DST changes of 2024 in Berlin and a grid with a gap between weeks.
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let monday = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let grid = [
+            monday("2024-03-25"),
+            monday("2024-04-01"),
+            monday("2024-10-21"),
+            monday("2024-10-28"),
+        ];
+        let index = WeekIndex::new(&grid, tz);
+        let from = p("2024-03-20T00:00:00Z");
+        let to = p("2024-11-10T00:00:00Z");
+        let mut t = from;
+        while t < to {
+            for dt in [0, 1, -1] {
+                let at = t + dt;
+                let want = grid
+                    .iter()
+                    .position(|w| *w == week_start(local_date(at, tz)));
+                assert_eq!(index.week_of(at), want, "{at}");
+            }
+            // Every 20 minutes, and each instant around it.
+            t += 20 * 60 * 1_000_000;
+        }
+    }
 
     fn p(s: &str) -> Ts {
         parse_instant(s, Tz::UTC).unwrap().0

@@ -88,7 +88,9 @@ pub struct BuildInput<'a> {
 pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     let ((records, status), inputs, previous, mut warnings, cfg) = input.split();
     let c = Shared::new(&records, &status, cfg, &mut warnings);
+    crate::memory::trace("report: shared figures");
     let (flow, hand, sprawl, current) = independent_parts(&c);
+    crate::memory::trace("report: flow, hand-offs, tools, comparison");
     // The parts' working memory is gone: give it back (the peak of a large audit).
     crate::memory::release();
     let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
@@ -96,6 +98,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     });
     let decision = decide(&c, &teams, &sprawl, &flow.aging_over);
     crate::memory::release();
+    crate::memory::trace("report: verdict and blockers");
     let teams = fig::with_signals(teams, &decision.team_signals);
     let (pairs, moves) = comparison(&c, previous.as_deref(), &current);
     let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2));
@@ -108,6 +111,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         c.cfg.business_case,
     );
     let executive = with_activity_note(decision.executive, &records);
+    crate::memory::trace("report: comparison and business case");
     // The declared list of parts.
     let parts = Parts::join([
         core_part(&c, &teams),
@@ -125,6 +129,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         status_time_part(&c),
     ]);
     let charts = (parts.charts.into_par_iter().map(|j| j())).collect::<Result<Vec<_>, _>>()?;
+    crate::memory::trace("report: charts drawn");
     let mut sections = vec![executive];
     sections.extend(parts.sections);
     sections.sort_by_key(|s| section_rank(s.id));
@@ -135,7 +140,12 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         headline,
         sections,
         summary,
-        items: records.into_iter().filter(|r| r.listed()).collect(),
+        items: {
+            // `retain` moves nothing until the first record it drops (most are listed).
+            let mut records = records;
+            records.retain(|r| r.listed());
+            records
+        },
         tables: parts.tables,
         run_tables: parts.run_tables,
         people: by_team(&status.people),
@@ -241,12 +251,11 @@ impl<'a> Shared<'a> {
         let (period, as_of, tz) = (cfg.period, cfg.as_of, cfg.tz);
         let all = Group::of(records, period);
         // Teams of the audit: teams of the items in scope plus the teams of the inventory.
-        let mut team_names: BTreeSet<String> = all
-            .in_scope
-            .iter()
-            .filter_map(|r| r.team.as_deref())
-            .map(str::to_string)
-            .collect();
+        // Distinct names first: a `BTreeSet` collected from an iterator gathers every item
+        // into a vector before sorting (a string per item: 0.24 s and 80 MB at 10M events).
+        let mut distinct: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        distinct.extend(all.in_scope.iter().filter_map(|r| r.team.as_deref()));
+        let mut team_names: BTreeSet<String> = distinct.into_iter().map(str::to_string).collect();
         team_names.extend(cfg.tools.iter().map(|t| t.team.clone()));
         let figures = Figures::of(&all);
         let grid = fig::week_bounds(records, period, as_of);

@@ -281,18 +281,15 @@ fn status_flow_part(i: &FlowInput, days: &[NaiveDate]) -> Parts {
 fn net_flow_part(i: &FlowInput, weeks: &[NaiveDate]) -> Parts {
     let mut p = Parts::default();
     // Arrivals vs departures per week.
-    let index: BTreeMap<NaiveDate, usize> =
-        weeks.iter().enumerate().map(|(k, w)| (*w, k)).collect();
+    let index = throughput::WeekIndex::new(weeks, i.tz);
     let mut arr = vec![0u64; weeks.len()];
     let mut dep = vec![0u64; weeks.len()];
     for r in i.records {
-        if let Some(k) = index.get(&crate::time::week_start(local_date(r.created, i.tz))) {
-            arr[*k] += 1;
+        if let Some(k) = index.week_of(r.created) {
+            arr[k] += 1;
         }
-        if let Some(f) = r.finished() {
-            if let Some(k) = index.get(&crate::time::week_start(local_date(f, i.tz))) {
-                dep[*k] += 1;
-            }
+        if let Some(k) = r.finished().and_then(|f| index.week_of(f)) {
+            dep[k] += 1;
         }
     }
     p.tables.push(Table {
