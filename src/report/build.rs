@@ -317,7 +317,7 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
         judged: &judged,
         min_team_finished: c.cfg.evidence.min_team_finished,
     };
-    let ((flow, hand), (sprawl, current)) = rayon::join(
+    let ((flow, hand), sprawl) = rayon::join(
         || {
             rayon::join(
                 || super::flow::build(&flow_input),
@@ -325,21 +325,18 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
             )
         },
         || {
-            rayon::join(
-                || {
-                    super::sprawl_section::build(
-                        c.status,
-                        c.cfg.tools,
-                        c.cfg.roster,
-                        &c.team_list,
-                        c.cfg.signals.utilisation,
-                        c.cfg.signals.workflow_similarity,
-                    )
-                },
-                || super::comparison::figures(c.records, None, c.period, c.grid, c.tz),
+            super::sprawl_section::build(
+                c.status,
+                c.cfg.tools,
+                c.cfg.roster,
+                &c.team_list,
+                c.cfg.signals.utilisation,
+                c.cfg.signals.workflow_similarity,
             )
         },
     );
+    // The organisation's figures compared with the previous period's: the shared ones.
+    let current = super::comparison::Figures::of_shared(&c.all, &c.figures, c.throughput.mean);
     (flow, hand, sprawl, current)
 }
 

@@ -82,6 +82,32 @@ pub fn figures(
     }
 }
 
+impl Figures {
+    /// The figures of the organisation's items, from the report's shared figures: the same
+    /// values [`figures`] gives for `team` `None` over the same records, without another pass
+    /// over them (the stats are of the same values; `throughput_mean` is the mean of the same
+    /// weekly counts).
+    pub fn of_shared(
+        all: &super::core::Group,
+        f: &super::core::Figures,
+        throughput_mean: Option<f64>,
+    ) -> Figures {
+        Figures {
+            items: all.in_scope.len() as f64,
+            done: all.done.len() as f64,
+            lead_p50: f.lead.p50,
+            cycle_p50: f.cycle.p50,
+            cycle_p85: f.cycle.p85,
+            flow_efficiency: f.flow_efficiency,
+            throughput: throughput_mean,
+            wip: all.wip.len() as f64,
+            team_change_rate: f.rates.map(|r| r.1),
+            ping_pong_rate: f.rates.map(|r| r.2),
+            reopen_rate: f.reopen_rate,
+        }
+    }
+}
+
 /// How a figure is shown and compared.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -234,6 +260,57 @@ pub fn team_moves(pairs: &[(String, Figures, Figures)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shared_figures_are_those_of_a_pass_over_the_records_on_a_real_log() {
+        // Helpdesk (a real XES log), with and without a period.
+        use crate::ingest::{self, LoadOptions};
+        let cfg = crate::config::FileConfig::default();
+        let path = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/xes/helpdesk.xes.gz"
+        ));
+        let mut loaded = ingest::load(
+            &[path],
+            &LoadOptions {
+                format: None,
+                tz: Tz::UTC,
+                xes: &cfg.xes,
+                tools: None,
+                roster: None,
+                import: &cfg.import,
+                columns: &cfg.columns,
+                memory_budget: None,
+            },
+        )
+        .unwrap();
+        let (categorizer, _) =
+            crate::log_kind::categorize(&mut loaded, Default::default(), &cfg.log);
+        let as_of = loaded.max_ts.unwrap();
+        let year = 365 * 86_400_000_000;
+        for period in [None, Some((as_of - year, as_of))] {
+            let (events, _) = ingest::prepare(loaded.events.clone(), as_of).unwrap();
+            let ctx = crate::timeline::TimelineContext {
+                categorizer: categorizer.clone(),
+                as_of,
+                period,
+                ..Default::default()
+            };
+            let records = crate::metrics::items::compute(&events, &ctx).unwrap();
+            let all = super::super::core::Group::of(&records, period);
+            let grid = super::super::core::week_bounds(&records, period, as_of);
+            let weeks = throughput::week_grid(grid.0, grid.1, Tz::UTC);
+            let weekly = throughput::weekly_counts(
+                &weeks,
+                all.done.iter().filter_map(|r| r.finished()),
+                Tz::UTC,
+            );
+            let mean = stats(weekly.iter().map(|c| *c as f64)).mean;
+            let shared = Figures::of_shared(&all, &super::super::core::Figures::of(&all), mean);
+            assert_eq!(shared, figures(&records, None, period, grid, Tz::UTC));
+            assert!(shared.done > 500.0, "{shared:?}");
+        }
+    }
 
     #[test]
     fn changes_are_signed_and_in_the_figure_unit() {
