@@ -346,7 +346,8 @@ fn count_items(items: &mut ItemSet, ids: &StringChunked) {
 
 /// The distinct item ids of a file, as 128-bit XXH3 hashes: 16 bytes an item instead of a
 /// string (~50 bytes; 70 MB at 10M events). Two distinct ids of one file share a hash with a
-/// probability below 10⁻²⁴ even at a billion items, so the count is exact in practice.
+/// probability below 10⁻²⁰ even at a billion items (n² / 2¹²⁹), so the count is exact in
+/// practice.
 type ItemSet = std::collections::HashSet<u128, std::hash::BuildHasherDefault<U128Hasher>>;
 
 /// The hasher of an already-hashed key: its low 64 bits.
