@@ -173,7 +173,15 @@ fn finding(
     evidence: String,
     mut items: Vec<(f64, &str)>,
 ) -> Finding {
-    items.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    // (value, id) pairs that compare equal are the same id, so an unstable sort lists the same
+    // ids; large lists are sorted on every core.
+    let order = |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then(a.1.cmp(b.1));
+    if items.len() > 1 << 16 {
+        use rayon::slice::ParallelSliceMut;
+        items.par_sort_unstable_by(order);
+    } else {
+        items.sort_unstable_by(order);
+    }
     Finding {
         kind,
         scope,

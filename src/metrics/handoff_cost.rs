@@ -21,6 +21,11 @@ pub fn by_bucket(items: impl IntoIterator<Item = (u32, f64)>) -> [Stats; 4] {
     for (h, c) in items {
         v[bucket(h)].push(c);
     }
+    bucket_stats(v)
+}
+
+/// Cycle-time stats per bucket from the cycle times already put in their buckets.
+pub fn bucket_stats(v: [Vec<f64>; 4]) -> [Stats; 4] {
     v.map(stats)
 }
 

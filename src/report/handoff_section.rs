@@ -128,15 +128,30 @@ fn handoff_cost_rows(
     period: Option<(Ts, Ts)>,
     teams: &[String],
 ) -> (Vec<Vec<Cell>>, [crate::metrics::percentiles::Stats; 4]) {
-    let done: Vec<&ItemRecord> = records.iter().filter(|r| r.done_in(period)).collect();
+    // One pass: each done item's cycle time goes to its bucket overall and in its team (in
+    // record order, as a filter per team would give them).
+    let index: rustc_hash::FxHashMap<&str, usize> = teams
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.as_str(), k))
+        .collect();
+    let mut all: [Vec<f64>; 4] = Default::default();
+    let mut per_team: Vec<[Vec<f64>; 4]> = vec![Default::default(); teams.len()];
+    for r in records.iter().filter(|r| r.done_in(period)) {
+        let Some(c) = r.cycle_time_days() else {
+            continue;
+        };
+        let b = handoff_cost::bucket(r.team_handoffs);
+        all[b].push(c);
+        if let Some(&k) = r.team.as_deref().and_then(|t| index.get(t)) {
+            per_team[k][b].push(c);
+        }
+    }
     let mut cost_rows = Vec::new();
     let mut overall = None;
-    for team in std::iter::once(None).chain(teams.iter().map(|t| Some(t.as_str()))) {
-        let b = handoff_cost::by_bucket(
-            done.iter()
-                .filter(|r| team.is_none_or(|t| r.team.as_deref() == Some(t)))
-                .filter_map(|r| Some((r.team_handoffs, r.cycle_time_days()?))),
-        );
+    let teams = std::iter::once(None).chain(teams.iter().map(|t| Some(t.as_str())));
+    for (team, values) in teams.zip(std::iter::once(all).chain(per_team)) {
+        let b = handoff_cost::bucket_stats(values);
         for (k, s) in b.iter().enumerate() {
             cost_rows.push(vec![
                 Cell::from(team.unwrap_or("*")),
