@@ -83,10 +83,7 @@ impl StatusFolds {
             *self.person_pairs.entry(k).or_insert(0) += n;
         }
         for (k, b) in o.bounces {
-            let e = self.bounces.entry(k).or_default();
-            e.bounces += b.bounces;
-            e.items += b.items;
-            e.micros += b.micros;
+            self.bounces.entry(k).or_default().add(&b);
         }
         for (k, v) in o.people {
             self.people.entry(k).or_default().extend(v);
@@ -121,8 +118,8 @@ impl StatusFolds {
             let set = self.period_statuses.entry(team.clone()).or_default();
             for (k, &(t, status)) in changes.iter().enumerate() {
                 let end = changes.get(k + 1).map_or(Ts::MAX, |n| n.0);
-                if t < to && end > from && !set.contains(status) {
-                    set.insert(names.get(status));
+                if t < to && end > from {
+                    insert_name(set, status, names);
                 }
             }
         }
@@ -143,17 +140,12 @@ impl StatusFolds {
                 .or_insert(0) += 1;
         }
         for (k, b) in r.bounces.iter() {
-            let e = self.bounces.entry(k.clone()).or_default();
-            e.bounces += b.bounces;
-            e.items += b.items;
-            e.micros += b.micros;
+            self.bounces.entry(k.clone()).or_default().add(b);
         }
         if let Some(team) = &r.team {
             let set = self.people.entry(team.clone()).or_default();
             for (_, p) in &t.assignee_seq {
-                if !set.contains(*p) {
-                    set.insert(names.get(p));
-                }
+                insert_name(set, p, names);
             }
         }
     }
@@ -172,9 +164,7 @@ impl StatusFolds {
             let team = r.team.clone().unwrap_or_else(|| names.get(""));
             let e = self.sources.entry(team).or_default();
             for s in sources {
-                if !e.0.contains(*s) {
-                    e.0.insert(names.get(s));
-                }
+                insert_name(&mut e.0, s, names);
             }
             e.1 += sources.len() as u64;
             e.2 += 1;
@@ -206,11 +196,17 @@ impl StatusFolds {
         if let (true, Some(t)) = (r.in_scope(), &r.team) {
             let set = self.workflows.entry(t.clone()).or_default();
             for &(status, ..) in spans {
-                if !set.contains(status) {
-                    set.insert(names.get(status));
-                }
+                insert_name(set, status, names);
             }
         }
+    }
+}
+
+/// Add `s` to a set of names, interning it only when it is new (most items repeat the names
+/// already in the set).
+fn insert_name<'a>(set: &mut FxHashSet<Name>, s: &'a str, names: &mut Interner<'a>) {
+    if !set.contains(s) {
+        set.insert(names.get(s));
     }
 }
 

@@ -20,6 +20,13 @@ pub struct PairBounces {
 }
 
 impl PairBounces {
+    /// Add the bounces of other items.
+    pub fn add(&mut self, o: &PairBounces) {
+        self.bounces += o.bounces;
+        self.items += o.items;
+        self.micros += o.micros;
+    }
+
     /// Σ bounce durations in item-days.
     pub fn item_days(&self) -> f64 {
         days(self.micros)

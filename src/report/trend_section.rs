@@ -365,35 +365,23 @@ fn clear_change(pop: &str, f: Figure, a: &str, b: &str, c: &trend::Change, level
     )
 }
 
-/// The people who held each team's items in scope (folded as the items were computed).
-fn people(r: &Report) -> BTreeMap<String, BTreeSet<String>> {
-    r.people.clone()
-}
-
 /// A set of names per team (statuses, or people).
 type ByTeam = BTreeMap<String, BTreeSet<String>>;
-
-/// The statuses each team's items in scope were in during the report's period (METRICS.md
-/// §14; folded as the items were computed).
-fn team_statuses(r: &Report) -> ByTeam {
-    r.team_statuses.clone()
-}
 
 /// Statuses that appeared or disappeared per team, and teams that appeared or vanished,
 /// between consecutive periods: (index of the later period, text).
 fn workflow_changes(periods: &[PeriodReport]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for k in 1..periods.len() {
-        let (a, b) = (
-            team_statuses(&periods[k - 1].report),
-            team_statuses(&periods[k].report),
-        );
+        // The statuses each team's items in scope were in during the period, and the people
+        // who held them (METRICS.md §14; folded as the items were computed).
+        let (ra, rb) = (&periods[k - 1].report, &periods[k].report);
+        let (a, b) = (&ra.team_statuses, &rb.team_statuses);
         let (la, lb) = (&periods[k - 1].label, &periods[k].label);
-        let (pa, pb) = (people(&periods[k - 1].report), people(&periods[k].report));
         for team in a.keys().filter(|t| !b.contains_key(*t)) {
-            out.push((k, vanished(team, &pa, &pb, la, lb)));
+            out.push((k, vanished(team, &ra.people, &rb.people, la, lb)));
         }
-        for (team, sb) in &b {
+        for (team, sb) in b {
             let Some(sa) = a.get(team) else {
                 out.push((k, format!("{lb}: team {team} appears (no items in {la}).")));
                 continue;
