@@ -36,6 +36,7 @@
 //!   holds `u32` codes, and lifecycle checks and status joins are done once per distinct
 //!   value, not per event.
 
+mod chunks;
 mod events;
 mod keys;
 mod scan;
@@ -133,13 +134,67 @@ const ATTRIBUTE_ELEMENTS: [&[u8]; 8] = [
     b"container",
 ];
 
-/// Read an XES file (`.xes` or `.xes.gz`; gzip is detected from the content).
+/// Read an XES file (`.xes` or `.xes.gz`; gzip is detected from the content). A log is
+/// read in chunks on every core (module `chunks`); when that fast path declines, the file is
+/// read again on the exact one ([`read_xes_from`]), which gives the same result for what the
+/// fast path accepts, and every warning and error.
 pub fn read_xes(path: &Path, mapping: &XesMapping, tz: Tz) -> Result<XesRead, IngestError> {
-    let file = std::fs::File::open(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_xes_from(file, path, mapping, tz)
+    let open = || {
+        std::fs::File::open(path).map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let workers = rayon::current_num_threads();
+    if let Some(read) = read_chunked(open()?, path, mapping, tz, chunks::CHUNK_BYTES, workers) {
+        return Ok(read);
+    }
+    read_xes_from(open()?, path, mapping, tz)
+}
+
+/// The fast path of [`read_xes`]: `None` when it declines (any error included).
+fn read_chunked<R: Read>(
+    mut reader: R,
+    path: &Path,
+    mapping: &XesMapping,
+    tz: Tz,
+    chunk_bytes: usize,
+    workers: usize,
+) -> Option<XesRead> {
+    let head = magic(&mut reader).ok()?;
+    let gz = head.as_slice() == &GZIP_MAGIC[..];
+    let parser = |first: bool| {
+        let mut p = Parser::new(path, mapping, tz, gz);
+        if !first {
+            // Between two traces, inside `<log>`.
+            p.depth = 1;
+            p.saw_log = true;
+            p.numbered = false;
+        }
+        p
+    };
+    let src = Read::chain(&head[..], reader);
+    let parsed = if gz {
+        chunks::parse_chunks(MultiGzDecoder::new(src), &parser, chunk_bytes, workers)
+    } else {
+        chunks::parse_chunks(src, &parser, chunk_bytes, workers)
+    };
+    parsed.ok()?.finish(0).ok()
+}
+
+/// The first two bytes of `reader` (fewer at the end of the input), for the gzip magic.
+fn magic<R: Read>(reader: &mut R) -> std::io::Result<Vec<u8>> {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(magic[..got].to_vec())
 }
 
 /// Same as [`read_xes`], from any reader (already decompressed or not: gzip is detected by
@@ -150,22 +205,11 @@ pub fn read_xes_from<R: Read>(
     mapping: &XesMapping,
     tz: Tz,
 ) -> Result<XesRead, IngestError> {
-    let mut magic = [0u8; 2];
-    let mut got = 0;
-    while got < magic.len() {
-        match reader.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(source) => {
-                return Err(IngestError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            }
-        }
-    }
-    let head: &[u8] = &magic[..got];
+    let magic = magic(&mut reader).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let head: &[u8] = &magic;
     let src = Read::chain(head, reader);
     if head == &GZIP_MAGIC[..] {
         parse(
@@ -214,6 +258,9 @@ struct Parser<'a> {
     in_trace: bool,
     in_event: bool,
     traces: usize,
+    /// Whether `traces` counts the file's traces (false in a chunk past the first, which
+    /// declines a trace without a name: its fallback name is its number in the file).
+    numbered: bool,
     values: Values,
     // The current trace.
     trace_name: Option<String>,
@@ -335,6 +382,7 @@ impl<'a> Parser<'a> {
             in_trace: false,
             in_event: false,
             traces: 0,
+            numbered: true,
             values: Values::new(),
             trace_name: None,
             trace_vals: vec![ABSENT; k],
@@ -574,6 +622,12 @@ impl<'a> Parser<'a> {
         self.in_trace = false;
         let id = match self.trace_name.take() {
             Some(name) => name,
+            None if !self.numbered => {
+                return Err(IngestError::Internal {
+                    what: "reading XES in chunks",
+                    message: "a trace without a name past the first chunk".to_string(),
+                })
+            }
             None => format!("trace {}", self.traces),
         };
         let path = self.path;
@@ -619,6 +673,22 @@ impl<'a> Parser<'a> {
             self.out_items.push(id);
         }
         Ok(())
+    }
+
+    /// Add the events, values, traces and warnings of `later`, the parser of the chunk that
+    /// follows this one's in the file (module `chunks`).
+    fn append(&mut self, later: Parser<'_>) {
+        let code = self.values.absorb(&later.values);
+        let first_item = self.out_items.len() as u32;
+        self.out_items.extend(later.out_items);
+        self.out_item
+            .extend(later.out_item.iter().map(|&i| first_item + i));
+        self.out_ts.extend_from_slice(&later.out_ts);
+        self.out_vals
+            .extend(later.out_vals.iter().map(|&v| code[v as usize]));
+        self.traces += later.traces;
+        self.warnings.merge(later.warnings);
+        self.local.merge(later.local);
     }
 
     /// End of input: check completeness, choose the status keys, build the batch.
@@ -805,8 +875,36 @@ mod tests {
         format!("<event><string key=\"concept:name\" value=\"{name}\"/><date key=\"time:timestamp\" value=\"{ts}\"/>{extra}</event>")
     }
 
+    /// Read `xml` on the exact path; and check that the chunked path, in chunks of every
+    /// size, gives the same result when it does not decline, and declines every error.
     fn read_with(xml: &str, mapping: &XesMapping, tz: Tz) -> Result<XesRead, IngestError> {
-        read_xes_from(xml.as_bytes(), Path::new("test.xes"), mapping, tz)
+        let path = Path::new("test.xes");
+        let exact = read_xes_from(xml.as_bytes(), path, mapping, tz);
+        let want = exact.as_ref().ok().map(everything);
+        for chunk in [1, 7, 100, 4096, 1 << 20] {
+            for workers in [1, 2] {
+                let got = read_chunked(xml.as_bytes(), path, mapping, tz, chunk, workers);
+                match (&got, &want) {
+                    (None, _) => {}
+                    (Some(got), Some(want)) => assert_eq!(&everything(got), want, "{chunk}"),
+                    (Some(_), None) => panic!("chunks of {chunk} read what is {exact:?}"),
+                }
+            }
+        }
+        exact
+    }
+
+    /// All of a read, as text (every value of every column; the table's `Debug` shortens).
+    fn everything(r: &XesRead) -> String {
+        format!(
+            "{:?} {:?} {} {:?} {:?} {:?}",
+            r.batch(),
+            r.table.flags,
+            r.traces,
+            r.warnings.entries(),
+            r.status_keys,
+            r.hints.composite_statuses
+        )
     }
 
     fn read(xml: &str) -> Result<XesRead, IngestError> {
@@ -1214,6 +1312,85 @@ mod tests {
     fn real(name: &str) -> XesRead {
         let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/xes")).join(name);
         read_xes(&path, &XesMapping::default(), Tz::UTC).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn real_logs_read_in_chunks_as_on_the_exact_path() {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/xes"));
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".xes") || n.ends_with(".xes.gz"))
+            .collect();
+        names.sort();
+        assert!(names.len() >= 5, "{names:?}");
+        let m = XesMapping::default();
+        for name in &names {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path).unwrap();
+            let want = everything(&read_xes_from(&bytes[..], &path, &m, Tz::UTC).unwrap());
+            // read_xes itself, then chunks of 1 KB to 1 MiB, on one and two workers: the
+            // fast path is taken (Some) and reads what the exact path reads.
+            assert_eq!(everything(&real(name)), want, "{name}");
+            for chunk in [1000, 64 * 1024, chunks::CHUNK_BYTES] {
+                for workers in [1, 2] {
+                    let got = read_chunked(&bytes[..], &path, &m, Tz::UTC, chunk, workers)
+                        .unwrap_or_else(|| panic!("{name}: declined in chunks of {chunk}"));
+                    assert!(everything(&got) == want, "{name} {chunk} {workers}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_chunked_path_declines_what_it_does_not_read_as_the_exact_path() {
+        let m = XesMapping::default();
+        let t = |i: usize, name: bool| {
+            let id = if name {
+                format!("<string key=\"concept:name\" value=\"c{i}\"/>")
+            } else {
+                String::new()
+            };
+            format!(
+                "<trace>{id}{}</trace>\n",
+                ev("a", "2024-03-01T10:00:00Z", "")
+            )
+        };
+        let many = |extra: &str| {
+            log(&format!(
+                "{}{extra}{}",
+                t(0, true).repeat(50),
+                t(1, true).repeat(50)
+            ))
+        };
+        let chunked =
+            |xml: &str| read_chunked(xml.as_bytes(), Path::new("t.xes"), &m, Tz::UTC, 512, 2);
+        assert!(chunked(&many("")).is_some());
+        // A comment (with a `</trace>` in it) and a declaration are read past.
+        assert!(chunked(&many("<!-- </trace> --><?pi x?>")).is_some());
+        for extra in [
+            "<![CDATA[</trace>]]>".to_string(),
+            t(2, false),                                  // a trace without a name
+            "</trace>".to_string(),                       // closes nothing
+            "<trace><event></trace></event>".to_string(), // mismatched
+            format!("<trace>{}</trace>", ev("a", "yesterday", "")),
+        ] {
+            assert!(chunked(&many(&extra)).is_none(), "{extra}");
+            // The exact path is what reads it (or reports it) then.
+            let _ = read(&many(&extra));
+        }
+        // A `</trace>` inside a value: a cut there leaves a tag open and declines; the chunks
+        // that are read give the exact path's result (`read` checks chunks of 1 B to 1 MiB).
+        let inside = many("<trace><string key=\"concept:name\" value=\"x</trace>\"/></trace>");
+        assert_eq!(read(&inside).unwrap().traces, 101);
+        // The root's end must close the root; a truncated log is the exact path's error.
+        let xml = many("");
+        assert!(chunked(&xml.replace("</log>", "</lag>")).is_none());
+        assert!(chunked(&xml[..xml.len() - 10]).is_none());
+        // A trace without a name in the first chunk is numbered as on the exact path.
+        let first = log(&format!("{}{}", t(0, false), t(1, true).repeat(60)));
+        let got = chunked(&first).expect("read");
+        assert_eq!(got.batch().item_id[0], "trace 1");
     }
 
     fn distinct(v: &[String]) -> usize {

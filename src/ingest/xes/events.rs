@@ -59,6 +59,14 @@ impl Values {
         c
     }
 
+    /// Add `other`'s values; returns, by `other`'s code, the code here ([`ABSENT`] stays).
+    pub(super) fn absorb(&mut self, other: &Values) -> Vec<u32> {
+        let mut code = Vec::with_capacity(other.strings.len());
+        code.push(ABSENT);
+        code.extend(other.strings[1..].iter().map(|s| self.code(s)));
+        code
+    }
+
     /// The value of `code`; `None` for [`ABSENT`].
     fn get(&self, code: u32) -> Option<&str> {
         if code == ABSENT {

@@ -1,0 +1,326 @@
+//! Reading an XES log in chunks of whole traces, on every core (issue 17).
+//!
+//! The calling thread reads the file (decompressing a `.xes.gz`) in blocks of about
+//! [`CHUNK_BYTES`] and cuts each block after its last `</trace>`; worker threads each take a
+//! chunk, find its tags with [`scan`] (one pass over the bytes, no copy, `memchr` to the next
+//! `<`) and feed them to their own [`Parser`], exactly as the one-thread parse feeds quick-xml's
+//! tags. The chunks' events, values and warnings are then joined in file order ([`join`]).
+//!
+//! This is a fast path, and only that. It declines — and [`super::read_xes`] reads the file
+//! again on the exact path, which gives every result, warning and error it always gave —
+//! whenever a chunk holds anything it does not handle the same way: any error (malformed XML,
+//! a bad timestamp, a truncated or corrupt file), a CDATA section or document type, a trace
+//! without a name past the first chunk (its fallback name counts traces), an end tag that
+//! does not close the element it should, or a cut that is not between two traces (a
+//! `</trace>` inside a comment or a value leaves the chunk with an unclosed comment or tag).
+//!
+//! Invariants:
+//! - On the input it accepts, [`scan`] yields the items quick-xml's reader gives
+//!   (`tags::next_item`, with `trim_text`): the same tags with the same bytes and names, in
+//!   the same order, and nothing for text, comments and declarations (tested against it on
+//!   every log in `tests/data/xes`).
+//! - A chunk past the first starts between two traces: its parser starts inside `<log>`.
+//! - The result does not depend on the chunk size (tested from 1 byte up).
+//! - Memory is bounded: at most about two chunks per worker are read ahead.
+
+use super::tags::Item;
+use super::Parser;
+use crate::ingest::IngestError;
+use std::io::{ErrorKind, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+/// Bytes of XML per chunk, about: large enough that a chunk's set-up (a parser, its value
+/// table) is noise, small enough that both cores get many chunks of a log of a few MB.
+pub(super) const CHUNK_BYTES: usize = 1 << 20;
+
+/// What one chunk gave.
+pub(super) struct Chunk<'a> {
+    parser: Parser<'a>,
+    /// The root element's name, when this chunk opened it (the first chunk).
+    root_opened: Option<Vec<u8>>,
+    /// The name in the end tag that closed the root, when this chunk closed it; nothing of
+    /// the input after it is read.
+    root_closed: Option<Vec<u8>>,
+}
+
+/// The fast path declined (see the module's doc).
+pub(super) struct Declined;
+
+impl From<IngestError> for Declined {
+    fn from(_: IngestError) -> Declined {
+        Declined
+    }
+}
+
+/// XML whitespace, as quick-xml trims it.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\r' | b'\n' | b'\t')
+}
+
+/// Can an element name (as the fast path reads it) start with `b`? Anything else declines.
+fn starts_name(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80
+}
+
+/// The index of the `>` that ends the tag whose bytes start at `from`, skipping quoted
+/// values as quick-xml does (a `>` inside quotes does not end the tag).
+fn tag_end(buf: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let k = from + memchr::memchr3(b'>', b'"', b'\'', &buf[from..])?;
+        if buf[k] == b'>' {
+            return Some(k);
+        }
+        let close = k + 1 + memchr::memchr(buf[k], &buf[k + 1..])?;
+        from = close + 1;
+    }
+}
+
+/// Scan one chunk (`base`: its offset in the XML) and feed its tags to `p`. The first chunk
+/// (`p` at depth 0) opens the root; later ones start inside it.
+pub(super) fn scan<'a>(buf: &[u8], base: u64, mut p: Parser<'a>) -> Result<Chunk<'a>, Declined> {
+    let first = p.depth == 0;
+    // The open elements of this chunk: where their names are in `buf`.
+    let mut open: Vec<(usize, usize)> = Vec::with_capacity(8);
+    let mut root_opened = None;
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &buf[i..]).map(|k| i + k) {
+        let next = *buf.get(lt + 1).ok_or(Declined)?;
+        let gt = match next {
+            b'?' => {
+                let end = lt + 2 + memchr::memmem::find(&buf[lt + 2..], b"?>").ok_or(Declined)?;
+                i = end + 2;
+                continue;
+            }
+            b'!' => {
+                if !buf[lt..].starts_with(b"<!--") {
+                    return Err(Declined); // CDATA, a document type: the exact path
+                }
+                let end = lt + 2 + memchr::memmem::find(&buf[lt + 2..], b"-->").ok_or(Declined)?;
+                if end < lt + 4 {
+                    return Err(Declined); // `<!-->`, `<!--->`
+                }
+                i = end + 3;
+                continue;
+            }
+            b'/' => {
+                let gt = lt + 2 + memchr::memchr(b'>', &buf[lt + 2..]).ok_or(Declined)?;
+                let mut name = &buf[lt + 2..gt];
+                while let [rest @ .., last] = name {
+                    if !is_space(*last) {
+                        break;
+                    }
+                    name = rest;
+                }
+                match open.pop() {
+                    Some((s, l)) if &buf[s..s + l] == name => {}
+                    Some(_) => return Err(Declined),
+                    // Closes what an earlier chunk opened: only the root can be.
+                    None if !first && p.depth == 1 => {
+                        let pos = base + gt as u64 + 1;
+                        p.step(Item::End { pos }, buf)?;
+                        return Ok(Chunk {
+                            parser: p,
+                            root_opened,
+                            root_closed: Some(name.to_vec()),
+                        });
+                    }
+                    None => return Err(Declined),
+                }
+                if p.step(
+                    Item::End {
+                        pos: base + gt as u64 + 1,
+                    },
+                    buf,
+                )?
+                .is_some()
+                {
+                    // The root closed in the chunk that opened it.
+                    return Ok(Chunk {
+                        parser: p,
+                        root_closed: root_opened.clone(),
+                        root_opened,
+                    });
+                }
+                gt
+            }
+            b => {
+                if !starts_name(b) {
+                    return Err(Declined);
+                }
+                let gt = tag_end(buf, lt + 1).ok_or(Declined)?;
+                let content = &buf[lt + 1..gt];
+                let empty = content.last() == Some(&b'/');
+                let len = content.len() - usize::from(empty);
+                let name_len = content[..len]
+                    .iter()
+                    .position(|&b| is_space(b))
+                    .unwrap_or(len);
+                if !empty {
+                    if first && open.is_empty() && root_opened.is_none() {
+                        root_opened = Some(content[..name_len].to_vec());
+                    }
+                    open.push((lt + 1, name_len));
+                }
+                let item = Item::Tag {
+                    start: lt + 1,
+                    len,
+                    name_len,
+                    empty,
+                    pos: base + gt as u64 + 1,
+                };
+                if p.step(item, buf)?.is_some() {
+                    return Err(Declined); // an empty root: the exact path
+                }
+                gt
+            }
+        };
+        i = gt + 1;
+    }
+    // The chunk ends between two traces, inside the root.
+    let expected_open = usize::from(first);
+    if p.depth != 1 || p.in_trace || open.len() != expected_open || root_opened.is_none() && first {
+        return Err(Declined);
+    }
+    Ok(Chunk {
+        parser: p,
+        root_opened,
+        root_closed: None,
+    })
+}
+
+/// Join the chunks' results in file order. `None` when the root never closed, or closed
+/// with another name than it opened with (the exact path reports those).
+pub(super) fn join<'a>(chunks: Vec<Chunk<'a>>) -> Result<Parser<'a>, Declined> {
+    let mut chunks = chunks.into_iter();
+    let first = chunks.next().ok_or(Declined)?;
+    let root = first.root_opened.ok_or(Declined)?;
+    let mut acc = first.parser;
+    let mut closed = first.root_closed;
+    for c in chunks {
+        if closed.is_some() {
+            break; // nothing after the root's end is read
+        }
+        acc.append(c.parser);
+        closed = c.root_closed;
+    }
+    if closed.as_deref() != Some(&root[..]) {
+        return Err(Declined);
+    }
+    acc.depth = 0;
+    Ok(acc)
+}
+
+/// Read `src` (XML, already decompressed) in chunks parsed on `workers` threads; each chunk's
+/// parser comes from `parser(first)`. `Err` when the fast path declines.
+pub(super) fn parse_chunks<'a, R: Read>(
+    mut src: R,
+    parser: &(dyn Fn(bool) -> Parser<'a> + Sync),
+    chunk_bytes: usize,
+    workers: usize,
+) -> Result<Parser<'a>, Declined> {
+    let mut carry: Vec<u8> = Vec::new();
+    let (first, ended) = next_chunk(&mut src, &mut carry, chunk_bytes)?;
+    if ended {
+        // A log of one chunk: this thread, no other.
+        return join(vec![scan(&first, 0, parser(true))?]);
+    }
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<(usize, u64, Vec<u8>)>(2 * workers.max(1));
+    let rx = Mutex::new(rx);
+    let results: Mutex<Vec<(usize, Result<Chunk<'a>, Declined>)>> = Mutex::new(Vec::new());
+    let count = std::thread::scope(|s| {
+        for _ in 0..workers.max(1) {
+            let (rx, results, stop) = (&rx, &results, &stop);
+            s.spawn(move || loop {
+                let next = rx
+                    .lock()
+                    .map_err(|_| ())
+                    .and_then(|r| r.recv().map_err(|_| ()));
+                let Ok((n, at, bytes)) = next else { return };
+                if stop.load(Ordering::Relaxed) {
+                    continue;
+                }
+                let got = scan(&bytes, at, parser(n == 0));
+                if got.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                if let Ok(mut r) = results.lock() {
+                    r.push((n, got));
+                }
+            });
+        }
+        let (mut n, mut base, mut bytes, mut ended) = (0, 0u64, first, false);
+        let sent = loop {
+            let len = bytes.len() as u64;
+            if stop.load(Ordering::Relaxed) || tx.send((n, base, bytes)).is_err() {
+                break Err(Declined);
+            }
+            n += 1;
+            base += len;
+            if ended {
+                break Ok(n);
+            }
+            match next_chunk(&mut src, &mut carry, chunk_bytes) {
+                Ok((next, end)) => (bytes, ended) = (next, end),
+                Err(e) => break Err(e),
+            }
+            if bytes.is_empty() {
+                break Ok(n);
+            }
+        };
+        // Dropping the sender ends the workers' loops once the queue is empty.
+        drop(tx);
+        sent
+    })?;
+    let mut got = results.into_inner().map_err(|_| Declined)?;
+    got.sort_unstable_by_key(|(n, _)| *n);
+    let mut chunks = Vec::with_capacity(count);
+    for (k, (n, c)) in got.into_iter().enumerate() {
+        if n != k {
+            return Err(Declined);
+        }
+        chunks.push(c?);
+    }
+    join(chunks)
+}
+
+/// The next chunk of `src`: what is carried over from the last read, then at least
+/// `chunk_bytes` more bytes, cut after the last `</trace>` (the rest is carried over); and
+/// whether the input has ended (then the chunk is the whole rest, maybe empty). A read error
+/// declines.
+fn next_chunk<R: Read>(
+    src: &mut R,
+    carry: &mut Vec<u8>,
+    chunk_bytes: usize,
+) -> Result<(Vec<u8>, bool), Declined> {
+    const END: &[u8] = b"</trace>";
+    let mut buf = std::mem::take(carry);
+    let mut searched: usize = 0;
+    loop {
+        let target = buf.len() + chunk_bytes.max(1);
+        buf.reserve(target - buf.len());
+        while buf.len() < target {
+            let len = buf.len();
+            buf.resize(target, 0);
+            match src.read(&mut buf[len..]) {
+                Ok(0) => {
+                    buf.truncate(len);
+                    return Ok((buf, true));
+                }
+                Ok(k) => buf.truncate(len + k),
+                Err(e) if e.kind() == ErrorKind::Interrupted => buf.truncate(len),
+                Err(_) => return Err(Declined),
+            }
+        }
+        let from = searched.saturating_sub(END.len());
+        if let Some(k) = memchr::memmem::rfind(&buf[from..], END) {
+            let cut = from + k + END.len();
+            *carry = buf[cut..].to_vec();
+            buf.truncate(cut);
+            return Ok((buf, false));
+        }
+        searched = buf.len();
+    }
+}
