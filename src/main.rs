@@ -19,6 +19,9 @@ fn run(args: Args) -> anyhow::Result<()> {
             if !cfg.quiet {
                 eprintln!("flowaudit: {}", outcome.closing_line());
             }
+            // The process ends here: the system takes the report model's memory back at
+            // once, where dropping it freed every allocation one by one.
+            std::mem::forget(outcome);
         }
         Command::Init(i) => eprintln!("flowaudit: {}", app::init(&InitOptions::try_from(i)?)?),
         Command::Generate(g) => {

@@ -27,11 +27,19 @@ pub fn set_release(f: fn()) {
     let _ = RELEASE.set(f);
 }
 
-/// Give freed memory back to the system (after a large table is dropped); nothing unless the
-/// binary set a way to ([`set_release`]).
+/// Resident memory below which [`release`] keeps freed memory: a small audit reuses it at
+/// once, and giving it back only made the next stages fault fresh pages in again (the kernel
+/// clearing each one), a tenth of a small log's audit (docs/PERFORMANCE.md).
+pub const RELEASE_FROM_KIB: u64 = 128 * 1024;
+
+/// Give freed memory back to the system (after a large table is dropped) when the process
+/// holds at least [`RELEASE_FROM_KIB`]; nothing unless the binary set a way to
+/// ([`set_release`]).
 pub fn release() {
     if let Some(f) = RELEASE.get() {
-        f();
+        if process_status_kib("RssAnon:").is_none_or(|kib| kib >= RELEASE_FROM_KIB) {
+            f();
+        }
     }
 }
 
@@ -123,7 +131,7 @@ pub fn trace(stage: &str) {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = START.get_or_init(std::time::Instant::now);
     eprintln!(
-        "memory: {:.2} s {stage}: {} MiB resident, peak {} MiB",
+        "memory: {:.3} s {stage}: {} MiB resident, peak {} MiB",
         start.elapsed().as_secs_f64(),
         mib("RssAnon:"),
         mib("VmHWM:")

@@ -104,9 +104,10 @@ impl Items {
     /// rows are rendered on every core, a few at a time, and written in order.
     pub fn write_to<W: std::io::Write>(&self, report: &Report, mut out: W) -> anyhow::Result<()> {
         use rayon::prelude::*;
-        /// Rows per block, and blocks rendered at a time (~2 MB each).
-        const ROWS: usize = 16_384;
-        const WAVE: usize = 16;
+        /// Rows per block (~300 KB), and blocks rendered at a time: small blocks, so that a log
+        /// of a few thousand items is rendered on every core too.
+        const ROWS: usize = 2_048;
+        const WAVE: usize = 128;
         let mut header = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());

@@ -21,7 +21,8 @@
 //!   every log in `tests/data/xes`).
 //! - A chunk past the first starts between two traces: its parser starts inside `<log>`.
 //! - The result does not depend on the chunk size (tested from 1 byte up).
-//! - Memory is bounded: at most about two chunks per worker are read ahead.
+//! - Memory is bounded: at most one chunk per worker is read ahead, and read buffers are
+//!   reused.
 
 use super::tags::Item;
 use super::Parser;
@@ -32,8 +33,9 @@ use std::sync::mpsc;
 use std::sync::Mutex;
 
 /// Bytes of XML per chunk, about: large enough that a chunk's set-up (a parser, its value
-/// table) is noise, small enough that both cores get many chunks of a log of a few MB.
-pub(super) const CHUNK_BYTES: usize = 1 << 20;
+/// table) is noise, small enough that both cores get many chunks of a log of a few MB and
+/// that a chunk is still in the cache when a worker scans it.
+pub(super) const CHUNK_BYTES: usize = 256 << 10;
 
 /// What one chunk gave.
 pub(super) struct Chunk<'a> {
@@ -46,6 +48,7 @@ pub(super) struct Chunk<'a> {
 }
 
 /// The fast path declined (see the module's doc).
+#[derive(Debug)]
 pub(super) struct Declined;
 
 impl From<IngestError> for Declined {
@@ -75,6 +78,38 @@ fn tag_end(buf: &[u8], mut from: usize) -> Option<usize> {
         let close = k + 1 + memchr::memchr(buf[k], &buf[k + 1..])?;
         from = close + 1;
     }
+}
+
+/// The element names of typed XES attributes, each followed by ` key="`: the usual form of
+/// an attribute tag.
+const PLAIN_STARTS: [&[u8]; 6] = [
+    b"string key=\"",
+    b"date key=\"",
+    b"int key=\"",
+    b"float key=\"",
+    b"boolean key=\"",
+    b"id key=\"",
+];
+
+/// An attribute tag of the usual form — `<string key="K" value="V"/>`: one space before each
+/// attribute, double quotes, nothing else — whose bytes after `<` start at `from`: its raw
+/// key and value and the index of its `>`. `None` for any other form (the general scan reads
+/// it), and for a key that is not ASCII or holds `&` (the exact path decodes it).
+fn plain_attribute(buf: &[u8], from: usize) -> Option<(&[u8], &[u8], usize)> {
+    let rest = &buf[from..];
+    let start = PLAIN_STARTS.iter().find(|p| rest.starts_with(p))?;
+    let k0 = from + start.len();
+    let k1 = k0 + memchr::memchr(b'"', &buf[k0..])?;
+    let key = &buf[k0..k1];
+    if !buf[k1..].starts_with(b"\" value=\"") || !key.is_ascii() || key.contains(&b'&') {
+        return None;
+    }
+    let v0 = k1 + 9;
+    let v1 = v0 + memchr::memchr(b'"', &buf[v0..])?;
+    if !buf[v1..].starts_with(b"\"/>") {
+        return None;
+    }
+    Some((key, &buf[v0..v1], v1 + 2))
 }
 
 /// Scan one chunk (`base`: its offset in the XML) and feed its tags to `p`. The first chunk
@@ -149,6 +184,15 @@ pub(super) fn scan<'a>(buf: &[u8], base: u64, mut p: Parser<'a>) -> Result<Chunk
                 if !starts_name(b) {
                     return Err(Declined);
                 }
+                if let Some((key, value, gt)) = plain_attribute(buf, lt + 1) {
+                    // Depth 0 is the root's: the exact path says what is wrong there.
+                    if p.depth == 0 {
+                        return Err(Declined);
+                    }
+                    p.plain_attribute(key, value, base + gt as u64 + 1)?;
+                    i = gt + 1;
+                    continue;
+                }
                 let gt = tag_end(buf, lt + 1).ok_or(Declined)?;
                 let content = &buf[lt + 1..gt];
                 let empty = content.last() == Some(&b'/');
@@ -221,18 +265,23 @@ pub(super) fn parse_chunks<'a, R: Read>(
     workers: usize,
 ) -> Result<Parser<'a>, Declined> {
     let mut carry: Vec<u8> = Vec::new();
-    let (first, ended) = next_chunk(&mut src, &mut carry, chunk_bytes)?;
+    let (first, ended) = next_chunk(&mut src, &mut carry, chunk_bytes, Vec::new())?;
     if ended {
         // A log of one chunk: this thread, no other.
         return join(vec![scan(&first, 0, parser(true))?]);
     }
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::sync_channel::<(usize, u64, Vec<u8>)>(2 * workers.max(1));
+    let (tx, rx) = mpsc::sync_channel::<(usize, u64, Vec<u8>)>(workers.max(1));
     let rx = Mutex::new(rx);
     let results: Mutex<Vec<(usize, Result<Chunk<'a>, Declined>)>> = Mutex::new(Vec::new());
+    // Read buffers go back to the reading thread to be filled again: a fresh megabyte per
+    // chunk cost more in page faults (the kernel clearing new pages) than decompressing it,
+    // on the thread every worker waits for.
+    let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
     let count = std::thread::scope(|s| {
         for _ in 0..workers.max(1) {
             let (rx, results, stop) = (&rx, &results, &stop);
+            let spare = spare_tx.clone();
             s.spawn(move || loop {
                 let next = rx
                     .lock()
@@ -243,6 +292,7 @@ pub(super) fn parse_chunks<'a, R: Read>(
                     continue;
                 }
                 let got = scan(&bytes, at, parser(n == 0));
+                let _ = spare.send(bytes);
                 if got.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -262,7 +312,8 @@ pub(super) fn parse_chunks<'a, R: Read>(
             if ended {
                 break Ok(n);
             }
-            match next_chunk(&mut src, &mut carry, chunk_bytes) {
+            let reuse = spare_rx.try_recv().unwrap_or_default();
+            match next_chunk(&mut src, &mut carry, chunk_bytes, reuse) {
                 Ok((next, end)) => (bytes, ended) = (next, end),
                 Err(e) => break Err(e),
             }
@@ -286,17 +337,26 @@ pub(super) fn parse_chunks<'a, R: Read>(
     join(chunks)
 }
 
-/// The next chunk of `src`: what is carried over from the last read, then at least
-/// `chunk_bytes` more bytes, cut after the last `</trace>` (the rest is carried over); and
-/// whether the input has ended (then the chunk is the whole rest, maybe empty). A read error
-/// declines.
+/// The next chunk of `src`, in `buf` (a used buffer, or a new one): what is carried over from
+/// the last read, then at least `chunk_bytes` more bytes, cut after the last `</trace>` (the
+/// rest is carried over); and whether the input has ended (then the chunk is the whole rest,
+/// maybe empty). A read error declines.
 fn next_chunk<R: Read>(
     src: &mut R,
     carry: &mut Vec<u8>,
     chunk_bytes: usize,
+    mut buf: Vec<u8>,
 ) -> Result<(Vec<u8>, bool), Declined> {
     const END: &[u8] = b"</trace>";
-    let mut buf = std::mem::take(carry);
+    let need = carry.len() + chunk_bytes.max(1);
+    if buf.capacity() < need {
+        // Fresh (not `reserve`: that would copy the old contents), with room for the next
+        // carry-over, so that a recycled buffer is filled in place.
+        buf = Vec::with_capacity(need.max(2 * chunk_bytes));
+    }
+    buf.clear();
+    buf.extend_from_slice(carry);
+    carry.clear();
     let mut searched: usize = 0;
     loop {
         let target = buf.len() + chunk_bytes.max(1);
@@ -317,10 +377,82 @@ fn next_chunk<R: Read>(
         let from = searched.saturating_sub(END.len());
         if let Some(k) = memchr::memmem::rfind(&buf[from..], END) {
             let cut = from + k + END.len();
-            *carry = buf[cut..].to_vec();
+            carry.extend_from_slice(&buf[cut..]);
             buf.truncate(cut);
             return Ok((buf, false));
         }
         searched = buf.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `plain_attribute` on `<…>` (the bytes after `<` start at 1).
+    fn plain(tag: &str) -> Option<(String, String, usize)> {
+        plain_attribute(tag.as_bytes(), 1).map(|(k, v, gt)| {
+            let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+            (text(k), text(v), gt)
+        })
+    }
+
+    #[test]
+    fn the_usual_attribute_tag_is_read_as_the_tag_scan_reads_it() {
+        for tag in [
+            r#"<string key="org:resource" value="Pete"/>"#,
+            r#"<date key="time:timestamp" value="2012-01-01T10:00:00+01:00"/>"#,
+            r#"<int key="n" value=""/>"#,
+            r#"<boolean key="b" value="a &amp; b"/>"#,
+            r#"<id key="k" value="x>y"/>"#,
+        ] {
+            let (key, value, gt) = plain(tag).unwrap_or_else(|| panic!("{tag}"));
+            assert_eq!(gt, tag.len() - 1, "{tag}");
+            // The general scan: the tag's bytes between `<` and `/>`, attributes after the name.
+            let bytes = &tag.as_bytes()[1..tag.len() - 2];
+            let name_len = bytes.iter().position(|&b| b == b' ').unwrap();
+            let (k, v) = super::super::scan::key_and_value(bytes, name_len).unwrap();
+            assert_eq!((k.unwrap(), v.unwrap()), (key.as_bytes(), value.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn other_forms_take_the_general_scan() {
+        for tag in [
+            r#"<string value="v" key="k"/>"#,
+            r#"<string key='k' value='v'/>"#,
+            r#"<string  key="k" value="v"/>"#,
+            r#"<string key="k" value="v" />"#,
+            r#"<string key="k" value="v">"#,
+            r#"<string key="k"/>"#,
+            r#"<string key="concept&#58;name" value="v"/>"#,
+            "<string key=\"k\u{e9}\" value=\"v\"/>",
+            r#"<list key="k" value="v"/>"#,
+            r#"<strings key="k" value="v"/>"#,
+            r#"<string key="k" value="v"#,
+        ] {
+            assert_eq!(plain(tag), None, "{tag}");
+        }
+    }
+
+    #[test]
+    fn chunks_are_cut_after_a_trace_and_carry_the_rest() {
+        let xml = b"<log><trace>a</trace><trace>b</trace><trace>c";
+        let mut src = &xml[..];
+        let mut carry = Vec::new();
+        let (first, ended) = next_chunk(&mut src, &mut carry, 25, Vec::new()).unwrap();
+        assert_eq!((&first[..], ended), (&b"<log><trace>a</trace>"[..], false));
+        // At the end of the input, the rest is the last chunk, cut or not.
+        let (last, ended) = next_chunk(&mut src, &mut carry, 25, first).unwrap();
+        assert_eq!((&last[..], ended), (&b"<trace>b</trace><trace>c"[..], true));
+        let (none, ended) = next_chunk(&mut src, &mut carry, 25, last).unwrap();
+        assert_eq!((none.len(), ended), (0, true));
+        // Without a `</trace>` in the first bytes, reading goes on until there is one.
+        let xml = b"<log><trace><string key=\"k\" value=\"long\"/></trace><trace>";
+        let (mut src, mut carry) = (&xml[..], Vec::new());
+        let (first, ended) = next_chunk(&mut src, &mut carry, 4, Vec::new()).unwrap();
+        assert!(first.ends_with(b"</trace>") && !ended, "{first:?}");
+        assert_eq!(first.len() + carry.len() + src.len(), xml.len());
+        assert!(b"<trace>".starts_with(&carry), "{carry:?}");
     }
 }
