@@ -69,11 +69,13 @@ pub fn group(
     seed: u64,
 ) -> GroupForecast {
     let history = daily_history(finished, as_of, fc.history_days);
+    let each = how_many_each(&history, &fc.horizons_days, fc.trials, seed);
     GroupForecast {
         how_many: fc
             .horizons_days
             .iter()
-            .filter_map(|h| Some((*h, how_many(&history, *h, fc.trials, seed)?)))
+            .zip(each)
+            .filter_map(|(h, v)| Some((*h, v?)))
             .collect(),
         wip,
         when: when(&history, wip, fc.trials, seed),
@@ -103,6 +105,127 @@ pub fn how_many(history: &[u64], horizon: u32, trials: u32, seed: u64) -> Option
         percentile_sorted(&totals, 0.15)?,
         percentile_sorted(&totals, 0.05)?,
     ])
+}
+
+/// Longer streams (longest horizon × trials), or wider ranges of totals (horizon × busiest
+/// day), take [`how_many`] per horizon.
+const SHARED_DRAWS: usize = 1 << 22;
+
+/// [`how_many`] for each of `horizons`, the same answers. Every horizon's trials read the
+/// same stream of draws from `seed` — trial t of horizon h sums draws t·h to (t+1)·h − 1 — so
+/// the stream is drawn once, for the longest, and each total is a difference of its running
+/// sums; the percentiles are read from the totals' counts (they are small integers), with
+/// nothing sorted.
+pub fn how_many_each(
+    history: &[u64],
+    horizons: &[u32],
+    trials: u32,
+    seed: u64,
+) -> Vec<Option<[f64; 3]>> {
+    let widest = horizons.iter().copied().max().unwrap_or(0) as usize;
+    let longest = widest * trials as usize;
+    let most = history.iter().copied().max().unwrap_or(0) as usize;
+    if most == 0
+        || trials == 0
+        || longest > SHARED_DRAWS
+        || widest.saturating_mul(most) > SHARED_DRAWS
+    {
+        return horizons
+            .iter()
+            .map(|&h| how_many(history, h, trials, seed))
+            .collect();
+    }
+    // The running sums, in a buffer kept per thread: a fresh one per group was first-touched
+    // page by page (megabytes each, for every forecast team).
+    thread_local! {
+        static SUMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SUMS.with(|buf| {
+        let mut sums = buf.borrow_mut();
+        sums.clear();
+        sums.resize(longest + 1, 0);
+        each_from_sums(&mut sums, history, horizons, trials, most, seed)
+    })
+}
+
+/// [`how_many_each`] with `sums` (`longest + 1` zeros) to hold the running sums.
+fn each_from_sums(
+    sums: &mut [u64],
+    history: &[u64],
+    horizons: &[u32],
+    trials: u32,
+    most: usize,
+    seed: u64,
+) -> Vec<Option<[f64; 3]>> {
+    let mut rng = Rng::new(seed);
+    let (days, mut total) = (history.len(), 0u64);
+    for s in &mut sums[1..] {
+        total += history[rng.below(days).min(days - 1)];
+        *s = total;
+    }
+    horizons
+        .iter()
+        .map(|&h| {
+            let h = h as usize;
+            let mut sorted = SortedTotals::new(h * most);
+            for t in 0..trials as usize {
+                sorted.add_n((sums[(t + 1) * h] - sums[t * h]) as usize, 1);
+            }
+            Some([
+                sorted.percentile(0.50)?,
+                sorted.percentile(0.15)?,
+                sorted.percentile(0.05)?,
+            ])
+        })
+        .collect()
+}
+
+/// Trial totals in order, as counts per total: the same percentiles as
+/// [`percentile_sorted`] over the sorted totals, without sorting them.
+struct SortedTotals {
+    /// How many trials reached each total, by total.
+    counts: Vec<u32>,
+    n: usize,
+}
+
+impl SortedTotals {
+    /// No totals yet; each will be at most `most`.
+    fn new(most: usize) -> SortedTotals {
+        SortedTotals {
+            counts: vec![0; most + 1],
+            n: 0,
+        }
+    }
+
+    /// Count `n` trials with `total`.
+    fn add_n(&mut self, total: usize, n: u32) {
+        self.counts[total] += n;
+        self.n += n as usize;
+    }
+
+    /// The total at position `k` of the sorted totals.
+    fn at(&self, k: usize) -> f64 {
+        let mut seen = 0usize;
+        for (total, &c) in self.counts.iter().enumerate() {
+            seen += c as usize;
+            if seen > k {
+                return total as f64;
+            }
+        }
+        (self.counts.len() - 1) as f64
+    }
+
+    /// [`percentile_sorted`] of the sorted totals.
+    fn percentile(&self, p: f64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let h = (self.n - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(self.n - 1);
+        let (a, b) = (self.at(lo), self.at(hi));
+        Some(a + (h - lo as f64) * (b - a))
+    }
 }
 
 /// "When will `target` items be done": days with 50/85/95 % confidence. None when the
@@ -158,6 +281,29 @@ mod tests {
         assert_eq!(h[1], 1);
         assert_eq!(h[83], 1);
         assert_eq!(h.iter().sum::<u64>(), 5);
+    }
+
+    #[test]
+    fn horizons_drawn_from_one_stream_answer_as_each_alone() {
+        let histories: [Vec<u64>; 5] = [
+            (0..84).map(|i| (i * 7 % 5) as u64).collect(),
+            (0..84).map(|i| u64::from(i % 9 == 0) * 40).collect(),
+            (0..84).map(|i| [1000, 0, 3][i % 3]).collect(),
+            vec![0; 84],
+            Vec::new(),
+        ];
+        for h in &histories {
+            for horizons in [vec![14, 28], vec![30, 7, 0, 1], vec![]] {
+                for (trials, seed) in [(10_000, 42), (7, 3), (0, 1)] {
+                    let each = how_many_each(h, &horizons, trials, seed);
+                    let alone: Vec<_> = horizons
+                        .iter()
+                        .map(|&n| how_many(h, n, trials, seed))
+                        .collect();
+                    assert_eq!(each, alone, "{horizons:?} {trials} {seed}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,14 +27,7 @@ pub fn weekly_counts(
     finished: impl IntoIterator<Item = Ts>,
     tz: Tz,
 ) -> Vec<u64> {
-    let index = WeekIndex::new(grid, tz);
-    let mut out = vec![0u64; grid.len()];
-    for f in finished {
-        if let Some(i) = index.week_of(f) {
-            out[i] += 1;
-        }
-    }
-    out
+    WeekIndex::new(grid, tz).counts(finished)
 }
 
 /// Which week of a grid of Mondays an instant falls in, by the instants the weeks start and
@@ -58,6 +51,19 @@ impl WeekIndex {
                 .map(|d| day_start(*d + Duration::days(7), tz))
                 .collect(),
         }
+    }
+
+    /// Done counts per week from the `finished` instants ([`weekly_counts`] of this index's
+    /// grid: an index made once serves every team; making it converts two local dates per
+    /// week).
+    pub fn counts(&self, finished: impl IntoIterator<Item = Ts>) -> Vec<u64> {
+        let mut out = vec![0u64; self.starts.len()];
+        for f in finished {
+            if let Some(i) = self.week_of(f) {
+                out[i] += 1;
+            }
+        }
+        out
     }
 
     /// The week of the grid that instant `t` falls in, if any.

@@ -124,6 +124,9 @@ pub fn team_figures(
             }
         }
     }
+    let index = throughput::WeekIndex::new(grid, tz);
+    // Each week's date as text once, not once per team and week.
+    let week_text: Vec<String> = grid.iter().map(|w| format_date(*w)).collect();
     let per_team: Vec<(Stats, Vec<Vec<Cell>>, TeamSummary)> = by_team
         .into_par_iter()
         .map(|(team, g)| {
@@ -132,12 +135,12 @@ pub fn team_figures(
             let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
             let mut rows = Vec::new();
             if !g.in_scope.is_empty() || !g.done.is_empty() {
-                let wk =
-                    throughput::weekly_counts(grid, g.done.iter().filter_map(|r| r.finished()), tz);
+                let wk = index.counts(g.done.iter().filter_map(|r| r.finished()));
                 rows.extend(
-                    grid.iter()
+                    week_text
+                        .iter()
                         .zip(&wk)
-                        .map(|(w, n)| vec![format_date(*w).into(), team.into(), (*n).into()]),
+                        .map(|(w, n)| vec![w.clone().into(), team.into(), (*n).into()]),
                 );
             }
             let rt = f.rates;

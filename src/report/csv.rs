@@ -52,12 +52,33 @@ fn write_cell<W: std::io::Write>(
 
 /// Render a table as CSV.
 pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
+    use rayon::prelude::*;
+    /// Rows rendered as one block; a large table's blocks are rendered on every core (a row
+    /// per team and week is 140,000 rows for the 476 groups of BPIC 2013 incidents).
+    const ROWS: usize = 8_192;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     w.write_record(&t.header)?;
+    let mut out = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let blocks: Vec<Vec<u8>> = t
+        .rows
+        .par_chunks(ROWS)
+        .map(table_rows)
+        .collect::<anyhow::Result<_>>()?;
+    for b in blocks {
+        out.extend_from_slice(&b);
+    }
+    Ok(out)
+}
+
+/// The CSV rows of `rows` (no header).
+fn table_rows(rows: &[Vec<Cell>]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let mut buf = String::new();
-    for row in &t.rows {
+    for row in rows {
         for c in row {
             write_cell(&mut w, &mut buf, c)?;
         }
