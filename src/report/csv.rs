@@ -72,19 +72,68 @@ pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The CSV rows of `rows` (no header).
+/// The CSV rows of `rows` (no header): the bytes the `csv` writer gives them (see
+/// [`push_field`]), appended field by field without its per-byte state machine.
 fn table_rows(rows: &[Vec<Cell>]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut out = Vec::with_capacity(rows.len() * 32);
     let mut buf = String::new();
     for row in rows {
-        for c in row {
-            write_cell(&mut w, &mut buf, c)?;
+        if let [only] = &row[..] {
+            // The writer quotes a record's only field when it is empty (`""`), so that the
+            // row is not read as a blank line.
+            if cell_text(&mut buf, only).is_empty() {
+                out.extend_from_slice(b"\"\"\n");
+                continue;
+            }
         }
-        w.write_record(None::<&[u8]>)?;
+        for (k, c) in row.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            push_field(&mut out, cell_text(&mut buf, c).as_bytes());
+        }
+        out.push(b'\n');
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    Ok(out)
+}
+
+/// A cell's text as [`write_cell`] writes it (`buf` holds numbers).
+fn cell_text<'c>(buf: &'c mut String, c: &'c Cell) -> std::borrow::Cow<'c, str> {
+    match c {
+        Cell::Text(s) => csv_safe(s),
+        Cell::Int(i) => {
+            buf.clear();
+            let _ = std::fmt::Write::write_fmt(buf, format_args!("{i}"));
+            std::borrow::Cow::Borrowed(buf.as_str())
+        }
+        Cell::Float(f) => {
+            buf.clear();
+            num_into(buf, *f);
+            std::borrow::Cow::Borrowed(buf.as_str())
+        }
+        Cell::Empty => std::borrow::Cow::Borrowed(""),
+    }
+}
+
+/// Append `field` as the `csv` writer of this module writes it (the default
+/// `QuoteStyle::Necessary` with a `\n` terminator): in double quotes, inner quotes doubled,
+/// when it holds a comma, a quote, `\r` or `\n`; as it is otherwise.
+fn push_field(out: &mut Vec<u8>, field: &[u8]) {
+    if !field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }
 
 /// Write a [`RunTable`] as CSV, row by row, into `out`: each run's leading cells, then one of
@@ -199,4 +248,76 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
         w.write_record(None::<&[u8]>)?;
     }
     Ok(w.into_inner()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows as the `csv` writer writes them, cell by cell.
+    fn with_writer(rows: &[Vec<Cell>]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .flexible(true)
+            .from_writer(Vec::new());
+        let mut buf = String::new();
+        for row in rows {
+            for c in row {
+                write_cell(&mut w, &mut buf, c).unwrap();
+            }
+            w.write_record(None::<&[u8]>).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn rows_are_the_bytes_the_csv_writer_gives() {
+        let text = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\r",
+            " lead",
+            "=SUM(A1)",
+            "+1",
+            "-x",
+            "@me",
+            "\"",
+            ",",
+            "caf\u{e9}",
+            "tab\there",
+        ];
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for t in text {
+            rows.push(vec![
+                Cell::from(t),
+                Cell::Int(-42),
+                Cell::Float(1.0 / 3.0),
+                Cell::Empty,
+            ]);
+            rows.push(vec![Cell::from(t)]);
+            rows.push(vec![Cell::Empty, Cell::from(t)]);
+        }
+        rows.push(vec![Cell::Empty]);
+        rows.push(vec![
+            Cell::Float(f64::NAN),
+            Cell::Float(1e21),
+            Cell::Int(i64::MIN),
+        ]);
+        assert_eq!(
+            String::from_utf8(table_rows(&rows).unwrap()).unwrap(),
+            String::from_utf8(with_writer(&rows)).unwrap()
+        );
+        // A table in blocks is the table at once.
+        let t = Table {
+            name: crate::report::TableId::Throughput,
+            header: vec!["a", "b", "c", "d"],
+            rows: rows.iter().cycle().take(20_000).cloned().collect(),
+        };
+        let mut all = with_writer(&[t.header.iter().map(|h| Cell::from(*h)).collect()]);
+        all.extend(with_writer(&t.rows));
+        assert_eq!(table(&t).unwrap(), all);
+    }
 }
