@@ -25,7 +25,13 @@
 //!   [`IngestError::Malformed`] naming the byte offset; a file without traces is `Empty`.
 //!
 //! Speed (issue 17), none of which changes a result, a warning or an error:
-//! - Two threads for a large log: the calling one reads the file (decompressing a `.xes.gz`)
+//! - [`read_xes`] first reads a log in chunks of whole traces on every core (module `chunks`):
+//!   one pass finds the tags, attribute tags of the usual form are read without a tag scan,
+//!   each chunk has its own parser, and the chunks are joined in file order. Anything it does
+//!   not read exactly as the path below — any error, a CDATA section, a trace without a name
+//!   past the first chunk — declines, and the file is read again on that exact path
+//!   ([`read_xes_from`]). The tests run every XES test document through both.
+//! - The exact path, two threads for a large log: the calling one reads the file (decompressing a `.xes.gz`)
 //!   and tokenises the XML with quick-xml, exactly as a one-thread parse does; past the
 //!   first MiB of XML a second one takes the parser over and builds the events from the tags
 //!   it is sent (module `tags`: batches over a bounded channel, buffers reused). Small logs,
