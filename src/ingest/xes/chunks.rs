@@ -24,8 +24,8 @@
 //! - Memory is bounded: at most one chunk per worker is read ahead, and read buffers are
 //!   reused.
 
+use super::parser::Parser;
 use super::tags::Item;
-use super::Parser;
 use crate::ingest::IngestError;
 use std::io::{ErrorKind, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
