@@ -179,7 +179,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An element opens (start or empty tag); `self.depth` is its parent's depth.
-    pub(super) fn open(&mut self, e: &Tag<'_>, pos: u64) -> Result<(), IngestError> {
+    fn open(&mut self, e: &Tag<'_>, pos: u64) -> Result<(), IngestError> {
         let name = e.local_name();
         match self.depth {
             0 if name != b"log" => {
@@ -216,7 +216,7 @@ impl<'a> Parser<'a> {
 
     /// An element closed and `self.depth` is back at its parent's depth (also called right
     /// after an empty tag). Returns true when the root element closed.
-    pub(super) fn closed(&mut self) -> Result<bool, IngestError> {
+    fn closed(&mut self) -> Result<bool, IngestError> {
         if self.depth == 2 && self.in_event {
             self.end_event();
         } else if self.depth == 1 && self.in_trace {
@@ -229,20 +229,11 @@ impl<'a> Parser<'a> {
     /// handles ordinary tags, and a key no field uses is dropped without decoding anything;
     /// other tags (and keys with entities or bad UTF-8) take the checked path, which reports
     /// their errors.
-    pub(super) fn attribute(
-        &mut self,
-        tag: &Tag<'_>,
-        on_event: bool,
-        pos: u64,
-    ) -> Result<(), IngestError> {
+    fn attribute(&mut self, tag: &Tag<'_>, on_event: bool, pos: u64) -> Result<(), IngestError> {
         if let Some((key, value)) = super::scan::key_and_value(tag.bytes, tag.name_len) {
             let Some(key) = key else { return Ok(()) };
             if decodes_to_itself(key) {
-                let key = self.keys.identify(key);
-                if !key.any() {
-                    return Ok(());
-                }
-                return self.keep(key, value, on_event, pos);
+                return self.keep_key(key, value, on_event, pos);
             }
         }
         self.attribute_checked(tag, on_event, pos)
@@ -263,18 +254,30 @@ impl<'a> Parser<'a> {
             2 if self.in_trace => false,
             _ => return Ok(()), // log-level or nested: not read
         };
+        self.keep_key(key, Some(value), on_event, pos)
+    }
+
+    /// [`Parser::keep`] the value of the attribute whose raw key (decoding to itself) is
+    /// `key`, when a field uses that key.
+    fn keep_key(
+        &mut self,
+        key: &[u8],
+        raw: Option<&[u8]>,
+        on_event: bool,
+        pos: u64,
+    ) -> Result<(), IngestError> {
         let key = self.keys.identify(key);
         if !key.any() {
             return Ok(());
         }
-        self.keep(key, Some(value), on_event, pos)
+        self.keep(key, raw, on_event, pos)
     }
 
     /// [`Parser::attribute`] through quick-xml's checked attribute iterator: every attribute
     /// is checked and the key decoded, in document order, so errors are reported as always.
     /// quick-xml reads the tag once more to give the iterator (the same bytes, the same
     /// `BytesStart`); this path is rare.
-    pub(super) fn attribute_checked(
+    fn attribute_checked(
         &mut self,
         tag: &Tag<'_>,
         on_event: bool,
@@ -310,7 +313,7 @@ impl<'a> Parser<'a> {
     /// Keep the value (`raw`: still escaped) of an attribute whose key is used as `key` says,
     /// on the current event or trace, when no earlier attribute set it. Values of other keys
     /// are never decoded.
-    pub(super) fn keep(
+    fn keep(
         &mut self,
         key: KeyUse,
         raw: Option<&[u8]>,
@@ -354,7 +357,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `</event>`: buffer the event until its trace closes.
-    pub(super) fn end_event(&mut self) {
+    fn end_event(&mut self) {
         self.in_event = false;
         let time = std::mem::replace(&mut self.ev_time, Time::Missing);
         self.pending.push(Pending {
@@ -365,7 +368,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `</trace>`: the item id is known now; resolve the buffered events.
-    pub(super) fn end_trace(&mut self) -> Result<(), IngestError> {
+    fn end_trace(&mut self) -> Result<(), IngestError> {
         self.in_trace = false;
         let id = match self.trace_name.take() {
             Some(name) => name,
@@ -476,7 +479,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The errors of a file read to its end: truncated, no `<log>`, no trace, no usable event.
-    pub(super) fn check_complete(&self, pos: u64) -> Result<(), IngestError> {
+    fn check_complete(&self, pos: u64) -> Result<(), IngestError> {
         let path = self.path.to_path_buf();
         if self.depth > 0 {
             let record = self.at(pos);
@@ -506,7 +509,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Where the reader is, for messages.
-    pub(super) fn at(&self, pos: u64) -> String {
+    fn at(&self, pos: u64) -> String {
         let byte = if self.gz {
             format!("byte {pos} of the decompressed XML")
         } else {
@@ -520,7 +523,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A malformed-XML error at `pos`.
-    pub(super) fn malformed(&self, pos: u64, what: impl Display) -> IngestError {
+    fn malformed(&self, pos: u64, what: impl Display) -> IngestError {
         IngestError::Malformed {
             path: self.path.to_path_buf(),
             record: self.at(pos).into(),
@@ -530,7 +533,7 @@ impl<'a> Parser<'a> {
 
     /// A quick-xml error: I/O errors stay I/O errors, except the gzip decoder's (a truncated
     /// or corrupt `.gz`), which are `Malformed` like every XML error.
-    pub(super) fn xml_error(&self, pos: u64, e: quick_xml::Error) -> IngestError {
+    fn xml_error(&self, pos: u64, e: quick_xml::Error) -> IngestError {
         match e {
             quick_xml::Error::Io(io) if self.gz && matches!(io.kind(), ErrorKind::UnexpectedEof | ErrorKind::InvalidInput | ErrorKind::InvalidData) => {
                 IngestError::Malformed {
