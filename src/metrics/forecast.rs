@@ -12,7 +12,7 @@
 //! - Percentiles use the linear interpolation of §6. With a constant history of c items per
 //!   day the results are exact: N·c items; ⌈K/c⌉ days.
 
-use super::percentiles::percentile_sorted;
+use super::percentiles::{percentile_of, percentile_sorted};
 use crate::model::Ts;
 use crate::rng::Rng;
 
@@ -148,7 +148,8 @@ pub fn how_many_each(
     })
 }
 
-/// [`how_many_each`] with `sums` (`longest + 1` zeros) to hold the running sums.
+/// [`how_many_each`] with `sums` (`longest + 1` long, its first value 0) to hold the running
+/// sums.
 fn each_from_sums(
     sums: &mut [u64],
     history: &[u64],
@@ -169,7 +170,7 @@ fn each_from_sums(
             let h = h as usize;
             let mut sorted = SortedTotals::new(h * most);
             for t in 0..trials as usize {
-                sorted.add_n((sums[(t + 1) * h] - sums[t * h]) as usize, 1);
+                sorted.add((sums[(t + 1) * h] - sums[t * h]) as usize);
             }
             Some([
                 sorted.percentile(0.50)?,
@@ -197,10 +198,10 @@ impl SortedTotals {
         }
     }
 
-    /// Count `n` trials with `total`.
-    fn add_n(&mut self, total: usize, n: u32) {
-        self.counts[total] += n;
-        self.n += n as usize;
+    /// Count one trial with `total`.
+    fn add(&mut self, total: usize) {
+        self.counts[total] += 1;
+        self.n += 1;
     }
 
     /// The total at position `k` of the sorted totals.
@@ -217,14 +218,7 @@ impl SortedTotals {
 
     /// [`percentile_sorted`] of the sorted totals.
     fn percentile(&self, p: f64) -> Option<f64> {
-        if self.n == 0 {
-            return None;
-        }
-        let h = (self.n - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = (lo + 1).min(self.n - 1);
-        let (a, b) = (self.at(lo), self.at(hi));
-        Some(a + (h - lo as f64) * (b - a))
+        percentile_of(self.n, p, |k| self.at(k))
     }
 }
 

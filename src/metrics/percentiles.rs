@@ -21,13 +21,20 @@ pub struct Stats {
 
 /// The `p` percentile of sorted values.
 pub fn percentile_sorted(x: &[f64], p: f64) -> Option<f64> {
-    if x.is_empty() {
+    percentile_of(x.len(), p, |k| x[k])
+}
+
+/// The `p` percentile of `n` sorted values, `at(k)` giving the k-th (linear rule of §6):
+/// [`percentile_sorted`] for values that are not in a slice.
+pub fn percentile_of(n: usize, p: f64, at: impl Fn(usize) -> f64) -> Option<f64> {
+    if n == 0 {
         return None;
     }
-    let h = (x.len() - 1) as f64 * p;
+    let h = (n - 1) as f64 * p;
     let lo = h.floor() as usize;
-    let hi = (lo + 1).min(x.len() - 1);
-    Some(x[lo] + (h - lo as f64) * (x[hi] - x[lo]))
+    let hi = (lo + 1).min(n - 1);
+    let (a, b) = (at(lo), at(hi));
+    Some(a + (h - lo as f64) * (b - a))
 }
 
 /// Stats of unsorted values (NaN values are ignored).

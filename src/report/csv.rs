@@ -28,28 +28,6 @@ pub const ITEM_COLUMNS: [&str; 19] = [
     "backward_moves",
 ];
 
-/// Write one cell's text as a field (`buf` is scratch space for numbers).
-fn write_cell<W: std::io::Write>(
-    w: &mut csv::Writer<W>,
-    buf: &mut String,
-    c: &Cell,
-) -> csv::Result<()> {
-    match c {
-        Cell::Text(s) => w.write_field(csv_safe(s).as_bytes()),
-        Cell::Int(i) => {
-            buf.clear();
-            let _ = std::fmt::Write::write_fmt(buf, format_args!("{i}"));
-            w.write_field(buf.as_bytes())
-        }
-        Cell::Float(f) => {
-            buf.clear();
-            num_into(buf, *f);
-            w.write_field(buf.as_bytes())
-        }
-        Cell::Empty => w.write_field(b""),
-    }
-}
-
 /// Render a table as CSV.
 pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
     use rayon::prelude::*;
@@ -97,7 +75,7 @@ fn table_rows(rows: &[Vec<Cell>]) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A cell's text as [`write_cell`] writes it (`buf` holds numbers).
+/// A cell's text as a CSV field holds it (`buf` holds numbers).
 fn cell_text<'c>(buf: &'c mut String, c: &'c Cell) -> std::borrow::Cow<'c, str> {
     match c {
         Cell::Text(s) => csv_safe(s),
@@ -147,7 +125,7 @@ pub fn run_table<W: std::io::Write>(t: &RunTable, out: W) -> anyhow::Result<()> 
     for (lead, ids) in &t.runs {
         for id in ids.iter() {
             for c in lead {
-                write_cell(&mut w, &mut buf, c)?;
+                w.write_field(cell_text(&mut buf, c).as_bytes())?;
             }
             w.write_field(csv_safe(id).as_bytes())?;
             w.write_record(None::<&[u8]>)?;
@@ -263,7 +241,7 @@ mod tests {
         let mut buf = String::new();
         for row in rows {
             for c in row {
-                write_cell(&mut w, &mut buf, c).unwrap();
+                w.write_field(cell_text(&mut buf, c).as_bytes()).unwrap();
             }
             w.write_record(None::<&[u8]>).unwrap();
         }
