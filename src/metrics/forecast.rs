@@ -12,9 +12,12 @@
 //! - Percentiles use the linear interpolation of §6. With a constant history of c items per
 //!   day the results are exact: N·c items; ⌈K/c⌉ days.
 
+mod lanes;
+
 use super::percentiles::{percentile_of, percentile_sorted};
 use crate::model::Ts;
 use crate::rng::Rng;
+use rayon::prelude::*;
 
 const DAY: i64 = crate::model::MICROS_PER_DAY_I64;
 /// A trial that has not reached K after this many days gives up (no answer).
@@ -82,6 +85,84 @@ pub fn group(
     }
 }
 
+/// The forecasts of many groups, each `(finished instants, wip, seed)`: each exactly what
+/// [`group`] gives it, with the groups' "how many" draws made side by side in SIMD lanes
+/// ([`lanes`]) where the machine has them, and the groups spread over the threads.
+pub fn groups(
+    inputs: &[(&[Ts], u64, u64)],
+    as_of: Ts,
+    fc: &crate::config::Forecast,
+) -> Vec<GroupForecast> {
+    groups_with(inputs, as_of, fc, lanes::Kernel::detect())
+}
+
+/// [`groups`] with the lanes' `kernel` chosen (the tests run each one).
+fn groups_with(
+    inputs: &[(&[Ts], u64, u64)],
+    as_of: Ts,
+    fc: &crate::config::Forecast,
+    kernel: lanes::Kernel,
+) -> Vec<GroupForecast> {
+    let histories: Vec<Vec<u64>> = inputs
+        .par_iter()
+        .map(|(f, _, _)| daily_history(f.iter().copied(), as_of, fc.history_days))
+        .collect();
+    let widest = fc.horizons_days.iter().copied().max().unwrap_or(0) as usize;
+    // Jobs: batches of up to LANES groups that fit a lane, when a batch has enough groups to
+    // be worth it; every other group alone. Longest jobs first, for the threads.
+    let (fit, mut alone): (Vec<usize>, Vec<usize>) = (0..inputs.len()).partition(|&g| {
+        widest * fc.trials as usize <= SHARED_DRAWS && lanes::fits(&histories[g], widest)
+    });
+    let mut jobs: Vec<Vec<usize>> = Vec::new();
+    for batch in fit.chunks(lanes::LANES) {
+        if batch.len() >= kernel.fewest_groups() {
+            jobs.push(batch.to_vec());
+        } else {
+            alone.extend_from_slice(batch);
+        }
+    }
+    alone.sort_unstable();
+    jobs.extend(alone.into_iter().map(|g| vec![g]));
+    let answered: Vec<Vec<(usize, Vec<Option<[f64; 3]>>)>> = jobs
+        .par_iter()
+        .map(|job| {
+            if job.len() == 1 {
+                let g = job[0];
+                let each = how_many_each(&histories[g], &fc.horizons_days, fc.trials, inputs[g].2);
+                return vec![(g, each)];
+            }
+            let groups: Vec<(&[u64], u64)> = job
+                .iter()
+                .map(|&g| (&histories[g][..], inputs[g].2))
+                .collect();
+            lanes::totals(kernel, &groups, &fc.horizons_days, fc.trials)
+                .into_iter()
+                .zip(job)
+                .map(|(totals, &g)| (g, totals.iter().map(SortedTotals::confidence).collect()))
+                .collect()
+        })
+        .collect();
+    let mut each: Vec<Vec<Option<[f64; 3]>>> = vec![Vec::new(); inputs.len()];
+    for (g, e) in answered.into_iter().flatten() {
+        each[g] = e;
+    }
+    inputs
+        .par_iter()
+        .zip(histories.par_iter())
+        .zip(each.into_par_iter())
+        .map(|((&(_, wip, seed), history), each)| GroupForecast {
+            how_many: fc
+                .horizons_days
+                .iter()
+                .zip(each)
+                .filter_map(|(h, v)| Some((*h, v?)))
+                .collect(),
+            wip,
+            when: when(history, wip, fc.trials, seed),
+        })
+        .collect()
+}
+
 /// "How many in `horizon` days": the counts reached with 50/85/95 % confidence.
 pub fn how_many(history: &[u64], horizon: u32, trials: u32, seed: u64) -> Option<[f64; 3]> {
     if history.is_empty() || trials == 0 {
@@ -141,10 +222,12 @@ pub fn how_many_each(
         static SUMS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     SUMS.with(|buf| {
+        // Every value past the first is written by the draws: no need to clear them.
         let mut sums = buf.borrow_mut();
-        sums.clear();
-        sums.resize(longest + 1, 0);
-        each_from_sums(&mut sums, history, horizons, trials, most, seed)
+        let len = sums.len().max(longest + 1);
+        sums.resize(len, 0);
+        sums[0] = 0;
+        each_from_sums(&mut sums[..=longest], history, horizons, trials, most, seed)
     })
 }
 
@@ -172,11 +255,7 @@ fn each_from_sums(
             for t in 0..trials as usize {
                 sorted.add((sums[(t + 1) * h] - sums[t * h]) as usize);
             }
-            Some([
-                sorted.percentile(0.50)?,
-                sorted.percentile(0.15)?,
-                sorted.percentile(0.05)?,
-            ])
+            sorted.confidence()
         })
         .collect()
 }
@@ -219,6 +298,15 @@ impl SortedTotals {
     /// [`percentile_sorted`] of the sorted totals.
     fn percentile(&self, p: f64) -> Option<f64> {
         percentile_of(self.n, p, |k| self.at(k))
+    }
+
+    /// The totals reached with 50/85/95 % confidence (the 50th/15th/5th percentiles).
+    fn confidence(&self) -> Option<[f64; 3]> {
+        Some([
+            self.percentile(0.50)?,
+            self.percentile(0.15)?,
+            self.percentile(0.05)?,
+        ])
     }
 }
 
@@ -295,6 +383,73 @@ mod tests {
                         .map(|&n| how_many(h, n, trials, seed))
                         .collect();
                     assert_eq!(each, alone, "{horizons:?} {trials} {seed}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn groups_drawn_in_lanes_answer_as_each_group_alone() {
+        // Histories of every kind a lane takes or declines: sparse, busy, one busy day, none,
+        // one item, and totals beyond the shared-draws bound.
+        let as_of = 400 * DAY;
+        let mut finished: Vec<Vec<Ts>> = Vec::new();
+        for g in 0..21u64 {
+            let f: Vec<Ts> = (0..(g * 37 % 150))
+                .map(|i| as_of - ((i * (g + 3) * 7919) % (90 * 24)) as i64 * (DAY / 24))
+                .collect();
+            finished.push(f);
+        }
+        finished.push(Vec::new());
+        finished.push(vec![as_of]);
+        finished.push(vec![as_of - 3 * DAY; 2000]);
+        finished.push(vec![as_of - 5 * DAY; 200_000]);
+        let inputs: Vec<(&[Ts], u64, u64)> = finished
+            .iter()
+            .enumerate()
+            .map(|(k, f)| (&f[..], (k % 4) as u64, 42 + k as u64))
+            .collect();
+        for horizons in [vec![14, 28], vec![30, 7, 0, 1], vec![]] {
+            for trials in [10_000, 7, 0] {
+                let fc = crate::config::Forecast {
+                    horizons_days: horizons.clone(),
+                    trials,
+                    ..Default::default()
+                };
+                let alone: Vec<GroupForecast> = inputs
+                    .iter()
+                    .map(|&(f, w, seed)| group(f.iter().copied(), w, as_of, &fc, seed))
+                    .collect();
+                for kernel in [
+                    lanes::Kernel::Generic,
+                    lanes::Kernel::Avx2,
+                    lanes::Kernel::Avx512,
+                    lanes::Kernel::detect(),
+                ] {
+                    // Generic is never chosen for a batch; draw it in lanes anyway.
+                    let each = groups_with(&inputs, as_of, &fc, kernel);
+                    assert_eq!(each, alone, "{kernel:?} {horizons:?} {trials}");
+                }
+                for batch in inputs.chunks(lanes::LANES) {
+                    let h: Vec<Vec<u64>> = batch
+                        .iter()
+                        .map(|(f, ..)| daily_history(f.iter().copied(), as_of, fc.history_days))
+                        .collect();
+                    let widest = horizons.iter().copied().max().unwrap_or(0) as usize;
+                    let fit: Vec<(&[u64], u64)> = h
+                        .iter()
+                        .zip(batch)
+                        .filter(|(h, _)| lanes::fits(h, widest))
+                        .map(|(h, (_, _, seed))| (&h[..], *seed))
+                        .collect();
+                    if fit.is_empty() {
+                        continue;
+                    }
+                    let drawn = lanes::totals(lanes::Kernel::Generic, &fit, &horizons, trials);
+                    for ((h, seed), totals) in fit.iter().zip(&drawn) {
+                        let got: Vec<_> = totals.iter().map(SortedTotals::confidence).collect();
+                        assert_eq!(got, how_many_each(h, &horizons, trials, *seed));
+                    }
                 }
             }
         }

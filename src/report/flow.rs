@@ -583,7 +583,6 @@ fn aging_section(at_risk: Vec<String>) -> Section {
 /// min_team_finished` items finished in the period is not; each team keeps the seed of its
 /// place among all teams, so a team's numbers do not depend on which others are judged.
 fn forecast_part(i: &FlowInput) -> Parts {
-    use rayon::prelude::*;
     let mut p = Parts::default();
     let fc = i.forecast;
     // One pass: every team's finished instants and items in progress.
@@ -615,12 +614,11 @@ fn forecast_part(i: &FlowInput) -> Parts {
                     }),
             )
             .collect();
-    let forecasts: Vec<forecast::GroupForecast> = groups
-        .par_iter()
-        .map(|(_, f, w, k)| {
-            forecast::group(f.iter().copied(), *w, i.as_of, fc, fc.seed.wrapping_add(*k))
-        })
+    let inputs: Vec<(&[Ts], u64, u64)> = groups
+        .iter()
+        .map(|(_, f, w, k)| (*f, *w, fc.seed.wrapping_add(*k)))
         .collect();
+    let forecasts = forecast::groups(&inputs, i.as_of, fc);
     let mut rows = Vec::new();
     for ((label, ..), g) in groups.iter().zip(&forecasts) {
         for (h, v) in &g.how_many {
