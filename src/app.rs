@@ -348,6 +348,12 @@ fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
             Box::new(move |w| report::csv::run_table(t, w)),
         ));
     }
+    for t in &r.week_tables {
+        jobs.push((
+            Path::new("tables").join(format!("{}.csv", t.name.name())),
+            Box::new(move |w| report::csv::week_table(t, w)),
+        ));
+    }
     for c in &r.charts {
         jobs.push((
             Path::new("charts").join(format!("{}.svg", c.name)),

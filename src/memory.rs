@@ -131,11 +131,26 @@ pub fn trace(stage: &str) {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = START.get_or_init(std::time::Instant::now);
     eprintln!(
-        "memory: {:.3} s {stage}: {} MiB resident, peak {} MiB",
+        "memory: {:.3} s {stage}: {} MiB resident, peak {} MiB, cpu {:.3} s",
         start.elapsed().as_secs_f64(),
         mib("RssAnon:"),
-        mib("VmHWM:")
+        mib("VmHWM:"),
+        cpu_seconds()
     );
+}
+
+/// CPU time of the process's live threads so far (the first field of each thread's
+/// `/proc/self/task/*/schedstat`, in nanoseconds); 0 where it cannot be read. Threads that
+/// have ended are not counted (rayon's workers live as long as the process).
+fn cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let ns: u64 = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    ns as f64 / 1e9
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@ use crate::metrics::percentiles::stats;
 use crate::metrics::{flow_efficiency, reopens, throughput};
 use crate::model::{days, Category, Ts};
 use crate::status::Rule;
-use crate::time::format_date;
 use crate::warning::{WarningKind, Warnings};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -94,8 +93,9 @@ pub fn week_bounds(records: &[ItemRecord], period: Option<(Ts, Ts)>, as_of: Ts) 
 pub struct TeamFigures {
     /// Cycle time per team.
     pub cycle: Vec<Stats>,
-    /// `tables/throughput.csv` rows of the teams.
-    pub throughput_rows: Vec<Vec<Cell>>,
+    /// `tables/throughput.csv`'s teams (those with items) and their counts in each week of
+    /// the grid.
+    pub weekly: Vec<(String, Vec<u64>)>,
     /// The teams' summaries.
     pub summaries: Vec<TeamSummary>,
 }
@@ -125,24 +125,14 @@ pub fn team_figures(
         }
     }
     let index = throughput::WeekIndex::new(grid, tz);
-    // Each week's date as text once, not once per team and week.
-    let week_text: Vec<String> = grid.iter().map(|w| format_date(*w)).collect();
-    let per_team: Vec<(Stats, Vec<Vec<Cell>>, TeamSummary)> = by_team
+    let per_team: Vec<(Stats, Option<Vec<u64>>, TeamSummary)> = by_team
         .into_par_iter()
         .map(|(team, g)| {
             let f = Figures::of(&g);
             let c = f.cycle;
             let p85 = crate::metrics::aging::threshold(c.n, c.p85, overall_p85);
-            let mut rows = Vec::new();
-            if !g.in_scope.is_empty() || !g.done.is_empty() {
-                let wk = index.counts(g.done.iter().filter_map(|r| r.finished()));
-                rows.extend(
-                    week_text
-                        .iter()
-                        .zip(&wk)
-                        .map(|(w, n)| vec![w.clone().into(), team.into(), (*n).into()]),
-                );
-            }
+            let weekly = (!g.in_scope.is_empty() || !g.done.is_empty())
+                .then(|| index.counts(g.done.iter().filter_map(|r| r.finished())));
             let rt = f.rates;
             let summary = TeamSummary {
                 team: team.to_string(),
@@ -167,17 +157,19 @@ pub fn team_figures(
                 signals: None,
                 signal_states: Vec::new(),
             };
-            (c, rows, summary)
+            (c, weekly, summary)
         })
         .collect();
     let mut out = TeamFigures {
         cycle: Vec::new(),
-        throughput_rows: Vec::new(),
+        weekly: Vec::new(),
         summaries: Vec::new(),
     };
-    for (c, rows, summary) in per_team {
+    for (c, weekly, summary) in per_team {
         out.cycle.push(c);
-        out.throughput_rows.extend(rows);
+        if let Some(w) = weekly {
+            out.weekly.push((summary.team.clone(), w));
+        }
         out.summaries.push(summary);
     }
     out

@@ -14,6 +14,8 @@ pub struct Parts {
     pub tables: Vec<Table>,
     /// Tables written as runs.
     pub run_tables: Vec<super::RunTable>,
+    /// Tables written from weekly counts.
+    pub week_tables: Vec<super::WeekTable>,
     /// Charts to render.
     pub charts: Vec<ChartJob>,
     /// Takeaways.
@@ -42,6 +44,7 @@ impl Parts {
         for p in parts {
             all.tables.extend(p.tables);
             all.run_tables.extend(p.run_tables);
+            all.week_tables.extend(p.week_tables);
             all.charts.extend(p.charts);
             all.takeaways.extend(p.takeaways);
             all.sections.extend(p.sections);

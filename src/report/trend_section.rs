@@ -61,11 +61,10 @@ fn samples(r: &Report) -> BTreeMap<String, Sample> {
         }
     }
     // Weekly throughput from the report's own throughput table.
-    if let Some(t) = r.table(TableId::Throughput) {
-        for row in &t.rows {
-            if let (Some(Cell::Text(team)), Some(Cell::Int(n))) = (row.get(1), row.get(2)) {
-                out.entry(team.clone()).or_default().weekly.push(*n as f64);
-            }
+    if let Some(t) = r.week_table(TableId::Throughput) {
+        for (team, counts) in &t.groups {
+            let weekly = &mut out.entry(team.clone()).or_default().weekly;
+            weekly.extend(counts.iter().map(|&n| n as f64));
         }
     }
     out
