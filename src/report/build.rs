@@ -89,54 +89,30 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     let ((records, status), inputs, previous, mut warnings, cfg) = input.split();
     let mut c = Shared::new(&records, &status, cfg, &mut warnings);
     crate::memory::trace("report: shared figures");
-    let (flow, hand, sprawl, current) = independent_parts(&c);
-    crate::memory::trace("report: flow, hand-offs, tools, comparison");
-    // The parts' working memory is gone: give it back (the peak of a large audit).
-    crate::memory::release();
-    let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
-        sprawl.workflows.get(t).and_then(|w| w.similarity)
-    });
-    let decision = decide(&c, &teams, &sprawl, &flow.aging_over);
-    crate::memory::release();
-    crate::memory::trace("report: verdict and blockers");
-    let teams = fig::with_signals(teams, &decision.team_signals);
-    let (pairs, moves) = comparison(&c, previous.as_deref(), &current);
-    let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2));
-    let b = super::business_section::build(
-        &records,
-        c.period,
-        c.as_of,
-        c.cfg.tools,
-        &decision.findings,
-        c.cfg.business_case,
-    );
-    let executive = with_activity_note(decision.executive, &records);
-    crate::memory::trace("report: comparison and business case");
-    // The declared list of parts.
     // The teams' weekly counts move into the table (a row per team and week when written:
     // 140,000 rows for the 476 groups of BPIC 2013 incidents).
     let team_throughput = std::mem::take(&mut c.team.weekly);
-    let parts = Parts::join([
-        core_part(&c, &teams, team_throughput),
-        flow,
-        hand,
-        sprawl.parts,
-        decision.parts,
-        Parts::one(b.section, Some(b.table), Some(b.chart)),
-        Parts::one(
-            teams_section(&moves, &teams, &decision.findings),
-            None,
-            None,
-        ),
-        comparison_part(&pairs),
-        status_time_part(&c),
-    ]);
-    let charts = (parts.charts.into_par_iter().map(|j| j())).collect::<Result<Vec<_>, _>>()?;
-    crate::memory::trace("report: charts drawn");
+    let c = c;
+    let judged: Vec<bool> = c.team.summaries.iter().map(|s| s.judged).collect();
+    // The forecasts (10,000 trials per judged team: the longest single part of a log with
+    // hundreds of groups) are drawn beside the rest of the report, charts included; they are
+    // the flow part's last piece and have no chart, so they join after it unchanged.
+    let (forecast, rest) = rayon::join(
+        || super::flow::forecast_part(&flow_input(&c, &judged)),
+        || the_rest(&c, &judged, &records, previous.as_deref()),
+    );
+    let Rest {
+        parts: rest,
+        teams,
+        headline,
+        executive,
+        outcome,
+        charts,
+    } = rest?;
+    let parts = Parts::join([core_part(&c, &teams, team_throughput), rest, forecast]);
     let mut sections = vec![executive];
     sections.extend(parts.sections);
     sections.sort_by_key(|s| section_rank(s.id));
-    let outcome = (sprawl.summary.clone(), decision.recommendation, b.case);
     let summary = summary(&c, inputs, teams, outcome, warnings);
     let status_map = c.status_map;
     Ok(Report {
@@ -157,6 +133,78 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         charts,
         status_map,
         takeaways: parts.takeaways,
+    })
+}
+
+/// The report's parts other than the core part and the forecasts (charts taken out), with
+/// every chart of the report drawn, in the order of the joined parts (the core part's first).
+struct Rest {
+    parts: Parts,
+    teams: Vec<TeamSummary>,
+    headline: Vec<Headline>,
+    executive: Section,
+    outcome: Outcomes,
+    charts: Vec<Chart>,
+}
+
+/// Everything [`build`] makes beside the forecasts: the parts but the core one, the verdict,
+/// the comparison and the business case, and every chart drawn.
+fn the_rest(
+    c: &Shared,
+    judged: &[bool],
+    records: &[ItemRecord],
+    previous: Option<&[ItemRecord]>,
+) -> anyhow::Result<Rest> {
+    let (flow, hand, sprawl, current) = independent_parts(c, judged);
+    crate::memory::trace("report: flow, hand-offs, tools, comparison");
+    // The parts' working memory is gone: give it back (the peak of a large audit).
+    crate::memory::release();
+    let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
+        sprawl.workflows.get(t).and_then(|w| w.similarity)
+    });
+    let decision = decide(c, &teams, &sprawl, &flow.aging_over);
+    crate::memory::release();
+    crate::memory::trace("report: verdict and blockers");
+    let teams = fig::with_signals(teams, &decision.team_signals);
+    let (pairs, moves) = comparison(c, previous, &current);
+    let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2));
+    let b = super::business_section::build(
+        records,
+        c.period,
+        c.as_of,
+        c.cfg.tools,
+        &decision.findings,
+        c.cfg.business_case,
+    );
+    let executive = with_activity_note(decision.executive, records);
+    crate::memory::trace("report: comparison and business case");
+    // The declared list of parts (the core part, first, and the forecasts, after the flow
+    // part, are joined in [`build`]).
+    let mut parts = Parts::join([
+        flow,
+        hand,
+        sprawl.parts,
+        decision.parts,
+        Parts::one(b.section, Some(b.table), Some(b.chart)),
+        Parts::one(
+            teams_section(&moves, &teams, &decision.findings),
+            None,
+            None,
+        ),
+        comparison_part(&pairs),
+        status_time_part(c),
+    ]);
+    let mut jobs = core_charts(c);
+    jobs.append(&mut parts.charts);
+    let charts = (jobs.into_par_iter().map(|j| j())).collect::<Result<Vec<_>, _>>()?;
+    crate::memory::trace("report: charts drawn");
+    Ok(Rest {
+        parts,
+        teams,
+        headline,
+        executive,
+        outcome: (sprawl.summary.clone(), decision.recommendation, b.case),
+        charts,
     })
 }
 
@@ -304,23 +352,11 @@ impl<'a> Shared<'a> {
 
 /// The parts that read only the shared figures, built in parallel: flow, handoffs, tools and
 /// consistency, and the figures compared with the previous period.
-fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Figures) {
-    let judged: Vec<bool> = c.team.summaries.iter().map(|s| s.judged).collect();
-    let flow_input = super::flow::FlowInput {
-        records: c.records,
-        period: c.period,
-        as_of: c.as_of,
-        tz: c.tz,
-        grid: c.grid,
-        teams: &c.team_list,
-        cycle: c.figures.cycle,
-        team_cycle: &c.team.cycle,
-        forecast: c.cfg.forecast,
-        status_order: &c.status_time.order,
-        traces: &c.status.traces,
-        judged: &judged,
-        min_team_finished: c.cfg.evidence.min_team_finished,
-    };
+fn independent_parts(
+    c: &Shared,
+    judged: &[bool],
+) -> (Parts, Parts, Sprawl, super::comparison::Figures) {
+    let flow_input = flow_input(c, judged);
     let ((flow, hand), sprawl) = rayon::join(
         || {
             rayon::join(
@@ -342,6 +378,25 @@ fn independent_parts(c: &Shared) -> (Parts, Parts, Sprawl, super::comparison::Fi
     // The organisation's figures compared with the previous period's: the shared ones.
     let current = super::comparison::Figures::of_shared(&c.all, &c.figures, c.throughput.mean);
     (flow, hand, sprawl, current)
+}
+
+/// What the flow part and the forecasts read: the shared figures, and which teams are judged.
+fn flow_input<'a>(c: &'a Shared, judged: &'a [bool]) -> super::flow::FlowInput<'a> {
+    super::flow::FlowInput {
+        records: c.records,
+        period: c.period,
+        as_of: c.as_of,
+        tz: c.tz,
+        grid: c.grid,
+        teams: &c.team_list,
+        cycle: c.figures.cycle,
+        team_cycle: &c.team.cycle,
+        forecast: c.cfg.forecast,
+        status_order: &c.status_time.order,
+        traces: &c.status.traces,
+        judged,
+        min_team_finished: c.cfg.evidence.min_team_finished,
+    }
 }
 
 /// The evidence gates (METRICS.md §12, on the items in scope) and the verdict.

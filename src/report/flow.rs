@@ -83,8 +83,7 @@ pub fn build(i: &FlowInput) -> Parts {
     // cumulative flow were most of a small log's report, one after the other), joined in
     // this order.
     use rayon::prelude::*;
-    let parts: [&(dyn Fn() -> Parts + Sync); 7] = [
-        &|| forecast_part(i),
+    let parts: [&(dyn Fn() -> Parts + Sync); 6] = [
         &|| cumulative_flow_part(i, &days),
         &|| status_flow_part(i, &days),
         &|| net_flow_part(i, &weeks),
@@ -94,8 +93,8 @@ pub fn build(i: &FlowInput) -> Parts {
     ];
     let mut built: Vec<Parts> = parts.par_iter().with_max_len(1).map(|p| p()).collect();
     // In the report's order: throughput, cumulative flow, per-status flow, net flow, cycle
-    // time, aging, forecast.
-    let order = [4, 1, 2, 3, 5, 6, 0];
+    // time, aging (then the forecasts, [`forecast_part`], built beside the rest of the report).
+    let order = [3, 0, 1, 2, 4, 5];
     let mut slots: Vec<Option<Parts>> = built.drain(..).map(Some).collect();
     Parts::join(order.iter().filter_map(|&k| slots[k].take()))
 }
@@ -582,7 +581,7 @@ fn aging_section(at_risk: Vec<String>) -> Section {
 /// and the judged teams are forecast (METRICS.md §6): a team with fewer than `[evidence]
 /// min_team_finished` items finished in the period is not; each team keeps the seed of its
 /// place among all teams, so a team's numbers do not depend on which others are judged.
-fn forecast_part(i: &FlowInput) -> Parts {
+pub fn forecast_part(i: &FlowInput) -> Parts {
     let mut p = Parts::default();
     let fc = i.forecast;
     // One pass: every team's finished instants and items in progress.
