@@ -229,27 +229,30 @@ impl Items {
     }
 }
 
-/// The `items.csv` rows of `items` (no header).
+/// The `items.csv` rows of `items` (no header): the bytes the `csv` writer gives them (every
+/// row has all the columns, so no row is a lone empty field), appended field by field with
+/// [`push_field`] (tested against the writer).
 fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<u8>> {
     use super::text::num_into;
     use crate::time::format_instant_into;
     // Fields are written one at a time through one reused buffer (a million items would
     // otherwise make twenty strings each).
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(items.len() * 150));
+    let mut out: Vec<u8> = Vec::with_capacity(items.len() * 160);
     let mut b = String::with_capacity(64);
     for r in items {
-        w.write_field(csv_safe(&r.item_id).as_bytes())?;
-        w.write_field(csv_safe(r.team_name()).as_bytes())?;
+        push_field(&mut out, csv_safe(&r.item_id).as_bytes());
+        out.push(b',');
+        push_field(&mut out, csv_safe(r.team_name()).as_bytes());
         for t in [Some(r.created), r.started(), r.finished()] {
-            b.clear();
+            out.push(b',');
             if let Some(t) = t {
+                b.clear();
                 format_instant_into(&mut b, t);
+                push_field(&mut out, b.as_bytes());
             }
-            w.write_field(&b)?;
         }
-        w.write_field(r.outcome.name())?;
+        out.push(b',');
+        push_field(&mut out, r.outcome.name().as_bytes());
         for x in [
             r.lead_time_days(),
             r.cycle_time_days(),
@@ -259,11 +262,12 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
             r.blocked_days(),
             r.flow_efficiency(),
         ] {
-            b.clear();
+            out.push(b',');
             if let Some(x) = x {
+                b.clear();
                 num_into(&mut b, x);
+                out.extend_from_slice(b.as_bytes());
             }
-            w.write_field(&b)?;
         }
         for n in [
             r.events,
@@ -273,13 +277,12 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
             r.reopens,
             r.backward_moves,
         ] {
-            b.clear();
-            let _ = std::fmt::Write::write_fmt(&mut b, format_args!("{n}"));
-            w.write_field(&b)?;
+            out.push(b',');
+            push_count(&mut out, u64::from(n));
         }
-        w.write_record(None::<&[u8]>)?;
+        out.push(b'\n');
     }
-    Ok(w.into_inner()?)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -351,6 +354,104 @@ mod tests {
         let mut all = with_writer(&[t.header.iter().map(|h| Cell::from(*h)).collect()]);
         all.extend(with_writer(&t.rows));
         assert_eq!(table(&t).unwrap(), all);
+    }
+
+    /// `items.csv` rows as the `csv` writer writes them (what [`item_rows`] wrote before it
+    /// appended fields itself).
+    fn item_rows_with_writer(items: &[crate::metrics::items::ItemRecord]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let mut b = String::new();
+        for r in items {
+            w.write_field(csv_safe(&r.item_id).as_bytes()).unwrap();
+            w.write_field(csv_safe(r.team_name()).as_bytes()).unwrap();
+            for t in [Some(r.created), r.started(), r.finished()] {
+                b.clear();
+                if let Some(t) = t {
+                    crate::time::format_instant_into(&mut b, t);
+                }
+                w.write_field(&b).unwrap();
+            }
+            w.write_field(r.outcome.name()).unwrap();
+            for x in [
+                r.lead_time_days(),
+                r.cycle_time_days(),
+                Some(r.case_duration_days),
+                r.active_days(),
+                r.waiting_days(),
+                r.blocked_days(),
+                r.flow_efficiency(),
+            ] {
+                b.clear();
+                if let Some(x) = x {
+                    num_into(&mut b, x);
+                }
+                w.write_field(&b).unwrap();
+            }
+            for n in [
+                r.events,
+                r.handoffs,
+                r.team_handoffs,
+                r.ping_pongs,
+                r.reopens,
+                r.backward_moves,
+            ] {
+                w.write_field(n.to_string()).unwrap();
+            }
+            w.write_record(None::<&[u8]>).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn item_rows_are_the_bytes_the_csv_writer_gives() {
+        use crate::metrics::items::record;
+        use crate::timeline::testing::*;
+        use crate::timeline::Timeline;
+        let c = ctx(30.0);
+        let histories: [&[crate::timeline::EventRef<'static>]; 4] = [
+            &[
+                ev(0.0, Some("To Do"), Some("ann"), Some("T")),
+                st(1.5, "In Progress"),
+                st(4.25, "Blocked"),
+                st(6.0, "In Progress"),
+                st(9.123456, "Done"),
+            ],
+            &[
+                ev(0.0, Some("In Progress"), None, None),
+                st(2.0, "Done"),
+                st(3.0, "In Progress"),
+            ],
+            &[ev(0.0, Some("To Do"), None, Some("U"))],
+            &[ev(-40_000.0, Some("Won't Do"), None, Some("V"))],
+        ];
+        let ids = [
+            "A-1",
+            "a,b",
+            "say \"hi\"",
+            "=cmd",
+            "two\nlines",
+            "",
+            "-x",
+            "é",
+        ];
+        let teams = ["T", "Team, A", "+t", "@", "q\"uote", "cr\r"];
+        let mut items = Vec::new();
+        for (k, h) in histories.iter().cycle().take(40).enumerate() {
+            let mut r = record(&Timeline::build("id", h, &c), &c, &mut Default::default());
+            r.item_id = ids[k % ids.len()].into();
+            if k % 3 != 0 {
+                r.team = Some(crate::name::Name::from(teams[k % teams.len()]));
+            }
+            r.events = (k as u32) * 1_234_567;
+            r.handoffs = u32::MAX - k as u32;
+            items.push(r);
+        }
+        assert_eq!(
+            String::from_utf8(item_rows(&items).unwrap()).unwrap(),
+            String::from_utf8(item_rows_with_writer(&items)).unwrap()
+        );
     }
 
     #[test]
