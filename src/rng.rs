@@ -29,12 +29,6 @@ impl Rng {
         }
     }
 
-    /// The generator's state, for code that steps several generators side by side
-    /// (`metrics::forecast::lanes`) and must give the same numbers as [`Rng::next_u64`].
-    pub fn state(&self) -> [u64; 4] {
-        self.s
-    }
-
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);

@@ -74,10 +74,11 @@ fn forecasts_are_exact_on_a_constant_history() {
 }
 
 #[test]
-fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
+fn teams_too_small_to_judge_are_not_forecast_and_every_group_samples_the_same_days() {
     // "Aardvark" sorts before Alpha and finishes 3 items (< min_team_finished = 10): it is
-    // not forecast, and Alpha's numbers are those of a run where it is judged, with the seed
-    // of its place among all teams (seed + 2, Aardvark's place keeping seed + 1).
+    // not forecast. Every group samples the same days drawn from the seed (common random
+    // numbers), so Alpha's numbers are those of a run without Aardvark, and, Alpha being the
+    // organisation's only team, the organisation's own.
     let mut csv = String::from("item_id,timestamp,status,team\n");
     for d in 0..100u32 {
         let _ = writeln!(csv, "V-{d},{},In Progress,Alpha", at(d, 8));
@@ -110,17 +111,19 @@ fn teams_too_small_to_judge_are_not_forecast_and_the_others_keep_their_seed() {
     assert!(md.contains("Alpha: 85% of items finish within"));
     assert!(!md.contains("Aardvark: 85% of items finish within"));
     assert!(md.contains("1 team(s) with fewer than 10 items finished in the period have no expectation of their own"));
-    // Alpha alone is the first team (seed + 1): with seed 43 it draws what it drew as the
-    // second team with seed 42 (42 + 2).
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("flowaudit.toml");
-    std::fs::write(&cfg, "[forecast]\nseed = 43\n").unwrap();
-    let (_b, alone) = run(
-        &csv,
-        &["--as-of", &as_of, "--config", cfg.to_str().unwrap()],
-    );
+    let (_b, alone) = run(&csv, &["--as-of", &as_of]);
     let g = rows(&alone, "forecasts.csv");
     let alpha_alone: Vec<&Vec<String>> = g.iter().filter(|r| r[0] == "Alpha").collect();
+    let org_alone: Vec<Vec<String>> = g
+        .iter()
+        .filter(|r| r[0] == "*")
+        .map(|r| {
+            std::iter::once("Alpha".to_string())
+                .chain(r[1..].iter().cloned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(alpha_alone, org_alone.iter().collect::<Vec<_>>());
     assert_eq!(alpha, alpha_alone);
 }
 

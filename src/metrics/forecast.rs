@@ -12,7 +12,7 @@
 //! - Percentiles use the linear interpolation of §6. With a constant history of c items per
 //!   day the results are exact: N·c items; ⌈K/c⌉ days.
 
-mod lanes;
+mod shared;
 
 use super::percentiles::{percentile_of, percentile_sorted};
 use crate::model::Ts;
@@ -85,57 +85,47 @@ pub fn group(
     }
 }
 
-/// The forecasts of many groups, each `(finished instants, wip, seed)`: each exactly what
-/// [`group`] gives it, with the groups' "how many" draws made side by side in SIMD lanes
-/// ([`lanes`]) where the machine has them, and the groups spread over the threads.
+/// The forecasts of many groups, each `(finished instants, wip)`, all with the seed of `fc`:
+/// each exactly what [`group`] gives it with that seed. Every group samples the same days
+/// (common random numbers, docs/METRICS.md §6), so the days are drawn once and the groups
+/// look their counts up side by side ([`shared`]), spread over the threads.
 pub fn groups(
-    inputs: &[(&[Ts], u64, u64)],
+    inputs: &[(&[Ts], u64)],
     as_of: Ts,
     fc: &crate::config::Forecast,
 ) -> Vec<GroupForecast> {
-    groups_with(inputs, as_of, fc, lanes::Kernel::detect())
-}
-
-/// [`groups`] with the lanes' `kernel` chosen (the tests run each one).
-fn groups_with(
-    inputs: &[(&[Ts], u64, u64)],
-    as_of: Ts,
-    fc: &crate::config::Forecast,
-    kernel: lanes::Kernel,
-) -> Vec<GroupForecast> {
+    let seed = fc.seed;
     let histories: Vec<Vec<u64>> = inputs
         .par_iter()
-        .map(|(f, _, _)| daily_history(f.iter().copied(), as_of, fc.history_days))
+        .map(|(f, _)| daily_history(f.iter().copied(), as_of, fc.history_days))
         .collect();
     let widest = fc.horizons_days.iter().copied().max().unwrap_or(0) as usize;
-    // Jobs: batches of up to LANES groups that fit a lane, when a batch has enough groups to
-    // be worth it; every other group alone. Longest jobs first, for the threads.
-    let (fit, mut alone): (Vec<usize>, Vec<usize>) = (0..inputs.len()).partition(|&g| {
-        widest * fc.trials as usize <= SHARED_DRAWS && lanes::fits(&histories[g], widest)
-    });
-    let mut jobs: Vec<Vec<usize>> = Vec::new();
-    for batch in fit.chunks(lanes::LANES) {
-        if batch.len() >= kernel.fewest_groups() {
-            jobs.push(batch.to_vec());
-        } else {
-            alone.extend_from_slice(batch);
-        }
-    }
-    alone.sort_unstable();
+    let longest = widest * fc.trials as usize;
+    let days = fc.history_days as usize;
+    // Groups that fit a lane are looked up in batches; any other (no item done, or totals
+    // beyond the shared-draws bound) is answered alone.
+    let (fit, alone): (Vec<usize>, Vec<usize>) = (0..inputs.len())
+        .partition(|&g| days > 0 && longest <= SHARED_DRAWS && shared::fits(&histories[g], widest));
+    let draws: Vec<u32> = if fit.is_empty() {
+        Vec::new()
+    } else {
+        let mut rng = Rng::new(seed);
+        (0..longest).map(|_| rng.below(days) as u32).collect()
+    };
+    let mut jobs: Vec<Vec<usize>> = fit.chunks(shared::LANES).map(<[usize]>::to_vec).collect();
     jobs.extend(alone.into_iter().map(|g| vec![g]));
     let answered: Vec<Vec<(usize, Vec<Option<[f64; 3]>>)>> = jobs
         .par_iter()
         .map(|job| {
-            if job.len() == 1 {
+            if !shared::fits(&histories[job[0]], widest) || draws.is_empty() {
                 let g = job[0];
-                let each = how_many_each(&histories[g], &fc.horizons_days, fc.trials, inputs[g].2);
-                return vec![(g, each)];
+                return vec![(
+                    g,
+                    how_many_each(&histories[g], &fc.horizons_days, fc.trials, seed),
+                )];
             }
-            let groups: Vec<(&[u64], u64)> = job
-                .iter()
-                .map(|&g| (&histories[g][..], inputs[g].2))
-                .collect();
-            lanes::totals(kernel, &groups, &fc.horizons_days, fc.trials)
+            let groups: Vec<&[u64]> = job.iter().map(|&g| &histories[g][..]).collect();
+            shared::totals(&groups, &draws, &fc.horizons_days, fc.trials)
                 .into_iter()
                 .zip(job)
                 .map(|(totals, &g)| (g, totals.iter().map(SortedTotals::confidence).collect()))
@@ -150,7 +140,7 @@ fn groups_with(
         .par_iter()
         .zip(histories.par_iter())
         .zip(each.into_par_iter())
-        .map(|((&(_, wip, seed), history), each)| GroupForecast {
+        .map(|((&(_, wip), history), each)| GroupForecast {
             how_many: fc
                 .horizons_days
                 .iter()
@@ -389,12 +379,12 @@ mod tests {
     }
 
     #[test]
-    fn groups_drawn_in_lanes_answer_as_each_group_alone() {
+    fn groups_sharing_the_drawn_days_answer_as_each_group_alone_with_the_seed() {
         // Histories of every kind a lane takes or declines: sparse, busy, one busy day, none,
-        // one item, and totals beyond the shared-draws bound.
+        // one item, and totals beyond the shared-draws bound; more groups than a batch.
         let as_of = 400 * DAY;
         let mut finished: Vec<Vec<Ts>> = Vec::new();
-        for g in 0..21u64 {
+        for g in 0..37u64 {
             let f: Vec<Ts> = (0..(g * 37 % 150))
                 .map(|i| as_of - ((i * (g + 3) * 7919) % (90 * 24)) as i64 * (DAY / 24))
                 .collect();
@@ -404,54 +394,51 @@ mod tests {
         finished.push(vec![as_of]);
         finished.push(vec![as_of - 3 * DAY; 2000]);
         finished.push(vec![as_of - 5 * DAY; 200_000]);
-        let inputs: Vec<(&[Ts], u64, u64)> = finished
+        let inputs: Vec<(&[Ts], u64)> = finished
             .iter()
             .enumerate()
-            .map(|(k, f)| (&f[..], (k % 4) as u64, 42 + k as u64))
+            .map(|(k, f)| (&f[..], (k % 4) as u64))
             .collect();
         for horizons in [vec![14, 28], vec![30, 7, 0, 1], vec![]] {
-            for trials in [10_000, 7, 0] {
+            for (trials, days) in [(10_000, 84), (7, 84), (0, 84), (500, 1), (300, 400)] {
                 let fc = crate::config::Forecast {
                     horizons_days: horizons.clone(),
                     trials,
+                    history_days: days,
+                    seed: 7,
                     ..Default::default()
                 };
                 let alone: Vec<GroupForecast> = inputs
                     .iter()
-                    .map(|&(f, w, seed)| group(f.iter().copied(), w, as_of, &fc, seed))
+                    .map(|&(f, w)| group(f.iter().copied(), w, as_of, &fc, fc.seed))
                     .collect();
-                for kernel in [
-                    lanes::Kernel::Generic,
-                    lanes::Kernel::Avx2,
-                    lanes::Kernel::Avx512,
-                    lanes::Kernel::detect(),
-                ] {
-                    // Generic is never chosen for a batch; draw it in lanes anyway.
-                    let each = groups_with(&inputs, as_of, &fc, kernel);
-                    assert_eq!(each, alone, "{kernel:?} {horizons:?} {trials}");
-                }
-                for batch in inputs.chunks(lanes::LANES) {
-                    let h: Vec<Vec<u64>> = batch
-                        .iter()
-                        .map(|(f, ..)| daily_history(f.iter().copied(), as_of, fc.history_days))
-                        .collect();
-                    let widest = horizons.iter().copied().max().unwrap_or(0) as usize;
-                    let fit: Vec<(&[u64], u64)> = h
-                        .iter()
-                        .zip(batch)
-                        .filter(|(h, _)| lanes::fits(h, widest))
-                        .map(|(h, (_, _, seed))| (&h[..], *seed))
-                        .collect();
-                    if fit.is_empty() {
-                        continue;
-                    }
-                    let drawn = lanes::totals(lanes::Kernel::Generic, &fit, &horizons, trials);
-                    for ((h, seed), totals) in fit.iter().zip(&drawn) {
-                        let got: Vec<_> = totals.iter().map(SortedTotals::confidence).collect();
-                        assert_eq!(got, how_many_each(h, &horizons, trials, *seed));
-                    }
+                for n in [1, 2, 16, 17, inputs.len()] {
+                    assert_eq!(
+                        groups(&inputs[..n], as_of, &fc),
+                        alone[..n],
+                        "{horizons:?} {trials} {days} {n}"
+                    );
                 }
             }
+        }
+        // The batch lookup itself, on the groups that fit.
+        let fc = crate::config::Forecast::default();
+        let h: Vec<Vec<u64>> = finished
+            .iter()
+            .map(|f| daily_history(f.iter().copied(), as_of, fc.history_days))
+            .collect();
+        let fit: Vec<&[u64]> = h
+            .iter()
+            .filter(|h| shared::fits(h, 28))
+            .map(|h| &h[..])
+            .take(shared::LANES)
+            .collect();
+        let mut rng = Rng::new(fc.seed);
+        let draws: Vec<u32> = (0..28 * 10_000).map(|_| rng.below(84) as u32).collect();
+        let drawn = shared::totals(&fit, &draws, &[14, 28], 10_000);
+        for (h, totals) in fit.iter().zip(&drawn) {
+            let got: Vec<_> = totals.iter().map(SortedTotals::confidence).collect();
+            assert_eq!(got, how_many_each(h, &[14, 28], 10_000, fc.seed));
         }
     }
 

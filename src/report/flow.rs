@@ -579,8 +579,9 @@ fn aging_section(at_risk: Vec<String>) -> Section {
 
 /// Monte Carlo forecasts: `tables/forecasts.csv` and the forecasts section. The organisation
 /// and the judged teams are forecast (METRICS.md §6): a team with fewer than `[evidence]
-/// min_team_finished` items finished in the period is not; each team keeps the seed of its
-/// place among all teams, so a team's numbers do not depend on which others are judged.
+/// min_team_finished` items finished in the period is not. Every group samples the same
+/// days, drawn from the seed (common random numbers), so a team's numbers depend only on its
+/// own history and the seed, not on which other teams there are.
 pub fn forecast_part(i: &FlowInput) -> Parts {
     let mut p = Parts::default();
     let fc = i.forecast;
@@ -599,24 +600,19 @@ pub fn forecast_part(i: &FlowInput) -> Parts {
         }
     }
     let empty = (Vec::new(), 0);
-    let groups: Vec<(&str, &[Ts], u64, u64)> =
-        std::iter::once(("*", &all_finished[..], all_wip, 0))
-            .chain(
-                i.teams
-                    .iter()
-                    .zip(i.judged)
-                    .enumerate()
-                    .filter(|(_, (_, judged))| **judged)
-                    .map(|(k, (t, _))| {
-                        let (f, w) = by_team.get(t.as_str()).unwrap_or(&empty);
-                        (t.as_str(), &f[..], *w, k as u64 + 1)
-                    }),
-            )
-            .collect();
-    let inputs: Vec<(&[Ts], u64, u64)> = groups
-        .iter()
-        .map(|(_, f, w, k)| (*f, *w, fc.seed.wrapping_add(*k)))
+    let groups: Vec<(&str, &[Ts], u64)> = std::iter::once(("*", &all_finished[..], all_wip))
+        .chain(
+            i.teams
+                .iter()
+                .zip(i.judged)
+                .filter(|(_, judged)| **judged)
+                .map(|(t, _)| {
+                    let (f, w) = by_team.get(t.as_str()).unwrap_or(&empty);
+                    (t.as_str(), &f[..], *w)
+                }),
+        )
         .collect();
+    let inputs: Vec<(&[Ts], u64)> = groups.iter().map(|(_, f, w)| (*f, *w)).collect();
     let forecasts = forecast::groups(&inputs, i.as_of, fc);
     let mut rows = Vec::new();
     for ((label, ..), g) in groups.iter().zip(&forecasts) {
