@@ -309,11 +309,19 @@ impl<'a> Shared<'a> {
         distinct.extend(all.in_scope.iter().filter_map(|r| r.team.as_deref()));
         let mut team_names: BTreeSet<String> = distinct.into_iter().map(str::to_string).collect();
         team_names.extend(cfg.tools.iter().map(|t| t.team.clone()));
-        let figures = Figures::of(&all);
-        let grid = fig::week_bounds(records, period, as_of);
-        let weeks = throughput::week_grid(grid.0, grid.1, tz);
-        let weekly =
-            throughput::weekly_counts(&weeks, all.done.iter().filter_map(|r| r.finished()), tz);
+        let (figures, (grid, weeks, weekly)) = rayon::join(
+            || Figures::of(&all),
+            || {
+                let grid = fig::week_bounds(records, period, as_of);
+                let weeks = throughput::week_grid(grid.0, grid.1, tz);
+                let weekly = throughput::weekly_counts(
+                    &weeks,
+                    all.done.iter().filter_map(|r| r.finished()),
+                    tz,
+                );
+                (grid, weeks, weekly)
+            },
+        );
         let tp = stats(weekly.iter().map(|c| *c as f64));
         let team = fig::team_figures(
             &all,

@@ -33,10 +33,20 @@ pub struct Group<'a> {
 impl<'a> Group<'a> {
     /// The populations of `records`.
     pub fn of(records: &'a [ItemRecord], period: Option<(Ts, Ts)>) -> Group<'a> {
+        // Three filters of every record (1.4M at 10M events), side by side.
+        let ((in_scope, done), wip) = rayon::join(
+            || {
+                rayon::join(
+                    || records.iter().filter(|r| r.in_scope()).collect(),
+                    || records.iter().filter(|r| r.done_in(period)).collect(),
+                )
+            },
+            || records.iter().filter(|r| in_wip(r)).collect(),
+        );
         Group {
-            in_scope: records.iter().filter(|r| r.in_scope()).collect(),
-            done: records.iter().filter(|r| r.done_in(period)).collect(),
-            wip: records.iter().filter(|r| in_wip(r)).collect(),
+            in_scope,
+            done,
+            wip,
         }
     }
 }
@@ -58,18 +68,43 @@ pub struct Figures {
 impl Figures {
     /// The figures of `g`.
     pub fn of(g: &Group) -> Figures {
+        // Independent passes over the population, side by side (each a pass over 1.4M items
+        // at 10M events, two of them sorting).
+        let ((lead, cycle), (flow_efficiency, (rates, reopen_rate))) = rayon::join(
+            || {
+                rayon::join(
+                    || stats(g.done.iter().filter_map(|r| r.lead_time_days())),
+                    || stats(g.done.iter().filter_map(|r| r.cycle_time_days())),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        flow_efficiency::aggregate(
+                            g.done
+                                .iter()
+                                .filter_map(|r| Some((r.active_days()?, r.cycle_time_days()?))),
+                        )
+                    },
+                    || {
+                        (
+                            handoffs::rates(
+                                g.in_scope.iter().map(|r| (r.team_handoffs, r.ping_pongs)),
+                            ),
+                            reopens::reopen_rate(
+                                g.in_scope.iter().map(|r| (r.reopens, r.ever_terminal)),
+                            ),
+                        )
+                    },
+                )
+            },
+        );
         Figures {
-            lead: stats(g.done.iter().filter_map(|r| r.lead_time_days())),
-            cycle: stats(g.done.iter().filter_map(|r| r.cycle_time_days())),
-            flow_efficiency: flow_efficiency::aggregate(
-                g.done
-                    .iter()
-                    .filter_map(|r| Some((r.active_days()?, r.cycle_time_days()?))),
-            ),
-            rates: handoffs::rates(g.in_scope.iter().map(|r| (r.team_handoffs, r.ping_pongs))),
-            reopen_rate: reopens::reopen_rate(
-                g.in_scope.iter().map(|r| (r.reopens, r.ever_terminal)),
-            ),
+            lead,
+            cycle,
+            flow_efficiency,
+            rates,
+            reopen_rate,
         }
     }
 }
