@@ -74,23 +74,39 @@ impl EvidenceInputs {
         done: &[&ItemRecord],
         status: Option<&crate::log_kind::StatusCounts>,
     ) -> EvidenceInputs {
-        let status_log_items = || in_scope.iter().filter(|r| !r.activity);
-        let cycles = || done.iter().filter_map(|r| r.cycle_time_days());
+        // One pass over each population, the two side by side (1.4M items each at 10M
+        // events).
+        let ((terminal, reopened, with_team), (with_cycle, implausible)) = rayon::join(
+            || {
+                in_scope.iter().fold((0u64, 0u64, 0u64), |(t, o, w), r| {
+                    // Terminal and reopened count the status-log items only.
+                    let terminal = !r.activity && r.ever_terminal;
+                    (
+                        t + u64::from(terminal),
+                        o + u64::from(terminal && r.reopens > 0),
+                        w + u64::from(r.team.is_some()),
+                    )
+                })
+            },
+            || {
+                done.iter()
+                    .filter_map(|r| r.cycle_time_days())
+                    .fold((0u64, 0u64), |(n, odd), c| {
+                        (n + 1, odd + u64::from(c <= 0.0 || c > TEN_YEARS_DAYS))
+                    })
+            },
+        );
         EvidenceInputs {
             status_events: status.map(|c| c.with_status),
             mapped_events: status.map_or(0, |c| c.with_status - c.unmapped),
             unmapped_examples: status.map(|c| c.top_unmapped(5)).unwrap_or_default(),
             finished: done.len() as u64,
-            terminal: status_log_items().filter(|r| r.ever_terminal).count() as u64,
-            reopened: status_log_items()
-                .filter(|r| r.ever_terminal && r.reopens > 0)
-                .count() as u64,
-            with_cycle: cycles().count() as u64,
-            implausible: cycles()
-                .filter(|c| *c <= 0.0 || *c > TEN_YEARS_DAYS)
-                .count() as u64,
+            terminal,
+            reopened,
+            with_cycle,
+            implausible,
             in_scope: in_scope.len() as u64,
-            with_team: in_scope.iter().filter(|r| r.team.is_some()).count() as u64,
+            with_team,
         }
     }
 }

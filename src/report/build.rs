@@ -288,6 +288,8 @@ struct Shared<'a> {
     weeks: Vec<chrono::NaiveDate>,
     weekly: Vec<u64>,
     throughput: Stats,
+    /// Case duration of the items in scope (`summary.json`).
+    case_duration: Stats,
     team: TeamFigures,
     status_map: Vec<StatusMapRow>,
     status_time: StatusTime,
@@ -309,8 +311,13 @@ impl<'a> Shared<'a> {
         distinct.extend(all.in_scope.iter().filter_map(|r| r.team.as_deref()));
         let mut team_names: BTreeSet<String> = distinct.into_iter().map(str::to_string).collect();
         team_names.extend(cfg.tools.iter().map(|t| t.team.clone()));
-        let (figures, (grid, weeks, weekly)) = rayon::join(
-            || Figures::of(&all),
+        let ((figures, case_duration), (grid, weeks, weekly)) = rayon::join(
+            || {
+                rayon::join(
+                    || Figures::of(&all),
+                    || stats(all.in_scope.iter().map(|r| r.case_duration_days)),
+                )
+            },
             || {
                 let grid = fig::week_bounds(records, period, as_of);
                 let weeks = throughput::week_grid(grid.0, grid.1, tz);
@@ -351,6 +358,7 @@ impl<'a> Shared<'a> {
             weeks,
             weekly,
             throughput: tp,
+            case_duration,
             team,
             status_map,
             status_time,
@@ -695,7 +703,18 @@ fn summary(
     warnings: Warnings,
 ) -> Summary {
     let in_scope = &c.all.in_scope;
-    let outcome = |o: Outcome| in_scope.iter().filter(|r| r.outcome == o).count() as u64;
+    // One pass: events, team hand-offs, and items per outcome.
+    let (events, team_handoffs, [done, canceled, open]) =
+        in_scope
+            .iter()
+            .fold((0u64, 0u64, [0u64; 3]), |(e, h, mut by), r| {
+                match r.outcome {
+                    Outcome::Done => by[0] += 1,
+                    Outcome::Canceled => by[1] += 1,
+                    Outcome::Open => by[2] += 1,
+                }
+                (e + u64::from(r.events), h + u64::from(r.team_handoffs), by)
+            });
     let (f, tp) = (&c.figures, c.throughput);
     Summary {
         schema_version: SCHEMA_VERSION,
@@ -708,15 +727,15 @@ fn summary(
         },
         counts: Counts {
             items: in_scope.len() as u64,
-            events: in_scope.iter().map(|r| r.events as u64).sum(),
+            events,
             teams: c.team_names.len() as u64,
-            done: outcome(Outcome::Done),
-            canceled: outcome(Outcome::Canceled),
-            open: outcome(Outcome::Open),
+            done,
+            canceled,
+            open,
         },
         lead_time_days: r6s(f.lead),
         cycle_time_days: r6s(f.cycle),
-        case_duration_days: r6s(stats(in_scope.iter().map(|r| r.case_duration_days))),
+        case_duration_days: r6s(c.case_duration),
         flow_efficiency: r6o(f.flow_efficiency),
         throughput_per_week: ThroughputSummary {
             mean: r6o(tp.mean),
@@ -724,7 +743,7 @@ fn summary(
         },
         handoffs: HandoffSummary {
             per_item: r6o(f.rates.map(|x| x.0)),
-            team_handoffs_total: in_scope.iter().map(|r| r.team_handoffs as u64).sum(),
+            team_handoffs_total: team_handoffs,
             team_change_rate: r6o(f.rates.map(|x| x.1)),
             ping_pong_rate: r6o(f.rates.map(|x| x.2)),
         },
