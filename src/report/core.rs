@@ -137,8 +137,8 @@ pub struct TeamFigures {
 
 /// The figures of every team of `team_names`, computed in parallel.
 #[allow(clippy::too_many_arguments)]
-pub fn team_figures(
-    all: &Group,
+pub fn team_figures<'a>(
+    all: &Group<'a>,
     team_names: &BTreeSet<String>,
     grid: &[chrono::NaiveDate],
     tz: Tz,
@@ -146,19 +146,45 @@ pub fn team_figures(
     min_team_finished: u64,
     as_of: Ts,
 ) -> TeamFigures {
-    // One pass sorts the records into their teams; the teams' figures are independent and
-    // computed in parallel (results in team order).
-    let mut by_team: BTreeMap<&str, Group> = team_names
-        .iter()
-        .map(|t| (t.as_str(), Group::default()))
-        .collect();
-    for (list, pick) in [(&all.in_scope, 0usize), (&all.done, 1), (&all.wip, 2)] {
-        for r in list.iter() {
-            if let Some(g) = r.team.as_deref().and_then(|t| by_team.get_mut(t)) {
-                [&mut g.in_scope, &mut g.done, &mut g.wip][pick].push(r);
+    // One pass over each population sorts its records into their teams (the three side by
+    // side); the teams' figures are independent and computed in parallel (results in team
+    // order).
+    let names: Vec<&str> = team_names.iter().map(String::as_str).collect();
+    let split = |list: &[&'a ItemRecord]| -> Vec<Vec<&'a ItemRecord>> {
+        let mut out = vec![Vec::new(); names.len()];
+        // A team's name is shared by the records of a block of items: its place among the
+        // names is found once per shared name, by the name's address, not per record.
+        let mut place: rustc_hash::FxHashMap<usize, Option<usize>> = Default::default();
+        for r in list {
+            if let Some(t) = r.team.as_deref() {
+                let k = *place
+                    .entry(t.as_ptr() as usize)
+                    .or_insert_with(|| names.binary_search(&t).ok());
+                if let Some(k) = k {
+                    out[k].push(*r);
+                }
             }
         }
-    }
+        out
+    };
+    let ((in_scope, done), wip) = rayon::join(
+        || rayon::join(|| split(&all.in_scope), || split(&all.done)),
+        || split(&all.wip),
+    );
+    let by_team: Vec<(&str, Group)> = names
+        .iter()
+        .zip(in_scope.into_iter().zip(done).zip(wip))
+        .map(|(t, ((in_scope, done), wip))| {
+            (
+                *t,
+                Group {
+                    in_scope,
+                    done,
+                    wip,
+                },
+            )
+        })
+        .collect();
     let index = throughput::WeekIndex::new(grid, tz);
     let per_team: Vec<(Stats, Option<Vec<u64>>, TeamSummary)> = by_team
         .into_par_iter()
