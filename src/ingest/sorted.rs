@@ -336,17 +336,22 @@ pub fn audit_order(ids: &TextArray, ts: &IntArray) -> (Vec<IdxSize>, Vec<(usize,
     }
     // Sorting the runs by (item id, first row) is stable; it is the answer when every item
     // has one run.
-    let mut keys: Vec<(RowKey, IdxSize)> = runs
+    // A run's key holds its end in the instant's place: the runs of one item end in the
+    // order they start, so (id, end, start) orders them as (id, start).
+    let mut keys: Vec<RowKey> = runs
         .par_iter()
-        .map(|&(a, b)| (RowKey::new(ids.get(a), None, a as IdxSize), b as IdxSize))
+        .map(|&(a, b)| RowKey {
+            ts: b as i64,
+            ..RowKey::new(ids.get(a), None, a as IdxSize)
+        })
         .collect();
-    keys.par_sort_unstable_by(|x, y| x.0.cmp(&y.0, ids));
+    keys.par_sort_unstable_by(|x, y| x.cmp(y, ids));
     let grouped = keys
         .par_windows(2)
-        .all(|w| w[0].0.cmp_id(&w[1].0, ids) != std::cmp::Ordering::Equal);
+        .all(|w| w[0].cmp_id(&w[1], ids) != std::cmp::Ordering::Equal);
     let runs: Vec<(usize, usize)> = keys
         .into_iter()
-        .map(|(k, b)| (k.row as usize, b as usize))
+        .map(|k| (k.row as usize, k.ts as usize))
         .collect();
     if grouped {
         let mut order = Vec::with_capacity(n);
