@@ -73,6 +73,18 @@ pub fn group(
 ) -> GroupForecast {
     let history = daily_history(finished, as_of, fc.history_days);
     let each = how_many_each(&history, &fc.horizons_days, fc.trials, seed);
+    forecast_of(&history, each, wip, fc, seed)
+}
+
+/// A group's forecast from its history and its "how many" answers (one per horizon): the
+/// horizons with an answer, and "when" its `wip` items are done.
+fn forecast_of(
+    history: &[u64],
+    each: Vec<Option<[f64; 3]>>,
+    wip: u64,
+    fc: &crate::config::Forecast,
+    seed: u64,
+) -> GroupForecast {
     GroupForecast {
         how_many: fc
             .horizons_days
@@ -81,7 +93,7 @@ pub fn group(
             .filter_map(|(h, v)| Some((*h, v?)))
             .collect(),
         wip,
-        when: when(&history, wip, fc.trials, seed),
+        when: when(history, wip, fc.trials, seed),
     }
 }
 
@@ -140,16 +152,7 @@ pub fn groups(
         .par_iter()
         .zip(histories.par_iter())
         .zip(each.into_par_iter())
-        .map(|((&(_, wip), history), each)| GroupForecast {
-            how_many: fc
-                .horizons_days
-                .iter()
-                .zip(each)
-                .filter_map(|(h, v)| Some((*h, v?)))
-                .collect(),
-            wip,
-            when: when(history, wip, fc.trials, seed),
-        })
+        .map(|((&(_, wip), history), each)| forecast_of(history, each, wip, fc, seed))
         .collect()
 }
 

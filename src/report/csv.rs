@@ -34,11 +34,7 @@ pub fn table(t: &Table) -> anyhow::Result<Vec<u8>> {
     /// Rows rendered as one block; a large table's blocks are rendered on every core (a row
     /// per team and week is 140,000 rows for the 476 groups of BPIC 2013 incidents).
     const ROWS: usize = 8_192;
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(&t.header)?;
-    let mut out = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut out = header_line(&t.header)?;
     let blocks: Vec<Vec<u8>> = t
         .rows
         .par_chunks(ROWS)
@@ -118,11 +114,7 @@ fn push_field(out: &mut Vec<u8>, field: &[u8]) {
 /// its ids per row. The same bytes as [`table`] of the expanded rows (tested); each run's
 /// leading fields are made once (`tables/blocker_items.csv` is ~1.8M rows at 10M events).
 pub fn run_table<W: std::io::Write>(t: &RunTable, mut out: W) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(&t.header)?;
-    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    out.write_all(&header_line(&t.header)?)?;
     let (mut buf, mut lead_fields, mut text) =
         (Vec::with_capacity(1 << 16), Vec::new(), String::new());
     for (lead, ids) in &t.runs {
@@ -141,10 +133,7 @@ pub fn run_table<W: std::io::Write>(t: &RunTable, mut out: W) -> anyhow::Result<
                 push_field(&mut buf, id.as_bytes());
                 buf.push(b'\n');
             }
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
+            flush_full(&mut buf, &mut out)?;
         }
     }
     out.write_all(&buf)?;
@@ -155,11 +144,7 @@ pub fn run_table<W: std::io::Write>(t: &RunTable, mut out: W) -> anyhow::Result<
 /// its count). The same bytes as [`table`] of the expanded rows (tested); each group's field
 /// is made once, not once per week.
 pub fn week_table<W: std::io::Write>(t: &WeekTable, mut out: W) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(&t.header)?;
-    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    out.write_all(&header_line(&t.header)?)?;
     let (mut buf, mut group) = (Vec::with_capacity(1 << 16), Vec::new());
     let weeks: Vec<Vec<u8>> = t
         .weeks
@@ -180,13 +165,28 @@ pub fn week_table<W: std::io::Write>(t: &WeekTable, mut out: W) -> anyhow::Resul
             buf.push(b',');
             push_count(&mut buf, *n);
             buf.push(b'\n');
-            if buf.len() >= 1 << 16 {
-                out.write_all(&buf)?;
-                buf.clear();
-            }
+            flush_full(&mut buf, &mut out)?;
         }
     }
     out.write_all(&buf)?;
+    Ok(())
+}
+
+/// A table's header line, as the `csv` writer writes it.
+fn header_line(header: &[&str]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(header)?;
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Write `buf` to `out` and empty it once it holds 64 KB or more.
+fn flush_full<W: std::io::Write>(buf: &mut Vec<u8>, out: &mut W) -> std::io::Result<()> {
+    if buf.len() >= 1 << 16 {
+        out.write_all(buf)?;
+        buf.clear();
+    }
     Ok(())
 }
 
@@ -226,11 +226,7 @@ impl Items {
         /// of a few thousand items is rendered on every core too.
         const ROWS: usize = 2_048;
         const WAVE: usize = 128;
-        let mut header = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        header.write_record(ITEM_COLUMNS)?;
-        out.write_all(&header.into_inner()?)?;
+        out.write_all(&header_line(&ITEM_COLUMNS)?)?;
         for wave in report.items.chunks(ROWS * WAVE) {
             let blocks: Vec<Vec<u8>> = wave
                 .par_chunks(ROWS)
@@ -243,6 +239,31 @@ impl Items {
         out.flush()?;
         Ok(())
     }
+}
+
+/// An item's figures in days, in `items.csv`'s column order (lead time to flow efficiency).
+fn day_figures(r: &crate::metrics::items::ItemRecord) -> [Option<f64>; 7] {
+    [
+        r.lead_time_days(),
+        r.cycle_time_days(),
+        Some(r.case_duration_days),
+        r.active_days(),
+        r.waiting_days(),
+        r.blocked_days(),
+        r.flow_efficiency(),
+    ]
+}
+
+/// An item's counts, in `items.csv`'s column order (events to backward moves).
+fn counts(r: &crate::metrics::items::ItemRecord) -> [u32; 6] {
+    [
+        r.events,
+        r.handoffs,
+        r.team_handoffs,
+        r.ping_pongs,
+        r.reopens,
+        r.backward_moves,
+    ]
 }
 
 /// The `items.csv` rows of `items` (no header): the bytes the `csv` writer gives them (every
@@ -269,15 +290,7 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
         }
         out.push(b',');
         push_field(&mut out, r.outcome.name().as_bytes());
-        for x in [
-            r.lead_time_days(),
-            r.cycle_time_days(),
-            Some(r.case_duration_days),
-            r.active_days(),
-            r.waiting_days(),
-            r.blocked_days(),
-            r.flow_efficiency(),
-        ] {
+        for x in day_figures(r) {
             out.push(b',');
             if let Some(x) = x {
                 b.clear();
@@ -285,14 +298,7 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
                 out.extend_from_slice(b.as_bytes());
             }
         }
-        for n in [
-            r.events,
-            r.handoffs,
-            r.team_handoffs,
-            r.ping_pongs,
-            r.reopens,
-            r.backward_moves,
-        ] {
+        for n in counts(r) {
             out.push(b',');
             push_count(&mut out, u64::from(n));
         }
@@ -390,29 +396,14 @@ mod tests {
                 w.write_field(&b).unwrap();
             }
             w.write_field(r.outcome.name()).unwrap();
-            for x in [
-                r.lead_time_days(),
-                r.cycle_time_days(),
-                Some(r.case_duration_days),
-                r.active_days(),
-                r.waiting_days(),
-                r.blocked_days(),
-                r.flow_efficiency(),
-            ] {
+            for x in day_figures(r) {
                 b.clear();
                 if let Some(x) = x {
                     num_into(&mut b, x);
                 }
                 w.write_field(&b).unwrap();
             }
-            for n in [
-                r.events,
-                r.handoffs,
-                r.team_handoffs,
-                r.ping_pongs,
-                r.reopens,
-                r.backward_moves,
-            ] {
+            for n in counts(r) {
                 w.write_field(n.to_string()).unwrap();
             }
             w.write_record(None::<&[u8]>).unwrap();
