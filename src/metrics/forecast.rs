@@ -114,22 +114,27 @@ pub fn groups(
     let widest = fc.horizons_days.iter().copied().max().unwrap_or(0) as usize;
     let longest = widest * fc.trials as usize;
     let days = fc.history_days as usize;
-    // Groups that fit a lane are looked up in batches; any other (no item done, or totals
-    // beyond the shared-draws bound) is answered alone.
-    let (fit, alone): (Vec<usize>, Vec<usize>) = (0..inputs.len())
-        .partition(|&g| days > 0 && longest <= SHARED_DRAWS && shared::fits(&histories[g], widest));
+    // Groups that fit a lane are looked up in batches from one stream of drawn days; any
+    // other (no item done, or totals beyond the shared-draws bound) is answered alone.
+    let shareable = days > 0 && longest > 0 && longest <= SHARED_DRAWS;
+    let (fit, alone): (Vec<usize>, Vec<usize>) =
+        (0..inputs.len()).partition(|&g| shareable && shared::fits(&histories[g], widest));
     let draws: Vec<u32> = if fit.is_empty() {
         Vec::new()
     } else {
         let mut rng = Rng::new(seed);
         (0..longest).map(|_| rng.below(days) as u32).collect()
     };
-    let mut jobs: Vec<Vec<usize>> = fit.chunks(shared::LANES).map(<[usize]>::to_vec).collect();
-    jobs.extend(alone.into_iter().map(|g| vec![g]));
+    // (looked up in a batch, the groups).
+    let mut jobs: Vec<(bool, Vec<usize>)> = fit
+        .chunks(shared::LANES)
+        .map(|b| (true, b.to_vec()))
+        .collect();
+    jobs.extend(alone.into_iter().map(|g| (false, vec![g])));
     let answered: Vec<Vec<(usize, Vec<Option<[f64; 3]>>)>> = jobs
         .par_iter()
-        .map(|job| {
-            if !shared::fits(&histories[job[0]], widest) || draws.is_empty() {
+        .map(|(batch, job)| {
+            if !batch {
                 let g = job[0];
                 return vec![(
                     g,

@@ -562,8 +562,9 @@ fn core_takeaways(c: &Shared) -> Vec<Takeaway> {
     takeaways
 }
 
-/// The part of the shared figures: the cycle-time and time-in-status charts with their
-/// takeaways, and the tables of time in status, the status mapping, throughput and teams.
+/// The part of the shared figures: the takeaways of the cycle-time and time-in-status charts
+/// (the charts, [`core_charts`], are drawn with every other chart in [`the_rest`]), and the
+/// tables of time in status, the status mapping, throughput and teams.
 fn core_part(c: &Shared, teams: &[TeamSummary], team_throughput: Vec<(String, Vec<u64>)>) -> Parts {
     let mut groups = vec![("*".to_string(), c.weekly.clone())];
     groups.extend(team_throughput);
@@ -575,7 +576,6 @@ fn core_part(c: &Shared, teams: &[TeamSummary], team_throughput: Vec<(String, Ve
             weeks: c.weeks.iter().map(|w| format_date(*w)).collect(),
             groups,
         }],
-        charts: core_charts(c),
         takeaways: core_takeaways(c),
         ..Parts::default()
     }

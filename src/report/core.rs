@@ -123,7 +123,7 @@ pub fn week_bounds(records: &[ItemRecord], period: Option<(Ts, Ts)>, as_of: Ts) 
     (from, to)
 }
 
-/// Each team's figures (in team order): its cycle-time stats, its throughput rows and its
+/// Each team's figures (in team order): its cycle-time stats, its weekly done counts and its
 /// summary (signals and workflow similarity are added once known, [`with_signals`]).
 pub struct TeamFigures {
     /// Cycle time per team.
