@@ -82,9 +82,10 @@ pub fn read_in_parts(
     check_mapping(path, &header, &mapping, opts.columns)?;
     let mut parts = PartBuffer::open(path, sep, part_bytes)?;
     let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
-    let mut reader = PartReader::new(layout, None);
-    parts.read_all(&mut reader)?;
-    Ok(reader.finish()?.0)
+    let mut reader = PartReader::new(layout);
+    let mut kept = Kept::Joined(Default::default());
+    parts.read_all(&mut reader, &mut kept)?;
+    Ok(reader.finish(kept)?.0)
 }
 
 /// Refuse a file that starts with the signature of compressed data
@@ -390,28 +391,42 @@ struct PartReader<'a> {
     local: LocalTimes,
     dropped: u64,
     items: ItemSet,
-    parts: Vec<EventTable>,
-    /// Where the parts go instead, when the file is streamed to partitions
-    /// (`--memory-budget`): never one table in memory.
-    sink: Option<super::spill::SpillWriter>,
+}
+
+/// Where the parts' events go as they are read (beside the parsing of the next part).
+enum Kept {
+    /// Joined into one table.
+    Joined(crate::ingest::table::Joiner),
+    /// Streamed to partitions on disk (`--memory-budget`): never one table in memory.
+    Sink(super::spill::SpillWriter),
+}
+
+impl Kept {
+    /// Keep a part's events.
+    fn keep(&mut self, table: EventTable) -> Result<(), PartError> {
+        match self {
+            Kept::Joined(j) => j.push(table)?,
+            Kept::Sink(sink) => sink.push(table)?,
+        }
+        Ok(())
+    }
 }
 
 impl<'a> PartReader<'a> {
     /// A reader of the parts of a file laid out as `layout`, with nothing read yet.
-    fn new(layout: FileLayout<'a>, sink: Option<super::spill::SpillWriter>) -> Self {
+    fn new(layout: FileLayout<'a>) -> Self {
         PartReader {
             layout,
             non_standard_lifecycle: false,
             local: LocalTimes::default(),
             dropped: 0,
             items: ItemSet::default(),
-            parts: Vec::new(),
-            sink,
         }
     }
 
-    /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows.
-    fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<usize, PartError> {
+    /// Read one part (whole records); `rows_before` data rows precede it. Returns its rows
+    /// and its events.
+    fn part(&mut self, bytes: &[u8], rows_before: usize) -> Result<(usize, EventTable), PartError> {
         let df = self.layout.frame(bytes)?;
         let rows = df.height();
         let (df, row_lines) = self.drop_rows_without_id(df, rows_before)?;
@@ -446,12 +461,12 @@ impl<'a> PartReader<'a> {
         checked?;
         let (ts, created) = instants?;
         self.local.merge(local);
-        self.push_table(ids, ts, created, coded, flags)?;
+        let table = events_of(ids, ts, created, coded, flags)?;
         // The part's text and frame are gone: give their memory back before the next part
         // (freed memory is otherwise kept for reuse, and the next part's columns are new
         // sizes; 10M events: the load's peak went 780 -> ~690 MiB).
         crate::memory::release();
-        Ok(rows)
+        Ok((rows, table))
     }
 
     /// Drop the rows of `df` without an item id (counted); the frame left and the lines of
@@ -505,35 +520,9 @@ impl<'a> PartReader<'a> {
         Ok(flags)
     }
 
-    /// Keep a part's events.
-    fn push_table(
-        &mut self,
-        ids: StringChunked,
-        ts: Int64Chunked,
-        created: Int64Chunked,
-        coded: Vec<Coded>,
-        flags: Vec<u8>,
-    ) -> Result<(), PartError> {
-        let [status, assignee, team, actor, source]: [Coded; 5] = coded
-            .try_into()
-            .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
-        let table = EventTable {
-            item_id: ids.with_name(Col::ItemId.name().into()),
-            timestamp: ts.with_name(Col::Timestamp.name().into()),
-            created: created.with_name(Col::Created.name().into()),
-            coded: [status, assignee, team, actor, source],
-            flags,
-        };
-        match &mut self.sink {
-            Some(sink) => sink.push(table)?,
-            None => self.parts.push(table),
-        }
-        Ok(())
-    }
-
-    /// The whole file's events and warnings; with a sink, the events are in the partitions
-    /// it wrote (the table is empty).
-    fn finish(self) -> Result<(EventsCsv, Option<super::spill::Spill>), IngestError> {
+    /// The whole file's events and warnings, from what was `kept`; streamed to partitions,
+    /// the events are in the partitions written (the table is empty).
+    fn finish(self, kept: Kept) -> Result<(EventsCsv, Option<super::spill::Spill>), IngestError> {
         let path = self.layout.path;
         let mut warnings = Warnings::default();
         let dropped = self.dropped;
@@ -548,26 +537,29 @@ impl<'a> PartReader<'a> {
             what,
             message: e.to_string(),
         };
-        if let Some(sink) = self.sink {
-            let decisions = super::spill::CsvDecisions {
-                non_standard_lifecycle: self.non_standard_lifecycle,
-            };
-            let spill = sink
-                .finish(Some(decisions))
-                .map_err(|e| internal("writing the partitions of an events CSV", e))?;
-            let table = EventTable::concat(Vec::new())
-                .map_err(|e| internal("creating the event table", e))?;
-            let csv = EventsCsv {
-                table,
-                items: self.items.len(),
-                warnings,
-            };
-            return Ok((csv, Some(spill)));
-        }
+        let joined = match kept {
+            Kept::Joined(j) => j,
+            Kept::Sink(sink) => {
+                let decisions = super::spill::CsvDecisions {
+                    non_standard_lifecycle: self.non_standard_lifecycle,
+                };
+                let spill = sink
+                    .finish(Some(decisions))
+                    .map_err(|e| internal("writing the partitions of an events CSV", e))?;
+                let table = EventTable::concat(Vec::new())
+                    .map_err(|e| internal("creating the event table", e))?;
+                let csv = EventsCsv {
+                    table,
+                    items: self.items.len(),
+                    warnings,
+                };
+                return Ok((csv, Some(spill)));
+            }
+        };
         crate::memory::trace("events CSV parts read");
         let items = self.items.len();
         drop(self.items);
-        let mut table = EventTable::concat(self.parts).map_err(|e| IngestError::Internal {
+        let mut table = joined.finish().map_err(|e| IngestError::Internal {
             what: "joining the parts of an events CSV",
             message: e.to_string(),
         })?;
@@ -590,6 +582,26 @@ impl<'a> PartReader<'a> {
         };
         Ok((csv, None))
     }
+}
+
+/// A part's events from its columns.
+fn events_of(
+    ids: StringChunked,
+    ts: Int64Chunked,
+    created: Int64Chunked,
+    coded: Vec<Coded>,
+    flags: Vec<u8>,
+) -> Result<EventTable, PartError> {
+    let [status, assignee, team, actor, source]: [Coded; 5] = coded
+        .try_into()
+        .map_err(|_| PolarsError::ComputeError("five coded columns".into()))?;
+    Ok(EventTable {
+        item_id: ids.with_name(Col::ItemId.name().into()),
+        timestamp: ts.with_name(Col::Timestamp.name().into()),
+        created: created.with_name(Col::Created.name().into()),
+        coded: [status, assignee, team, actor, source],
+        flags,
+    })
 }
 
 /// Longest text value accepted in a field (bytes). A longer one is nearly always a quote

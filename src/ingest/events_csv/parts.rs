@@ -2,8 +2,9 @@
 //! header and hands whole records to the part reader.
 
 use super::diagnose::polars_malformed;
-use super::{io_error, PartError, PartReader};
+use super::{io_error, Kept, PartError, PartReader};
 use crate::error::{shown, IngestError, Location};
+use crate::ingest::EventTable;
 use std::path::Path;
 
 /// The end (just after the line break) of the first or of the last complete record of
@@ -144,26 +145,55 @@ impl<'a> PartBuffer<'a> {
         })
     }
 
-    /// Hand every part of the file to `reader`, in file order.
-    pub(super) fn read_all(&mut self, reader: &mut PartReader<'_>) -> Result<(), IngestError> {
+    /// Hand every part of the file to `reader`, in file order, and its events to `kept`.
+    /// While a part is parsed, the previous part's events are kept and the next part's end
+    /// is found.
+    pub(super) fn read_all(
+        &mut self,
+        reader: &mut PartReader<'_>,
+        kept: &mut Kept,
+    ) -> Result<(), IngestError> {
         let Some(data) = self.header_end()? else {
             return Ok(()); // empty, or only a header
         };
         let (mut at, mut rows_before) = (data, 0);
         let mut next = self.part_at(at)?;
+        let mut pending: Option<EventTable> = None;
         while let Some(part) = next {
             let after = at + part.end as u64;
-            // The next part's end is found while this part is read.
-            let (rows, scanned) = rayon::join(
+            let (parsed, (scanned, previous)) = rayon::join(
                 || self.read_part(reader, &part.window.bytes()[..part.end], rows_before),
-                || self.part_at(after),
+                || {
+                    let previous = pending.take().map_or(Ok(()), |t| self.keep(kept, t));
+                    (self.part_at(after), previous)
+                },
             );
-            rows_before += rows?;
+            // Errors in file order: the previous part's, this part's, the next part's.
+            previous?;
+            let (rows, table) = parsed?;
+            rows_before += rows;
+            pending = Some(table);
             drop(part);
             next = scanned?;
             at = after;
         }
-        Ok(())
+        match pending {
+            Some(t) => self.keep(kept, t),
+            None => Ok(()),
+        }
+    }
+
+    /// Keep a part's events in `kept`.
+    fn keep(&self, kept: &mut Kept, table: EventTable) -> Result<(), IngestError> {
+        kept.keep(table).map_err(|e| self.part_error(e))
+    }
+
+    /// A part's error as the file's.
+    fn part_error(&self, e: PartError) -> IngestError {
+        match e {
+            PartError::Polars(e) => polars_malformed(self.path, e),
+            PartError::Ingest(e) => e,
+        }
     }
 
     /// Bytes `[from, from + len)` of the file (`len` > 0, within the file).
@@ -239,17 +269,16 @@ impl<'a> PartBuffer<'a> {
     }
 
     /// Hand a part (whole records) to `reader`; `rows_before` data rows precede it. Returns
-    /// its rows.
+    /// its rows and events.
     fn read_part(
         &self,
         reader: &mut PartReader<'_>,
         bytes: &[u8],
         rows_before: usize,
-    ) -> Result<usize, IngestError> {
-        reader.part(bytes, rows_before).map_err(|e| match e {
-            PartError::Polars(e) => polars_malformed(self.path, e),
-            PartError::Ingest(e) => e,
-        })
+    ) -> Result<(usize, EventTable), IngestError> {
+        reader
+            .part(bytes, rows_before)
+            .map_err(|e| self.part_error(e))
     }
 }
 

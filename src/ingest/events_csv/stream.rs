@@ -127,9 +127,10 @@ pub fn read_to_partitions(
     let read = (|| {
         let mut buffer = PartBuffer::open(path, sep, PART_BYTES)?;
         let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
-        let mut reader = PartReader::new(layout, Some(writer));
-        buffer.read_all(&mut reader)?;
-        reader.finish()
+        let mut reader = PartReader::new(layout);
+        let mut kept = Kept::Sink(writer);
+        buffer.read_all(&mut reader, &mut kept)?;
+        reader.finish(kept)
     })();
     match read {
         Ok((csv, Some(spill))) => Ok((csv, spill)),
