@@ -98,6 +98,7 @@ fn main() -> anyhow::Result<()> {
         status_counts,
         evidence: &cfg.evidence,
         business_case: &cfg.business_case,
+        items_csv: None,
     })?;
     lap("report model + charts", &mut t0);
     let files = flowaudit::app::render_all(&r)?;

@@ -7,7 +7,7 @@
 
 use crate::config::Config;
 use crate::ingest::{self, LoadOptions};
-use crate::report::{self, build::BuildInput, Renderer};
+use crate::report::{self, build::BuildInput, build::ItemsCsv, Renderer};
 use crate::timeline::TimelineContext;
 use crate::warning::WarningKind;
 use anyhow::{bail, Context, Result};
@@ -106,13 +106,23 @@ pub fn audit(cfg: &Config) -> Result<AuditOutcome> {
 }
 
 /// [`audit`], telling `progress` as each stage starts.
+///
+/// The report folder is filled in a temporary folder beside `--out` and moved into place
+/// when complete ([`in_place`]): `items.csv` is written into it while the report is built
+/// ([`report::build::BuildInput::items_csv`]), the other files after.
 pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome> {
-    let result = compute_parts(cfg, progress).and_then(|(report, parts)| {
+    let result = in_place(&cfg.out, |tmp| {
+        let items_csv = |records: &[crate::metrics::items::ItemRecord]| {
+            write_file(tmp, Path::new(ITEMS_CSV), &|w| {
+                report::csv::Items::write_records(records, w)
+            })
+        };
+        let (report, parts) = compute_parts(cfg, progress, Some(&items_csv))?;
         // The report model's working memory is gone: give it back before rendering.
         crate::memory::release();
         crate::memory::trace("report built");
         progress.stage(Stage::WritingReport);
-        write_report(&report, &cfg.out)?;
+        write_files(tmp, &report, false)?;
         crate::memory::trace("report written");
         Ok((report, parts))
     });
@@ -134,11 +144,16 @@ pub fn compute(cfg: &Config) -> Result<report::Report> {
 /// `--periods`): each is audited exactly as a single-period audit of it, and the last
 /// period's report gains the trend section first (METRICS.md §14).
 pub fn compute_with(cfg: &Config, progress: &dyn Progress) -> Result<report::Report> {
-    compute_parts(cfg, progress).map(|(report, _)| report)
+    compute_parts(cfg, progress, None).map(|(report, _)| report)
 }
 
-/// [`compute_with`], and the number of partitions the per-item pass ran in.
-fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Report, usize)> {
+/// [`compute_with`], and the number of partitions the per-item pass ran in; `items_csv`
+/// writes the `items.csv` of the report returned (the last period's).
+fn compute_parts(
+    cfg: &Config,
+    progress: &dyn Progress,
+    items_csv: Option<&ItemsCsv>,
+) -> Result<(report::Report, usize)> {
     progress.stage(Stage::ReadingInputs);
     crate::memory::trace("start");
     let budget = cfg
@@ -189,14 +204,16 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
             &status_counts,
             cfg.period,
             progress,
+            items_csv,
         )
         .map(|r| (r, parts));
     }
     // Several periods: the inputs are read once; each period is then audited exactly as a
     // single-period audit of it would be (METRICS.md §14).
     let mut reports = Vec::new();
-    for (label, from, to) in &cfg.periods {
+    for (k, (label, from, to)) in cfg.periods.iter().enumerate() {
         let period = Some((*from, *to));
+        let last = k + 1 == cfg.periods.len();
         let events = events(&mut loaded, true)?;
         let report = audit_period(
             cfg,
@@ -206,6 +223,7 @@ fn compute_parts(cfg: &Config, progress: &dyn Progress) -> Result<(report::Repor
             &status_counts,
             period,
             progress,
+            items_csv.filter(|_| last),
         )
         .with_context(|| format!("auditing the period {label}"))?;
         reports.push(report::trend_section::PeriodReport {
@@ -226,6 +244,7 @@ fn audit_period(
     status_counts: &Option<crate::log_kind::StatusCounts>,
     period: Option<(crate::model::Ts, crate::model::Ts)>,
     progress: &dyn Progress,
+    items_csv: Option<&ItemsCsv>,
 ) -> Result<report::Report> {
     let as_of = cfg
         .as_of
@@ -292,6 +311,7 @@ fn audit_period(
         status_counts: status_counts.clone(),
         evidence: &cfg.file.evidence,
         business_case: &cfg.file.business_case,
+        items_csv,
     })?;
     if cfg.strict {
         if let Some(w) = report.summary.warnings.first() {
@@ -318,24 +338,30 @@ fn whole<'a>(f: impl Fn() -> Result<Vec<u8>> + Send + Sync + 'a) -> Render<'a> {
     Box::new(move |w| Ok(w.write_all(&f()?)?))
 }
 
+/// The report's `items.csv`, relative to its folder.
+const ITEMS_CSV: &str = "items.csv";
+
 /// Every output file of a report, as jobs that render independently; `items.csv` (one row
-/// per item: the largest file) is written as it is rendered.
-fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
-    let mut jobs: Vec<RenderJob> = vec![
-        (
-            "summary.json".into(),
-            whole(|| report::json::Json.render(r)),
-        ),
-        (
-            "items.csv".into(),
+/// per item: the largest file) is written as it is rendered, and left out when `items` is
+/// false (written while the report was built).
+fn render_jobs(r: &report::Report, items: bool) -> Vec<RenderJob<'_>> {
+    let mut jobs: Vec<RenderJob> = vec![(
+        "summary.json".into(),
+        whole(|| report::json::Json.render(r)),
+    )];
+    if items {
+        jobs.push((
+            ITEMS_CSV.into(),
             Box::new(|w| report::csv::Items.write_to(r, w)),
-        ),
+        ));
+    }
+    jobs.extend::<[RenderJob; 2]>([
         ("report.html".into(), whole(|| report::html::Html.render(r))),
         (
             "report.md".into(),
             whole(|| report::markdown::Markdown.render(r)),
         ),
-    ];
+    ]);
     for t in &r.tables {
         jobs.push((
             Path::new("tables").join(format!("{}.csv", t.name.name())),
@@ -372,7 +398,7 @@ fn render_jobs(r: &report::Report) -> Vec<RenderJob<'_>> {
 /// file as it is rendered, [`write_report`]).
 pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     use rayon::prelude::*;
-    render_jobs(r)
+    render_jobs(r, true)
         .into_par_iter()
         .map(|(path, job)| {
             let mut bytes = Vec::new();
@@ -386,20 +412,31 @@ pub fn render_all(r: &report::Report) -> Result<Vec<(PathBuf, Vec<u8>)>> {
 /// Each file is written as soon as it is rendered, in parallel, and its bytes dropped
 /// (`items.csv` as it is rendered): the report's files are never all in memory at once.
 pub fn write_report(r: &report::Report, out: &Path) -> Result<()> {
+    in_place(out, |tmp| write_files(tmp, r, true))
+}
+
+/// Write the report's files into the folder `tmp`, rendered in parallel; `items.csv` only
+/// when `items` ([`render_jobs`]).
+fn write_files(tmp: &Path, r: &report::Report, items: bool) -> Result<()> {
     use rayon::prelude::*;
-    let jobs = render_jobs(r);
-    in_place(out, |tmp| {
-        make_dirs(tmp, jobs.iter().map(|(p, _)| p.as_path()))?;
-        jobs.into_par_iter().try_for_each(|(rel, job)| {
-            let p = tmp.join(&rel);
-            let file =
-                std::fs::File::create(&p).with_context(|| format!("writing {}", p.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            job(&mut w)
-                .and_then(|()| Ok(std::io::Write::flush(&mut w)?))
-                .with_context(|| format!("writing {}", p.display()))
-        })
-    })
+    let jobs = render_jobs(r, items);
+    make_dirs(tmp, jobs.iter().map(|(p, _)| p.as_path()))?;
+    jobs.into_par_iter()
+        .try_for_each(|(rel, job)| write_file(tmp, &rel, &job))
+}
+
+/// Write the file `rel` under the folder `dir` with `job`.
+fn write_file(
+    dir: &Path,
+    rel: &Path,
+    job: &(dyn Fn(&mut dyn std::io::Write) -> Result<()> + Sync),
+) -> Result<()> {
+    let p = dir.join(rel);
+    let file = std::fs::File::create(&p).with_context(|| format!("writing {}", p.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    job(&mut w)
+        .and_then(|()| Ok(std::io::Write::flush(&mut w)?))
+        .with_context(|| format!("writing {}", p.display()))
 }
 
 /// Write files into a fresh temporary folder beside `out` and move it into place. The
@@ -429,7 +466,7 @@ fn make_dirs<'a>(tmp: &Path, rels: impl Iterator<Item = &'a Path>) -> Result<()>
 /// Fill a fresh temporary folder beside `out` with `fill`, then move it into place; the
 /// previous folder is moved aside first and removed only after the new one is in place. On
 /// failure the temporary folder is removed and `out` is left as it was.
-fn in_place(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+fn in_place<T>(out: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -439,6 +476,12 @@ fn in_place(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         _ => PathBuf::from("."),
     };
     check_out(out, &parent)?;
+    // The nearest folder above `out` that exists: those made below it are removed again if
+    // the audit fails (the folder is filled while the audit runs).
+    let existing = parent
+        .ancestors()
+        .find(|a| a.is_dir())
+        .map(Path::to_path_buf);
     std::fs::create_dir_all(&parent).with_context(|| {
         format!(
             "--out {}: cannot create the folder {} it goes in; choose an --out in a writable folder",
@@ -451,14 +494,14 @@ fn in_place(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<()> {
+    let result = (|| -> Result<T> {
         std::fs::create_dir_all(&tmp).with_context(|| {
             format!(
                 "cannot create {}: is the output folder writable?",
                 tmp.display()
             )
         })?;
-        fill(&tmp)?;
+        let filled = fill(&tmp)?;
         if out.exists() {
             std::fs::rename(out, &old)
                 .with_context(|| format!("moving the previous report {} aside", out.display()))?;
@@ -468,10 +511,17 @@ fn in_place(out: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
             return Err(e).with_context(|| format!("moving the new report into {}", out.display()));
         }
         let _ = std::fs::remove_dir_all(&old);
-        Ok(())
+        Ok(filled)
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
+        for made in parent.ancestors() {
+            if Some(made) == existing.as_deref() {
+                break;
+            }
+            // Only an empty folder is removed.
+            let _ = std::fs::remove_dir(made);
+        }
     }
     result
 }

@@ -205,3 +205,73 @@ fn unwritable_output_gives_exit_1_and_leaves_nothing() {
         assert_eq!(std::fs::read(dir.path().join("file.txt")).unwrap(), b"x");
     }
 }
+
+#[test]
+fn a_run_failing_after_items_csv_was_written_leaves_nothing_of_its_own() {
+    // `items.csv` is written into the temporary folder while the report is built; a run that
+    // fails after that (`--strict` refuses the report's warnings once it is built) leaves the
+    // previous report byte-identical, no temporary folder, and no folder it made for --out.
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", "--items", "40", "--out"])
+        .arg(&small)
+        .assert()
+        .success();
+    // The same events twice: a duplicate-event warning, an error under --strict.
+    let events = std::fs::read_to_string(small.join("events.csv")).unwrap();
+    let mut lines = events.lines();
+    let header = lines.next().unwrap();
+    let body: Vec<&str> = lines.collect();
+    let twice = dir.path().join("twice.csv");
+    std::fs::write(
+        &twice,
+        format!("{header}\n{}\n{}\n", body.join("\n"), body.join("\n")),
+    )
+    .unwrap();
+    let strict = |out: &Path| {
+        let r = Command::cargo_bin("flowaudit")
+            .unwrap()
+            .arg("audit")
+            .arg(&twice)
+            .arg("--strict")
+            .arg("--quiet")
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_eq!(r.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&r.stderr).into_owned();
+        assert!(err.contains("--strict"), "{err}");
+    };
+    let out = dir.path().join("out");
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&small)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let before = snapshot(&out);
+    strict(&out);
+    assert_eq!(snapshot(&out), before, "the previous report changed");
+    assert_eq!(siblings(dir.path()), ["out", "small", "twice.csv"]);
+    // Folders made for a new --out are removed again.
+    strict(&dir.path().join("new").join("deeper").join("out"));
+    assert_eq!(siblings(dir.path()), ["out", "small", "twice.csv"]);
+    // Without --strict the same input is audited, items.csv included.
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(&twice)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let items = std::fs::read_to_string(out.join("items.csv")).unwrap();
+    assert_eq!(items.lines().count(), 41, "a header and the 40 items");
+}

@@ -78,7 +78,15 @@ pub struct BuildInput<'a> {
     pub evidence: &'a crate::config::Evidence,
     /// `[business_case]`.
     pub business_case: &'a crate::config::BusinessCase,
+    /// Writes `items.csv` from the records (only the listed ones), beside the building of
+    /// the report: the file is the largest of the report (~190 MB at 10M events) and needs
+    /// nothing but the records, so it is written while the cores would otherwise idle in the
+    /// report's serial steps. `None`: the report's `items` are written with the rest.
+    pub items_csv: Option<&'a ItemsCsv<'a>>,
 }
+
+/// Writes `items.csv` from an audit's records ([`BuildInput::items_csv`]).
+pub type ItemsCsv<'a> = dyn Fn(&[ItemRecord]) -> anyhow::Result<()> + Sync + 'a;
 
 /// Build the report: the shared figures first ([`super::core`], read-only from then on), then
 /// the parts that read them (flow, handoffs, tools and consistency, the comparison figures:
@@ -86,8 +94,40 @@ pub struct BuildInput<'a> {
 /// (their tables, charts and takeaways in list order, sections in [`SECTION_ORDER`]) and the
 /// charts rendered in parallel.
 pub fn build(input: BuildInput) -> anyhow::Result<Report> {
-    let ((records, status), inputs, previous, mut warnings, cfg) = input.split();
-    let mut c = Shared::new(&records, &status, cfg, &mut warnings);
+    let items_csv = input.items_csv;
+    let ((records, status), inputs, previous, warnings, cfg) = input.split();
+    let (report, written) = rayon::join(
+        || {
+            report_of(
+                &records,
+                &status,
+                inputs,
+                previous.as_deref(),
+                warnings,
+                cfg,
+            )
+        },
+        || items_csv.map_or(Ok(()), |write| write(&records)),
+    );
+    let mut report = report?;
+    written?;
+    // `retain` moves nothing until the first record it drops (most are listed).
+    let mut records = records;
+    records.retain(|r| r.listed());
+    report.items = records;
+    Ok(report)
+}
+
+/// The report of `records` ([`build`]), its `items` left empty.
+fn report_of(
+    records: &[ItemRecord],
+    status: &crate::metrics::items::StatusFolds,
+    inputs: Vec<InputSummary>,
+    previous: Option<&[ItemRecord]>,
+    mut warnings: Warnings,
+    cfg: Cfg,
+) -> anyhow::Result<Report> {
+    let mut c = Shared::new(records, status, cfg, &mut warnings);
     crate::memory::trace("report: shared figures");
     // The teams' weekly counts move into the table (a row per team and week when written:
     // 140,000 rows for the 476 groups of BPIC 2013 incidents).
@@ -99,7 +139,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
     // the flow part's last piece and have no chart, so they join after it unchanged.
     let (forecast, rest) = rayon::join(
         || super::flow::forecast_part(&flow_input(&c, &judged)),
-        || the_rest(&c, &judged, &records, previous.as_deref()),
+        || the_rest(&c, &judged, records, previous),
     );
     let Rest {
         parts: rest,
@@ -119,12 +159,7 @@ pub fn build(input: BuildInput) -> anyhow::Result<Report> {
         headline,
         sections,
         summary,
-        items: {
-            // `retain` moves nothing until the first record it drops (most are listed).
-            let mut records = records;
-            records.retain(|r| r.listed());
-            records
-        },
+        items: Vec::new(),
         tables: parts.tables,
         run_tables: parts.run_tables,
         week_tables: parts.week_tables,

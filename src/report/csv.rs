@@ -220,14 +220,25 @@ impl Items {
     /// Write `items.csv` to `out` as it is rendered (the audit streams it to its file: at
     /// ten million events it is about 200 MB that need not be in memory at once). Blocks of
     /// rows are rendered on every core, a few at a time, and written in order.
-    pub fn write_to<W: std::io::Write>(&self, report: &Report, mut out: W) -> anyhow::Result<()> {
+    pub fn write_to<W: std::io::Write>(&self, report: &Report, out: W) -> anyhow::Result<()> {
+        Items::write_records(&report.items, out)
+    }
+
+    /// Write the `items.csv` of `records` to `out`: the listed ones
+    /// ([`crate::metrics::items::ItemRecord::listed`]; a report's `items` are those), as
+    /// [`Items::write_to`] does (the audit writes it from the records while the report is
+    /// built).
+    pub fn write_records<W: std::io::Write>(
+        records: &[crate::metrics::items::ItemRecord],
+        mut out: W,
+    ) -> anyhow::Result<()> {
         use rayon::prelude::*;
         /// Rows per block (~300 KB), and blocks rendered at a time: small blocks, so that a log
         /// of a few thousand items is rendered on every core too.
         const ROWS: usize = 2_048;
         const WAVE: usize = 128;
         out.write_all(&header_line(&ITEM_COLUMNS)?)?;
-        for wave in report.items.chunks(ROWS * WAVE) {
+        for wave in records.chunks(ROWS * WAVE) {
             let blocks: Vec<Vec<u8>> = wave
                 .par_chunks(ROWS)
                 .map(item_rows)
@@ -276,7 +287,7 @@ fn item_rows(items: &[crate::metrics::items::ItemRecord]) -> anyhow::Result<Vec<
     // otherwise make twenty strings each).
     let mut out: Vec<u8> = Vec::with_capacity(items.len() * 160);
     let mut b = String::with_capacity(64);
-    for r in items {
+    for r in items.iter().filter(|r| r.listed()) {
         push_field(&mut out, csv_safe(&r.item_id).as_bytes());
         out.push(b',');
         push_field(&mut out, csv_safe(r.team_name()).as_bytes());
