@@ -649,12 +649,12 @@ fn core_tables(c: &Shared, teams: &[TeamSummary]) -> Vec<Table> {
 /// The executive summary, with a note before the headline figures when items come from a
 /// process-mining activity log.
 fn with_activity_note(mut executive: Section, records: &[ItemRecord]) -> Section {
-    let activity_items = records.iter().filter(|r| r.activity).count();
+    let activity_items = records.par_iter().filter(|r| r.activity).count();
     if activity_items == 0 {
         return executive;
     }
     let measured = records
-        .iter()
+        .par_iter()
         .any(|r| r.activity && r.active_days().is_some());
     // Before the headline figures (after the verdict, or the failed gates).
     let at = executive
@@ -738,18 +738,25 @@ fn summary(
     warnings: Warnings,
 ) -> Summary {
     let in_scope = &c.all.in_scope;
-    // One pass: events, team hand-offs, and items per outcome.
-    let (events, team_handoffs, [done, canceled, open]) =
-        in_scope
-            .iter()
-            .fold((0u64, 0u64, [0u64; 3]), |(e, h, mut by), r| {
+    // One pass, in parallel blocks (integer sums): events, team hand-offs, and items per
+    // outcome.
+    type Sums = (u64, u64, [u64; 3]);
+    let add =
+        |(e, h, a): Sums, (f, i, b): Sums| (e + f, h + i, [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+    let (events, team_handoffs, [done, canceled, open]) = in_scope
+        .par_iter()
+        .fold(
+            || (0u64, 0u64, [0u64; 3]),
+            |(e, h, mut by), r| {
                 match r.outcome {
                     Outcome::Done => by[0] += 1,
                     Outcome::Canceled => by[1] += 1,
                     Outcome::Open => by[2] += 1,
                 }
                 (e + u64::from(r.events), h + u64::from(r.team_handoffs), by)
-            });
+            },
+        )
+        .reduce(|| (0, 0, [0; 3]), add);
     let (f, tp) = (&c.figures, c.throughput);
     Summary {
         schema_version: SCHEMA_VERSION,

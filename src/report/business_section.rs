@@ -66,16 +66,7 @@ fn inputs<'a>(
     Inputs {
         tools,
         // Summed per team here: a row per item took 24 bytes for each of millions of items.
-        handoffs: {
-            let mut per_team: std::collections::BTreeMap<Option<&str>, (u64, u64)> =
-                std::collections::BTreeMap::new();
-            for r in records.iter().filter(|r| r.in_scope()) {
-                let e = per_team.entry(r.team.as_deref()).or_default();
-                e.0 += u64::from(r.team_handoffs);
-                e.1 += u64::from(r.ping_pongs);
-            }
-            per_team.into_iter().map(|(t, (h, b))| (t, h, b)).collect()
-        },
+        handoffs: handoffs_per_team(records),
         period_days,
         top_blockers: findings
             .iter()
@@ -84,6 +75,45 @@ fn inputs<'a>(
             .map(|f| (format!("{} · {}", f.kind.words(), f.scope), f.impact))
             .collect(),
     }
+}
+
+/// Team handoffs and bounces of the in-scope items, summed per team (no team: `None`), in
+/// team name order. Blocks of records are summed in parallel, keyed by the address of the
+/// team's name (shared by the records of many items; a string-keyed map per record took
+/// 74 ms on one core at 10M events), then merged by name.
+fn handoffs_per_team(records: &[ItemRecord]) -> Vec<(Option<&str>, u64, u64)> {
+    use rayon::prelude::*;
+    type Sums<'a> = rustc_hash::FxHashMap<usize, (Option<&'a str>, u64, u64)>;
+    fn add<'a>(m: &mut Sums<'a>, t: Option<&'a str>, h: u64, b: u64) {
+        let e = m
+            .entry(t.map_or(0, |t| t.as_ptr() as usize))
+            .or_insert((t, 0, 0));
+        e.1 += h;
+        e.2 += b;
+    }
+    let by_address = records
+        .par_chunks(1 << 14)
+        .map(|block| {
+            let mut m = Sums::default();
+            for r in block.iter().filter(|r| r.in_scope()) {
+                let (h, b) = (u64::from(r.team_handoffs), u64::from(r.ping_pongs));
+                add(&mut m, r.team.as_deref(), h, b);
+            }
+            m
+        })
+        .reduce(Sums::default, |mut a, b| {
+            for (_, (t, h, bounces)) in b {
+                add(&mut a, t, h, bounces);
+            }
+            a
+        });
+    let mut per_team: std::collections::BTreeMap<Option<&str>, (u64, u64)> = Default::default();
+    for (_, (t, h, b)) in by_address {
+        let e = per_team.entry(t).or_default();
+        e.0 += h;
+        e.1 += b;
+    }
+    per_team.into_iter().map(|(t, (h, b))| (t, h, b)).collect()
 }
 
 /// `tables/business_case.csv`.
@@ -227,5 +257,66 @@ fn business_case_bar(label: &str, range: [f64; 3], measured: bool) -> crate::cha
         label: label.into(),
         range,
         measured,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::items::record;
+    use crate::name::Name;
+    use crate::timeline::testing::*;
+    use crate::timeline::Timeline;
+
+    #[test]
+    fn handoffs_are_summed_per_team_name_over_blocks_and_name_copies() {
+        let c = Box::leak(Box::new(ctx(20.0)));
+        let events = [
+            ev(0.0, Some("In Progress"), None, Some("T")),
+            st(2.0, "Done"),
+        ];
+        let one = record(
+            &Timeline::build("A", &events, c),
+            c,
+            &mut Default::default(),
+        );
+        // Two copies of the name "Pay" (different addresses), one of "Ops", no team; every
+        // fifth record out of scope; 50,000 records: several parallel blocks.
+        let (pay1, pay2, ops) = (Name::from("Pay"), Name::from("Pay"), Name::from("Ops"));
+        let records: Vec<ItemRecord> = (0..50_000u32)
+            .map(|i| {
+                let mut r = one.clone();
+                r.team = match i % 4 {
+                    0 => Some(pay1.clone()),
+                    1 => Some(pay2.clone()),
+                    2 => Some(ops.clone()),
+                    _ => None,
+                };
+                r.in_period = i % 5 != 0;
+                r.team_handoffs = i % 3;
+                r.ping_pongs = i % 2;
+                r
+            })
+            .collect();
+        let mut want: std::collections::BTreeMap<Option<&str>, (u64, u64)> = Default::default();
+        for r in records.iter().filter(|r| r.in_scope()) {
+            let e = want.entry(r.team.as_deref()).or_default();
+            e.0 += u64::from(r.team_handoffs);
+            e.1 += u64::from(r.ping_pongs);
+        }
+        let want: Vec<(Option<&str>, u64, u64)> =
+            want.into_iter().map(|(t, (h, b))| (t, h, b)).collect();
+        let got = handoffs_per_team(&records);
+        assert_eq!(got, want);
+        assert_eq!(
+            got.iter().map(|x| x.0).collect::<Vec<_>>(),
+            [None, Some("Ops"), Some("Pay")]
+        );
+        // "Pay": records 0 and 1 mod 4, in scope unless 0 mod 5.
+        let pay: u64 = (0..50_000u32)
+            .filter(|i| i % 4 < 2 && i % 5 != 0)
+            .map(|i| u64::from(i % 3))
+            .sum();
+        assert_eq!(got[2].1, pay);
     }
 }
