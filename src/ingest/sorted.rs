@@ -69,11 +69,14 @@ impl SortedEvents {
             coded,
             flags,
         } = table;
-        // One chunk each, the chunked original dropped before the next column is joined (the
-        // memory it frees takes the next copy and the ordering).
-        let item_id = one_chunk(item_id);
+        // One chunk each, each chunked original dropped once joined (the memory it frees
+        // takes the ordering); the ids and the instants are joined side by side (at 10M
+        // events 96 and 35 ms, each on one core).
+        let (item_id, (timestamp, created)) = rayon::join(
+            || one_chunk(item_id),
+            || (one_chunk(timestamp), one_chunk(created)),
+        );
         let item_id = item_id.downcast_as_array();
-        let (timestamp, created) = (one_chunk(timestamp), one_chunk(created));
         crate::memory::release();
         let (order, items) = audit_order(item_id, timestamp.downcast_as_array());
         crate::memory::trace("events ordered");
