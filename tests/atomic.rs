@@ -14,6 +14,29 @@ fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("flowaudit")
 }
 
+/// `flowaudit generate <flag> <n> --out <out>`, which must succeed.
+fn generate(out: &Path, flag: &str, n: &str) {
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .args(["generate", flag, n, "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// `flowaudit audit <input> --out <out> --quiet <args>`, run.
+fn audit(input: &Path, out: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("flowaudit")
+        .unwrap()
+        .arg("audit")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(args)
+        .assert()
+}
+
 /// Every file under `dir`, relative path → bytes.
 fn siblings(parent: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(parent)
@@ -30,28 +53,10 @@ fn killed_runs_leave_the_previous_report_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
     let big = dir.path().join("big");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "60", "--out"])
-        .arg(&small)
-        .assert()
-        .success();
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--events", "2000000", "--out"])
-        .arg(&big)
-        .assert()
-        .success();
+    generate(&small, "--items", "60");
+    generate(&big, "--events", "2000000");
     let out = dir.path().join("out");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&small)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    audit(&small, &out, &[]).success();
     let before = snapshot(&out);
     assert!(before.contains_key(Path::new("summary.json")));
     for delay in [50u64, 300, 1000, 3000] {
@@ -80,15 +85,7 @@ fn killed_runs_leave_the_previous_report_untouched() {
         );
     }
     // A killed run leaves its temporary folder beside the target; the next run removes it.
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&small)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    audit(&small, &out, &[]).success();
     assert_eq!(snapshot(&out), before, "same input, same bytes");
     let left = siblings(dir.path());
     assert_eq!(
@@ -102,12 +99,7 @@ fn killed_runs_leave_the_previous_report_untouched() {
 fn stale_siblings_of_live_processes_are_kept() {
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "20", "--out"])
-        .arg(&small)
-        .assert()
-        .success();
+    generate(&small, "--items", "20");
     // pid 1 is alive (init): its folder may belong to a run in progress and is kept; a pid
     // that cannot be alive (above the kernel's pid_max) is a killed run's and is removed.
     let live = dir.path().join(".out.tmp-1");
@@ -118,15 +110,7 @@ fn stale_siblings_of_live_processes_are_kept() {
         std::fs::write(d.join("summary.json"), "partial").unwrap();
     }
     let out = dir.path().join("out");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&small)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    audit(&small, &out, &[]).success();
     assert!(live.exists());
     assert!(!dead.exists() && !dead_old.exists());
 }
@@ -137,12 +121,7 @@ fn a_run_killed_between_its_renames_is_recovered() {
     // the new one was moved in: the next run puts the previous report back first.
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "20", "--out"])
-        .arg(&small)
-        .assert()
-        .success();
+    generate(&small, "--items", "20");
     let aside = dir.path().join(".out.old-4294967295");
     std::fs::create_dir(&aside).unwrap();
     std::fs::write(aside.join("summary.json"), "{}").unwrap();
@@ -150,23 +129,8 @@ fn a_run_killed_between_its_renames_is_recovered() {
     // A run that fails (bad input) must leave the recovered report in place.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "item_id,timestamp\nA,never\n").unwrap();
-    let _ = Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&bad)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .output();
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&small)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    audit(&bad, &out, &[]).code(1);
+    audit(&small, &out, &[]).success();
     assert!(!aside.exists());
     assert_ne!(std::fs::read(out.join("summary.json")).unwrap(), b"{}");
 }
@@ -175,24 +139,13 @@ fn a_run_killed_between_its_renames_is_recovered() {
 fn unwritable_output_gives_exit_1_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "20", "--out"])
-        .arg(&small)
-        .assert()
-        .success();
+    generate(&small, "--items", "20");
     std::fs::write(dir.path().join("file.txt"), "x").unwrap();
     let before = siblings(dir.path());
     for out in ["file.txt/out", "file.txt/a/b", "file.txt"] {
-        let o = Command::cargo_bin("flowaudit")
-            .unwrap()
-            .arg("audit")
-            .arg(&small)
-            .arg("--out")
-            .arg(dir.path().join(out))
-            .arg("--quiet")
-            .output()
-            .unwrap();
+        let o = audit(&small, &dir.path().join(out), &[])
+            .get_output()
+            .clone();
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{out}: {err}");
         assert!(err.contains("is a file, not a folder"), "{err}");
@@ -213,12 +166,7 @@ fn a_run_failing_after_items_csv_was_written_leaves_nothing_of_its_own() {
     // previous report byte-identical, no temporary folder, and no folder it made for --out.
     let dir = tempfile::tempdir().unwrap();
     let small = dir.path().join("small");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .args(["generate", "--items", "40", "--out"])
-        .arg(&small)
-        .assert()
-        .success();
+    generate(&small, "--items", "40");
     // The same events twice: a duplicate-event warning, an error under --strict.
     let events = std::fs::read_to_string(small.join("events.csv")).unwrap();
     let mut lines = events.lines();
@@ -231,30 +179,12 @@ fn a_run_failing_after_items_csv_was_written_leaves_nothing_of_its_own() {
     )
     .unwrap();
     let strict = |out: &Path| {
-        let r = Command::cargo_bin("flowaudit")
-            .unwrap()
-            .arg("audit")
-            .arg(&twice)
-            .arg("--strict")
-            .arg("--quiet")
-            .arg("--out")
-            .arg(out)
-            .output()
-            .unwrap();
-        assert_eq!(r.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&r.stderr).into_owned();
+        let r = audit(&twice, out, &["--strict"]).code(1);
+        let err = String::from_utf8_lossy(&r.get_output().stderr).into_owned();
         assert!(err.contains("--strict"), "{err}");
     };
     let out = dir.path().join("out");
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&small)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    audit(&small, &out, &[]).success();
     let before = snapshot(&out);
     strict(&out);
     assert_eq!(snapshot(&out), before, "the previous report changed");
@@ -263,15 +193,7 @@ fn a_run_failing_after_items_csv_was_written_leaves_nothing_of_its_own() {
     strict(&dir.path().join("new").join("deeper").join("out"));
     assert_eq!(siblings(dir.path()), ["out", "small", "twice.csv"]);
     // Without --strict the same input is audited, items.csv included.
-    Command::cargo_bin("flowaudit")
-        .unwrap()
-        .arg("audit")
-        .arg(&twice)
-        .arg("--quiet")
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    audit(&twice, &out, &[]).success();
     let items = std::fs::read_to_string(out.join("items.csv")).unwrap();
     assert_eq!(items.lines().count(), 41, "a header and the 40 items");
 }
