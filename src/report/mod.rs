@@ -14,6 +14,7 @@ pub mod json;
 pub mod markdown;
 pub mod part;
 pub mod scope;
+mod shared;
 pub mod sprawl_section;
 pub mod status_time_section;
 pub mod teams;
