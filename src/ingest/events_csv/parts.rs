@@ -218,10 +218,12 @@ impl<'a> PartBuffer<'a> {
     /// Bytes `[from, from + len)` of the file read into a buffer (a file that cannot be
     /// mapped).
     fn read_window(&self, from: u64, len: usize) -> Result<Vec<u8>, IngestError> {
-        use std::os::unix::fs::FileExt;
+        use std::io::{Read, Seek, SeekFrom};
+        // Only the thread that finds the next part's end reads the file: one position.
+        let mut f = &self.file;
         let mut buf = vec![0; len];
-        self.file
-            .read_exact_at(&mut buf, from)
+        f.seek(SeekFrom::Start(from))
+            .and_then(|_| f.read_exact(&mut buf))
             .map_err(|e| io_error(self.path, e))?;
         Ok(buf)
     }
