@@ -345,23 +345,23 @@ const ITEMS_CSV: &str = "items.csv";
 /// per item: the largest file) is written as it is rendered, and left out when `items` is
 /// false (written while the report was built).
 fn render_jobs(r: &report::Report, items: bool) -> Vec<RenderJob<'_>> {
-    let mut jobs: Vec<RenderJob> = vec![(
-        "summary.json".into(),
-        whole(|| report::json::Json.render(r)),
-    )];
+    let mut jobs: Vec<RenderJob> = vec![
+        (
+            "summary.json".into(),
+            whole(|| report::json::Json.render(r)),
+        ),
+        ("report.html".into(), whole(|| report::html::Html.render(r))),
+        (
+            "report.md".into(),
+            whole(|| report::markdown::Markdown.render(r)),
+        ),
+    ];
     if items {
         jobs.push((
             ITEMS_CSV.into(),
             Box::new(|w| report::csv::Items.write_to(r, w)),
         ));
     }
-    jobs.extend::<[RenderJob; 2]>([
-        ("report.html".into(), whole(|| report::html::Html.render(r))),
-        (
-            "report.md".into(),
-            whole(|| report::markdown::Markdown.render(r)),
-        ),
-    ]);
     for t in &r.tables {
         jobs.push((
             Path::new("tables").join(format!("{}.csv", t.name.name())),

@@ -80,7 +80,7 @@ pub fn read_in_parts(
     let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mapping = map_header_with(&header, opts.columns);
     check_mapping(path, &header, &mapping, opts.columns)?;
-    let mut parts = PartBuffer::open(path, sep, part_bytes)?;
+    let parts = PartBuffer::open(path, sep, part_bytes)?;
     let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
     let mut reader = PartReader::new(layout);
     let mut kept = Kept::Joined(Default::default());

@@ -149,7 +149,7 @@ impl<'a> PartBuffer<'a> {
     /// While a part is parsed, the previous part's events are kept and the next part's end
     /// is found.
     pub(super) fn read_all(
-        &mut self,
+        &self,
         reader: &mut PartReader<'_>,
         kept: &mut Kept,
     ) -> Result<(), IngestError> {
@@ -231,11 +231,11 @@ impl<'a> PartBuffer<'a> {
     /// Where the data rows start: just after the header record; `None` when the file holds
     /// no record after it (empty, or only a header).
     fn header_end(&self) -> Result<Option<u64>, IngestError> {
+        if self.size == 0 {
+            return Ok(None);
+        }
         let mut want = self.part_bytes;
         loop {
-            if self.size == 0 {
-                return Ok(None);
-            }
             let len = (want as u64).min(self.size) as usize;
             let w = self.window(0, len)?;
             match first_record_end(w.bytes(), self.sep) {
@@ -250,11 +250,11 @@ impl<'a> PartBuffer<'a> {
     /// The part that starts at byte `from` (a record start): about `part_bytes` long, ending
     /// at a record end, or at the end of the file. `None` at the end of the file.
     fn part_at(&self, from: u64) -> Result<Option<Part>, IngestError> {
+        if from >= self.size {
+            return Ok(None);
+        }
         let mut want = self.part_bytes;
         loop {
-            if from >= self.size {
-                return Ok(None);
-            }
             let len = (want as u64).min(self.size - from) as usize;
             let eof = from + len as u64 == self.size;
             let window = self.window(from, len)?;

@@ -125,7 +125,7 @@ pub fn read_to_partitions(
         message: e.to_string(),
     })?;
     let read = (|| {
-        let mut buffer = PartBuffer::open(path, sep, PART_BYTES)?;
+        let buffer = PartBuffer::open(path, sep, PART_BYTES)?;
         let layout = FileLayout::new(path, opts, sep, schema, &header, &mapping)?;
         let mut reader = PartReader::new(layout);
         let mut kept = Kept::Sink(writer);
