@@ -244,7 +244,11 @@ pub(super) fn join<'a>(chunks: Vec<Chunk<'a>>) -> Result<Parser<'a>, Declined> {
     let root = first.root_opened.ok_or(Declined)?;
     let mut acc = first.parser;
     let mut closed = first.root_closed;
-    for c in chunks {
+    // Room for every chunk's rows at once: growing by doubling copied the rows read so far
+    // into fresh pages at each step, a third of the audit's page faults on a 31 MB log.
+    let rest: Vec<Chunk<'a>> = chunks.collect();
+    acc.reserve_for(rest.iter().map(|c| &c.parser));
+    for c in rest {
         if closed.is_some() {
             break; // nothing after the root's end is read
         }
@@ -361,18 +365,19 @@ fn next_chunk<R: Read>(
     carry.clear();
     let mut searched: usize = 0;
     loop {
-        let target = buf.len() + chunk_bytes.max(1);
-        buf.reserve(target - buf.len());
-        while buf.len() < target {
-            let len = buf.len();
-            buf.resize(target, 0);
-            match src.read(&mut buf[len..]) {
+        // Zeroed once per round, then filled by as many reads as it takes (zeroing the rest
+        // before each read cost as much as the reads when a decoder returns small pieces).
+        let mut filled = buf.len();
+        let target = filled + chunk_bytes.max(1);
+        buf.resize(target, 0);
+        while filled < target {
+            match src.read(&mut buf[filled..]) {
                 Ok(0) => {
-                    buf.truncate(len);
+                    buf.truncate(filled);
                     return Ok((buf, true));
                 }
-                Ok(k) => buf.truncate(len + k),
-                Err(e) if e.kind() == ErrorKind::Interrupted => buf.truncate(len),
+                Ok(k) => filled += k,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(_) => return Err(Declined),
             }
         }

@@ -425,6 +425,18 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Room for the rows of the `later` parsers, to be appended in one go.
+    pub(super) fn reserve_for<'p>(&mut self, later: impl Iterator<Item = &'p Parser<'p>> + Clone)
+    where
+        'a: 'p,
+    {
+        let sum = |f: fn(&Parser) -> usize| later.clone().map(f).sum::<usize>();
+        self.out_items.reserve(sum(|p| p.out_items.len()));
+        self.out_item.reserve(sum(|p| p.out_item.len()));
+        self.out_ts.reserve(sum(|p| p.out_ts.len()));
+        self.out_vals.reserve(sum(|p| p.out_vals.len()));
+    }
+
     /// Add the events, values, traces and warnings of `later`, the parser of the chunk that
     /// follows this one's in the file (module `chunks`).
     pub(super) fn append(&mut self, later: Parser<'_>) {
