@@ -5,6 +5,7 @@
 use super::TableId;
 use super::{Block, Cell, Table, TeamSummary};
 use crate::metrics::signals::SignalId;
+use std::collections::HashMap;
 
 /// The columns of `tables/teams.csv`: the figures, one column per team signal
 /// ([`SignalId::ALL`]), then `finished` and `judged`.
@@ -80,6 +81,22 @@ pub fn teams_table(teams: &[TeamSummary]) -> Table {
     }
 }
 
+/// The first three findings (indices, in the order given) of each scope: a finding scoped
+/// "A ↔ B" counts for "A", for "B" and for itself. One pass over the findings (matching every
+/// team against every finding was 100,000 string splits with hundreds of groups).
+fn top_findings(findings: &[crate::metrics::blockers::Finding]) -> HashMap<&str, Vec<usize>> {
+    let mut top: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, f) in findings.iter().enumerate() {
+        for name in std::iter::once(f.scope.as_str()).chain(f.scope.split(" ↔ ")) {
+            let mine = top.entry(name).or_default();
+            if mine.len() < 3 && mine.last() != Some(&k) {
+                mine.push(k);
+            }
+        }
+    }
+    top
+}
+
 /// One sub-section per team that can be judged (METRICS.md §12: enough items done in the
 /// period): its figures in words, its fired signals with their levers, and its costliest
 /// blockers. The other teams share the teams table.
@@ -92,6 +109,7 @@ pub fn team_blocks(
         x.map(|v| format!("{:.0}%", v * 100.0))
             .unwrap_or_else(|| "no data".into())
     };
+    let top = top_findings(findings);
     let mut out = Vec::new();
     for t in teams.iter().filter(|t| t.judged) {
         out.push(Block::Subheading(t.team.clone()));
@@ -123,10 +141,11 @@ pub fn team_blocks(
         } else {
             format!("Signals fired: {}.", fired.join(", ").replace('_', " "))
         });
-        let mine: Vec<String> = findings
-            .iter()
-            .filter(|f| f.scope == t.team || f.scope.split(" ↔ ").any(|x| x == t.team))
-            .take(3)
+        let mine: Vec<String> = top
+            .get(t.team.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&k| &findings[k])
             .map(|f| format!("{} ({}): {}", f.kind.words(), f.scope, f.evidence))
             .collect();
         if !mine.is_empty() {
@@ -135,4 +154,39 @@ pub fn team_blocks(
         out.push(Block::List(facts));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::blockers::{Finding, FindingKind, Unit};
+
+    fn finding(scope: &str) -> Finding {
+        Finding {
+            kind: FindingKind::Queue,
+            scope: scope.into(),
+            impact: 1.0,
+            unit: Unit::ItemDays,
+            evidence: String::new(),
+            items: Default::default(),
+            rank: 1,
+        }
+    }
+
+    /// A pair's finding counts for both teams; each team keeps its first three in order; a
+    /// team that is only a prefix of another's name gets none of its findings.
+    #[test]
+    fn each_team_keeps_its_first_three_findings_pairs_counting_for_both() {
+        let f: Vec<Finding> = ["A", "A ↔ B", "B", "AB", "A", "A", "B ↔ B"]
+            .into_iter()
+            .map(finding)
+            .collect();
+        let top = top_findings(&f);
+        assert_eq!(top["A"], vec![0, 1, 4]);
+        assert_eq!(top["B"], vec![1, 2, 6]);
+        assert_eq!(top["AB"], vec![3]);
+        assert_eq!(top["A ↔ B"], vec![1]);
+        assert_eq!(top["B ↔ B"], vec![6]);
+        assert!(!top.contains_key("C"));
+    }
 }

@@ -142,6 +142,40 @@ pub(super) fn build_table(
     values: &Values,
 ) -> (EventTable, SourceHints) {
     let n = timestamp.len();
+    // The item ids are copied into their column beside the coding of the other columns.
+    let (item_id, (coded, hints)) = rayon::join(
+        || {
+            StringChunked::from_iter_values(
+                Col::ItemId.name().into(),
+                item_of
+                    .iter()
+                    .map(|&i| items.get(i as usize).map_or("", String::as_str)),
+            )
+        },
+        || code_columns(keys, status_idx, rows, values, n),
+    );
+    let table = EventTable {
+        item_id,
+        timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), timestamp),
+        created: Int64Chunked::from_iter_options(
+            Col::Created.name().into(),
+            std::iter::repeat_n(None, n),
+        ),
+        coded,
+        flags: Vec::new(),
+    };
+    (table, hints)
+}
+
+/// The coded columns of [`build_table`] (status, assignee, team, and the constant ones) for
+/// `n` events whose value codes are `rows` (`keys.names.len()` a row).
+fn code_columns(
+    keys: &Keys,
+    status_idx: &[usize],
+    rows: &[u32],
+    values: &Values,
+    n: usize,
+) -> ([Coded; 5], SourceHints) {
     let k = keys.names.len();
     let mut hints = SourceHints::default();
     let mut status = CodedBuilder::with_capacity(n);
@@ -173,28 +207,14 @@ pub(super) fn build_table(
         let t = column_code(&mut team, &mut team_of, row[keys.team], values);
         team.push(t);
     }
-    let table = EventTable {
-        item_id: StringChunked::from_iter_values(
-            Col::ItemId.name().into(),
-            item_of
-                .iter()
-                .map(|&i| items.get(i as usize).map_or("", String::as_str)),
-        ),
-        timestamp: Int64Chunked::from_vec(Col::Timestamp.name().into(), timestamp),
-        created: Int64Chunked::from_iter_options(
-            Col::Created.name().into(),
-            std::iter::repeat_n(None, n),
-        ),
-        coded: [
-            status.finish(),
-            assignee.finish(),
-            team.finish(),
-            Coded::nulls(n),
-            Coded::constant("xes", n),
-        ],
-        flags: Vec::new(),
-    };
-    (table, hints)
+    let coded = [
+        status.finish(),
+        assignee.finish(),
+        team.finish(),
+        Coded::nulls(n),
+        Coded::constant("xes", n),
+    ];
+    (coded, hints)
 }
 
 /// The column code of value code `v` (`NULL_CODE` when absent), given on first sight.
