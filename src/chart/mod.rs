@@ -346,7 +346,7 @@ struct Meta {
 
 /// Draws `fig` as SVG and as PNG. The backends are dropped before their buffers are read;
 /// nothing relies on `Drop` to finish a document, `present()` is called explicitly.
-fn render_both<F: Figure>(meta: Meta, fig: &F) -> Result<Chart, ChartError> {
+fn render_both<F: Figure + Sync>(meta: Meta, fig: &F) -> Result<Chart, ChartError> {
     let name = meta.name.name();
     let fail = |message: String| ChartError::Draw {
         name: name.to_string(),
@@ -359,11 +359,16 @@ fn render_both<F: Figure>(meta: Meta, fig: &F) -> Result<Chart, ChartError> {
     }
     let (w, h) = meta.size;
 
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, meta.size).into_drawing_area();
-        paint(&root, &meta.title, fig).map_err(|e| fail(format!("SVG: {e}")))?;
-    }
+    // The SVG and the PNG are drawn side by side: a chart as one job made the last chart
+    // of the report's parallel set the tail of its drawing.
+    let draw_svg = || -> Result<String, ChartError> {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, meta.size).into_drawing_area();
+            paint(&root, &meta.title, fig).map_err(|e| fail(format!("SVG: {e}")))?;
+        }
+        Ok(label_svg(&svg, &meta.title, &meta.alt))
+    };
 
     // The pixels are drawn into a buffer kept per thread and reused from chart to chart: a
     // fresh multi-megabyte buffer per chart cost more in page faults (the kernel clearing new
@@ -372,29 +377,33 @@ fn render_both<F: Figure>(meta: Meta, fig: &F) -> Result<Chart, ChartError> {
     thread_local! {
         static RGB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    let png = RGB.with(|buf| -> Result<Vec<u8>, ChartError> {
-        let mut rgb = buf.borrow_mut();
-        rgb.clear();
-        rgb.resize(w as usize * h as usize * 3, 0);
-        {
-            let root = BitMapBackend::with_buffer(&mut rgb, meta.size).into_drawing_area();
-            paint(&root, &meta.title, fig).map_err(|e| fail(format!("PNG: {e}")))?;
-        }
-        let mut png: Vec<u8> = Vec::new();
-        // Fast deflate after the "Up" filter: a chart's rows mostly repeat the row above
-        // (background, bars, gridlines), so they filter to zeros that fast deflate packs well.
-        // Choosing a filter per row (the encoder's default) was a quarter of a small log's
-        // audit; this is 0.79x its time for PNGs ~2.5x larger (~35 KB a chart;
-        // docs/PERFORMANCE.md).
-        PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Up)
-            .write_image(&rgb, w, h, ColorType::Rgb8)
-            .map_err(|e| fail(format!("PNG encoding: {e}")))?;
-        Ok(png)
-    })?;
+    let draw_png = || {
+        RGB.with(|buf| -> Result<Vec<u8>, ChartError> {
+            let mut rgb = buf.borrow_mut();
+            rgb.clear();
+            rgb.resize(w as usize * h as usize * 3, 0);
+            {
+                let root = BitMapBackend::with_buffer(&mut rgb, meta.size).into_drawing_area();
+                paint(&root, &meta.title, fig).map_err(|e| fail(format!("PNG: {e}")))?;
+            }
+            let mut png: Vec<u8> = Vec::new();
+            // Fast deflate after the "Up" filter: a chart's rows mostly repeat the row above
+            // (background, bars, gridlines), so they filter to zeros that fast deflate packs well.
+            // Choosing a filter per row (the encoder's default) was a quarter of a small log's
+            // audit; this is 0.79x its time for PNGs ~2.5x larger (~35 KB a chart;
+            // docs/PERFORMANCE.md).
+            PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Up)
+                .write_image(&rgb, w, h, ColorType::Rgb8)
+                .map_err(|e| fail(format!("PNG encoding: {e}")))?;
+            Ok(png)
+        })
+    };
+    let (svg, png) = rayon::join(draw_svg, draw_png);
+    let (svg, png) = (svg?, png?);
 
     Ok(Chart {
         name: name.to_string(),
-        svg: label_svg(&svg, &meta.title, &meta.alt),
+        svg,
         title: meta.title,
         alt: meta.alt,
         png,

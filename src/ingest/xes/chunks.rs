@@ -94,7 +94,7 @@ const PLAIN_STARTS: [&[u8]; 6] = [
 ];
 
 /// An attribute tag of the usual form — `<string key="K" value="V"/>`: one space before each
-/// attribute, double quotes, nothing else — whose bytes after `<` start at `from`: its raw
+/// attribute, double quotes, maybe whitespace before `/>`, nothing else — whose bytes after `<` start at `from`: its raw
 /// key and value and the index of its `>`. `None` for any other form (the general scan reads
 /// it), and for a key that is not ASCII or holds `&` (the exact path decodes it).
 fn plain_attribute(buf: &[u8], from: usize) -> Option<(&[u8], &[u8], usize)> {
@@ -108,10 +108,16 @@ fn plain_attribute(buf: &[u8], from: usize) -> Option<(&[u8], &[u8], usize)> {
     }
     let v0 = k1 + 9;
     let v1 = v0 + memchr::memchr(b'"', &buf[v0..])?;
-    if !buf[v1..].starts_with(b"\"/>") {
+    // Whitespace before `/>` (Helpdesk's `value="V" />`) is skipped as the attribute scan
+    // skips it.
+    let mut slash = v1 + 1;
+    while buf.get(slash).is_some_and(|&b| is_space(b)) {
+        slash += 1;
+    }
+    if !buf[slash..].starts_with(b"/>") {
         return None;
     }
-    Some((key, &buf[v0..v1], v1 + 2))
+    Some((key, &buf[v0..v1], slash + 1))
 }
 
 /// Scan one chunk (`base`: its offset in the XML) and feed its tags to `p`. The first chunk
@@ -412,6 +418,8 @@ mod tests {
             r#"<int key="n" value=""/>"#,
             r#"<boolean key="b" value="a &amp; b"/>"#,
             r#"<id key="k" value="x>y"/>"#,
+            r#"<string key="org:resource" value="Value 2" />"#,
+            "<string key=\"k\" value=\"v\"\t\n />",
         ] {
             let (key, value, gt) = plain(tag).unwrap_or_else(|| panic!("{tag}"));
             assert_eq!(gt, tag.len() - 1, "{tag}");
@@ -429,7 +437,8 @@ mod tests {
             r#"<string value="v" key="k"/>"#,
             r#"<string key='k' value='v'/>"#,
             r#"<string  key="k" value="v"/>"#,
-            r#"<string key="k" value="v" />"#,
+            r#"<string key="k" value="v" >"#,
+            r#"<string key="k" value="v" / >"#,
             r#"<string key="k" value="v">"#,
             r#"<string key="k"/>"#,
             r#"<string key="concept&#58;name" value="v"/>"#,
@@ -437,6 +446,7 @@ mod tests {
             r#"<list key="k" value="v"/>"#,
             r#"<strings key="k" value="v"/>"#,
             r#"<string key="k" value="v"#,
+            r#"<string key="k" value="v"  "#,
         ] {
             assert_eq!(plain(tag), None, "{tag}");
         }
