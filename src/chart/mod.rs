@@ -499,7 +499,7 @@ fn ts_date(ts: Ts) -> Option<NaiveDate> {
 /// `2024-03-01`, or empty for an instant chrono cannot represent.
 fn fmt_ts(ts: Ts) -> String {
     ts_date(ts)
-        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map(crate::time::format_date)
         .unwrap_or_default()
 }
 
@@ -632,7 +632,7 @@ fn axis_max(top: f64, factor: f64) -> f64 {
 
 /// A whole-day date as `2024-03-01`.
 fn fmt_date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    crate::time::format_date(d)
 }
 
 /// `n thing` or `n things`.
