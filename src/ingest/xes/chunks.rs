@@ -94,9 +94,10 @@ const PLAIN_STARTS: [&[u8]; 6] = [
 ];
 
 /// An attribute tag of the usual form — `<string key="K" value="V"/>`: one space before each
-/// attribute, double quotes, maybe whitespace before `/>`, nothing else — whose bytes after `<` start at `from`: its raw
-/// key and value and the index of its `>`. `None` for any other form (the general scan reads
-/// it), and for a key that is not ASCII or holds `&` (the exact path decodes it).
+/// attribute, double quotes, maybe whitespace before `/>`, nothing else — whose bytes after
+/// `<` start at `from`: its raw key and value and the index of its `>`. `None` for any other
+/// form (the general scan reads it), and for a key that is not ASCII or holds `&` (the exact
+/// path decodes it).
 fn plain_attribute(buf: &[u8], from: usize) -> Option<(&[u8], &[u8], usize)> {
     let rest = &buf[from..];
     let start = PLAIN_STARTS.iter().find(|p| rest.starts_with(p))?;
