@@ -300,12 +300,7 @@ pub fn format_instant_into(out: &mut String, ts: Ts) {
         b[at] = b'0' + (v / 10) as u8;
         b[at + 1] = b'0' + (v % 10) as u8;
     };
-    two(&mut b, 0, y / 100);
-    two(&mut b, 2, y % 100);
-    b[4] = b'-';
-    two(&mut b, 5, m);
-    b[7] = b'-';
-    two(&mut b, 8, d);
+    b[..10].copy_from_slice(&ymd_bytes(y, m, d));
     b[10] = b'T';
     two(&mut b, 11, h);
     b[13] = b':';
@@ -390,7 +385,6 @@ pub fn day_start(day: NaiveDate, tz: Tz) -> Ts {
     // lookups a day instead of ~38 (the day grids of a 20-year log asked for 300k). Around a
     // change, the search as before: local dates can step back there (St John's ended DST at
     // 00:01 until 2011), and the search's answer is kept exactly.
-    const WINDOW: Ts = 36 * 3_600_000_000;
     let offset = |t: Ts| {
         DateTime::<Utc>::from_timestamp_micros(t)
             .expect("invariant: instants are in chrono's range")
@@ -400,7 +394,7 @@ pub fn day_start(day: NaiveDate, tz: Tz) -> Ts {
             .local_minus_utc()
     };
     let at = offset(midnight);
-    if offset(midnight - WINDOW) == at && offset(midnight + WINDOW) == at {
+    if offset(midnight - DAY_START_WINDOW) == at && offset(midnight + DAY_START_WINDOW) == at {
         let guess = midnight - i64::from(at) * 1_000_000;
         if local_date(guess, tz) >= day && local_date(guess - 1, tz) < day {
             return guess;
@@ -409,9 +403,13 @@ pub fn day_start(day: NaiveDate, tz: Tz) -> Ts {
     day_start_searched(day, midnight, tz)
 }
 
-/// [`day_start`] by binary search over the ±36 hours around UTC midnight (`midnight`).
+/// How far either side of UTC midnight a local midnight is looked for (every zone's offset is
+/// within it).
+const DAY_START_WINDOW: Ts = 36 * 3_600_000_000;
+
+/// [`day_start`] by binary search over [`DAY_START_WINDOW`] around UTC midnight (`midnight`).
 fn day_start_searched(day: NaiveDate, midnight: Ts, tz: Tz) -> Ts {
-    let (mut lo, mut hi) = (midnight - 36 * 3_600_000_000, midnight + 36 * 3_600_000_000);
+    let (mut lo, mut hi) = (midnight - DAY_START_WINDOW, midnight + DAY_START_WINDOW);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if local_date(mid, tz) >= day {
@@ -554,28 +552,30 @@ pub fn parse_quarter(s: &str, tz: Tz) -> Result<(Ts, Ts), TimeError> {
 
 /// Format a date as `YYYY-MM-DD`.
 pub fn format_date(d: NaiveDate) -> String {
-    let (y, m, day) = (d.year(), d.month(), d.day());
+    let y = i64::from(d.year());
     if !(0..=9999).contains(&y) {
         return d.format("%Y-%m-%d").to_string(); // chrono's sign and digits
     }
-    // Digit by digit: parsing the strftime pattern at each call was 2 % of a small audit
-    // (every date of the CSV grids and chart axes).
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-    let y = y as u32;
-    [
-        digit(y / 1000),
-        digit(y / 100),
-        digit(y / 10),
-        digit(y),
-        '-',
-        digit(m / 10),
-        digit(m),
-        '-',
-        digit(day / 10),
-        digit(day),
-    ]
-    .into_iter()
-    .collect()
+    // Digit by digit, as instants are: parsing the strftime pattern at each call was 2 % of
+    // a small audit (every date of the CSV grids and chart axes).
+    let b = ymd_bytes(y, i64::from(d.month()), i64::from(d.day()));
+    std::str::from_utf8(&b)
+        .expect("invariant: ASCII digits")
+        .to_string()
+}
+
+/// `YYYY-MM-DD` for a year in 0..=9999.
+fn ymd_bytes(y: i64, m: i64, d: i64) -> [u8; 10] {
+    let mut b = [b'-'; 10];
+    let two = |b: &mut [u8], at: usize, v: i64| {
+        b[at] = b'0' + (v / 10) as u8;
+        b[at + 1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut b, 0, y / 100);
+    two(&mut b, 2, y % 100);
+    two(&mut b, 5, m);
+    two(&mut b, 8, d);
+    b
 }
 
 /// Interpret a Unix time in seconds (e.g. a Trello ObjectId prefix) as an instant.
