@@ -13,6 +13,7 @@
 //!   day the results are exact: N·c items; ⌈K/c⌉ days.
 
 mod shared;
+mod walks;
 
 use super::percentiles::{percentile_of, percentile_sorted};
 use crate::model::Ts;
@@ -73,17 +74,17 @@ pub fn group(
 ) -> GroupForecast {
     let history = daily_history(finished, as_of, fc.history_days);
     let each = how_many_each(&history, &fc.horizons_days, fc.trials, seed);
-    forecast_of(&history, each, wip, fc, seed)
+    let when = when(&history, wip, fc.trials, seed);
+    forecast_of(each, wip, when, fc)
 }
 
-/// A group's forecast from its history and its "how many" answers (one per horizon): the
-/// horizons with an answer, and "when" its `wip` items are done.
+/// A group's forecast from its "how many" answers (one per horizon) and when its `wip` items
+/// are done: the horizons with an answer, and that.
 fn forecast_of(
-    history: &[u64],
     each: Vec<Option<[f64; 3]>>,
     wip: u64,
+    when: Option<[f64; 3]>,
     fc: &crate::config::Forecast,
-    seed: u64,
 ) -> GroupForecast {
     GroupForecast {
         how_many: fc
@@ -93,14 +94,15 @@ fn forecast_of(
             .filter_map(|(h, v)| Some((*h, v?)))
             .collect(),
         wip,
-        when: when(history, wip, fc.trials, seed),
+        when,
     }
 }
 
 /// The forecasts of many groups, each `(finished instants, wip)`, all with the seed of `fc`:
 /// each exactly what [`group`] gives it with that seed. Every group samples the same days
 /// (common random numbers, docs/METRICS.md §6), so the days are drawn once and the groups
-/// look their counts up side by side ([`shared`]), spread over the threads.
+/// look their counts up side by side ([`shared`]), spread over the threads; the same for
+/// "when" ([`walks`]).
 pub fn groups(
     inputs: &[(&[Ts], u64)],
     as_of: Ts,
@@ -153,11 +155,17 @@ pub fn groups(
     for (g, e) in answered.into_iter().flatten() {
         each[g] = e;
     }
+    let targets: Vec<(&[u64], u64)> = histories
+        .iter()
+        .zip(inputs)
+        .map(|(h, &(_, wip))| (&h[..], wip))
+        .collect();
+    let whens = walks::whens(&targets, fc.trials, seed);
     inputs
-        .par_iter()
-        .zip(histories.par_iter())
-        .zip(each.into_par_iter())
-        .map(|((&(_, wip), history), each)| forecast_of(history, each, wip, fc, seed))
+        .iter()
+        .zip(each)
+        .zip(whens)
+        .map(|((&(_, wip), each), when)| forecast_of(each, wip, when, fc))
         .collect()
 }
 
