@@ -112,7 +112,7 @@ proptest! {
         for d in [r.lead_time_days(), r.cycle_time_days(), r.active_days(), r.waiting_days(), r.blocked_days()].into_iter().flatten() {
             prop_assert!(d >= 0.0, "{r:?}");
         }
-        prop_assert!(r.case_duration_days >= 0.0);
+        prop_assert!(r.case_duration_days() >= 0.0);
         if let Some(fe) = r.flow_efficiency() { prop_assert!((0.0..=1.0).contains(&fe)); }
         let (r, f) = folded(&evs, as_of);
         prop_assert!(f.time.values().all(|v| v.1 >= 0), "{f:?}");

@@ -1,12 +1,17 @@
 //! Case duration (METRICS.md §3): last event − first event in days, for every item
 //! (events up to `as_of`). Process-mining compatible: equals pm4py's case duration.
 
-use crate::model::days;
+use crate::model::{days, Ts};
 use crate::timeline::Timeline;
 
 /// Case duration in days.
 pub fn case_duration_days(t: &Timeline) -> f64 {
-    days(t.last_event - t.first_event)
+    case_duration_of(t.first_event, t.last_event)
+}
+
+/// Case duration in days of an item whose first and last events are at `first` and `last`.
+pub fn case_duration_of(first: Ts, last: Ts) -> f64 {
+    days(last - first)
 }
 
 #[cfg(test)]

@@ -4,15 +4,21 @@
 //! `done_without_start` warning.
 
 use super::lifecycle::{finished, outcome, started, Outcome};
-use crate::model::days;
+use crate::model::{days, Ts};
 use crate::timeline::Timeline;
 
 /// Cycle time in days, for done items that were started.
 pub fn cycle_time_days(t: &Timeline) -> Option<f64> {
-    if outcome(t) != Outcome::Done {
+    cycle_time_of(outcome(t), started(t), finished(t))
+}
+
+/// Cycle time in days of an item with `outcome`, `started` and `finished` (what an item
+/// record keeps: the record derives it rather than holding it).
+pub fn cycle_time_of(outcome: Outcome, started: Option<Ts>, finished: Option<Ts>) -> Option<f64> {
+    if outcome != Outcome::Done {
         return None;
     }
-    match (started(t), finished(t)) {
+    match (started, finished) {
         (Some(s), Some(f)) if s <= f => Some(days(f - s)),
         _ => None,
     }

@@ -12,12 +12,17 @@ use crate::timeline::Timeline;
 
 /// Item flow efficiency.
 pub fn flow_efficiency(t: &Timeline) -> Option<f64> {
-    let cycle = cycle_time_days(t)?;
+    flow_efficiency_of(cycle_time_days(t), || committed_days(t).map(|c| c.0))
+}
+
+/// Item flow efficiency from its cycle time and its active days (asked for only when the
+/// cycle time is above 0); what an item record derives from the figures it keeps.
+pub fn flow_efficiency_of(cycle: Option<f64>, active: impl FnOnce() -> Option<f64>) -> Option<f64> {
+    let cycle = cycle?;
     if cycle <= 0.0 {
         return None;
     }
-    let (active, _, _) = committed_days(t)?;
-    Some(active / cycle)
+    Some(active()? / cycle)
 }
 
 /// Aggregate flow efficiency from (active days, cycle days) of done items.

@@ -315,20 +315,12 @@ pub struct ItemRecord {
     finished: OptTs,
     /// Outcome.
     pub outcome: Outcome,
-    /// Lead time (days).
-    lead_time_days: OptF64,
-    /// Cycle time (days).
-    cycle_time_days: OptF64,
-    /// Case duration (days).
-    pub case_duration_days: f64,
     /// Active days.
     active_days: OptF64,
     /// Waiting days.
     waiting_days: OptF64,
     /// Blocked days.
     blocked_days: OptF64,
-    /// Flow efficiency.
-    flow_efficiency: OptF64,
     /// Events up to `as_of`.
     pub events: u32,
     /// Assignee handoffs.
@@ -395,12 +387,12 @@ impl ItemRecord {
 
     /// Lead time (days).
     pub fn lead_time_days(&self) -> Option<f64> {
-        self.lead_time_days.get()
+        lead_time::lead_time_of(self.outcome, self.created, self.finished())
     }
 
     /// Cycle time (days).
     pub fn cycle_time_days(&self) -> Option<f64> {
-        self.cycle_time_days.get()
+        cycle_time::cycle_time_of(self.outcome, self.started(), self.finished())
     }
 
     /// Active days.
@@ -420,8 +412,14 @@ impl ItemRecord {
 
     /// Flow efficiency.
     pub fn flow_efficiency(&self) -> Option<f64> {
-        self.flow_efficiency.get()
+        flow_efficiency::flow_efficiency_of(self.cycle_time_days(), || self.active_days())
     }
+
+    /// Case duration (days).
+    pub fn case_duration_days(&self) -> f64 {
+        case_duration::case_duration_of(self.first_event, self.last_event)
+    }
+
     /// Is this item in scope (has an event in the period)?
     pub fn in_scope(&self) -> bool {
         self.in_period
@@ -521,13 +519,9 @@ pub fn record_folded<'a>(
         started: started.into(),
         finished: finished.into(),
         outcome,
-        lead_time_days: lead_time::lead_time_days(t).into(),
-        cycle_time_days: cycle_time::cycle_time_days(t).into(),
-        case_duration_days: case_duration::case_duration_days(t),
         active_days: committed.map(|c| c.0).into(),
         waiting_days: committed.map(|c| c.1).into(),
         blocked_days: committed.map(|c| c.2).into(),
-        flow_efficiency: flow_efficiency::flow_efficiency(t).into(),
         events: t.events,
         handoffs: handoffs::handoffs(t),
         team_handoffs: handoffs::team_handoffs(t),
@@ -710,5 +704,47 @@ mod tests {
         );
         assert_eq!(a.time[&(n("*"), n("Doing"), Category::Active)], (3, 15));
         assert_eq!(a.workflows[&n("A")].len(), 2);
+    }
+
+    #[test]
+    fn a_record_derives_the_figures_its_timeline_gives() {
+        use crate::timeline::testing::*;
+        use crate::timeline::Timeline;
+        // Done after a start, with a queue and a fall back to the backlog; done without a
+        // start; done at once (cycle 0: no flow efficiency); in progress; never started.
+        let logs: [&[EventRef]; 5] = [
+            &[
+                st(0.0, "To Do"),
+                st(1.0, "In Progress"),
+                st(2.5, "Ready for Review"),
+                st(4.0, "To Do"),
+                st(5.0, "In Review"),
+                st(6.25, "Done"),
+            ],
+            &[st(0.5, "To Do"), st(3.0, "Done")],
+            &[st(1.0, "In Progress"), st(1.0, "Done")],
+            &[st(0.0, "To Do"), st(2.0, "In Progress")],
+            &[st(2.0, "To Do")],
+        ];
+        let c = ctx(30.0);
+        let mut names = Interner::default();
+        let mut seen_efficiency = false;
+        for evs in logs {
+            let t = Timeline::build("X", evs, &c);
+            let r = record(&t, &c, &mut names);
+            assert_eq!(r.lead_time_days(), lead_time::lead_time_days(&t));
+            assert_eq!(r.cycle_time_days(), cycle_time::cycle_time_days(&t));
+            assert_eq!(r.flow_efficiency(), flow_efficiency::flow_efficiency(&t));
+            assert_eq!(r.case_duration_days(), case_duration::case_duration_days(&t));
+            seen_efficiency |= r.flow_efficiency().is_some();
+        }
+        let t = Timeline::build("X", logs[0], &c);
+        let r = record(&t, &c, &mut names);
+        assert_eq!(r.lead_time_days(), Some(6.25));
+        assert_eq!(r.cycle_time_days(), Some(5.25));
+        assert_eq!(r.case_duration_days(), 6.25);
+        // Active: In Progress (1.5 days) and In Review (1.25 days) of 5.25.
+        assert_eq!(r.flow_efficiency(), Some(2.75 / 5.25));
+        assert!(seen_efficiency);
     }
 }

@@ -2,15 +2,21 @@
 //! `done`; null otherwise.
 
 use super::lifecycle::{finished, outcome, Outcome};
-use crate::model::days;
+use crate::model::{days, Ts};
 use crate::timeline::Timeline;
 
 /// Lead time in days, for done items.
 pub fn lead_time_days(t: &Timeline) -> Option<f64> {
-    if outcome(t) != Outcome::Done {
+    lead_time_of(outcome(t), t.created, finished(t))
+}
+
+/// Lead time in days of an item with `outcome`, `created` and `finished` (what an item record
+/// keeps: the record derives it rather than holding it).
+pub fn lead_time_of(outcome: Outcome, created: Ts, finished: Option<Ts>) -> Option<f64> {
+    if outcome != Outcome::Done {
         return None;
     }
-    finished(t).map(|f| days(f - t.created))
+    finished.map(|f| days(f - created))
 }
 
 #[cfg(test)]

@@ -257,7 +257,7 @@ fn day_figures(r: &crate::metrics::items::ItemRecord) -> [Option<f64>; 7] {
     [
         r.lead_time_days(),
         r.cycle_time_days(),
-        Some(r.case_duration_days),
+        Some(r.case_duration_days()),
         r.active_days(),
         r.waiting_days(),
         r.blocked_days(),

@@ -74,7 +74,7 @@ impl<'a> Shared<'a> {
             || {
                 rayon::join(
                     || Figures::of(&all),
-                    || stats(all.in_scope.iter().map(|r| r.case_duration_days)),
+                    || stats(all.in_scope.iter().map(|r| r.case_duration_days())),
                 )
             },
             || {
