@@ -315,12 +315,10 @@ pub struct ItemRecord {
     finished: OptTs,
     /// Outcome.
     pub outcome: Outcome,
-    /// Active days.
+    /// Active days inside `[started, end]` (`time_in_status::committed_days`); none when
+    /// that is none, and then neither are the waiting and blocked days, which the record
+    /// derives from [`Self::waiting`] and [`Self::blocked_micros`] (the same interval times).
     active_days: OptF64,
-    /// Waiting days.
-    waiting_days: OptF64,
-    /// Blocked days.
-    blocked_days: OptF64,
     /// Events up to `as_of`.
     pub events: u32,
     /// Assignee handoffs.
@@ -402,12 +400,13 @@ impl ItemRecord {
 
     /// Waiting days.
     pub fn waiting_days(&self) -> Option<f64> {
-        self.waiting_days.get()
+        let micros: Ts = self.waiting.iter().map(|w| w.1).sum();
+        self.active_days().map(|_| crate::model::days(micros))
     }
 
     /// Blocked days.
     pub fn blocked_days(&self) -> Option<f64> {
-        self.blocked_days.get()
+        self.active_days().map(|_| crate::model::days(self.blocked_micros))
     }
 
     /// Flow efficiency.
@@ -520,8 +519,6 @@ pub fn record_folded<'a>(
         finished: finished.into(),
         outcome,
         active_days: committed.map(|c| c.0).into(),
-        waiting_days: committed.map(|c| c.1).into(),
-        blocked_days: committed.map(|c| c.2).into(),
         events: t.events,
         handoffs: handoffs::handoffs(t),
         team_handoffs: handoffs::team_handoffs(t),
@@ -711,7 +708,8 @@ mod tests {
         use crate::timeline::testing::*;
         use crate::timeline::Timeline;
         // Done after a start, with a queue and a fall back to the backlog; done without a
-        // start; done at once (cycle 0: no flow efficiency); in progress; never started.
+        // start; done at once (cycle 0: no flow efficiency); in progress, blocked and queued
+        // twice; never started.
         let logs: [&[EventRef]; 5] = [
             &[
                 st(0.0, "To Do"),
@@ -723,7 +721,14 @@ mod tests {
             ],
             &[st(0.5, "To Do"), st(3.0, "Done")],
             &[st(1.0, "In Progress"), st(1.0, "Done")],
-            &[st(0.0, "To Do"), st(2.0, "In Progress")],
+            &[
+                st(0.0, "To Do"),
+                st(2.0, "In Progress"),
+                st(3.0, "Blocked"),
+                st(3.5, "Ready for Review"),
+                st(4.0, "In Progress"),
+                st(4.5, "Ready for Review"),
+            ],
             &[st(2.0, "To Do")],
         ];
         let c = ctx(30.0);
@@ -736,6 +741,10 @@ mod tests {
             assert_eq!(r.cycle_time_days(), cycle_time::cycle_time_days(&t));
             assert_eq!(r.flow_efficiency(), flow_efficiency::flow_efficiency(&t));
             assert_eq!(r.case_duration_days(), case_duration::case_duration_days(&t));
+            let committed = time_in_status::committed_days(&t);
+            assert_eq!(r.active_days(), committed.map(|c| c.0));
+            assert_eq!(r.waiting_days(), committed.map(|c| c.1));
+            assert_eq!(r.blocked_days(), committed.map(|c| c.2));
             seen_efficiency |= r.flow_efficiency().is_some();
         }
         let t = Timeline::build("X", logs[0], &c);
@@ -745,6 +754,13 @@ mod tests {
         assert_eq!(r.case_duration_days(), 6.25);
         // Active: In Progress (1.5 days) and In Review (1.25 days) of 5.25.
         assert_eq!(r.flow_efficiency(), Some(2.75 / 5.25));
+        // Waiting: Ready for Review (1.5 days); backlog after the start is neither.
+        assert_eq!(r.waiting_days(), Some(1.5));
+        let t = Timeline::build("X", logs[3], &c);
+        let r = record(&t, &c, &mut names);
+        // Blocked half a day; waiting half a day, then from day 4.5 to as_of (day 30).
+        assert_eq!(r.blocked_days(), Some(0.5));
+        assert_eq!(r.waiting_days(), Some(26.0));
         assert!(seen_efficiency);
     }
 }
