@@ -406,7 +406,8 @@ impl ItemRecord {
 
     /// Blocked days.
     pub fn blocked_days(&self) -> Option<f64> {
-        self.active_days().map(|_| crate::model::days(self.blocked_micros))
+        self.active_days()
+            .map(|_| crate::model::days(self.blocked_micros))
     }
 
     /// Flow efficiency.
@@ -740,7 +741,10 @@ mod tests {
             assert_eq!(r.lead_time_days(), lead_time::lead_time_days(&t));
             assert_eq!(r.cycle_time_days(), cycle_time::cycle_time_days(&t));
             assert_eq!(r.flow_efficiency(), flow_efficiency::flow_efficiency(&t));
-            assert_eq!(r.case_duration_days(), case_duration::case_duration_days(&t));
+            assert_eq!(
+                r.case_duration_days(),
+                case_duration::case_duration_days(&t)
+            );
             let committed = time_in_status::committed_days(&t);
             assert_eq!(r.active_days(), committed.map(|c| c.0));
             assert_eq!(r.waiting_days(), committed.map(|c| c.1));

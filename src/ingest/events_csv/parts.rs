@@ -121,10 +121,15 @@ impl Window {
     }
 }
 
-/// The next part: its window and the end of its last whole record in it.
+/// The next part: where it starts, the end of its last whole record, and its bytes when they
+/// were read into a buffer. A mapped part's window is dropped once its end is found and
+/// mapped again when the part is parsed ([`PartBuffer::bytes_of`]): kept mapped, the next
+/// part's pages counted in the process's resident memory all the while the current part was
+/// parsed (64 MB of the 10M-event audit's load; the pages stay in the page cache).
 struct Part {
-    window: Window,
+    from: u64,
     end: usize,
+    read: Option<Vec<u8>>,
 }
 
 /// Mapping granularity: mappings start at a multiple of it (the largest page size of the
@@ -161,8 +166,9 @@ impl<'a> PartBuffer<'a> {
         let mut pending: Option<EventTable> = None;
         while let Some(part) = next {
             let after = at + part.end as u64;
+            let window = self.bytes_of(part)?;
             let (parsed, (scanned, previous)) = rayon::join(
-                || self.read_part(reader, &part.window.bytes()[..part.end], rows_before),
+                || self.read_part(reader, window.bytes(), rows_before),
                 || {
                     let previous = pending.take().map_or(Ok(()), |t| self.keep(kept, t));
                     (self.part_at(after), previous)
@@ -173,7 +179,7 @@ impl<'a> PartBuffer<'a> {
             let (rows, table) = parsed?;
             rows_before += rows;
             pending = Some(table);
-            drop(part);
+            drop(window);
             next = scanned?;
             at = after;
         }
@@ -261,12 +267,31 @@ impl<'a> PartBuffer<'a> {
             let last = last_record_end(window.bytes(), self.sep).map_err(|at| {
                 stray_quote(self.path, window.bytes(), from as usize, at, self.sep)
             })?;
-            match (eof, last) {
-                (true, _) => return Ok(Some(Part { window, end: len })),
-                (false, Some(end)) => return Ok(Some(Part { window, end })),
+            let end = match (eof, last) {
+                (true, _) => len,
+                (false, Some(end)) => end,
                 // One record longer than the window: map more.
-                (false, None) => want = want.saturating_mul(2),
-            }
+                (false, None) => {
+                    want = want.saturating_mul(2);
+                    continue;
+                }
+            };
+            let read = match window {
+                Window::Mapped { .. } => None,
+                Window::Read(mut v) => {
+                    v.truncate(end);
+                    Some(v)
+                }
+            };
+            return Ok(Some(Part { from, end, read }));
+        }
+    }
+
+    /// A part's whole records: its bytes read into a buffer, or its window mapped again.
+    fn bytes_of(&self, part: Part) -> Result<Window, IngestError> {
+        match part.read {
+            Some(v) => Ok(Window::Read(v)),
+            None => self.window(part.from, part.end),
         }
     }
 
@@ -340,12 +365,15 @@ mod tests {
             let mut joined = Vec::new();
             let mut parts = 0;
             while let Some(part) = b.part_at(at).unwrap() {
-                let bytes = &part.window.bytes()[..part.end];
+                let end = part.end;
+                let window = b.bytes_of(part).unwrap();
+                let bytes = window.bytes();
+                assert_eq!(bytes.len(), end);
                 // Whole records: a part ends with a line break outside quotes.
                 assert_eq!(bytes.last(), Some(&b'\n'));
                 assert_eq!(last_record_end(bytes, b',').unwrap(), Some(bytes.len()));
                 joined.extend_from_slice(bytes);
-                at += part.end as u64;
+                at += end as u64;
                 parts += 1;
             }
             assert_eq!(joined, &text.as_bytes()[23..]);

@@ -61,7 +61,11 @@ impl Walk<'_> {
             return None;
         }
         let f = &self.finished;
-        Some([f.percentile(0.50)?, f.percentile(0.85)?, f.percentile(0.95)?])
+        Some([
+            f.percentile(0.50)?,
+            f.percentile(0.85)?,
+            f.percentile(0.95)?,
+        ])
     }
 }
 
@@ -158,7 +162,11 @@ mod tests {
                 .map(|&(h, t)| when(h, t, trials, seed))
                 .collect();
             for n in [0, 1, 3, groups.len()] {
-                assert_eq!(whens(&groups[..n], trials, seed), alone[..n], "{trials} {n}");
+                assert_eq!(
+                    whens(&groups[..n], trials, seed),
+                    alone[..n],
+                    "{trials} {n}"
+                );
             }
             if trials == 10_000 {
                 assert_eq!(alone[0], Some([4.0; 3]), "⌈10/3⌉ days every trial");
