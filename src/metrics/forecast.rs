@@ -32,21 +32,27 @@ pub fn daily_history(
 ) -> Vec<u64> {
     let mut out = vec![0u64; history_days as usize];
     for f in finished {
-        if f > as_of {
-            continue;
-        }
-        // f in (as_of − (k+1)·DAY, as_of − k·DAY]  ⇔  k = ⌊(as_of − f) / DAY⌋ adjusted for the closed end.
-        let diff = as_of - f;
-        let k = if diff == 0 {
-            0
-        } else {
-            ((diff - 1) / DAY) as usize
-        };
-        if k < out.len() {
-            out[k] += 1;
-        }
+        count_done(&mut out, f, as_of);
     }
     out
+}
+
+/// Count an item finished at `f` in `history` (daily done counts as [`daily_history`] gives
+/// them, k = 0 first), when it falls in one of its days.
+pub fn count_done(history: &mut [u64], f: Ts, as_of: Ts) {
+    if f > as_of {
+        return;
+    }
+    // f in (as_of − (k+1)·DAY, as_of − k·DAY]  ⇔  k = ⌊(as_of − f) / DAY⌋ adjusted for the closed end.
+    let diff = as_of - f;
+    let k = if diff == 0 {
+        0
+    } else {
+        ((diff - 1) / DAY) as usize
+    };
+    if let Some(c) = history.get_mut(k) {
+        *c += 1;
+    }
 }
 
 /// Confidence levels reported.
@@ -108,11 +114,25 @@ pub fn groups(
     as_of: Ts,
     fc: &crate::config::Forecast,
 ) -> Vec<GroupForecast> {
-    let seed = fc.seed;
-    let histories: Vec<Vec<u64>> = inputs
+    let histories: Vec<(Vec<u64>, u64)> = inputs
         .par_iter()
-        .map(|(f, _)| daily_history(f.iter().copied(), as_of, fc.history_days))
+        .map(|&(f, wip)| {
+            let h = daily_history(f.iter().copied(), as_of, fc.history_days);
+            (h, wip)
+        })
         .collect();
+    of_histories(&histories, fc)
+}
+
+/// [`groups`] from each group's daily history ([`daily_history`], `fc.history_days` long)
+/// and items in progress: what a caller that counts the finished items as it meets them
+/// ([`count_done`]) passes, without keeping their instants.
+pub fn of_histories(
+    inputs: &[(Vec<u64>, u64)],
+    fc: &crate::config::Forecast,
+) -> Vec<GroupForecast> {
+    let seed = fc.seed;
+    let histories: Vec<&[u64]> = inputs.iter().map(|(h, _)| &h[..]).collect();
     let widest = fc.horizons_days.iter().copied().max().unwrap_or(0) as usize;
     let longest = widest * fc.trials as usize;
     let days = fc.history_days as usize;
@@ -120,7 +140,7 @@ pub fn groups(
     // other (no item done, or totals beyond the shared-draws bound) is answered alone.
     let shareable = days > 0 && longest > 0 && longest <= SHARED_DRAWS;
     let (fit, alone): (Vec<usize>, Vec<usize>) =
-        (0..inputs.len()).partition(|&g| shareable && shared::fits(&histories[g], widest));
+        (0..inputs.len()).partition(|&g| shareable && shared::fits(histories[g], widest));
     let draws: Vec<u32> = if fit.is_empty() {
         Vec::new()
     } else {
@@ -140,10 +160,10 @@ pub fn groups(
                 let g = job[0];
                 return vec![(
                     g,
-                    how_many_each(&histories[g], &fc.horizons_days, fc.trials, seed),
+                    how_many_each(histories[g], &fc.horizons_days, fc.trials, seed),
                 )];
             }
-            let groups: Vec<&[u64]> = job.iter().map(|&g| &histories[g][..]).collect();
+            let groups: Vec<&[u64]> = job.iter().map(|&g| histories[g]).collect();
             shared::totals(&groups, &draws, &fc.horizons_days, fc.trials)
                 .into_iter()
                 .zip(job)
@@ -155,11 +175,7 @@ pub fn groups(
     for (g, e) in answered.into_iter().flatten() {
         each[g] = e;
     }
-    let targets: Vec<(&[u64], u64)> = histories
-        .iter()
-        .zip(inputs)
-        .map(|(h, &(_, wip))| (&h[..], wip))
-        .collect();
+    let targets: Vec<(&[u64], u64)> = inputs.iter().map(|(h, wip)| (&h[..], *wip)).collect();
     let whens = walks::whens(&targets, fc.trials, seed);
     inputs
         .iter()

@@ -11,7 +11,7 @@
 
 use super::core as fig;
 use super::part::{ChartJob, Parts};
-use super::scope::{thin, MAX_POINTS};
+use super::scope::{thin_of, MAX_POINTS};
 use super::shared::{Cfg, Shared};
 use super::sprawl_section::Sprawl;
 use super::verdict_section::Verdict as Decision;
@@ -404,19 +404,14 @@ fn comparison(
 
 /// The cycle-time scatter and the time-in-status chart.
 fn core_charts(c: &Shared) -> Vec<ChartJob> {
-    let points: Vec<ScatterPoint> = thin(
-        c.all
-            .done
-            .iter()
-            .filter_map(|r| {
-                Some(ScatterPoint {
-                    finished: r.finished()?,
-                    cycle_days: r.cycle_time_days()?,
-                })
-            })
-            .collect(),
-        MAX_POINTS,
-    );
+    let point = |r: &&ItemRecord| {
+        Some(ScatterPoint {
+            finished: r.finished()?,
+            cycle_days: r.cycle_time_days()?,
+        })
+    };
+    let n = c.all.done.iter().filter_map(point).count();
+    let points = thin_of(n, c.all.done.iter().filter_map(point), MAX_POINTS);
     let cycle = c.figures.cycle;
     let (p50, p85, p95) = (
         cycle.p50.unwrap_or(0.0),

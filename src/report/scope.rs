@@ -32,13 +32,40 @@ pub const MAX_POINTS: usize = 4000;
 
 /// An evenly spaced, deterministic sample of at most `max` elements.
 pub fn thin<T>(v: Vec<T>, max: usize) -> Vec<T> {
-    if v.len() <= max {
-        return v;
-    }
     let n = v.len();
-    v.into_iter()
+    thin_of(n, v, max)
+}
+
+/// [`thin`] of the `n` elements `items` yields, without collecting them first (a chart of
+/// every done item held 16 bytes per item before it was thinned: 200 MB at 100M events).
+pub fn thin_of<T>(n: usize, items: impl IntoIterator<Item = T>, max: usize) -> Vec<T> {
+    let items = items.into_iter();
+    if n <= max {
+        return items.collect();
+    }
+    items
         .enumerate()
         .filter(|(i, _)| (i * max) / n != ((i + 1) * max) / n)
         .map(|x| x.1)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_evenly_spaced_elements_counted_or_collected() {
+        let v: Vec<u32> = (0..10).collect();
+        assert_eq!(thin(v.clone(), 4), [2, 4, 7, 9]);
+        assert_eq!(thin(v.clone(), 10), v);
+        for n in [0, 1, 3, 4, 5, 9, 10, 11, 1000, 4001] {
+            for max in [1, 4, 10, 4000] {
+                let all: Vec<usize> = (0..n).collect();
+                let kept = thin_of(n, 0..n, max);
+                assert_eq!(kept, thin(all, max), "{n} {max}");
+                assert_eq!(kept.len(), n.min(max), "{n} {max}");
+            }
+        }
+    }
 }
