@@ -42,29 +42,63 @@ pub fn cycle_time_histogram(
     p85: f64,
     p95: f64,
 ) -> Result<Chart, ChartError> {
-    // Read in place (a value per finished item: no copy of a list that can hold millions).
-    let values = || {
-        values_days
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite() && *v >= 0.0)
-    };
-    let (n, max) = values().fold((0usize, 0.0f64), |(n, m), v| (n + 1, m.max(v)));
-    let width = bin_width(max);
-    let n_bins = (max / width).floor() as usize + 1;
-    let mut bins = vec![0u64; if n == 0 { 0 } else { n_bins }];
-    for v in values() {
-        let k = ((v / width).floor() as usize).min(n_bins - 1);
-        bins[k] += 1;
+    cycle_time_histogram_of(
+        &CycleBins::of(|| values_days.iter().copied()),
+        p50,
+        p85,
+        p95,
+    )
+}
+
+/// The cycle-time histogram's bins: what [`cycle_time_histogram_of`] draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleBins {
+    /// Values counted (finite, not negative).
+    n: usize,
+    /// Count per bin of `width` days, the first from 0.
+    bins: Vec<u64>,
+    width: f64,
+}
+
+impl CycleBins {
+    /// The bins of the values `values` yields (called twice: the widest value sets the bin
+    /// width); values that are not finite or are negative are left out. Counted in place,
+    /// so a report holds the bins until the chart is drawn, not a value per finished item.
+    pub fn of<I: Iterator<Item = f64>>(values: impl Fn() -> I) -> CycleBins {
+        let values = || values().filter(|v| v.is_finite() && *v >= 0.0);
+        let (n, max) = values().fold((0usize, 0.0f64), |(n, m), v| (n + 1, m.max(v)));
+        let width = bin_width(max);
+        let n_bins = (max / width).floor() as usize + 1;
+        let mut bins = vec![0u64; if n == 0 { 0 } else { n_bins }];
+        for v in values() {
+            let k = ((v / width).floor() as usize).min(n_bins - 1);
+            bins[k] += 1;
+        }
+        CycleBins { n, bins, width }
     }
+}
+
+/// The cycle-time histogram of `bins` ([`CycleBins::of`]), with the 50th/85th/95th
+/// percentiles marked.
+pub fn cycle_time_histogram_of(
+    bins: &CycleBins,
+    p50: f64,
+    p85: f64,
+    p95: f64,
+) -> Result<Chart, ChartError> {
     let marks = valid_marks(p50, p85, p95);
     let meta = Meta {
         name: ChartId::CycleTimeHistogram,
         title: "Cycle time distribution".to_string(),
-        alt: histogram_alt(n, &bins, width, &marks),
+        alt: histogram_alt(bins.n, &bins.bins, bins.width, &marks),
         size: DEFAULT_SIZE,
     };
-    render_both(meta, &CycleHistogram { bins, width, marks })
+    let fig = CycleHistogram {
+        bins: bins.bins.clone(),
+        width: bins.width,
+        marks,
+    };
+    render_both(meta, &fig)
 }
 
 /// The narrowest bin width (days) that puts `max` into at most [`MAX_BINS`] bins.
@@ -382,6 +416,19 @@ mod tests {
         (0..200)
             .map(|i| (i * 37 % 23) as f64 * 0.9 + (i % 3) as f64)
             .collect()
+    }
+
+    #[test]
+    fn bins_count_finite_non_negative_values_by_width() {
+        let v = [0.5, 1.5, 1.7, f64::NAN, -1.0, f64::INFINITY, 39.9];
+        let b = CycleBins::of(|| v.iter().copied());
+        assert_eq!((b.n, b.width, b.bins.len()), (4, 1.0, 40));
+        assert_eq!((b.bins[0], b.bins[1], b.bins[39]), (1, 2, 1));
+        assert_eq!(b.bins.iter().sum::<u64>(), 4);
+        let wide = CycleBins::of(|| [3.0, 80.0].into_iter());
+        assert_eq!((wide.width, wide.bins.len()), (5.0, 17));
+        assert_eq!((wide.bins[0], wide.bins[16]), (1, 1));
+        assert_eq!(CycleBins::of(std::iter::empty).bins, Vec::<u64>::new());
     }
 
     #[test]

@@ -346,14 +346,14 @@ fn net_flow_part(i: &FlowInput, weeks: &[NaiveDate]) -> Parts {
 fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
     let mut p = Parts::default();
     // Cycle-time distribution and service level expectations.
-    let values: Vec<f64> = done.iter().filter_map(|r| r.cycle_time_days()).collect();
+    let bins = chart::CycleBins::of(|| done.iter().filter_map(|r| r.cycle_time_days()));
     let (p50, p85, p95) = (
         i.cycle.p50.unwrap_or(0.0),
         i.cycle.p85.unwrap_or(0.0),
         i.cycle.p95.unwrap_or(0.0),
     );
     p.charts.push(Box::new(move || {
-        chart::cycle_time_histogram(&values, p50, p85, p95)
+        chart::cycle_time_histogram_of(&bins, p50, p85, p95)
     }));
     let mut sle = Vec::new();
     if let Some(x) = i.cycle.p85 {
@@ -598,7 +598,12 @@ pub fn forecast_part(i: &FlowInput) -> Parts {
                 .map(|(t, _)| t.as_str()),
         )
         .collect();
-    let slot: BTreeMap<&str, usize> = labels.iter().enumerate().skip(1).map(|(k, t)| (*t, k)).collect();
+    let slot: BTreeMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, t)| (*t, k))
+        .collect();
     let mut inputs: Vec<(Vec<u64>, u64)> = vec![(vec![0; days], 0); labels.len()];
     for r in i.records {
         let done = r.finished().filter(|_| r.outcome == Outcome::Done);
