@@ -30,27 +30,7 @@ const JITTER: f64 = 0.6;
 // ---------------------------------------------------------------------------------------
 // Cycle-time histogram
 
-/// Cycle-time histogram: items per bin of whole days (1, 2, 5, 7, 14, 30 … days wide,
-/// the narrowest that gives at most 40 bins; bin k holds [k·w, (k+1)·w) days), with dashed
-/// vertical lines at the 50th, 85th and 95th percentiles labelled "85% ≤ 7.5 d" at the top.
-///
-/// Non-finite or negative values and percentiles are left out; with no values the chart
-/// says "No data".
-pub fn cycle_time_histogram(
-    values_days: &[f64],
-    p50: f64,
-    p85: f64,
-    p95: f64,
-) -> Result<Chart, ChartError> {
-    cycle_time_histogram_of(
-        &CycleBins::of(|| values_days.iter().copied()),
-        p50,
-        p85,
-        p95,
-    )
-}
-
-/// The cycle-time histogram's bins: what [`cycle_time_histogram_of`] draws.
+/// The cycle-time histogram's bins: what [`cycle_time_histogram`] draws.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CycleBins {
     /// Values counted (finite, not negative).
@@ -78,9 +58,15 @@ impl CycleBins {
     }
 }
 
-/// The cycle-time histogram of `bins` ([`CycleBins::of`]), with the 50th/85th/95th
-/// percentiles marked.
-pub fn cycle_time_histogram_of(
+/// Cycle-time histogram: items per bin of whole days (1, 2, 5, 7, 14, 30 … days wide,
+/// the narrowest that gives at most 40 bins; bin k holds [k·w, (k+1)·w) days), with dashed
+/// vertical lines at the 50th, 85th and 95th percentiles labelled "85% ≤ 7.5 d" at the top.
+///
+/// Non-finite or negative values and percentiles are left out; with no values the chart
+/// says "No data".
+///
+/// Drawn from `bins` ([`CycleBins::of`]).
+pub fn cycle_time_histogram(
     bins: &CycleBins,
     p50: f64,
     p85: f64,
@@ -412,6 +398,10 @@ mod tests {
     use super::super::test_util::{check, check_empty, decode};
     use super::*;
 
+    fn bins_of(values: &[f64]) -> CycleBins {
+        CycleBins::of(|| values.iter().copied())
+    }
+
     fn values() -> Vec<f64> {
         (0..200)
             .map(|i| (i * 37 % 23) as f64 * 0.9 + (i % 3) as f64)
@@ -446,7 +436,7 @@ mod tests {
     #[test]
     fn cycle_time_histogram_has_bins_percentiles_and_axes() {
         let v = values();
-        let c = cycle_time_histogram(&v, 8.0, 17.5, 21.2).unwrap();
+        let c = cycle_time_histogram(&bins_of(&v), 8.0, 17.5, 21.2).unwrap();
         let needles = [
             "Cycle time distribution",
             "Cycle time (days)",
@@ -462,14 +452,20 @@ mod tests {
             c.alt
         );
         assert!(c.alt.contains("85% within 17.5 days"), "{}", c.alt);
-        assert_eq!(c, cycle_time_histogram(&v, 8.0, 17.5, 21.2).unwrap());
+        assert_eq!(
+            c,
+            cycle_time_histogram(&bins_of(&v), 8.0, 17.5, 21.2).unwrap()
+        );
         let mut noisy = v.clone();
         noisy.extend([f64::NAN, f64::INFINITY, -3.0]);
-        assert_eq!(c, cycle_time_histogram(&noisy, 8.0, 17.5, 21.2).unwrap());
-        let empty = cycle_time_histogram(&[], f64::NAN, f64::NAN, f64::NAN).unwrap();
+        assert_eq!(
+            c,
+            cycle_time_histogram(&bins_of(&noisy), 8.0, 17.5, 21.2).unwrap()
+        );
+        let empty = cycle_time_histogram(&bins_of(&[]), f64::NAN, f64::NAN, f64::NAN).unwrap();
         check_empty(&empty, "cycle_time_histogram");
         // Long tails get wider bins.
-        let wide = cycle_time_histogram(&[1.0, 400.0], 1.0, 400.0, 400.0).unwrap();
+        let wide = cycle_time_histogram(&bins_of(&[1.0, 400.0]), 1.0, 400.0, 400.0).unwrap();
         assert!(wide.alt.contains("bins of 14 days"), "{}", wide.alt);
     }
 

@@ -44,9 +44,7 @@ mod tools;
 mod trend;
 
 pub use business::{business_case, CaseBar};
-pub use distribution::{
-    aging_wip, cycle_time_histogram, cycle_time_histogram_of, AgingPoint, CycleBins,
-};
+pub use distribution::{aging_wip, cycle_time_histogram, AgingPoint, CycleBins};
 pub use flow::{cfd, cfd_by_status, net_flow, throughput_histogram, throughput_run, wip_run};
 pub use handoffs::{cycle_time_by_handoffs, handoff_heatmap, HandoffBucket};
 pub use scatter::{cycle_time_scatter, ScatterPoint};

@@ -104,33 +104,14 @@ fn forecast_of(
     }
 }
 
-/// The forecasts of many groups, each `(finished instants, wip)`, all with the seed of `fc`:
-/// each exactly what [`group`] gives it with that seed. Every group samples the same days
+/// The forecasts of many groups, each `(daily history, wip)` (the history as
+/// [`daily_history`] gives it, `fc.history_days` long, or counted item by item with
+/// [`count_done`]), all with the seed of `fc`: each exactly what [`group`] gives the same
+/// group's finished instants with that seed. Every group samples the same days
 /// (common random numbers, docs/METRICS.md §6), so the days are drawn once and the groups
 /// look their counts up side by side ([`shared`]), spread over the threads; the same for
 /// "when" ([`walks`]).
-pub fn groups(
-    inputs: &[(&[Ts], u64)],
-    as_of: Ts,
-    fc: &crate::config::Forecast,
-) -> Vec<GroupForecast> {
-    let histories: Vec<(Vec<u64>, u64)> = inputs
-        .par_iter()
-        .map(|&(f, wip)| {
-            let h = daily_history(f.iter().copied(), as_of, fc.history_days);
-            (h, wip)
-        })
-        .collect();
-    of_histories(&histories, fc)
-}
-
-/// [`groups`] from each group's daily history ([`daily_history`], `fc.history_days` long)
-/// and items in progress: what a caller that counts the finished items as it meets them
-/// ([`count_done`]) passes, without keeping their instants.
-pub fn of_histories(
-    inputs: &[(Vec<u64>, u64)],
-    fc: &crate::config::Forecast,
-) -> Vec<GroupForecast> {
+pub fn groups(inputs: &[(Vec<u64>, u64)], fc: &crate::config::Forecast) -> Vec<GroupForecast> {
     let seed = fc.seed;
     let histories: Vec<&[u64]> = inputs.iter().map(|(h, _)| &h[..]).collect();
     let widest = fc.horizons_days.iter().copied().max().unwrap_or(0) as usize;
@@ -444,9 +425,13 @@ mod tests {
                     .iter()
                     .map(|&(f, w)| group(f.iter().copied(), w, as_of, &fc, fc.seed))
                     .collect();
+                let histories: Vec<(Vec<u64>, u64)> = inputs
+                    .iter()
+                    .map(|&(f, w)| (daily_history(f.iter().copied(), as_of, days), w))
+                    .collect();
                 for n in [1, 2, 16, 17, inputs.len()] {
                     assert_eq!(
-                        groups(&inputs[..n], as_of, &fc),
+                        groups(&histories[..n], &fc),
                         alone[..n],
                         "{horizons:?} {trials} {days} {n}"
                     );

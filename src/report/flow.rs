@@ -353,7 +353,7 @@ fn cycle_time_part(i: &FlowInput, done: &[&ItemRecord]) -> Parts {
         i.cycle.p95.unwrap_or(0.0),
     );
     p.charts.push(Box::new(move || {
-        chart::cycle_time_histogram_of(&bins, p50, p85, p95)
+        chart::cycle_time_histogram(&bins, p50, p85, p95)
     }));
     let mut sle = Vec::new();
     if let Some(x) = i.cycle.p85 {
@@ -616,7 +616,7 @@ pub fn forecast_part(i: &FlowInput) -> Parts {
             inputs[k].1 += wip;
         }
     }
-    let forecasts = forecast::of_histories(&inputs, fc);
+    let forecasts = forecast::groups(&inputs, fc);
     let mut rows = Vec::new();
     for (label, g) in labels.iter().zip(&forecasts) {
         for (h, v) in &g.how_many {
