@@ -77,15 +77,17 @@ fi
 printf '%-34s %10s %10s %10s %14s %10s\n' "XES log" "audit s" "peak MB" "rust4pm s" "audit/rust4pm" "pm4py s"
 # Larger logs of real shape (scripts/replicate_xes.py), for the logs not in tests/data:
 # BPIC 2013 closed problems × 10 (66,600 events, the size of BPIC 2013 incidents, same system),
-# the same with 458 support groups (the incidents log has ~476), the road-traffic sample × 1440
+# the same with 458 support groups (the incidents log has ~476), and with 1,427 people as well
+# (the incidents log has ~1,440), the road-traffic sample × 1440
 # (561,600 events, the size of the road-traffic-fine log), Helpdesk × 3 and × 25.
 for k in 3 25; do
   [ -f "$WORK/helpdesk$k.xes.gz" ] || python3 scripts/replicate_xes.py tests/data/xes/helpdesk.xes.gz "$k" "$WORK/helpdesk$k.xes.gz"
 done
 [ -f "$WORK/bpic2013x10.xes.gz" ] || python3 scripts/replicate_xes.py tests/data/xes/bpic2013_closed_problems.xes.gz 10 "$WORK/bpic2013x10.xes.gz"
 [ -f "$WORK/bpic2013x10-458groups.xes.gz" ] || python3 scripts/replicate_xes.py tests/data/xes/bpic2013_closed_problems.xes.gz 10 "$WORK/bpic2013x10-458groups.xes.gz" --groups 40
+[ -f "$WORK/bpic2013x10-458g-1428p.xes.gz" ] || python3 scripts/replicate_xes.py tests/data/xes/bpic2013_closed_problems.xes.gz 10 "$WORK/bpic2013x10-458g-1428p.xes.gz" --groups 40 --people 2
 [ -f "$WORK/roadtraffic1440.xes.gz" ] || python3 scripts/replicate_xes.py tests/data/xes/roadtraffic100traces.xes 1440 "$WORK/roadtraffic1440.xes.gz"
-for log in bpic2013_closed_problems.xes.gz bpic2013_open_problems.xes.gz helpdesk.xes.gz roadtraffic100traces.xes helpdesk3.xes.gz helpdesk25.xes.gz bpic2013x10.xes.gz bpic2013x10-458groups.xes.gz roadtraffic1440.xes.gz; do
+for log in bpic2013_closed_problems.xes.gz bpic2013_open_problems.xes.gz helpdesk.xes.gz roadtraffic100traces.xes helpdesk3.xes.gz helpdesk25.xes.gz bpic2013x10.xes.gz bpic2013x10-458groups.xes.gz bpic2013x10-458g-1428p.xes.gz roadtraffic1440.xes.gz; do
   src="tests/data/xes/$log"
   [ -f "$src" ] || src="$WORK/$log"
   [ -f "$src" ] || continue
