@@ -105,27 +105,24 @@ pub fn whens(groups: &[(&[u64], u64)], trials: u32, seed: u64) -> Vec<Option<[f6
     };
     let (mut block, mut next) = (vec![0u32; BLOCK], vec![0u32; BLOCK]);
     draw(&mut rng, &mut block);
-    let mut over = vec![false; walks.len()];
     while !walks.is_empty() {
-        over.truncate(walks.len());
-        rayon::join(
+        let ((), over) = rayon::join(
             || draw(&mut rng, &mut next),
-            || {
+            || -> Vec<bool> {
                 walks
                     .par_iter_mut()
-                    .zip(over.par_iter_mut())
                     .with_max_len(1)
-                    .for_each(|(w, over)| *over = w.read(&block, trials));
+                    .map(|w| w.read(&block, trials))
+                    .collect()
             },
         );
-        let mut k = 0;
+        let mut over = over.into_iter();
         walks.retain(|w| {
-            let keep = !over[k];
-            k += 1;
-            if !keep {
+            let done = over.next().unwrap_or(false);
+            if done {
                 answers[w.at] = w.answer();
             }
-            keep
+            !done
         });
         std::mem::swap(&mut block, &mut next);
     }
