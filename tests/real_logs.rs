@@ -3,8 +3,9 @@
 //! were obtained is recorded in its `how` field and in `scripts/pm4py_reference.py`).
 //!
 //! Logs: Helpdesk (Mendeley Data, doi 10.17632/39bp3vv62t.1); BPI Challenge 2013 open and
-//! closed problems (4TU.ResearchData); Road Traffic Fine Management (first 100 traces); the
-//! Nitro running example — cited as in the datasets README.
+//! closed problems and incidents (Ward Steeman, Volvo IT Belgium, 4TU.ResearchData; incidents:
+//! doi 10.4121/uuid:500573e6-accc-4b0c-9576-aa5468b10cee, CC BY 4.0); Road Traffic Fine
+//! Management (first 100 traces); the Nitro running example — cited as in the datasets README.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -161,6 +162,11 @@ fn bpic2013_closed_agrees_with_pm4py() {
 }
 
 #[test]
+fn bpic2013_incidents_agrees_with_pm4py() {
+    check_counts_and_case_durations("bpic2013_incidents.xes.gz");
+}
+
+#[test]
 fn roadtraffic_agrees_with_pm4py() {
     check_counts_and_case_durations("roadtraffic100traces.xes");
 }
@@ -179,6 +185,7 @@ fn handoff_matrix_equals_pm4py_handover_on_org_group() {
     for (log, total) in [
         ("bpic2013_closed_problems.xes.gz", 220u64),
         ("bpic2013_open_problems.xes.gz", 45),
+        ("bpic2013_incidents.xes.gz", 9454),
     ] {
         let a = audit(log);
         let ours = pairs(&a, "handoff_matrix.csv");
@@ -201,6 +208,7 @@ fn handover_pairs_equal_pm4py_on_org_resource() {
         "helpdesk.xes.gz",
         "bpic2013_closed_problems.xes.gz",
         "running-example.xes",
+        "bpic2013_incidents.xes.gz",
     ] {
         let a = audit(log);
         let ours = pairs(&a, "handover_pairs.csv");
