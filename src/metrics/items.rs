@@ -553,8 +553,18 @@ pub fn record_folded<'a>(
     r
 }
 
-/// Fewest items a parallel task takes (each task starts a fresh [`Interner`]).
+/// Fewest items a parallel task takes (each task starts a fresh [`Interner`] and merges its
+/// folds at its end), unless the items are too few to give every thread a task of this size:
+/// then each thread takes an equal share ([`task_items`]).
 const BLOCK_ITEMS: usize = 2048;
+
+/// The fewest items a parallel task takes, for `items` items on `threads` threads: at least
+/// [`BLOCK_ITEMS`], but no more than an equal share of the items per thread, so that a small
+/// log (Sepsis: 1,050 items of ~15 events; BPIC 2013's problem logs) is not computed on one
+/// core while the other waits.
+fn task_items(items: usize, threads: usize) -> usize {
+    BLOCK_ITEMS.min(items.div_ceil(threads.max(1))).max(1)
+}
 
 /// Run the per-item metrics over the events (all at or before `ctx.as_of`, in audit order).
 /// Records come back in item order.
@@ -607,7 +617,7 @@ fn compute_into(
     Ok(ranges
         .par_iter()
         .enumerate()
-        .with_min_len(BLOCK_ITEMS)
+        .with_min_len(task_items(ranges.len(), rayon::current_num_threads()))
         .map_init(
             || {
                 let folds = TaskFolds {
@@ -641,6 +651,19 @@ fn compute_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_logs_give_every_thread_a_share_of_the_items() {
+        // Sepsis's 1,050 items on two threads: two tasks of 525, not one of 1,050.
+        assert_eq!(task_items(1050, 2), 525);
+        assert_eq!(task_items(1051, 2), 526);
+        // Past two blocks' worth, tasks keep their minimum size.
+        assert_eq!(task_items(4096, 2), 2048);
+        assert_eq!(task_items(100_000, 2), 2048);
+        assert_eq!(task_items(3, 4), 1);
+        assert_eq!(task_items(0, 2), 1);
+        assert_eq!(task_items(10, 0), 10);
+    }
 
     #[test]
     fn a_category_change_packs_its_instant_and_category() {
