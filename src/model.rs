@@ -184,6 +184,31 @@ pub fn is_unassigned(v: &str) -> bool {
     v.eq_ignore_ascii_case("unassigned")
 }
 
+/// Values real exports put in a team field when they do not know the team: Sepsis Cases'
+/// `org:group` is `?` on every "Return ER" event. Read as no team, like `unassigned`
+/// (docs/METRICS.md §1, "Placeholder teams"), and counted (`placeholder_team`).
+pub const PLACEHOLDER_TEAMS: &[&str] = &[
+    "?",
+    "??",
+    "-",
+    "--",
+    "n/a",
+    "none",
+    "null",
+    "nil",
+    "nan",
+    "unknown",
+    "undefined",
+    "(none)",
+];
+
+/// Is this team value a placeholder for "not known" ([`PLACEHOLDER_TEAMS`], any case, spaces
+/// around ignored)?
+pub fn is_placeholder_team(v: &str) -> bool {
+    let v = v.trim();
+    PLACEHOLDER_TEAMS.iter().any(|p| v.eq_ignore_ascii_case(p))
+}
+
 /// Events of one input, column-wise, in file order. Importers other than the events CSV
 /// (which goes straight through polars) fill one of these.
 #[derive(Debug, Default, Clone)]

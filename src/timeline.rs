@@ -8,7 +8,7 @@
 //! force from `created`.
 
 use crate::ingest::flags;
-use crate::model::{is_unassigned, Category, Ts};
+use crate::model::{is_placeholder_team, is_unassigned, Category, Ts};
 use crate::status::{Categorizer, Rule};
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,6 +107,9 @@ pub struct Timeline<'a> {
     pub rework: u32,
     /// Activity logs: the first such repeated execution.
     pub first_rework: Option<Ts>,
+    /// The first placeholder value an event set the team to (`?`, `unknown`…), read as no
+    /// team ([`crate::model::PLACEHOLDER_TEAMS`]).
+    pub placeholder_team: Option<&'a str>,
 }
 
 impl<'a> Timeline<'a> {
@@ -151,6 +154,7 @@ impl<'a> Timeline<'a> {
             Some((f, t)) => events.iter().any(|e| e.ts >= f && e.ts < t),
         };
         let mut acts = Activities::default();
+        let mut placeholder_team = None;
         for e in events {
             let mut team_set = false;
             if let Some(a) = e.assignee {
@@ -172,7 +176,14 @@ impl<'a> Timeline<'a> {
                 }
             }
             if let Some(t) = e.team {
-                team = if is_unassigned(t) { None } else { Some(t) };
+                team = if is_unassigned(t) {
+                    None
+                } else if is_placeholder_team(t) {
+                    placeholder_team = placeholder_team.or(Some(t));
+                    None
+                } else {
+                    Some(t)
+                };
                 team_set = true;
             }
             if team_set {
@@ -240,6 +251,7 @@ impl<'a> Timeline<'a> {
             measures_active: activity && events[0].flags & flags::MEASURES_ACTIVE != 0,
             rework: acts.rework,
             first_rework: acts.first_rework,
+            placeholder_team,
         }
     }
 
@@ -458,6 +470,42 @@ mod tests {
         assert_eq!(t.team_at(day(3.5)), Some("Platform"));
         assert_eq!(t.team_at(day(4.5)), None);
         assert_eq!(t.team_at(day(0.5)), Some("Payments"));
+    }
+
+    /// A placeholder team (Sepsis Cases' `?`) ends the team as `unassigned` does, adds
+    /// nothing to the team sequence, and the first one is kept for the warning; a real team
+    /// that merely contains the characters is a team.
+    #[test]
+    fn placeholder_team_is_no_team_and_is_reported() {
+        let c = ctx(10.0);
+        let events = vec![
+            ev(0.0, Some("To Do"), None, Some("A")),
+            ev(1.0, None, None, Some("?")),
+            ev(2.0, None, None, Some("B")),
+            ev(3.0, None, None, Some(" Unknown ")),
+            ev(4.0, None, None, Some("N/A")),
+        ];
+        let t = Timeline::build("S-1", &events, &c);
+        let tm: Vec<&str> = t.team_seq.iter().map(|x| x.1).collect();
+        assert_eq!(tm, ["A", "B"]);
+        assert_eq!(t.team_at(day(1.5)), None);
+        assert_eq!(t.team_at(day(2.5)), Some("B"));
+        assert_eq!(t.team_at(day(5.0)), None);
+        assert_eq!(t.placeholder_team, Some("?"));
+        for real in ["Q?", "Team -", "unknowns", "None of the above", "NaNa"] {
+            let t = Timeline::build("S-2", &[ev(0.0, Some("To Do"), None, Some(real))], &c);
+            assert_eq!(t.placeholder_team, None, "{real}");
+            assert_eq!(t.team_at(day(1.0)), Some(real));
+        }
+        let t = Timeline::build(
+            "S-3",
+            &[ev(0.0, Some("To Do"), None, Some("unassigned"))],
+            &c,
+        );
+        assert_eq!(
+            t.placeholder_team, None,
+            "unassigned is the explicit nobody, not a placeholder"
+        );
     }
 
     /// METRICS.md §11 on a case with lifecycle values: active between start and complete,

@@ -46,6 +46,8 @@ pub enum WarningKind {
     /// A recorded paginated export whose `Link: rel="next"` points to a page that is not in
     /// the input: the items on the missing pages are not audited.
     IncompletePagination,
+    /// Items whose team was set to a placeholder (`?`, `unknown`…), read as no team.
+    PlaceholderTeam,
 }
 
 impl WarningKind {

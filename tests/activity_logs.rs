@@ -378,3 +378,33 @@ fn cases_running_at_as_of_stay_open() {
         .filter(|r| r["outcome"] == "open")
         .all(|r| r["finished"].is_empty() && r["cycle_time_days"].is_empty()));
 }
+
+/// Sepsis Cases (real, 4TU): every "Return ER" event has `org:group` = `?`, the log's
+/// placeholder for an unknown department. It is read as no team (docs/METRICS.md §1,
+/// "Placeholder teams"), never listed as a team, and counted in a warning that names it and
+/// the items (the 4 of these 13 cases with a `?` event: EMA, KB, OK, OX).
+#[test]
+fn a_placeholder_team_in_a_real_log_is_no_team_and_is_reported() {
+    let a = audit(&data("csv/sepsis_val_EXCERPT_first13cases.csv"), None, &[]);
+    let s = a.summary();
+    let teams: Vec<&str> = s["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["team"].as_str().unwrap())
+        .collect();
+    assert!(!teams.contains(&"?"), "{teams:?}");
+    assert_eq!(teams, ["A", "B", "E", "L"]);
+    let w = s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["kind"] == "placeholder_team")
+        .expect("a placeholder_team warning");
+    assert_eq!(w["count"], 4);
+    let m = w["message"].as_str().unwrap();
+    assert!(
+        m.contains("\u{201c}?\u{201d}") && m.contains("e.g. EMA, KB, OK"),
+        "{m}"
+    );
+}

@@ -46,6 +46,8 @@ pub struct EvidenceInputs {
     pub in_scope: u64,
     /// Of those, items with a team.
     pub with_team: u64,
+    /// Of those without one, items whose team ended on a placeholder (`?`, `unknown`…).
+    pub placeholder_team: u64,
 }
 
 /// One gate's result (`summary.json` `recommendation.evidence`, `tables/evidence.csv`).
@@ -76,26 +78,30 @@ impl EvidenceInputs {
     ) -> EvidenceInputs {
         // One pass over each population, the two side by side (1.4M items each at 10M
         // events).
-        let ((terminal, reopened, with_team), (with_cycle, implausible)) = rayon::join(
-            || {
-                in_scope.iter().fold((0u64, 0u64, 0u64), |(t, o, w), r| {
-                    // Terminal and reopened count the status-log items only.
-                    let terminal = !r.activity && r.ever_terminal;
-                    (
-                        t + u64::from(terminal),
-                        o + u64::from(terminal && r.reopens > 0),
-                        w + u64::from(r.team.is_some()),
-                    )
-                })
-            },
-            || {
-                done.iter()
-                    .filter_map(|r| r.cycle_time_days())
-                    .fold((0u64, 0u64), |(n, odd), c| {
-                        (n + 1, odd + u64::from(c <= 0.0 || c > TEN_YEARS_DAYS))
-                    })
-            },
-        );
+        let ((terminal, reopened, with_team, placeholder_team), (with_cycle, implausible)) =
+            rayon::join(
+                || {
+                    in_scope
+                        .iter()
+                        .fold((0u64, 0u64, 0u64, 0u64), |(t, o, w, p), r| {
+                            // Terminal and reopened count the status-log items only.
+                            let terminal = !r.activity && r.ever_terminal;
+                            (
+                                t + u64::from(terminal),
+                                o + u64::from(terminal && r.reopens > 0),
+                                w + u64::from(r.team.is_some()),
+                                p + u64::from(r.team.is_none() && r.placeholder_team),
+                            )
+                        })
+                },
+                || {
+                    done.iter()
+                        .filter_map(|r| r.cycle_time_days())
+                        .fold((0u64, 0u64), |(n, odd), c| {
+                            (n + 1, odd + u64::from(c <= 0.0 || c > TEN_YEARS_DAYS))
+                        })
+                },
+            );
         EvidenceInputs {
             status_events: status.map(|c| c.with_status),
             mapped_events: status.map_or(0, |c| c.with_status - c.unmapped),
@@ -107,6 +113,7 @@ impl EvidenceInputs {
             implausible,
             in_scope: in_scope.len() as u64,
             with_team,
+            placeholder_team,
         }
     }
 }
@@ -182,8 +189,19 @@ pub fn gates(i: &EvidenceInputs, c: &EvidenceCfg) -> Vec<Gate> {
         passed: teams.is_none_or(|v| v >= c.team_share),
         value: teams,
         threshold: c.team_share,
-        measure: format!("{} of {} items in scope have a team", i.with_team, i.in_scope),
-        fix: "give a roster (--roster FILE with person,team) or a team field ([people] in the config, org:group in XES, a team column in the events CSV)".into(),
+        measure: if i.placeholder_team > 0 {
+            format!(
+                "{} of {} items in scope have a team; {} end with their team set to a placeholder such as \u{201c}?\u{201d} (see the placeholder_team warning)",
+                i.with_team, i.in_scope, i.placeholder_team
+            )
+        } else {
+            format!("{} of {} items in scope have a team", i.with_team, i.in_scope)
+        },
+        fix: if i.placeholder_team > 0 {
+            "give the real team where the export has a placeholder (rename it in the export), or map people to teams with --roster FILE (person,team)".into()
+        } else {
+            "give a roster (--roster FILE with person,team) or a team field ([people] in the config, org:group in XES, a team column in the events CSV)".into()
+        },
     });
     for g in &mut out {
         if g.passed {
@@ -214,7 +232,26 @@ mod tests {
             implausible: 4,
             in_scope: 50,
             with_team: 40,
+            placeholder_team: 0,
         }
+    }
+
+    #[test]
+    fn teams_lost_to_a_placeholder_say_so_and_how_to_fix_it() {
+        let mut i = good();
+        i.with_team = 30;
+        i.placeholder_team = 12;
+        let g = gates(&i, &EvidenceCfg::default());
+        let t = g.iter().find(|x| x.gate == "teams_known").unwrap();
+        assert!(!t.passed);
+        assert_eq!(t.value, Some(0.6));
+        assert_eq!(
+            t.measure,
+            "30 of 50 items in scope have a team; 12 end with their team set to a placeholder such as \u{201c}?\u{201d} (see the placeholder_team warning)"
+        );
+        assert!(t
+            .fix
+            .starts_with("give the real team where the export has a placeholder"));
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct StatusFolds {
     /// The statuses each team's items in scope were in during the period (all their statuses
     /// without one): the trend's workflow changes (METRICS.md §14).
     pub period_statuses: FxHashMap<Name, FxHashSet<Name>>,
+    /// The placeholder team values (`?`, `unknown`…) the items in scope were set to, read
+    /// as no team: the `placeholder_team` warning names them.
+    pub placeholder_teams: std::collections::BTreeSet<String>,
 }
 
 impl StatusFolds {
@@ -94,6 +97,7 @@ impl StatusFolds {
         for (k, v) in o.period_statuses {
             self.period_statuses.entry(k).or_default().extend(v);
         }
+        self.placeholder_teams.extend(o.placeholder_teams);
     }
 
     /// Fold one item's status changes ((instant, status) in force from it on, in time order):
@@ -365,6 +369,9 @@ pub struct ItemRecord {
     first_rework: OptTs,
     /// Read from an activity log (METRICS.md §11).
     pub activity: bool,
+    /// An event set its team to a placeholder (`?`, `unknown`…), read as no team
+    /// (`placeholder_team` warning).
+    pub placeholder_team: bool,
 }
 
 impl ItemRecord {
@@ -544,7 +551,13 @@ pub fn record_folded<'a>(
         },
         first_rework: first_rework.into(),
         activity: t.activity,
+        placeholder_team: t.placeholder_team.is_some(),
     };
+    if let (true, Some(p)) = (r.in_scope(), t.placeholder_team) {
+        if !folds.placeholder_teams.contains(p) {
+            folds.placeholder_teams.insert(p.to_string());
+        }
+    }
     folds.add(&r, &spans, &t.sources, ctx.period, names);
     folds.add_changes(&r, &status_changes, ctx.period, names);
     if r.in_scope() {

@@ -257,8 +257,13 @@ pub fn with_signals(mut teams: Vec<TeamSummary>, signals: &[TeamSignals]) -> Vec
 }
 
 /// Warnings the engine found in the records: done without start, created after the first
-/// event, items without any status.
-pub fn engine_warnings(w: &mut Warnings, records: &[ItemRecord], in_scope: &[&ItemRecord]) {
+/// event, items without any status, teams set to a placeholder (`placeholders`: the values).
+pub fn engine_warnings(
+    w: &mut Warnings,
+    records: &[ItemRecord],
+    in_scope: &[&ItemRecord],
+    placeholders: &std::collections::BTreeSet<String>,
+) {
     let n_dws = in_scope.iter().filter(|r| r.done_without_start).count() as u64;
     w.add(WarningKind::DoneWithoutStart, n_dws, || {
         let ex: Vec<&str> = in_scope.iter().filter(|r| r.done_without_start).take(3).map(|r| &*r.item_id).collect();
@@ -274,6 +279,12 @@ pub fn engine_warnings(w: &mut Warnings, records: &[ItemRecord], in_scope: &[&It
     let n_ns = records.iter().filter(|r| !r.has_status).count() as u64;
     w.add(WarningKind::ItemWithoutStatus, n_ns, || {
         format!("{n_ns} item(s) have no status at all; they count as open and never started (map a status column)")
+    });
+    let n_pt = in_scope.iter().filter(|r| r.placeholder_team).count() as u64;
+    w.add(WarningKind::PlaceholderTeam, n_pt, || {
+        let values: Vec<String> = placeholders.iter().map(|v| format!("\u{201c}{v}\u{201d}")).collect();
+        let ex: Vec<&str> = in_scope.iter().filter(|r| r.placeholder_team).take(3).map(|r| &*r.item_id).collect();
+        format!("{n_pt} item(s) had their team set to a placeholder ({}; e.g. {}): read as no team, as \u{201c}unassigned\u{201d} is, so an item that ends there counts as one without a team; if it names a real team, rename it in the export, or give the people's teams with --roster FILE", values.join(", "), ex.join(", "))
     });
 }
 

@@ -98,7 +98,7 @@ impl<'a> Shared<'a> {
             cfg.evidence.min_team_finished,
             as_of,
         );
-        fig::engine_warnings(warnings, records, &all.in_scope);
+        fig::engine_warnings(warnings, records, &all.in_scope, &status.placeholder_teams);
         let status_map = fig::status_map(status, warnings);
         let status_time = fig::status_time(status);
         let team_list = team_names.iter().cloned().collect();
