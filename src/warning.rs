@@ -48,6 +48,9 @@ pub enum WarningKind {
     IncompletePagination,
     /// Items whose team was set to a placeholder (`?`, `unknown`…), read as no team.
     PlaceholderTeam,
+    /// Almost every done item finished within a few weeks of a long grid
+    /// (`metrics::finish_window`): rates over the whole grid understate the window's.
+    FinishWindow,
 }
 
 impl WarningKind {

@@ -14,6 +14,7 @@ pub mod consistency;
 pub mod cumulative_flow;
 pub mod cycle_time;
 pub mod evidence;
+pub mod finish_window;
 pub mod flow_efficiency;
 pub mod forecast;
 pub mod handoff_cost;

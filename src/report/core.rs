@@ -288,6 +288,29 @@ pub fn engine_warnings(
     });
 }
 
+/// The `finish_window` warning when the done items bunch in a few weeks of a long grid
+/// ([`crate::metrics::finish_window`]), naming the window and the period that measures it.
+pub fn finish_window_warning(w: &mut Warnings, weeks: &[chrono::NaiveDate], weekly: &[u64]) {
+    let Some(win) = crate::metrics::finish_window::flagged(weekly) else {
+        return;
+    };
+    let (Some(from), Some(last)) = (weeks.get(win.first), weeks.get(win.last)) else {
+        return;
+    };
+    let to = *last + chrono::Duration::days(7);
+    let span = win.last - win.first + 1;
+    w.add(WarningKind::FinishWindow, win.done, || {
+        format!(
+            "{} of the {} done items ({:.0}%) finished in {span} of the {} weeks audited ({from} to {to}): the export probably holds only items closed in that window (filtered by closing date, or closed in bulk), so throughput, its trend and the forecasts averaged over all {} weeks understate the rate; audit the window alone with --from {from} --to {to}",
+            win.done,
+            win.total,
+            win.done as f64 * 100.0 / win.total as f64,
+            weeks.len(),
+            weeks.len()
+        )
+    });
+}
+
 /// The status mapping used (items per status, team, category and rule), with the warning
 /// for statuses that matched no pattern; the counts were folded as the items were computed
 /// ([`StatusFolds`]).

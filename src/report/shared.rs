@@ -89,6 +89,7 @@ impl<'a> Shared<'a> {
             },
         );
         let tp = stats(weekly.iter().map(|c| *c as f64));
+        fig::finish_window_warning(warnings, &weeks, &weekly);
         let team = fig::team_figures(
             &all,
             &team_names,
