@@ -265,6 +265,11 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
         "{m}"
     );
     assert!(m.ends_with("--from 2012-04-30 --to 2012-05-21"), "{m}");
+    // The executive summary says it before the headline figures.
+    let md = std::fs::read_to_string(a.out.join("report.md")).unwrap();
+    let exec = &md[md.find("## Executive summary").unwrap()..md.find("## Flow over time").unwrap()];
+    let caution = exec.find("Caution: 7545 of the 7545 done items finished in 3 of the 113 weeks audited (2012-04-30 to 2012-05-21)").expect(exec);
+    assert!(caution < exec.find("| Throughput |").unwrap(), "{exec}");
     // The closed problems, from the same system, are an extract too: all 1,487 closed in the
     // first 22 weeks of 2012, of a grid of 334 weeks from 2006.
     let s = summary(&audit("bpic2013_closed_problems.xes.gz"));

@@ -210,7 +210,11 @@ fn the_rest(
         &decision.findings,
         c.cfg.business_case,
     );
-    let executive = with_activity_note(decision.executive, records);
+    let executive = with_window_note(
+        with_activity_note(decision.executive, records),
+        &c.weeks,
+        &c.weekly,
+    );
     crate::memory::trace("report: comparison and business case");
     // The declared list of parts (the core part, first, and the forecasts, after the flow
     // part, are joined in [`build`]).
@@ -554,6 +558,39 @@ fn with_activity_note(mut executive: Section, records: &[ItemRecord]) -> Section
             } else {
                 " The log records only completions (no lifecycle start events), so work cannot be told from waiting: flow efficiency cannot be measured from this log (it is left empty, not 0%)."
             }
+        )),
+    );
+    executive
+}
+
+/// The executive summary, with a caution before the headline figures when the done items
+/// bunch in a few weeks of a long grid ([`crate::metrics::finish_window`]): the throughput
+/// shown is averaged over weeks the export holds nothing of.
+fn with_window_note(
+    mut executive: Section,
+    weeks: &[chrono::NaiveDate],
+    weekly: &[u64],
+) -> Section {
+    let Some(w) = crate::metrics::finish_window::flagged(weekly) else {
+        return executive;
+    };
+    let (Some(from), Some(last)) = (weeks.get(w.first), weeks.get(w.last)) else {
+        return executive;
+    };
+    let to = *last + chrono::Duration::days(7);
+    let at = executive
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Headline))
+        .unwrap_or(0);
+    executive.blocks.insert(
+        at,
+        Block::Paragraph(format!(
+            "Caution: {} of the {} done items finished in {} of the {} weeks audited ({from} to {to}): this export probably holds only the items closed then, so the throughput below is averaged over weeks it holds nothing of. Audit the window alone with --from {from} --to {to} (see the finish_window warning).",
+            w.done,
+            w.total,
+            w.last - w.first + 1,
+            weeks.len()
         )),
     );
     executive
