@@ -13,6 +13,7 @@ pub mod case_duration;
 pub mod consistency;
 pub mod cumulative_flow;
 pub mod cycle_time;
+pub mod end_activities;
 pub mod evidence;
 pub mod finish_window;
 pub mod flow_efficiency;
