@@ -165,10 +165,15 @@ pub fn gates(i: &EvidenceInputs, c: &EvidenceCfg) -> Vec<Gate> {
         passed: reopened.is_none_or(|v| v <= c.max_reopen_share),
         value: reopened,
         threshold: c.max_reopen_share,
-        measure: format!(
-            "{} of {} items that reached done or canceled left it again",
-            i.reopened, i.terminal
-        ),
+        measure: match i.status_events {
+            Some(_) => format!(
+                "{} of {} items that reached done or canceled left it again",
+                i.reopened, i.terminal
+            ),
+            // The reopen rate of an activity log counts activities done again, not items
+            // that left an end: say so instead of "0 of 0" beside a reopen rate of 71%.
+            None => "no status-log items: an activity log's case never leaves its end (its reopen rate counts activities done again)".into(),
+        },
         fix: "a status mapped to done or canceled is probably an intermediate step (e.g. \u{201c}Dev Done\u{201d}): map it to waiting in [statuses] (tables/status_map.csv lists the mapping used)".into(),
     });
     let implausible = share(i.implausible, i.with_cycle);

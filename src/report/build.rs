@@ -201,7 +201,11 @@ fn the_rest(
     crate::memory::trace("report: verdict and blockers");
     let teams = fig::with_signals(teams, &decision.team_signals);
     let (pairs, moves) = comparison(c, previous, &current);
-    let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2));
+    let scope = super::comparison::Scope {
+        no_team: !c.all.in_scope.par_iter().any(|r| r.team.is_some()),
+        activity_only: !c.all.in_scope.is_empty() && c.all.in_scope.par_iter().all(|r| r.activity),
+    };
+    let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2), scope);
     let b = super::business_section::build(
         records,
         c.period,

@@ -196,16 +196,42 @@ fn rows(f: &Figures) -> [(&'static str, &'static str, Kind, Option<f64>); 11] {
     ]
 }
 
+/// What the headline cards know of the items in scope beyond their figures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope {
+    /// No item in scope has a team: the team-change and bounce rates are 0 by definition,
+    /// and shown as "–" (not measured), not as 0%.
+    pub no_team: bool,
+    /// Every item in scope comes from an activity log: the reopen rate counts activities
+    /// done again, and is labelled so.
+    pub activity_only: bool,
+}
+
 /// The headline cards: current figures with their change since `previous`.
-pub fn headline(cur: &Figures, previous: Option<&Figures>) -> Vec<Headline> {
+pub fn headline(cur: &Figures, previous: Option<&Figures>, scope: Scope) -> Vec<Headline> {
     let prev_rows = previous.map(rows);
     rows(cur)
         .iter()
         .enumerate()
-        .map(|(i, (_, label, k, v))| Headline {
-            label: label.to_string(),
-            value: show(*k, *v),
-            change: prev_rows.as_ref().and_then(|p| change(*k, *v, p[i].3)),
+        .map(|(i, (id, label, k, v))| {
+            let team_rate = matches!(*id, "team_change_rate" | "ping_pong_rate");
+            if team_rate && scope.no_team {
+                return Headline {
+                    label: label.to_string(),
+                    value: "– (no team known)".into(),
+                    change: None,
+                };
+            }
+            let label = if *id == "reopen_rate" && scope.activity_only {
+                "Rework rate (activities done again)"
+            } else {
+                label
+            };
+            Headline {
+                label: label.to_string(),
+                value: show(*k, *v),
+                change: prev_rows.as_ref().and_then(|p| change(*k, *v, p[i].3)),
+            }
         })
         .collect()
 }
@@ -260,6 +286,50 @@ pub fn team_moves(pairs: &[(String, Figures, Figures)]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headline_shows_unmeasured_team_rates_as_dashes_and_names_an_activity_logs_rework() {
+        let f = Figures {
+            items: 10.0,
+            done: 8.0,
+            team_change_rate: Some(0.0),
+            ping_pong_rate: Some(0.0),
+            reopen_rate: Some(0.54),
+            ..Default::default()
+        };
+        let card = |h: &[Headline], i: usize| (h[i].label.clone(), h[i].value.clone());
+        let plain = headline(&f, None, Scope::default());
+        assert_eq!(
+            card(&plain, 8),
+            ("Items that changed team".into(), "0%".into())
+        );
+        assert_eq!(card(&plain, 10), ("Reopen rate".into(), "54%".into()));
+        let h = headline(
+            &f,
+            Some(&f),
+            Scope {
+                no_team: true,
+                activity_only: true,
+            },
+        );
+        assert_eq!(
+            card(&h, 8),
+            ("Items that changed team".into(), "– (no team known)".into())
+        );
+        assert_eq!(
+            card(&h, 9),
+            (
+                "Items bounced between teams".into(),
+                "– (no team known)".into()
+            )
+        );
+        assert_eq!(h[8].change, None);
+        assert_eq!(
+            card(&h, 10),
+            ("Rework rate (activities done again)".into(), "54%".into())
+        );
+        assert_eq!(h[10].change.as_deref(), Some("±0 pts"));
+    }
 
     #[test]
     fn the_shared_figures_are_those_of_a_pass_over_the_records_on_a_real_log() {
