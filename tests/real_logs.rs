@@ -243,6 +243,16 @@ fn bpic2013_open_statuses_are_composite_and_categorised() {
     assert!(row.contains(",waiting,pattern,"), "{row}");
 }
 
+/// The warning of this kind in a summary (it must be there).
+fn warning<'a>(s: &'a Value, kind: &str) -> &'a Value {
+    s["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["kind"] == kind)
+        .unwrap_or_else(|| panic!("a {kind} warning in {}", s["warnings"]))
+}
+
 /// BPIC 2013 incidents is an extract of the incidents closed between 30 April and 18 May
 /// 2012, some opened two years earlier: every done item finished in 3 of the 113 weeks the
 /// audit's grid spans. The audit says so and names the period that measures the window
@@ -252,12 +262,7 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
     let a = audit("bpic2013_incidents.xes.gz");
     let s = summary(&a);
     assert_eq!(s["counts"]["done"], 7545);
-    let w = s["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["kind"] == "finish_window")
-        .expect("a finish_window warning");
+    let w = warning(&s, "finish_window");
     assert_eq!(w["count"], 7545);
     let m = w["message"].as_str().unwrap();
     assert!(
@@ -273,12 +278,7 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
     // The closed problems, from the same system, are an extract too: all 1,487 closed in the
     // first 22 weeks of 2012, of a grid of 334 weeks from 2006.
     let s = summary(&audit("bpic2013_closed_problems.xes.gz"));
-    let w = s["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| w["kind"] == "finish_window")
-        .expect("a finish_window warning");
+    let w = warning(&s, "finish_window");
     assert!(
         w["message"]
             .as_str()

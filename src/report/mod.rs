@@ -7,6 +7,7 @@ pub mod business_section;
 pub mod comparison;
 pub mod core;
 pub mod csv;
+mod executive_notes;
 pub mod flow;
 pub mod handoff_section;
 pub mod html;
