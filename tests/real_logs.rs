@@ -270,6 +270,12 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
         "{m}"
     );
     assert!(m.ends_with("--from 2012-04-30 --to 2012-05-21"), "{m}");
+    // The verdict (dedicated, by the large-organisation rule) says how close it is.
+    let reasons = s["recommendation"]["reasons"].as_array().unwrap();
+    assert_eq!(
+        reasons.last().unwrap(),
+        "How close: 4 fewer teams needing support (35 of 119) would make it part-time ownership."
+    );
     // The executive summary says it before the headline figures.
     let md = std::fs::read_to_string(a.out.join("report.md")).unwrap();
     let exec = &md[md.find("## Executive summary").unwrap()..md.find("## Flow over time").unwrap()];

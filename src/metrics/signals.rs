@@ -289,6 +289,16 @@ impl VerdictKind {
             VerdictKind::InsufficientEvidence => "insufficient_evidence",
         }
     }
+
+    /// In words, for the verdict's reasons.
+    fn words(self) -> &'static str {
+        match self {
+            VerdictKind::Dedicated => "a dedicated role",
+            VerdictKind::PartTime => "part-time ownership",
+            VerdictKind::NotNeeded => "no role",
+            VerdictKind::InsufficientEvidence => "no verdict",
+        }
+    }
 }
 
 /// The verdict with its reasoning.
@@ -302,6 +312,78 @@ pub struct Decision {
     pub org_signals: Vec<OrgSignal>,
     /// Every step of the reasoning, with inputs beside thresholds.
     pub reasons: Vec<String>,
+}
+
+/// The rule of §10 that decides, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    FewTeams,
+    SharedAndSignals,
+    LargeOrganisation,
+    PartTime,
+    None,
+}
+
+impl Rule {
+    fn verdict(self) -> VerdictKind {
+        match self {
+            Rule::FewTeams | Rule::None => VerdictKind::NotNeeded,
+            Rule::SharedAndSignals | Rule::LargeOrganisation => VerdictKind::Dedicated,
+            Rule::PartTime => VerdictKind::PartTime,
+        }
+    }
+}
+
+/// The first rule of §10 that holds for `teams` teams, `needing` of them needing support, and
+/// `signals` organisation signals.
+fn rule(teams: u32, needing: u32, signals: u32, v: &VerdictCfg) -> Rule {
+    let share = if teams > 0 {
+        needing as f64 / teams as f64
+    } else {
+        0.0
+    };
+    if teams < v.min_teams {
+        Rule::FewTeams
+    } else if share >= v.dedicated_share && signals >= v.dedicated_org_signals {
+        Rule::SharedAndSignals
+    } else if teams >= v.large_org_teams && share >= v.large_org_share && signals >= 1 {
+        Rule::LargeOrganisation
+    } else if share >= v.part_time_share || signals >= 1 {
+        Rule::PartTime
+    } else {
+        Rule::None
+    }
+}
+
+/// How close the verdict is (METRICS.md §10, "Margin"): the fewest teams needing support more
+/// or fewer, everything else as it is, that would give another verdict, and which. None with
+/// fewer teams than `min_teams` (no count of teams needing support changes that).
+fn margin(o: &OrgInputs, signals: u32, v: &VerdictCfg, verdict: VerdictKind) -> Option<String> {
+    if o.teams < v.min_teams {
+        return None;
+    }
+    let k = o.teams_needing_support;
+    let other = |m: u32| Some(rule(o.teams, m, signals, v).verdict()).filter(|x| *x != verdict);
+    let fewer = (0..k).rev().find_map(|m| other(m).map(|x| (k - m, m, x)));
+    let more = (k + 1..=o.teams).find_map(|m| other(m).map(|x| (m - k, m, x)));
+    let say = |(d, m, x): (u32, u32, VerdictKind), way: &str| {
+        format!(
+            "{d} {way} team{} needing support ({m} of {}) would make it {}",
+            if d == 1 { "" } else { "s" },
+            o.teams,
+            x.words()
+        )
+    };
+    let parts: Vec<String> = [fewer.map(|f| say(f, "fewer")), more.map(|m| say(m, "more"))]
+        .into_iter()
+        .flatten()
+        .collect();
+    if parts.is_empty() {
+        return Some(
+            "How close: no number of teams needing support would change it (the organisation signals and the team count decide).".into(),
+        );
+    }
+    Some(format!("How close: {}.", parts.join("; ")))
 }
 
 /// Decide by the rules of §10.
@@ -353,33 +435,29 @@ pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
         format!("Organisation signals fired: {} ({}).", org.len(), if org.is_empty() { "none".to_string() } else { org.iter().map(|o| o.id()).collect::<Vec<_>>().join(", ") }),
     ];
     let n = org.len() as u32;
-    let verdict = if o.teams < v.min_teams {
-        reasons.push(format!("Fewer than {} teams: product managers own the process; fix the named blockers inside the teams.", v.min_teams));
-        VerdictKind::NotNeeded
-    } else if share >= v.dedicated_share && n >= v.dedicated_org_signals {
-        reasons.push(format!(
+    let fired = rule(o.teams, o.teams_needing_support, n, v);
+    reasons.push(match fired {
+        Rule::FewTeams => format!("Fewer than {} teams: product managers own the process; fix the named blockers inside the teams.", v.min_teams),
+        Rule::SharedAndSignals => format!(
             "Share ≥ {} with ≥ {} organisation signals: a dedicated product-operations role.",
             pct(v.dedicated_share),
             v.dedicated_org_signals
-        ));
-        VerdictKind::Dedicated
-    } else if o.teams >= v.large_org_teams && share >= v.large_org_share && n >= 1 {
-        reasons.push(format!(
+        ),
+        Rule::LargeOrganisation => format!(
             "A large organisation (≥ {} teams) with share ≥ {} and an organisation signal: a dedicated role.",
             v.large_org_teams,
             pct(v.large_org_share)
-        ));
-        VerdictKind::Dedicated
-    } else if share >= v.part_time_share || n >= 1 {
-        reasons.push(format!(
+        ),
+        Rule::PartTime => format!(
             "Share ≥ {} or at least one organisation signal: a named product manager owns process and tooling part-time.",
             pct(v.part_time_share)
-        ));
-        VerdictKind::PartTime
-    } else {
-        reasons.push("No rule for a role holds: fix the named blockers inside the teams.".into());
-        VerdictKind::NotNeeded
-    };
+        ),
+        Rule::None => "No rule for a role holds: fix the named blockers inside the teams.".into(),
+    });
+    let verdict = fired.verdict();
+    if let Some(m) = margin(o, n, v, verdict) {
+        reasons.push(m);
+    }
     Decision {
         verdict,
         share,
@@ -443,6 +521,42 @@ mod tests {
         }
         let d = decide(&org(10, 0, 0, 3, 0.0), &v);
         assert_eq!(d.org_signals, vec![OrgSignal::WorkflowDivergence]);
+    }
+
+    #[test]
+    fn the_verdict_says_how_close_it_is() {
+        let v = VerdictCfg::default();
+        let last = |o: &OrgInputs| decide(o, &v).reasons.last().cloned().unwrap();
+        // BPIC 2013 incidents: 39 of 119 teams, one organisation signal (team changes 51%):
+        // dedicated by the large-organisation rule down to 36 teams (30.3% >= 30%).
+        let o = org(119, 39, 0, 0, 0.51);
+        assert_eq!(decide(&o, &v).verdict, VerdictKind::Dedicated);
+        assert_eq!(
+            last(&o),
+            "How close: 4 fewer teams needing support (35 of 119) would make it part-time ownership."
+        );
+        // Part-time by share alone (2 of 6, no signal): one fewer is no role.
+        let o = org(6, 2, 0, 0, 0.0);
+        assert_eq!(
+            last(&o),
+            "How close: 1 fewer team needing support (1 of 6) would make it no role."
+        );
+        // Part-time with two signals in a small organisation: one more is dedicated (3 of 6 =
+        // 50%), none fewer changes it (the signals keep it part-time).
+        let o = org(6, 2, 2, 3, 0.0);
+        assert_eq!(
+            last(&o),
+            "How close: 1 more team needing support (3 of 6) would make it a dedicated role."
+        );
+        // A signal and fewer than 8 teams: part-time whatever the count.
+        let o = org(7, 1, 0, 0, 0.4);
+        assert_eq!(
+            last(&o),
+            "How close: no number of teams needing support would change it (the organisation signals and the team count decide)."
+        );
+        // Too few teams: no margin line.
+        let d = decide(&org(3, 3, 5, 3, 0.9), &v);
+        assert!(d.reasons.last().unwrap().starts_with("Fewer than 4 teams"));
     }
 
     #[test]
