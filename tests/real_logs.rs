@@ -278,6 +278,12 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
     );
     // The executive summary says it before the headline figures.
     let md = std::fs::read_to_string(a.out.join("report.md")).unwrap();
+    // The header's team count says how many were judged (the verdict's 119).
+    assert!(
+        md.contains("7554 items in scope, 65533 events, 476 teams, 119 of them with enough finished items to be judged."),
+        "{}",
+        &md[..300]
+    );
     let exec = &md[md.find("## Executive summary").unwrap()..md.find("## Flow over time").unwrap()];
     let caution = exec.find("Caution: 7545 of the 7545 done items finished in 3 of the 113 weeks audited (2012-04-30 to 2012-05-21)").expect(exec);
     assert!(caution < exec.find("| Throughput |").unwrap(), "{exec}");

@@ -221,10 +221,10 @@ fn meta(o: &mut String, s: &Summary) {
     };
     let _ = write!(
         o,
-        "<p class=\"meta\">{period} {} items in scope, {} events, {} teams. flowaudit {}.</p>",
+        "<p class=\"meta\">{period} {} items in scope, {} events, {}. flowaudit {}.</p>",
         s.counts.items,
         s.counts.events,
-        s.counts.teams,
+        esc(&s.teams_phrase()),
         esc(&s.tool_version)
     );
 }

@@ -115,8 +115,10 @@ impl Renderer for Markdown {
         };
         let _ = writeln!(
             o,
-            "{period} {} items in scope, {} events, {} teams.\n",
-            s.counts.items, s.counts.events, s.counts.teams
+            "{period} {} items in scope, {} events, {}.\n",
+            s.counts.items,
+            s.counts.events,
+            s.teams_phrase()
         );
         for sec in &r.sections {
             let _ = writeln!(o, "## {}\n", esc(&sec.title));

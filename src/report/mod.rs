@@ -194,6 +194,23 @@ pub struct Summary {
     pub trend: Option<Vec<TrendChange>>,
 }
 
+impl Summary {
+    /// The report header's teams: their count, and how many of them finished enough items to
+    /// be judged when that is fewer ("476 teams, 119 of them judged"), so that the verdict's
+    /// count of teams is not read as a contradiction of the header's.
+    pub fn teams_phrase(&self) -> String {
+        let judged = self.teams.iter().filter(|t| t.judged).count() as u64;
+        if judged < self.counts.teams && !self.teams.is_empty() {
+            format!(
+                "{} teams, {judged} of them with enough finished items to be judged",
+                self.counts.teams
+            )
+        } else {
+            format!("{} teams", self.counts.teams)
+        }
+    }
+}
+
 /// One figure's change between two consecutive periods, in `summary.json`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TrendChange {
