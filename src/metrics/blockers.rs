@@ -237,18 +237,35 @@ fn time_population(r: &ItemRecord, period: Option<(Ts, Ts)>) -> bool {
     r.done_in(period) || r.outcome == Outcome::Open
 }
 
-/// Queues: one finding per waiting status.
+/// Queues: one finding per waiting status. In an activity log the "status" is the last
+/// activity done and the time is the wait after it until the next (METRICS.md §11): the
+/// evidence says so, and, when the log records completions only, that this time holds the next
+/// activity's work too (there is no start event to tell them apart).
 pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> {
     let mut m: Contributions = BTreeMap::new();
+    // Per status: contributions from activity-log cases, and of those with measured work.
+    let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for r in records.iter().filter(|r| time_population(r, period)) {
         for (status, micros) in r.waiting.iter() {
             m.entry(status.as_str())
                 .or_default()
                 .push((days(*micros), &*r.item_id));
+            let k = kinds.entry(status.as_str()).or_default();
+            k.0 += usize::from(r.activity);
+            k.1 += usize::from(r.activity && r.active_days().is_some());
         }
     }
+    let counts: BTreeMap<&str, usize> = m.iter().map(|(s, v)| (*s, v.len())).collect();
     item_day_findings(FindingKind::Queue, m, |n, status| {
-        format!("{n} items waited in \u{201c}{status}\u{201d}")
+        let (activity, measured) = kinds.get(status).copied().unwrap_or_default();
+        let all = counts.get(status).copied().unwrap_or(0);
+        if activity < all || all == 0 {
+            format!("{n} items waited in \u{201c}{status}\u{201d}")
+        } else if measured == activity {
+            format!("{n} cases waited after \u{201c}{status}\u{201d} for their next activity")
+        } else {
+            format!("{n} cases spent this time after \u{201c}{status}\u{201d} until their next activity (the log records completions only, so that activity's work is in it)")
+        }
     })
 }
 
@@ -474,6 +491,36 @@ mod tests {
     ) -> ItemRecord {
         let c = Box::leak(Box::new(ctx(as_of)));
         record(&Timeline::build(id, events, c), c, &mut Default::default())
+    }
+
+    /// An activity log's queue is the wait after an activity: worded so, and, without start
+    /// events, as time that holds the next activity's work; a status log's stays "waited in".
+    #[test]
+    fn activity_log_queues_say_after_the_activity_and_what_the_time_holds() {
+        use crate::ingest::flags::{ACTIVITY, MEASURES_ACTIVE};
+        let act = |f: u8| {
+            move |d: f64, a: &'static str| crate::timeline::EventRef {
+                ts: day(d),
+                status: Some(a),
+                flags: f,
+                ..Default::default()
+            }
+        };
+        let c = act(ACTIVITY);
+        let completions = rec("R1", &[c(0.0, "Create Fine"), c(5.0, "Payment")], 20.0);
+        let q = queues(&[completions], None);
+        assert_eq!(
+            q[0].evidence,
+            "1 cases spent this time after \u{201c}Create Fine\u{201d} until their next activity (the log records completions only, so that activity's work is in it); e.g. R1"
+        );
+        let m = act(ACTIVITY | MEASURES_ACTIVE);
+        let measured = rec("B1", &[m(0.0, "A_SUBMITTED"), m(2.0, "A_DECLINED")], 20.0);
+        assert!(measured.active_days().is_some());
+        let q = queues(&[measured], None);
+        assert_eq!(
+            q[0].evidence,
+            "1 cases waited after \u{201c}A_SUBMITTED\u{201d} for their next activity; e.g. B1"
+        );
     }
 
     #[test]
