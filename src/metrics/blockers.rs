@@ -262,9 +262,9 @@ pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> 
         if activity < all || all == 0 {
             format!("{n} items waited in \u{201c}{status}\u{201d}")
         } else if measured == activity {
-            format!("{n} cases waited after \u{201c}{status}\u{201d} for their next activity")
+            format!("{n} cases waited after completing \u{201c}{status}\u{201d} before their next activity")
         } else {
-            format!("{n} cases spent this time after \u{201c}{status}\u{201d} until their next activity (the log records completions only, so that activity's work is in it)")
+            format!("{n} cases: the time from completing \u{201c}{status}\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity)")
         }
     })
 }
@@ -511,7 +511,7 @@ mod tests {
         let q = queues(&[completions], None);
         assert_eq!(
             q[0].evidence,
-            "1 cases spent this time after \u{201c}Create Fine\u{201d} until their next activity (the log records completions only, so that activity's work is in it); e.g. R1"
+            "1 cases: the time from completing \u{201c}Create Fine\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity); e.g. R1"
         );
         let m = act(ACTIVITY | MEASURES_ACTIVE);
         let measured = rec("B1", &[m(0.0, "A_SUBMITTED"), m(2.0, "A_DECLINED")], 20.0);
@@ -519,7 +519,7 @@ mod tests {
         let q = queues(&[measured], None);
         assert_eq!(
             q[0].evidence,
-            "1 cases waited after \u{201c}A_SUBMITTED\u{201d} for their next activity; e.g. B1"
+            "1 cases waited after completing \u{201c}A_SUBMITTED\u{201d} before their next activity; e.g. B1"
         );
     }
 

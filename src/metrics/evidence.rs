@@ -172,7 +172,7 @@ pub fn gates(i: &EvidenceInputs, c: &EvidenceCfg) -> Vec<Gate> {
             ),
             // The reopen rate of an activity log counts activities done again, not items
             // that left an end: say so instead of "0 of 0" beside a reopen rate of 71%.
-            None => "no status-log items: an activity log's case never leaves its end (its reopen rate counts activities done again)".into(),
+            None => "not applicable: the cases of an activity log cannot be reopened (activities done again count as rework, in the rework rate)".into(),
         },
         fix: "a status mapped to done or canceled is probably an intermediate step (e.g. \u{201c}Dev Done\u{201d}): map it to waiting in [statuses] (tables/status_map.csv lists the mapping used)".into(),
     });
@@ -196,7 +196,7 @@ pub fn gates(i: &EvidenceInputs, c: &EvidenceCfg) -> Vec<Gate> {
         threshold: c.team_share,
         measure: if i.placeholder_team > 0 {
             format!(
-                "{} of {} items in scope have a team; {} end with their team set to a placeholder such as \u{201c}?\u{201d} (see the placeholder_team warning)",
+                "{} of {} items in scope have a team; {} end with their team set to a placeholder (see the placeholder_team warning)",
                 i.with_team, i.in_scope, i.placeholder_team
             )
         } else {
@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(t.value, Some(0.6));
         assert_eq!(
             t.measure,
-            "30 of 50 items in scope have a team; 12 end with their team set to a placeholder such as \u{201c}?\u{201d} (see the placeholder_team warning)"
+            "30 of 50 items in scope have a team; 12 end with their team set to a placeholder (see the placeholder_team warning)"
         );
         assert!(t
             .fix

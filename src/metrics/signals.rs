@@ -312,6 +312,8 @@ pub struct Decision {
     pub org_signals: Vec<OrgSignal>,
     /// Every step of the reasoning, with inputs beside thresholds.
     pub reasons: Vec<String>,
+    /// How close the verdict is (the last reason too), for the executive summary.
+    pub margin: Option<String>,
 }
 
 /// The rule of §10 that decides, in order.
@@ -455,14 +457,14 @@ pub fn decide(o: &OrgInputs, v: &VerdictCfg) -> Decision {
         Rule::None => "No rule for a role holds: fix the named blockers inside the teams.".into(),
     });
     let verdict = fired.verdict();
-    if let Some(m) = margin(o, n, v, verdict) {
-        reasons.push(m);
-    }
+    let margin = margin(o, n, v, verdict);
+    reasons.extend(margin.clone());
     Decision {
         verdict,
         share,
         org_signals: org,
         reasons,
+        margin,
     }
 }
 

@@ -284,7 +284,7 @@ pub fn engine_warnings(
     w.add(WarningKind::PlaceholderTeam, n_pt, || {
         let values: Vec<String> = placeholders.iter().map(|v| format!("\u{201c}{v}\u{201d}")).collect();
         let ex: Vec<&str> = in_scope.iter().filter(|r| r.placeholder_team).take(3).map(|r| &*r.item_id).collect();
-        format!("{n_pt} item(s) had their team set to a placeholder ({}; e.g. {}): read as no team, as \u{201c}unassigned\u{201d} is, so an item that ends there counts as one without a team; if it names a real team, rename it in the export, or give the people's teams with --roster FILE", values.join(", "), ex.join(", "))
+        format!("{n_pt} item(s) had their team set to the placeholder {} (e.g. {}): treated like \u{201c}unassigned\u{201d}, so an item whose last team is a placeholder counts as having no team; if it names a real team, rename it in the export, or give the people's teams with --roster FILE", values.join(" or "), ex.join(", "))
     });
 }
 

@@ -64,7 +64,14 @@ fn end_sentence(ends: &[(String, u64)], cases: u64, open: u64) -> String {
     if ends.is_empty() || cases == 0 {
         return String::new();
     }
-    let pct = |n: u64| format!("{:.0}%", n as f64 * 100.0 / cases as f64);
+    let pct = |n: u64| {
+        let p = n as f64 * 100.0 / cases as f64;
+        if n > 0 && p < 0.5 {
+            "under 1%".to_string()
+        } else {
+            format!("{p:.0}%")
+        }
+    };
     let mut parts: Vec<String> = ends
         .iter()
         .take(4)
@@ -141,7 +148,7 @@ mod tests {
         ]);
         assert_eq!(
             end_sentence(&e, 150_370, 0),
-            "Cases end on \u{201c}Payment\u{201d} (45%), \u{201c}Send for Credit Collection\u{201d} (39%), \u{201c}Send Fine\u{201d} (14%), \u{201c}Send Appeal to Prefecture\u{201d} (2%) and 3 other activities (0%). Every case counts as finished at its last event: if some of these leave a case still running, list the activities that do end a case in [log] end_activities (docs/GUIDE.md, \u{201c}Cases that are still running\u{201d})."
+            "Cases end on \u{201c}Payment\u{201d} (45%), \u{201c}Send for Credit Collection\u{201d} (39%), \u{201c}Send Fine\u{201d} (14%), \u{201c}Send Appeal to Prefecture\u{201d} (2%) and 3 other activities (under 1%). Every case counts as finished at its last event: if some of these leave a case still running, list the activities that do end a case in [log] end_activities (docs/GUIDE.md, \u{201c}Cases that are still running\u{201d})."
         );
         // With end_activities set (some cases open), only where they end.
         assert_eq!(

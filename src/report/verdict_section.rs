@@ -163,7 +163,7 @@ pub fn build(i: VerdictInput) -> Verdict {
         ],
         ..Parts::default()
     };
-    let executive = executive(&i, &j, verdict_kind, &findings);
+    let executive = executive(&i, &j, verdict_kind, &findings, d.margin.as_deref());
     let Judged {
         needing,
         too_few,
@@ -563,6 +563,7 @@ fn executive(
     j: &Judged,
     verdict_kind: signals::VerdictKind,
     findings: &[Finding],
+    margin: Option<&str>,
 ) -> Section {
     let sufficient = verdict_kind != signals::VerdictKind::InsufficientEvidence;
     let verdict_line = verdict_line(verdict_kind);
@@ -570,7 +571,12 @@ fn executive(
     let days_findings = days_findings(findings);
     let needing = &j.needing;
     let mut eblocks = if sufficient {
-        vec![Block::Paragraph(verdict_line.to_string())]
+        // The verdict and how close it is (the verdict section's last reason).
+        let line = match margin {
+            Some(m) => format!("{verdict_line} {m}"),
+            None => verdict_line.to_string(),
+        };
+        vec![Block::Paragraph(line)]
     } else {
         vec![
             Block::Paragraph("Not enough evidence for a verdict. flowaudit could not interpret enough of this data to judge whether a product-operations role is justified; these evidence gates failed:".into()),
@@ -588,7 +594,9 @@ fn executive(
         }));
         eblocks.push(Block::List(top3));
     }
-    eblocks.push(Block::Paragraph(if needing.is_empty() {
+    eblocks.push(Block::Paragraph(if i.teams.is_empty() {
+        "No team could be judged: no item has a team.".into()
+    } else if needing.is_empty() {
         "No team crosses the threshold for operations support.".into()
     } else {
         format!("Teams that need help: {}.", needing.join(", "))
