@@ -442,6 +442,16 @@ impl ItemRecord {
             }
     }
 
+    /// Canceled, with its end in the period (any end without one).
+    pub fn canceled_in(&self, period: Option<(Ts, Ts)>) -> bool {
+        self.outcome == Outcome::Canceled
+            && match (self.finished(), period) {
+                (Some(_), None) => true,
+                (Some(f), Some((a, b))) => f >= a && f < b,
+                _ => false,
+            }
+    }
+
     /// Listed in items.csv: in scope, or open at `as_of`.
     pub fn listed(&self) -> bool {
         self.in_period || self.outcome == Outcome::Open

@@ -322,7 +322,8 @@ fn independent_parts(
         },
     );
     // The organisation's figures compared with the previous period's: the shared ones.
-    let current = super::comparison::Figures::of_shared(&c.all, &c.figures, c.throughput.mean);
+    let current =
+        super::comparison::Figures::of_shared(&c.all, &c.figures, c.throughput.mean, c.period);
     (flow, hand, sprawl, current)
 }
 
@@ -564,7 +565,7 @@ fn comparison_part(pairs: &[Pair]) -> Parts {
         title: "Change since the previous period".into(),
         blocks: vec![Block::Table {
             name: TableId::Comparison,
-            limit: 11,
+            limit: 12,
         }],
     };
     Parts::one(section, Some(super::comparison::table(pairs)), None)

@@ -22,6 +22,8 @@ pub struct Figures {
     pub done: f64,
     /// Median lead time.
     pub lead_p50: Option<f64>,
+    /// Items of the group canceled in the period (ended without delivering).
+    pub canceled: f64,
     /// Median cycle time.
     pub cycle_p50: Option<f64>,
     /// 85th percentile cycle time.
@@ -63,6 +65,11 @@ pub fn figures(
     Figures {
         items: scope.len() as f64,
         done: done.len() as f64,
+        canceled: records
+            .iter()
+            .filter(of)
+            .filter(|r| r.canceled_in(period))
+            .count() as f64,
         lead_p50: lead.p50,
         cycle_p50: cycle.p50,
         cycle_p85: cycle.p85,
@@ -91,10 +98,12 @@ impl Figures {
         all: &super::core::Group,
         f: &super::core::Figures,
         throughput_mean: Option<f64>,
+        period: Option<(Ts, Ts)>,
     ) -> Figures {
         Figures {
             items: all.in_scope.len() as f64,
             done: all.done.len() as f64,
+            canceled: all.canceled(period) as f64,
             lead_p50: f.lead.p50,
             cycle_p50: f.cycle.p50,
             cycle_p85: f.cycle.p85,
@@ -145,10 +154,11 @@ fn change(k: Kind, cur: Option<f64>, prev: Option<f64>) -> Option<String> {
     })
 }
 
-fn rows(f: &Figures) -> [(&'static str, &'static str, Kind, Option<f64>); 11] {
+fn rows(f: &Figures) -> [(&'static str, &'static str, Kind, Option<f64>); 12] {
     [
         ("items", "Items in scope", Kind::Count, Some(f.items)),
         ("done", "Items done", Kind::Count, Some(f.done)),
+        ("canceled", "Items canceled", Kind::Count, Some(f.canceled)),
         ("lead_time_p50", "Median lead time", Kind::Days, f.lead_p50),
         (
             "cycle_time_p50",
@@ -299,11 +309,12 @@ mod tests {
         };
         let card = |h: &[Headline], i: usize| (h[i].label.clone(), h[i].value.clone());
         let plain = headline(&f, None, Scope::default());
+        assert_eq!(card(&plain, 2), ("Items canceled".into(), "0".into()));
         assert_eq!(
-            card(&plain, 8),
+            card(&plain, 9),
             ("Items that changed team".into(), "0%".into())
         );
-        assert_eq!(card(&plain, 10), ("Reopen rate".into(), "54%".into()));
+        assert_eq!(card(&plain, 11), ("Reopen rate".into(), "54%".into()));
         let h = headline(
             &f,
             Some(&f),
@@ -313,22 +324,22 @@ mod tests {
             },
         );
         assert_eq!(
-            card(&h, 8),
+            card(&h, 9),
             ("Items that changed team".into(), "– (no team known)".into())
         );
         assert_eq!(
-            card(&h, 9),
+            card(&h, 10),
             (
                 "Items bounced between teams".into(),
                 "– (no team known)".into()
             )
         );
-        assert_eq!(h[8].change, None);
+        assert_eq!(h[9].change, None);
         assert_eq!(
-            card(&h, 10),
+            card(&h, 11),
             ("Rework rate (activities done again)".into(), "54%".into())
         );
-        assert_eq!(h[10].change.as_deref(), Some("±0 pts"));
+        assert_eq!(h[11].change.as_deref(), Some("±0 pts"));
     }
 
     #[test]
@@ -376,7 +387,8 @@ mod tests {
                 Tz::UTC,
             );
             let mean = stats(weekly.iter().map(|c| *c as f64)).mean;
-            let shared = Figures::of_shared(&all, &super::super::core::Figures::of(&all), mean);
+            let shared =
+                Figures::of_shared(&all, &super::super::core::Figures::of(&all), mean, period);
             assert_eq!(shared, figures(&records, None, period, grid, Tz::UTC));
             assert!(shared.done > 500.0, "{shared:?}");
         }
