@@ -38,6 +38,19 @@ pub struct Window {
     pub total: u64,
 }
 
+impl Window {
+    /// Its period on the grid `weeks` (the Mondays `weekly` counts): from its first Monday
+    /// to the Monday after its last week, the `--from`/`--to` that audits it.
+    pub fn period(
+        &self,
+        weeks: &[chrono::NaiveDate],
+    ) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let from = *weeks.get(self.first)?;
+        let last = *weeks.get(self.last)?;
+        Some((from, last + chrono::Duration::days(7)))
+    }
+}
+
 /// The flagged finish window of `weekly` (done items per week of the grid), if any.
 pub fn flagged(weekly: &[u64]) -> Option<Window> {
     let total: u64 = weekly.iter().sum();

@@ -434,22 +434,21 @@ impl ItemRecord {
 
     /// Is `finished` inside `[from, to)` (always, without a period) for a done item?
     pub fn done_in(&self, period: Option<(Ts, Ts)>) -> bool {
-        self.outcome == Outcome::Done
-            && match (self.finished(), period) {
-                (Some(_), None) => true,
-                (Some(f), Some((a, b))) => f >= a && f < b,
-                _ => false,
-            }
+        self.outcome == Outcome::Done && self.ended_in(period)
+    }
+
+    /// Finished, with its end in the period (any end without one).
+    fn ended_in(&self, period: Option<(Ts, Ts)>) -> bool {
+        match (self.finished(), period) {
+            (Some(_), None) => true,
+            (Some(f), Some((a, b))) => f >= a && f < b,
+            _ => false,
+        }
     }
 
     /// Canceled, with its end in the period (any end without one).
     pub fn canceled_in(&self, period: Option<(Ts, Ts)>) -> bool {
-        self.outcome == Outcome::Canceled
-            && match (self.finished(), period) {
-                (Some(_), None) => true,
-                (Some(f), Some((a, b))) => f >= a && f < b,
-                _ => false,
-            }
+        self.outcome == Outcome::Canceled && self.ended_in(period)
     }
 
     /// Listed in items.csv: in scope, or open at `as_of`.

@@ -303,10 +303,9 @@ pub fn finish_window_warning(w: &mut Warnings, weeks: &[chrono::NaiveDate], week
     let Some(win) = crate::metrics::finish_window::flagged(weekly) else {
         return;
     };
-    let (Some(from), Some(last)) = (weeks.get(win.first), weeks.get(win.last)) else {
+    let Some((from, to)) = win.period(weeks) else {
         return;
     };
-    let to = *last + chrono::Duration::days(7);
     let span = win.last - win.first + 1;
     w.add(WarningKind::FinishWindow, win.done, || {
         format!(

@@ -108,10 +108,9 @@ pub(super) fn with_window_note(
     let Some(w) = crate::metrics::finish_window::flagged(weekly) else {
         return executive;
     };
-    let (Some(from), Some(last)) = (weeks.get(w.first), weeks.get(w.last)) else {
+    let Some((from, to)) = w.period(weeks) else {
         return executive;
     };
-    let to = *last + chrono::Duration::days(7);
     let at = before_headline(&executive);
     executive.blocks.insert(
         at,
