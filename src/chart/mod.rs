@@ -38,6 +38,7 @@ mod distribution;
 mod flow;
 mod handoffs;
 mod layout;
+mod png;
 mod scatter;
 mod status;
 mod tools;
@@ -63,8 +64,6 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{ColorType, ImageEncoder};
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, IntoDrawingArea};
@@ -78,6 +77,9 @@ use crate::model::{Category, Ts};
 /// Canvas size (width, height) in pixels used by every chart unless its content needs more
 /// height (one bar per status).
 pub const DEFAULT_SIZE: (u32, u32) = (900, 500);
+/// Pixels of the tallest charts' usual size (a legend or long labels add rows to
+/// [`DEFAULT_SIZE`]): the per-thread pixel buffer is made this large at once.
+const LARGEST_PIXELS: usize = 900 * 640;
 
 /// One rendered chart in both formats.
 #[derive(Clone, PartialEq, Eq)]
@@ -380,8 +382,14 @@ fn render_both<F: Figure + Sync>(meta: Meta, fig: &F) -> Result<Chart, ChartErro
     let draw_png = || {
         RGB.with(|buf| -> Result<Vec<u8>, ChartError> {
             let mut rgb = buf.borrow_mut();
+            let n = w as usize * h as usize * 3;
+            if rgb.capacity() < n {
+                // Room for the largest chart at once: growing the buffer from chart to chart
+                // copied it into fresh pages.
+                *rgb = Vec::with_capacity(n.max(LARGEST_PIXELS * 3));
+            }
             rgb.clear();
-            rgb.resize(w as usize * h as usize * 3, 0);
+            rgb.resize(n, 0);
             {
                 let root = BitMapBackend::with_buffer(&mut rgb, meta.size).into_drawing_area();
                 paint(&root, &meta.title, fig).map_err(|e| fail(format!("PNG: {e}")))?;
@@ -394,9 +402,7 @@ fn render_both<F: Figure + Sync>(meta: Meta, fig: &F) -> Result<Chart, ChartErro
             // Choosing a filter per row (the encoder's default) was a quarter of a small log's
             // audit; this is 0.79x its time for PNGs ~2.5x larger (~35 KB a chart;
             // docs/PERFORMANCE.md).
-            PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Up)
-                .write_image(&rgb, w, h, ColorType::Rgb8)
-                .map_err(|e| fail(format!("PNG encoding: {e}")))?;
+            png::encode(&rgb, w, h, &mut png).map_err(|e| fail(format!("PNG encoding: {e}")))?;
             Ok(png)
         })
     };

@@ -189,65 +189,134 @@ fn the_rest(
     records: &[ItemRecord],
     previous: Option<&[ItemRecord]>,
 ) -> anyhow::Result<Rest> {
-    let (flow, hand, sprawl, current) = independent_parts(c, judged);
+    // Each chart is drawn as soon as the part it belongs to exists, beside the parts still
+    // being built (the charts are most of a small log's report: on a one-core-bound step the
+    // other core draws); the charts keep the order of the declared list of parts.
+    let ((flow, hand, sprawl, current), core) =
+        rayon::join(|| independent_parts(c, judged), || draw(core_charts(c)));
+    let (mut flow, mut hand, mut sprawl) = (flow, hand, sprawl);
     crate::memory::trace("report: flow, hand-offs, tools, comparison");
     // The parts' working memory is gone: give it back (the peak of a large audit).
     crate::memory::release();
-    let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
-        sprawl.workflows.get(t).and_then(|w| w.similarity)
-    });
-    let decision = decide(c, &teams, &sprawl, &flow.aging_over);
-    crate::memory::release();
-    crate::memory::trace("report: verdict and blockers");
-    let teams = fig::with_signals(teams, &decision.team_signals);
-    let (pairs, moves) = comparison(c, previous, &current);
-    let scope = super::comparison::Scope {
-        no_team: !c.all.in_scope.par_iter().any(|r| r.team.is_some()),
-        activity_only: !c.all.in_scope.is_empty() && c.all.in_scope.par_iter().all(|r| r.activity),
-    };
-    let headline = super::comparison::headline(&current, pairs.first().map(|p| &p.2), scope);
-    let b = super::business_section::build(
-        records,
-        c.period,
-        c.as_of,
-        c.cfg.tools,
-        &decision.findings,
-        c.cfg.business_case,
+    let early: Vec<ChartJob> = [&mut flow.charts, &mut hand.charts, &mut sprawl.parts.charts]
+        .into_iter()
+        .flat_map(std::mem::take)
+        .collect();
+    let (early, tail) = rayon::join(
+        || draw(early),
+        || the_tail(c, records, previous, &current, &sprawl, &flow.aging_over),
     );
-    let executive = super::executive_notes::with_window_note(
-        super::executive_notes::with_activity_note(decision.executive, records),
-        &c.weeks,
-        &c.weekly,
-    );
-    crate::memory::trace("report: comparison and business case");
+    let Tail {
+        teams,
+        parts: verdict,
+        recommendation,
+        findings,
+        pairs,
+        moves,
+        headline,
+        business: b,
+        executive,
+    } = tail;
     // The declared list of parts (the core part, first, and the forecasts, after the flow
     // part, are joined in [`build`]).
     let mut parts = Parts::join([
         flow,
         hand,
         sprawl.parts,
-        decision.parts,
+        verdict,
         Parts::one(b.section, Some(b.table), Some(b.chart)),
-        Parts::one(
-            teams_section(&moves, &teams, &decision.findings),
-            None,
-            None,
-        ),
+        Parts::one(teams_section(&moves, &teams, &findings), None, None),
         comparison_part(&pairs),
         status_time_part(c),
     ]);
-    let mut jobs = core_charts(c);
-    jobs.append(&mut parts.charts);
-    let charts = (jobs.into_par_iter().map(|j| j())).collect::<Result<Vec<_>, _>>()?;
+    let late = draw(std::mem::take(&mut parts.charts));
+    let mut charts = core?;
+    charts.extend(early?);
+    charts.extend(late?);
     crate::memory::trace("report: charts drawn");
     Ok(Rest {
         parts,
         teams,
         headline,
         executive,
-        outcome: (sprawl.summary.clone(), decision.recommendation, b.case),
+        outcome: (sprawl.summary.clone(), recommendation, b.case),
         charts,
     })
+}
+
+/// Draw `jobs` in parallel, in their order.
+fn draw(jobs: Vec<ChartJob>) -> Result<Vec<Chart>, chart::ChartError> {
+    jobs.into_par_iter().map(|j| j()).collect()
+}
+
+/// What [`the_rest`] builds after the independent parts, beside their charts.
+struct Tail {
+    teams: Vec<TeamSummary>,
+    /// The verdict's parts, recommendation and ranked findings.
+    parts: Parts,
+    recommendation: super::verdict_section::Recommendation,
+    findings: Vec<Finding>,
+    pairs: Vec<Pair>,
+    moves: Vec<String>,
+    headline: Vec<Headline>,
+    business: super::business_section::BusinessPart,
+    executive: Section,
+}
+
+/// The verdict and blockers, the comparison with the previous period, the headline, the
+/// business case and the executive summary.
+fn the_tail(
+    c: &Shared,
+    records: &[ItemRecord],
+    previous: Option<&[ItemRecord]>,
+    current: &super::comparison::Figures,
+    sprawl: &Sprawl,
+    aging_over: &[(String, String, f64)],
+) -> Tail {
+    let teams = fig::with_similarity(c.team.summaries.clone(), |t| {
+        sprawl.workflows.get(t).and_then(|w| w.similarity)
+    });
+    let Decision {
+        team_signals,
+        parts,
+        recommendation,
+        findings,
+        executive,
+    } = decide(c, &teams, sprawl, aging_over);
+    crate::memory::release();
+    crate::memory::trace("report: verdict and blockers");
+    let teams = fig::with_signals(teams, &team_signals);
+    let (pairs, moves) = comparison(c, previous, current);
+    let scope = super::comparison::Scope {
+        no_team: !c.all.in_scope.par_iter().any(|r| r.team.is_some()),
+        activity_only: !c.all.in_scope.is_empty() && c.all.in_scope.par_iter().all(|r| r.activity),
+    };
+    let headline = super::comparison::headline(current, pairs.first().map(|p| &p.2), scope);
+    let business = super::business_section::build(
+        records,
+        c.period,
+        c.as_of,
+        c.cfg.tools,
+        &findings,
+        c.cfg.business_case,
+    );
+    let executive = super::executive_notes::with_window_note(
+        super::executive_notes::with_activity_note(executive, records),
+        &c.weeks,
+        &c.weekly,
+    );
+    crate::memory::trace("report: comparison and business case");
+    Tail {
+        teams,
+        parts,
+        recommendation,
+        findings,
+        pairs,
+        moves,
+        headline,
+        business,
+        executive,
+    }
 }
 
 /// A set of names per team, sorted.

@@ -5,7 +5,7 @@ use super::{Section, Table, Takeaway};
 use crate::chart::{Chart, ChartError};
 
 /// A chart to render (rendered in parallel by the builder).
-pub type ChartJob = Box<dyn FnOnce() -> Result<Chart, ChartError> + Send>;
+pub type ChartJob = Box<dyn FnOnce() -> Result<Chart, ChartError> + Send + Sync>;
 
 /// Everything this part adds to the report.
 #[derive(Default)]
