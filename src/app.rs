@@ -24,6 +24,11 @@ pub struct AuditOutcome {
     pub out: PathBuf,
     /// Partitions the per-item pass ran in (1: all in memory; more past `--memory-budget`).
     pub partitions: usize,
+    /// The memory budget the audit ran under, in bytes (`--memory-budget`, or the default).
+    pub budget: u64,
+    /// The process's peak resident memory at the end, in bytes (`None` where the system does
+    /// not say).
+    pub peak: Option<u64>,
 }
 
 /// The stages of an audit, in order, as reported to a [`Progress`].
@@ -83,10 +88,22 @@ impl AuditOutcome {
     /// What was written, for the command line's closing line.
     pub fn closing_line(&self) -> String {
         let (c, out) = (&self.report.summary.counts, self.out.display());
-        let parts = match self.partitions {
-            0 | 1 => String::new(),
-            n => format!(
-                "; items audited in {n} partitions to stay within the memory budget (--memory-budget)"
+        let budget = crate::memory::size_text(self.budget);
+        let parts = match (self.partitions, self.peak.filter(|&p| p > self.budget)) {
+            (0 | 1, None) => String::new(),
+            (n, None) => format!(
+                "; items audited in {n} partitions to stay within the memory budget (--memory-budget {budget})"
+            ),
+            // The budget bounds the events (partitioned past it), not the records the report
+            // keeps for every item: say so rather than claim a budget that was not kept.
+            (n, Some(peak)) => format!(
+                "; peak memory {} went past the memory budget of {budget}{}: the budget bounds the events, and the report keeps a record of every item in memory (docs/BOUNDED-MEMORY.md); the report is complete",
+                crate::memory::size_text(peak),
+                if n > 1 {
+                    format!(" although the events were audited in {n} partitions")
+                } else {
+                    String::new()
+                },
             ),
         };
         format!(
@@ -132,6 +149,10 @@ pub fn audit_with(cfg: &Config, progress: &dyn Progress) -> Result<AuditOutcome>
         report,
         out: cfg.out.clone(),
         partitions,
+        budget: cfg
+            .memory_budget
+            .unwrap_or_else(crate::memory::default_budget),
+        peak: crate::memory::peak_bytes(),
     })
 }
 

@@ -109,6 +109,39 @@ pub fn partitions(events: u64, items: u64, budget: u64) -> usize {
     p.clamp(2, items.clamp(2, 4096)) as usize
 }
 
+/// This process's peak resident memory so far, in bytes (`VmHWM`); `None` where it cannot be
+/// read (not Linux).
+pub fn peak_bytes() -> Option<u64> {
+    process_status_kib("VmHWM:").map(|kib| kib * 1024)
+}
+
+/// A size as people read it, in the units `--memory-budget` takes (powers of 1000): `"950 B"`,
+/// `"12 KB"`, `"850 MB"`, `"4.9 GB"` (three significant digits at most, whole numbers from
+/// 100 up).
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut x = bytes as f64;
+    let mut unit = 0;
+    while x >= 999.5 && unit + 1 < UNITS.len() {
+        x /= 1000.0;
+        unit += 1;
+    }
+    let digits = if unit == 0 || x >= 99.95 {
+        0
+    } else if x >= 9.995 {
+        1
+    } else {
+        2
+    };
+    let s = format!("{x:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s} {}", UNITS[unit])
+}
+
 /// A field of this process's `/proc/self/status` in KiB (`"VmHWM:"`, `"RssAnon:"`…); `None`
 /// where it cannot be read (not Linux).
 pub fn process_status_kib(key: &str) -> Option<u64> {
@@ -156,6 +189,22 @@ fn cpu_seconds() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_written_as_the_budget_reads_them() {
+        assert_eq!(size_text(0), "0 B");
+        assert_eq!(size_text(950), "950 B");
+        assert_eq!(size_text(10_000), "10 KB");
+        assert_eq!(size_text(12_345), "12.3 KB");
+        assert_eq!(size_text(850_000_000), "850 MB");
+        assert_eq!(size_text(1_000_000_000), "1 GB");
+        assert_eq!(size_text(4_937_000_000), "4.94 GB");
+        assert_eq!(size_text(999_600), "1 MB");
+        // What it writes, `--memory-budget` reads back to the same size (to its digits).
+        for b in [10_000u64, 2_000_000, 1_000_000_000, 6_000_000_000] {
+            assert_eq!(parse_size(&size_text(b).replace(' ', "")), Ok(b));
+        }
+    }
 
     #[test]
     fn sizes_read_with_decimal_and_binary_units() {

@@ -62,6 +62,25 @@ fn same_bytes(name: &str, args: &[&str], budgets: &[&str]) {
     }
 }
 
+/// The closing line never claims a budget that was not kept: the budget bounds the events, and
+/// a budget below what the records and the process itself take is named as passed, with why;
+/// under the default budget (a quarter of the machine's memory) it says nothing of memory.
+#[test]
+fn the_closing_line_says_when_the_budget_was_not_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = ["tests/data/xes/helpdesk.xes.gz"];
+    let (_, line) = audit(&log, &tmp.path().join("small"), Some("10KB"));
+    assert!(
+        line.contains("went past the memory budget of 10 KB although the events were audited in "),
+        "{line}"
+    );
+    assert!(line.contains("the budget bounds the events, and the report keeps a record of every item in memory (docs/BOUNDED-MEMORY.md); the report is complete"), "{line}");
+    assert!(!line.contains("to stay within"), "{line}");
+    assert!(partitions(&line) > 1, "{line}");
+    let (_, line) = audit(&log, &tmp.path().join("default"), None);
+    assert!(!line.contains("memory"), "{line}");
+}
+
 #[test]
 fn real_logs_give_the_same_bytes_in_any_number_of_partitions() {
     same_bytes(
