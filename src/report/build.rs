@@ -412,6 +412,8 @@ fn flow_input<'a>(c: &'a Shared, judged: &'a [bool]) -> super::flow::FlowInput<'
         traces: &c.status.traces,
         judged,
         min_team_finished: c.cfg.evidence.min_team_finished,
+        weeks: &c.weeks,
+        weekly: &c.weekly,
     }
 }
 

@@ -63,6 +63,10 @@ pub struct FlowInput<'a> {
     pub judged: &'a [bool],
     /// `[evidence] min_team_finished`.
     pub min_team_finished: u64,
+    /// The throughput grid's Mondays (`report::shared`, computed once)…
+    pub weeks: &'a [NaiveDate],
+    /// …and the items done in the period in each of its weeks.
+    pub weekly: &'a [u64],
 }
 
 fn fmt(x: f64) -> String {
@@ -72,9 +76,8 @@ fn fmt(x: f64) -> String {
 /// Build the flow part: the declared list of its pieces, joined in order (their tables,
 /// charts and takeaways keep that order).
 pub fn build(i: &FlowInput) -> Parts {
-    let weeks = throughput::week_grid(i.grid.0, i.grid.1, i.tz);
+    let (weeks, weekly) = (i.weeks, i.weekly);
     let done: Vec<&ItemRecord> = i.records.iter().filter(|r| r.done_in(i.period)).collect();
-    let weekly = throughput::weekly_counts(&weeks, done.iter().filter_map(|r| r.finished()), i.tz);
     let days = day_grid(
         local_date(i.grid.0, i.tz),
         local_date(i.grid.1.max(i.grid.0), i.tz),
@@ -86,8 +89,8 @@ pub fn build(i: &FlowInput) -> Parts {
     let parts: [&(dyn Fn() -> Parts + Sync); 6] = [
         &|| cumulative_flow_part(i, &days),
         &|| status_flow_part(i, &days),
-        &|| net_flow_part(i, &weeks),
-        &|| throughput_part(&done, &weeks, &weekly),
+        &|| net_flow_part(i, weeks),
+        &|| throughput_part(&done, weeks, weekly),
         &|| cycle_time_part(i, &done),
         &|| aging_part(i),
     ];
@@ -139,14 +142,30 @@ fn throughput_part(done: &[&ItemRecord], weeks: &[NaiveDate], weekly: &[u64]) ->
         } else {
             String::new()
         };
-        p.takeaways.push(Takeaway {
-            about: "throughput_run".into(),
-            text: format!(
+        let window = crate::metrics::finish_window::flagged(weekly)
+            .and_then(|w| Some((w, w.period(weeks)?)));
+        let text = match window {
+            // Finishes bunched in a few weeks of a long grid (an export filtered by closing
+            // date): the average and its half-to-half trend are artefacts of the grid, so the
+            // takeaway says so instead of reading a rise from zero (METRICS.md §6).
+            Some((w, (from, to))) => format!(
+                "{} items were finished over {} weeks, {} of them in the {} weeks from {from} to {to}: the export probably holds only the items finished then, so the average of {} per week and its trend across the weeks understate the rate. Audit the window alone with --from {from} --to {to}.",
+                done.len(),
+                weekly.len(),
+                w.done,
+                w.last - w.first + 1,
+                fmt(mean)
+            ),
+            None => format!(
                 "{} items were finished over {} weeks: {} per week on average{trend}.",
                 done.len(),
                 weekly.len(),
                 fmt(mean)
             ),
+        };
+        p.takeaways.push(Takeaway {
+            about: "throughput_run".into(),
+            text,
         });
         let zero = weekly.iter().filter(|c| **c == 0).count();
         p.takeaways.push(Takeaway {
@@ -670,6 +689,31 @@ pub fn forecast_part(i: &FlowInput) -> Parts {
         "Monte Carlo forecasts: {} trials sampling the daily done counts of the {} days up to the audit instant (seed {}). \"How many\" counts are reached with the stated confidence; \"when\" is the number of days to finish the items in progress today.",
         fc.trials, fc.history_days, fc.seed
     ))];
+    // Finishes bunched in a few weeks of a long grid: sampled days outside that window are
+    // days the export holds nothing finished on, so when more than a quarter of them are,
+    // the forecasts describe the export rather than a pace (METRICS.md §6). Days inside it
+    // sample the window's own pace: no caution.
+    if let Some((w, (from, to))) =
+        crate::metrics::finish_window::flagged(i.weekly).and_then(|w| Some((w, w.period(i.weeks)?)))
+    {
+        let first = local_date(
+            i.as_of - fc.history_days as Ts * crate::model::MICROS_PER_DAY_I64,
+            i.tz,
+        );
+        let last = local_date(i.as_of, i.tz);
+        let before = (from - first).num_days().max(0);
+        let after = (last - to).num_days().max(-1) + 1;
+        let outside = (before + after).min(fc.history_days as i64);
+        if outside * 4 > fc.history_days as i64 {
+            fblocks.push(Block::Paragraph(format!(
+                "Caution: {} of the {} done items finished in the {} weeks from {from} to {to} (the finish_window warning), and {outside} of the {} days these forecasts sample lie outside them, when the export holds nothing finished: they describe the export, not the pace at which work is finished.",
+                w.done,
+                w.total,
+                w.last - w.first + 1,
+                fc.history_days
+            )));
+        }
+    }
     if !lines.is_empty() {
         fblocks.push(Block::List(lines));
     }
