@@ -1,6 +1,12 @@
 //! Numbers written for people (the report's prose), shared by the metrics that word their
 //! evidence and by the renderers.
 
+/// `n` and the noun that agrees with it: `count(1, "item", "items")` is "1 item",
+/// `count(2, "item", "items")` "2 items".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Format a float for people: two decimals at most (one above 10, none above 1000),
 /// trailing zeros dropped. Used by the Markdown and HTML renderers; CSV and JSON keep 6.
 pub fn human(x: f64) -> String {

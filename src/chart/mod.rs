@@ -645,7 +645,7 @@ fn fmt_date(d: NaiveDate) -> String {
 
 /// `n thing` or `n things`.
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    crate::words::count(n, one, many)
 }
 
 /// Like [`truncate_label`], with a limit of `max` characters (at least 2); no space is left

@@ -22,6 +22,7 @@ use super::items::ItemRecord;
 use super::lifecycle::Outcome;
 use super::percentiles::stats;
 use crate::model::{days, Ts};
+use crate::words::count;
 use std::collections::BTreeMap;
 
 /// The unit of a finding's impact.
@@ -260,11 +261,17 @@ pub fn queues(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Finding> 
         let (activity, measured) = kinds.get(status).copied().unwrap_or_default();
         let all = counts.get(status).copied().unwrap_or(0);
         if activity < all || all == 0 {
-            format!("{n} items waited in \u{201c}{status}\u{201d}")
+            format!(
+                "{} waited in \u{201c}{status}\u{201d}",
+                count(n, "item", "items")
+            )
         } else if measured == activity {
-            format!("{n} cases waited after completing \u{201c}{status}\u{201d} before their next activity")
+            format!(
+                "{} waited after completing \u{201c}{status}\u{201d} before their next activity",
+                count(n, "case", "cases")
+            )
         } else {
-            format!("{n} cases: the time from completing \u{201c}{status}\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity)")
+            format!("{}: the time from completing \u{201c}{status}\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity)", count(n, "case", "cases"))
         }
     })
 }
@@ -307,9 +314,17 @@ pub fn handoff_drag(records: &[ItemRecord], period: Option<(Ts, Ts)>) -> Vec<Fin
             let impact = (m2 - m0) * many.len() as f64;
             (impact > 0.0).then(|| {
                 let n = many.len();
-                let mut f = finding(FindingKind::HandoffDrag, team.to_string(), impact, Unit::ItemDays, String::new(), many);
+                let mut f = finding(
+                    FindingKind::HandoffDrag,
+                    team.to_string(),
+                    impact,
+                    Unit::ItemDays,
+                    String::new(),
+                    many,
+                );
                 f.evidence = format!(
-                    "{n} items crossed ≥ 2 team boundaries: median cycle {} days vs {} days with none{}",
+                    "{} crossed ≥ 2 team boundaries: median cycle {} days vs {} days with none{}",
+                    count(n, "item", "items"),
                     crate::words::human(m2),
                     crate::words::human(m0),
                     examples(&f.items)
@@ -345,7 +360,12 @@ pub fn ping_pong(records: &[ItemRecord]) -> Vec<Finding> {
                 String::new(),
                 items,
             );
-            f.evidence = format!("{bounces} bounces on {n} items{}", examples(&f.items));
+            f.evidence = format!(
+                "{} on {}{}",
+                count(bounces as usize, "bounce", "bounces"),
+                count(n, "item", "items"),
+                examples(&f.items)
+            );
             f
         })
         .collect()
@@ -364,7 +384,11 @@ pub fn rework(records: &[ItemRecord], as_of: Ts) -> Vec<Finding> {
         }
     }
     item_day_findings(FindingKind::Rework, m, |n, _| {
-        format!("{n} items were reopened or moved back")
+        if n == 1 {
+            "1 item was reopened or moved back".to_string()
+        } else {
+            format!("{n} items were reopened or moved back")
+        }
     })
 }
 
@@ -511,7 +535,7 @@ mod tests {
         let q = queues(&[completions], None);
         assert_eq!(
             q[0].evidence,
-            "1 cases: the time from completing \u{201c}Create Fine\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity); e.g. R1"
+            "1 case: the time from completing \u{201c}Create Fine\u{201d} to completing their next activity (only completions are logged, so it includes the work on that next activity); e.g. R1"
         );
         let m = act(ACTIVITY | MEASURES_ACTIVE);
         let measured = rec("B1", &[m(0.0, "A_SUBMITTED"), m(2.0, "A_DECLINED")], 20.0);
@@ -519,7 +543,7 @@ mod tests {
         let q = queues(&[measured], None);
         assert_eq!(
             q[0].evidence,
-            "1 cases waited after completing \u{201c}A_SUBMITTED\u{201d} before their next activity; e.g. B1"
+            "1 case waited after completing \u{201c}A_SUBMITTED\u{201d} before their next activity; e.g. B1"
         );
     }
 

@@ -235,9 +235,9 @@ fn section(pp: &[(&(String, String), &PairBounces)]) -> Section {
         .take(5)
         .map(|((a, b), v)| {
             format!(
-                "{a} ↔ {b}: {} bounces on {} items, {} item-days lost",
-                v.bounces,
-                v.items,
+                "{a} ↔ {b}: {} on {}, {} item-days lost",
+                crate::words::count(v.bounces as usize, "bounce", "bounces"),
+                crate::words::count(v.items as usize, "item", "items"),
                 super::text::human(v.item_days())
             )
         })
