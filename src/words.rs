@@ -17,8 +17,12 @@ pub fn human(x: f64) -> String {
         0
     } else if x.abs() >= 10.0 {
         1
-    } else {
+    } else if x.abs() >= 0.005 || x == 0.0 {
         2
+    } else {
+        // A small figure that two decimals would print as 0 (a p85 cycle time of 16 seconds
+        // read "within 0 days"): one significant digit, so it never reads as none.
+        (-x.abs().log10()).ceil().clamp(2.0, 12.0) as usize
     };
     let s = format!("{x:.d$}");
     let s = if s.contains('.') {

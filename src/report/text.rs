@@ -166,5 +166,13 @@ mod tests {
         assert_eq!(human(8.676435), "8.68");
         assert_eq!(human(0.787267), "0.79");
         assert_eq!(human(1234.56), "1235");
+        // Small figures keep one significant digit instead of reading as 0.
+        assert_eq!(human(0.000185), "0.0002");
+        assert_eq!(human(0.0042), "0.004");
+        assert_eq!(human(0.0049), "0.005");
+        assert_eq!(human(0.005), "0.01");
+        assert_eq!(human(-0.0003), "-0.0003");
+        assert_eq!(human(0.0), "0");
+        assert_eq!(human(-0.0), "0");
     }
 }
