@@ -256,10 +256,11 @@ fn throughput_histogram_alt(weekly: &[u64], counts: &BTreeMap<u64, u64>) -> Stri
     );
     format!(
         "Histogram of items done per week over {}: from {} to {} items a week, median {median}; \
-         the most common count is {mode} items ({}).",
+         the most common count is {} ({}).",
         plural(weekly.len(), "week", "weeks"),
         sorted[0],
         sorted[sorted.len() - 1],
+        plural(mode as usize, "item", "items"),
         plural(mode_weeks as usize, "week", "weeks"),
     )
 }
@@ -803,6 +804,12 @@ mod tests {
             c.alt
         );
         assert!(c.alt.contains("median 2"), "{}", c.alt);
+        // One item, one week: singular (Sepsis read "the most common count is 1 items").
+        let one = throughput_histogram_alt(&[1, 4], &BTreeMap::from([(1, 1), (4, 1)]));
+        assert!(
+            one.ends_with("the most common count is 1 item (1 week)."),
+            "{one}"
+        );
         assert_eq!(c, throughput_histogram(&weekly).unwrap());
         check_empty(&throughput_histogram(&[]).unwrap(), "throughput_histogram");
         // Huge counts do not allocate a bar per value.
