@@ -115,9 +115,9 @@ pub fn peak_bytes() -> Option<u64> {
     process_status_kib("VmHWM:").map(|kib| kib * 1024)
 }
 
-/// A size as people read it, in the units `--memory-budget` takes (powers of 1000): `"950 B"`,
-/// `"12 KB"`, `"850 MB"`, `"4.9 GB"` (three significant digits at most, whole numbers from
-/// 100 up).
+/// A size as people read it, in the units `--memory-budget` takes (powers of 1000), the
+/// number written as the report writes figures ([`crate::words::human`]): `"950 B"`,
+/// `"12.3 KB"`, `"850 MB"`, `"4.94 GB"`.
 pub fn size_text(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut x = bytes as f64;
@@ -126,20 +126,7 @@ pub fn size_text(bytes: u64) -> String {
         x /= 1000.0;
         unit += 1;
     }
-    let digits = if unit == 0 || x >= 99.95 {
-        0
-    } else if x >= 9.995 {
-        1
-    } else {
-        2
-    };
-    let s = format!("{x:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    format!("{s} {}", UNITS[unit])
+    format!("{} {}", crate::words::human(x), UNITS[unit])
 }
 
 /// A field of this process's `/proc/self/status` in KiB (`"VmHWM:"`, `"RssAnon:"`…); `None`
