@@ -293,6 +293,12 @@ fn bpic2013_incidents_finish_in_a_three_week_window() {
         "{md}"
     );
     assert!(!md.contains("rising from 0"), "{md}");
+    // The hand-offs run between more support groups than the header's teams (the teams items
+    // end with): the section says how the two counts relate (the heatmap: 15 shown, 613 folded).
+    assert!(
+        md.contains("9454 team handoffs in all, between 628 teams, 173 of which only passed items on (no item ends with them) and so are not among the audit's 476 teams; the busiest route is G96 → G97 (255)."),
+        "{md}"
+    );
     // And the forecasts, sampled from the last 84 days, say that most of those days lie
     // outside the window (62 before it, 2 after).
     assert!(
