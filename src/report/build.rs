@@ -192,9 +192,8 @@ fn the_rest(
     // Each chart is drawn as soon as the part it belongs to exists, beside the parts still
     // being built (the charts are most of a small log's report: on a one-core-bound step the
     // other core draws); the charts keep the order of the declared list of parts.
-    let ((flow, hand, sprawl, current), core) =
+    let ((mut flow, mut hand, mut sprawl, current), core) =
         rayon::join(|| independent_parts(c, judged), || draw(core_charts(c)));
-    let (mut flow, mut hand, mut sprawl) = (flow, hand, sprawl);
     crate::memory::trace("report: flow, hand-offs, tools, comparison");
     // The parts' working memory is gone: give it back (the peak of a large audit).
     crate::memory::release();
