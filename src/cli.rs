@@ -162,9 +162,10 @@ pub struct AuditArgs {
     /// Fail (exit 1) on the first data-quality warning instead of reporting it.
     #[arg(long)]
     pub strict: bool,
-    /// Memory to stay within, e.g. 800MB or 4GB (default: a quarter of the machine's memory).
+    /// Memory for the events, e.g. 800MB or 4GB (default: a quarter of the machine's memory).
     /// Past it, the events are partitioned by item on disk (in TMPDIR) and audited one
-    /// partition at a time; the report is the same, byte for byte.
+    /// partition at a time; the report is the same, byte for byte. A record of every item
+    /// (about 250 bytes) stays in memory: the closing line says when the peak went past it.
     #[arg(long, value_name = "SIZE")]
     pub memory_budget: Option<String>,
     /// No progress display and no closing summary line on stderr.
