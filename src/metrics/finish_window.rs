@@ -51,6 +51,16 @@ impl Window {
     }
 }
 
+/// A flagged window with its period (`--from`, `--to`).
+pub type Flagged = (Window, (chrono::NaiveDate, chrono::NaiveDate));
+
+/// The flagged finish window of the grid `weeks` with its period ([`Window::period`]), if any:
+/// what the warning, the executive summary and the flow sections read.
+pub fn flagged_on(weeks: &[chrono::NaiveDate], weekly: &[u64]) -> Option<Flagged> {
+    let w = flagged(weekly)?;
+    Some((w, w.period(weeks)?))
+}
+
 /// The flagged finish window of `weekly` (done items per week of the grid), if any.
 pub fn flagged(weekly: &[u64]) -> Option<Window> {
     let total: u64 = weekly.iter().sum();

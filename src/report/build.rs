@@ -301,8 +301,8 @@ fn the_tail(
     );
     let executive = super::executive_notes::with_window_note(
         super::executive_notes::with_activity_note(executive, records),
-        &c.weeks,
-        &c.weekly,
+        c.finish_window,
+        c.weeks.len(),
     );
     crate::memory::trace("report: comparison and business case");
     Tail {
@@ -413,6 +413,7 @@ fn flow_input<'a>(c: &'a Shared, judged: &'a [bool]) -> super::flow::FlowInput<'
         min_team_finished: c.cfg.evidence.min_team_finished,
         weeks: &c.weeks,
         weekly: &c.weekly,
+        finish_window: c.finish_window,
     }
 }
 

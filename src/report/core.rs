@@ -299,11 +299,12 @@ pub fn engine_warnings(
 
 /// The `finish_window` warning when the done items bunch in a few weeks of a long grid
 /// ([`crate::metrics::finish_window`]), naming the window and the period that measures it.
-pub fn finish_window_warning(w: &mut Warnings, weeks: &[chrono::NaiveDate], weekly: &[u64]) {
-    let Some(win) = crate::metrics::finish_window::flagged(weekly) else {
-        return;
-    };
-    let Some((from, to)) = win.period(weeks) else {
+pub fn finish_window_warning(
+    w: &mut Warnings,
+    window: Option<crate::metrics::finish_window::Flagged>,
+    weeks: usize,
+) {
+    let Some((win, (from, to))) = window else {
         return;
     };
     let span = win.last - win.first + 1;
@@ -313,8 +314,8 @@ pub fn finish_window_warning(w: &mut Warnings, weeks: &[chrono::NaiveDate], week
             win.done,
             win.total,
             win.done as f64 * 100.0 / win.total as f64,
-            weeks.len(),
-            weeks.len()
+            weeks,
+            weeks
         )
     });
 }

@@ -102,13 +102,10 @@ fn end_sentence(ends: &[(String, u64)], cases: u64, open: u64) -> String {
 /// shown is averaged over weeks the export holds nothing of.
 pub(super) fn with_window_note(
     mut executive: Section,
-    weeks: &[chrono::NaiveDate],
-    weekly: &[u64],
+    window: Option<crate::metrics::finish_window::Flagged>,
+    weeks: usize,
 ) -> Section {
-    let Some(w) = crate::metrics::finish_window::flagged(weekly) else {
-        return executive;
-    };
-    let Some((from, to)) = w.period(weeks) else {
+    let Some((w, (from, to))) = window else {
         return executive;
     };
     let at = before_headline(&executive);
@@ -119,7 +116,7 @@ pub(super) fn with_window_note(
             w.done,
             w.total,
             w.last - w.first + 1,
-            weeks.len()
+            weeks
         )),
     );
     executive

@@ -67,6 +67,8 @@ pub struct FlowInput<'a> {
     pub weeks: &'a [NaiveDate],
     /// …and the items done in the period in each of its weeks.
     pub weekly: &'a [u64],
+    /// The done items' finish window, when flagged, with its period.
+    pub finish_window: Option<crate::metrics::finish_window::Flagged>,
 }
 
 fn fmt(x: f64) -> String {
@@ -90,7 +92,7 @@ pub fn build(i: &FlowInput) -> Parts {
         &|| cumulative_flow_part(i, &days),
         &|| status_flow_part(i, &days),
         &|| net_flow_part(i, weeks),
-        &|| throughput_part(&done, weeks, weekly),
+        &|| throughput_part(&done, weeks, weekly, i.finish_window),
         &|| cycle_time_part(i, &done),
         &|| aging_part(i),
     ];
@@ -103,7 +105,12 @@ pub fn build(i: &FlowInput) -> Parts {
 }
 
 /// Throughput: the run chart and the histogram of weekly done counts, with their takeaways.
-fn throughput_part(done: &[&ItemRecord], weeks: &[NaiveDate], weekly: &[u64]) -> Parts {
+fn throughput_part(
+    done: &[&ItemRecord],
+    weeks: &[NaiveDate],
+    weekly: &[u64],
+    window: Option<crate::metrics::finish_window::Flagged>,
+) -> Parts {
     let mut p = Parts::default();
     // Throughput charts.
     let run: Vec<(NaiveDate, u64)> = weeks.iter().copied().zip(weekly.iter().copied()).collect();
@@ -142,8 +149,6 @@ fn throughput_part(done: &[&ItemRecord], weeks: &[NaiveDate], weekly: &[u64]) ->
         } else {
             String::new()
         };
-        let window = crate::metrics::finish_window::flagged(weekly)
-            .and_then(|w| Some((w, w.period(weeks)?)));
         let text = match window {
             // Finishes bunched in a few weeks of a long grid (an export filtered by closing
             // date): the average and its half-to-half trend are artefacts of the grid, so the
@@ -693,9 +698,7 @@ pub fn forecast_part(i: &FlowInput) -> Parts {
     // days the export holds nothing finished on, so when more than a quarter of them are,
     // the forecasts describe the export rather than a pace (METRICS.md §6). Days inside it
     // sample the window's own pace: no caution.
-    if let Some((w, (from, to))) =
-        crate::metrics::finish_window::flagged(i.weekly).and_then(|w| Some((w, w.period(i.weeks)?)))
-    {
+    if let Some((w, (from, to))) = i.finish_window {
         let first = local_date(
             i.as_of - fc.history_days as Ts * crate::model::MICROS_PER_DAY_I64,
             i.tz,

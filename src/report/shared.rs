@@ -46,6 +46,8 @@ pub(super) struct Shared<'a> {
     pub(super) grid: (Ts, Ts),
     pub(super) weeks: Vec<chrono::NaiveDate>,
     pub(super) weekly: Vec<u64>,
+    /// The done items' finish window, when flagged (METRICS.md §6), with its period.
+    pub(super) finish_window: Option<crate::metrics::finish_window::Flagged>,
     pub(super) throughput: Stats,
     /// Case duration of the items in scope (`summary.json`).
     pub(super) case_duration: Stats,
@@ -89,7 +91,8 @@ impl<'a> Shared<'a> {
             },
         );
         let tp = stats(weekly.iter().map(|c| *c as f64));
-        fig::finish_window_warning(warnings, &weeks, &weekly);
+        let finish_window = crate::metrics::finish_window::flagged_on(&weeks, &weekly);
+        fig::finish_window_warning(warnings, finish_window, weeks.len());
         let team = fig::team_figures(
             &all,
             &team_names,
@@ -117,6 +120,7 @@ impl<'a> Shared<'a> {
             grid,
             weeks,
             weekly,
+            finish_window,
             throughput: tp,
             case_duration,
             team,
